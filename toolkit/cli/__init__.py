@@ -1,0 +1,58 @@
+"""The ``jiuzhu`` command: parses arguments, calls one function, prints, sets the exit code.
+
+Each command group lives in its own small module with a ``register(subparsers)`` function.
+Those modules import only argparse at load time and import the heavy machinery inside their
+handlers, so ``jiuzhu --help`` stays fast (bench/cli_startup.py measures it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from toolkit.cli._argparse import ChineseArgumentParser
+
+COMMAND_MODULES = (
+    "toolkit.cli.policy",
+    "toolkit.cli.demo",
+)
+
+DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质量的培训与督导检查工具。
+
+  低保政策计算    jiuzhu policy …      家庭收入核算、低保金、审核确认流程与工作日计算
+  演示            jiuzhu demo          用内置示例数据走一遍完整流程
+
+每个命令都可以加 --help 查看说明。出错时返回状态码 2 并给出中文提示。"""
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(prog="jiuzhu", description=DESCRIPTION)
+    from toolkit import __version__
+
+    parser.add_argument("--version", action="version", version=f"jiuzhu {__version__}",
+                        help="显示版本号并退出")
+    subparsers = parser.add_subparsers(title="命令", dest="command", metavar="命令")
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from toolkit.errors import UserError
+
+    try:
+        code = args.func(args)
+    except UserError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
