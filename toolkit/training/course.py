@@ -8,6 +8,8 @@ the kernel settings are the ones a trainer running plain ``nbgrader`` commands w
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,11 +53,20 @@ def load_config(root: Path):
     return config
 
 
+def ensure_venv_on_path() -> None:
+    """nbgrader's gradebook runs the ``alembic`` command; find it in our venv even when the
+    venv is not activated (``.venv/bin/jiuzhu …``)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if shutil.which("alembic") is None and bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 @contextmanager
 def nbgrader_api(root: Path) -> Iterator:
     """An ``NbGraderAPI`` for the course, run with the course root as working directory."""
     from nbgrader.apps import NbGraderAPI
 
+    ensure_venv_on_path()
     previous = Path.cwd()
     os.chdir(root)
     try:
