@@ -17,7 +17,7 @@ COMMITTEES = ("桂花苑居委会", "新民居委会", "望湖居委会", "晨�
               "长塘村村委会", "荷塘居委会")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "建国伟芳秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉华红梅志海燕波斌辉鹏宇晨欣怡佳琪思雨浩然子轩梓涵文博雅婷春生秋菊冬梅德福永庆国庆淑珍凤英翠"
+GIVEN = "建伟芳秀英敏静丽磊洋勇艳杰娟涛明超霞桂兰玉红梅志海燕斌辉宇晨欣怡佳琪思雨浩然轩梓涵博雅婷春秋菊冬德福永庆淑珍凤翠"
 
 # Kinship words used in cases, each with whether it is a 近亲属 in the sense of the 低保 rules
 # (配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女) — see shared/domain/policy-facts.md.
@@ -46,7 +46,8 @@ def place(rng: random.Random) -> Place:
 
 
 def given_name(rng: random.Random) -> str:
-    return "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    """Two random characters: single-character given names too often coincide with well-known people."""
+    return rng.choice(GIVEN) + rng.choice(GIVEN)
 
 
 def person_name(rng: random.Random, surname: str | None = None) -> str:
