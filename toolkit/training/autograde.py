@@ -78,7 +78,6 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
         print(TEXT["missing"].format(label=label))
     else:
         print(TEXT["recorded"].format(label=label, value=describe_value(question, value)))
-    print(TEXT["not_grading"])
     return None
 
 

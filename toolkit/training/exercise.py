@@ -20,7 +20,8 @@ from toolkit.training import COURSE_ID, identity
 from toolkit.training.answers import load_answers
 
 TEXT = {
-    "banner": "学员：{student}　｜　案例编号：{code}　｜　{mark}：案例中的人员、地名和金额均为虚构",
+    "banner": "学员：{student}　｜　案例编号：{code}",
+    "mark": "{mark}：案例中的人员、地名和金额均为虚构",
     "graded_answers": "提交的作答（评分时显示）",
     "no_frames": "本练习没有可供 pandas 分析的表格数据。",
 }
@@ -61,9 +62,14 @@ class Exercise:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
         from IPython.display import Markdown, display
 
-        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case),
-                                       mark=SAMPLE_MARK)
-        display(Markdown(f"> {banner}\n\n## {self.case.title}\n\n{self.case.intro_markdown}"))
+        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case))
+        intro = self.case.intro_markdown
+        if SAMPLE_MARK not in intro:
+            banner += "<br>" + TEXT["mark"].format(mark=SAMPLE_MARK)
+        lines = intro.lstrip().splitlines()
+        if lines and lines[0].startswith("#") and lines[0].lstrip("# ").strip() == self.case.title:
+            intro = "\n".join(lines[1:])   # the notebook's own heading already shows the title
+        display(Markdown(f"> {banner}\n\n{intro}"))
 
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
