@@ -147,3 +147,14 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
     finally:
         release_nb.write_text(original, "utf-8")
     assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出"}
+
+
+def test_feedback_that_would_leak_is_refused_and_removed(flow, monkeypatch):
+    root = flow["root"]
+    from toolkit.training.leaks import Leak
+
+    monkeypatch.setattr(leaks, "scan", lambda r, files=None: [Leak(files[0], "含有隐藏测试代码", "x")])
+    with pytest.raises(course.CourseError) as err:
+        course.feedback(root, student="wang5")
+    assert "泄露" in str(err.value) and "含有隐藏测试代码" in str(err.value)
+    assert not list((root / "feedback" / "wang5").glob("*/*.html"))

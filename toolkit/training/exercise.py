@@ -27,6 +27,10 @@ TEXT = {
 }
 
 
+TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
+               "th,td{border:1px solid #bbb;padding:2px 8px;text-align:left}</style>")
+
+
 @functools.lru_cache(maxsize=32)
 def trainee_case(assignment: str, student: str) -> Case:
     """The case ``student`` sees for ``assignment`` (cached per process)."""
@@ -60,7 +64,7 @@ class Exercise:
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
-        from IPython.display import Markdown, display
+        from IPython.display import HTML, Markdown, display
 
         banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case))
         intro = self.case.intro_markdown
@@ -69,6 +73,8 @@ class Exercise:
         lines = intro.lstrip().splitlines()
         if lines and lines[0].startswith("#") and lines[0].lstrip("# ").strip() == self.case.title:
             intro = "\n".join(lines[1:])   # the notebook's own heading already shows the title
+        if self.grading:   # feedback pages come without table styles
+            display(HTML(TABLE_STYLE))
         display(Markdown(f"> {banner}\n\n{intro}"))
 
     def cards(self):
