@@ -53,6 +53,11 @@ def _assign_staff(rng: random.Random, faults: set[str], avoid: set[str]) -> tupl
 
 
 def generate(seed: int) -> Case:
+    return build(seed)[0]
+
+
+def build(seed: int) -> tuple[Case, dict]:
+    """The case and the ``check_procedure`` input behind its timeline."""
     rng = random.Random(seed)
     year = rng.choice(YEARS)
     festival = rng.choice(("国庆节", "春节"))
@@ -150,7 +155,7 @@ def generate(seed: int) -> Case:
     )
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
-    return Case(ASSIGNMENT, TITLE, seed, intro, q, data)
+    return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
 
 
 def _sorted_rows(case: dict, rows: list[tuple]) -> list[tuple]:

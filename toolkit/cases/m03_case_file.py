@@ -166,15 +166,16 @@ def build(seed: int) -> tuple[Case, dict]:
                  [(n, *row) for n, row in enumerate(rows, 1)]),
     )
     rs = rule_set
+    file_basis = f"{FILE_PRACTICE}（参照{RULES['missing_step'].basis[rs]}）"
     doc_options = tuple(Option(k, v) for k, v in DOCUMENTS.items())
     defect_text = "；".join(_DEFECT_TEXT[d] for d in sorted(defects))
     questions = (
-        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], f"{FILE_PRACTICE}；{RULES['missing_step'].basis[rs]}",
+        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], file_basis,
                  "file_missing", answer=frozenset(missing), options=doc_options,
                  explanation="完整档案应有：" + "、".join(DOCUMENTS[d] for d in DOCUMENTS if d in required)
                              + "。本案缺少：" + "、".join(DOCUMENTS[d] for d in DOCUMENTS if d in missing) + "。"),
         Question("q2", "multi", Q_PROMPTS["q2"], POINTS["q2"],
-                 "；".join(dict.fromkeys([RULES[DEFECTS[d][1]].basis[rs] if DEFECTS[d][1] else FILE_PRACTICE
+                 "；".join(dict.fromkeys([RULES[DEFECTS[d][1]].basis[rs] if DEFECTS[d][1] else file_basis
                                           for d in sorted(defects)])),
                  "file_defects", answer=frozenset(defective), options=doc_options,
                  explanation=f"存在问题的材料：{defect_text}。"),

@@ -171,7 +171,7 @@ def generate(seed: int) -> Case:
                              f"乙家庭户主{STATUS_TEXT[status]}。"),
         Question("q8", "number", Q_PROMPTS["q8"], POINTS["q8"], temp_basis, "temporary_amount",
                  answer=temp_max, unit="元",
-                 explanation=("不能申请，填 0。" if status == "none" else
+                 explanation=("乙家庭户主既非本市户籍，也没有本市居住证，不能申请，填 0。" if status == "none" else
                               f"一般每人每月不超过当月低保标准 {yuan(s)} 元，每次最长 {TEMP_MAX_MONTHS} 个月："
                               f"{yuan(s)} × {temp_size} 人 × {min(temp_months, TEMP_MAX_MONTHS)} 个月 = {temp_max:.2f} 元。")),
     )
