@@ -32,3 +32,21 @@ def test_every_question_has_one_graded_cell_with_its_points():
         assert graded == expected, assignment
         pandas = any("ex.frames()" in c.source for c in cells)
         assert pandas == (assignment == "m05_funds")
+
+
+@pytest.mark.slow
+def test_real_course_builds_and_releases_without_leaks(tmp_path, monkeypatch):
+    import toolkit.cases
+    from conftest import copy_course
+    from toolkit.training import course, leaks
+
+    monkeypatch.setattr(toolkit.cases, "ASSIGNMENTS", REAL)
+    monkeypatch.delenv("JIUZHU_EXCHANGE", raising=False)
+    root = copy_course(tmp_path)
+    built = course.build(root)
+    released = course.release(root)
+    assert [p.parent.name for p in built] == list(REAL)
+    assert all((p / f"{p.name}.ipynb").exists() for p in released)
+    assert leaks.scan(root) == []
+    m04 = json.loads((root / "release" / "m04_one_window" / "m04_one_window.ipynb").read_text("utf-8"))
+    assert any(c["metadata"].get("nbgrader", {}).get("task") for c in m04["cells"])
