@@ -39,6 +39,12 @@ c.Execute.interrupt_on_timeout = True
 # ipykernel warns about unencrypted TCP on every start unless encryption is negotiated.
 c.KernelManager.transport_encryption = "auto"
 
+# A trainee's answers.json must survive autograding: nbgrader copies every non-notebook file
+# of source/<assignment>/ over the submission, so never let a stray sidecar there overwrite it.
+c.Autograde.exclude_overwriting = {
+    folder.name: ["answers.json"] for folder in (COURSE_ROOT / "source").glob("*") if folder.is_dir()
+}
+
 # Released notebooks: Chinese stubs where solutions were removed.
 c.ClearSolutions.code_stub = {"python": "# 请在此处作答\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "请在此处作答（双击本单元格进行编辑）。"

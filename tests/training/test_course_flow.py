@@ -66,6 +66,8 @@ def flow(tmp_path_factory):
     _, submit_blank = _trainee(root, tmp, "wang5", mp)
     submit_blank()
     result["collected"] = course.collect(root)
+    # a trainer's stray answers file in source/ must not overwrite the submissions' answers
+    save_answer(root / "source" / ASSIGNMENT, ASSIGNMENT, "trainer", "q1", "0")
 
     with course.nbgrader_api(root) as api:
         for student in ("li4", "wang5"):
@@ -143,10 +145,13 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
         cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "正确答案：1500"}]
         cell["source"] += "\ngrade('t01_practice', 'q1')"
         release_nb.write_text(json.dumps(notebook, ensure_ascii=False), "utf-8")
+        save_answer(release_nb.parent, ASSIGNMENT, "trainer", "q1", "1")
         kinds = {leak.kind for leak in leaks.scan(root)}
     finally:
         release_nb.write_text(original, "utf-8")
-    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出"}
+        (release_nb.parent / "answers.json").unlink(missing_ok=True)
+    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出",
+                     "发布目录中含有作答文件"}
 
 
 def test_feedback_that_would_leak_is_refused_and_removed(flow, monkeypatch):

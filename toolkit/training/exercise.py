@@ -86,7 +86,8 @@ class Exercise:
             return _Html(f"<h4>{TEXT['graded_answers']}</h4>{table}")
         from toolkit.training.cards import AnswerCards
 
-        return AnswerCards(self.case, self.folder, self.student)
+        return AnswerCards(self.case, self.folder, self.student,
+                           preview=identity.is_course_preview(self.folder))
 
     def frames(self) -> dict[str, Any]:
         """The case's tables (lists of records in ``Case.data``) as pandas DataFrames."""
