@@ -113,6 +113,7 @@ def test_feedback_shows_answer_right_answer_and_basis_but_no_hidden_tests(flow):
     assert "你的作答：" in text and "正确答案：" in text and "《测试依据》第三条" in text
     assert "得 1 / 2 分" in text
     assert "请补交：户口簿、身份证复印件。" in text           # free text visible to the marker
+    assert "第5题为人工评分。依据：《测试依据》第五条" in text and "评分要点" in text
     assert "grade('t01_practice'" not in text and "HIDDEN" not in text
     assert leaks.scan(flow["root"]) == []
 
