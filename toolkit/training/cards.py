@@ -45,6 +45,9 @@ TEXT = {
 }
 
 
+MANY_OPTIONS = 8
+
+
 def prompt_html(markdown: str) -> str:
     """A question prompt (Markdown such as ``**不应**``) as HTML; raw HTML in it is escaped."""
     import mistune
@@ -122,6 +125,9 @@ class AnswerCards:
             for box in boxes.values():
                 box.observe(on_tick, names="value")
             self.inputs[qid] = boxes
+            if len(boxes) > MANY_OPTIONS:   # long ledgers (m05): columns instead of one long list
+                return w.GridBox(list(boxes.values()), layout=w.Layout(
+                    grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))", width="100%"))
             return w.VBox(list(boxes.values()))
         area = w.Textarea(value="" if raw is None else str(raw), placeholder=TEXT["placeholder_text"],
                           layout=w.Layout(width="100%", height="180px"))

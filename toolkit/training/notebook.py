@@ -36,8 +36,9 @@ PANDAS_NOTE = """## 选做：用 pandas 核对（街镇工作人员，不计分�
 下面的单元格把案例中的表格读成 pandas 数据框（DataFrame），可以用筛选、合并、分组等方法核对台账。
 **答案仍需填写在上方的答题卡中**，本单元格不计分，可以自由修改。"""
 
-PANDAS_CODE = """# 选做，不计分：案例中的表格（每位学员各不相同）
-tables = ex.frames()
+PANDAS_CODE = """# 选做，不计分：本人案例中的表格（每位学员各不相同）
+case = ex.case                 # case.data 是案例的原始数据
+tables = ex.frames()           # 数据框，例如 tables["ledger"]、tables["roster"]
 for name, frame in tables.items():
     print(name, frame.shape)
     display(frame.head())"""
