@@ -1,7 +1,3 @@
-from pathlib import Path
-
-import pytest
-
 from toolkit.training import identity
 from toolkit.training.exercise import start
 
@@ -70,7 +66,7 @@ def test_case_is_the_same_in_another_process():
     assert out.stdout.split() == [str(here.seed), str(here.questions[0].answer)]
 
 
-def test_a_name_used_as_student_id_is_masked_in_the_banner(tmp_path, monkeypatch):
+def test_a_name_used_as_student_id_is_masked_in_the_banner():
     from toolkit.training.exercise import shown_identity
 
     assert shown_identity(identity.Identity("张三丰", "hub")).startswith("张**（")
