@@ -10,6 +10,7 @@ The exchange root is created here when missing (nbgrader does not create it).
 import os
 from pathlib import Path
 
+import nbgrader
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
@@ -53,3 +54,10 @@ c.ClearSolutions.text_stub = "请在此处作答（双击本单元格进行编�
 # of the autograded notebook before it is rendered; the outputs (points, the trainee's
 # answer, the right answer and its basis) stay.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Feedback pages in Chinese: courses/templates/feedback is found before nbgrader's own template
+# of the same name (nbgrader's stays second: it is where the exporter finds its base files).
+c.HTMLExporter.extra_template_basedirs = [
+    str(COURSE_ROOT / "templates"),
+    str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+]

@@ -112,6 +112,8 @@ def test_feedback_shows_answer_right_answer_and_basis_but_no_hidden_tests(flow):
     text = leaks._visible_text(pages["li4"])[0]
     assert "你的作答：" in text and "正确答案：" in text and "《测试依据》第三条" in text
     assert "得 1 / 2 分" in text
+    assert "练习反馈" in text and "第3题（自动评分）" in text and "第5题（人工评分）" in text
+    assert "Score" not in text and "Test cell" not in text         # nbgrader's English labels
     assert "请补交：户口簿、身份证复印件。" in text           # free text visible to the marker
     assert "第5题为人工评分。依据：《测试依据》第五条" in text and "评分要点" in text
     assert "grade('t01_practice'" not in text and "HIDDEN" not in text
