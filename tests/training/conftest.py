@@ -43,9 +43,8 @@ def ipython_dir_with_fake_cases(path: Path) -> Path:
 
 
 def copy_course(tmp: Path) -> Path:
-    """A temporary copy of the repository's course folder (config and templates; no built state)."""
+    """A temporary copy of the repository's course folder (config only; no built state)."""
     root = tmp / "courses"
     root.mkdir()
     shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
-    shutil.copytree(REPO / "courses" / "templates", root / "templates")
     return root
