@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ASSIGNMENT, ipython_dir_with_fake_cases
+from training_helpers import ASSIGNMENT, ipython_dir_with_fake_cases
 from toolkit.cases.base import case_for
 from toolkit.training.notebook import source_notebook
 

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
+from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
 from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
 from toolkit.training.exercise import trainee_case
@@ -42,7 +42,7 @@ def flow(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("flow")
     import toolkit.cases
-    from conftest import FAKE_CASES
+    from training_helpers import FAKE_CASES
 
     mp.setattr(toolkit.cases, "__path__", [*toolkit.cases.__path__, str(FAKE_CASES)])
     mp.setattr(toolkit.cases, "ASSIGNMENTS", (ASSIGNMENT,), raising=False)

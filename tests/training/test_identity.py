@@ -53,7 +53,7 @@ def test_case_is_the_same_in_another_process():
     import subprocess
     import sys
 
-    from conftest import FAKE_CASES
+    from training_helpers import FAKE_CASES
     from toolkit.training.exercise import trainee_case
 
     code = ("import toolkit.cases; "
