@@ -15,7 +15,12 @@ from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
 from toolkit.training.exercise import trainee_case
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+    # nbgrader's release_feedback misspells ``authenticator`` (harmless upstream typo)
+    pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning"),
+]
 
 
 def _trainee(root, tmp, student, monkeypatch):
