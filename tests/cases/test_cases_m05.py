@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cases import m05_funds as m05
+from case_tools import answers
 
 SEEDS = range(60)
 
@@ -16,10 +17,6 @@ SEEDS = range(60)
 @pytest.fixture(scope="module")
 def cases():
     return [m05.generate(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def clerk_check(case) -> dict:
