@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.standards import standards_table
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
 
@@ -126,7 +127,8 @@ def generate(seed: int) -> Case:
     intro = join_blocks(
         f"## {TITLE}",
         FICTION_NOTE,
-        f"评估日：**{cn_date(day)}**。当日适用的本市城乡低保标准请自行确定。",
+        f"评估日：**{cn_date(day)}**。本市低保标准调整情况（摘录）：",
+        standards_table(day),
         f"### 案例一：甲家庭（{where.full}）",
         f"甲家庭共同生活 {size} 人，均为本市户籍，家庭财产状况经核对符合低收入家庭认定标准。月收入如下：",
         md_table(("成员", "年龄", "月收入"), member_rows),
