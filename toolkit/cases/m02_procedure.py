@@ -16,7 +16,7 @@ from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
 from toolkit.cases.timeline import (DECISION_RULES, build_timeline, calendar_hint, earliest_lawful, holiday_run,
-                                    latest_lawful, step, step_day)
+                                    latest_lawful, step, step_day, violated_rules, with_step_date)
 from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, workdays_between
 from toolkit.policy import basis
 
@@ -89,7 +89,9 @@ def build(seed: int) -> tuple[Case, dict]:
     latest_investigate, inv_limit = latest_lawful(case, "investigate", {"investigation_start"}, accept)
     notice_start = step_day(case, "notice_start")
     earliest_end = earliest_lawful(case, "notice_end", {"notice_period"}, notice_start)
-    latest_decision, decision_limit = latest_lawful(case, "approve", DECISION_RULES, accept)
+    notice_end = step_day(case, "notice_end")
+    scan_from = accept if violated_rules(with_step_date(case, "approve", notice_end)) & DECISION_RULES else notice_end
+    latest_decision, decision_limit = latest_lawful(case, "approve", DECISION_RULES, scan_from)
     binding = decision_limit["rule"]
     used = workdays_between(accept, approve)
 
