@@ -32,18 +32,34 @@ def violated_rules(case: dict) -> set[str]:
 def latest_lawful(case: dict, step: str, rules: set[str], start: date) -> tuple[date, dict]:
     """The last working day after ``start`` on which ``step`` breaks none of ``rules``.
 
-    Returns that day and the engine's violation for the next working day (the binding limit,
-    with its ``rule``, ``expected`` and ``basis``).
+    Returns that day (``start`` itself when the first working day after it already breaks a
+    rule) and the engine's violation for the next working day (the binding limit, with its
+    ``rule``, ``expected`` and ``basis``).  Time limits only ever break later, so the first
+    breaking working day is found by galloping and bisection instead of trying every day.
     """
-    last = start
-    day = start
-    while day < start + timedelta(days=HORIZON_DAYS):
-        day = add_workdays(day, 1).date
-        broken = [v for v in check_procedure(with_step_date(case, step, day))["violations"] if v["rule"] in rules]
-        if broken:
-            return last, broken[0]
-        last = day
-    raise RuntimeError(f"no limit found for {step} within {HORIZON_DAYS} days of {start}")
+    days: list[date] = []        # working days after start, extended as far as needed
+
+    def day_at(index: int) -> date:
+        while len(days) <= index:
+            days.append(add_workdays(days[-1] if days else start, 1).date)
+        return days[index]
+
+    def broken(index: int) -> list[dict]:
+        result = check_procedure(with_step_date(case, step, day_at(index)))
+        return [v for v in result["violations"] if v["rule"] in rules]
+
+    low, high = -1, 0            # days[low] lawful (or start), days[high] to be tried
+    while not broken(high):
+        low, high = high, 2 * high + 1
+        if day_at(high) > start + timedelta(days=HORIZON_DAYS):
+            raise RuntimeError(f"no limit found for {step} within {HORIZON_DAYS} days of {start}")
+    while high - low > 1:        # invariant: days[low] lawful, days[high] broken
+        middle = (low + high) // 2
+        if broken(middle):
+            high = middle
+        else:
+            low = middle
+    return (days[low] if low >= 0 else start), broken(high)[0]
 
 
 def earliest_lawful(case: dict, step: str, rules: set[str], start: date) -> date:
