@@ -15,8 +15,9 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
-from toolkit.cases.timeline import (DECISION_RULES, build_timeline, calendar_hint, earliest_lawful, holiday_run,
-                                    latest_lawful, step, step_day, violated_rules, with_step_date)
+from toolkit.cases.timeline import (CLASHES, DECISION_RULES, assign_staff, build_timeline, calendar_hint,
+                                    earliest_lawful, holiday_run, latest_lawful, step, step_day, violated_rules,
+                                    with_step_date)
 from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, workdays_between
 from toolkit.policy import basis
 
@@ -41,17 +42,6 @@ POINTS = {"q1": 1, "q2": 3, "q3": 2, "q4": 1, "q5": 2, "q6": 1}
 RULE_SET_OPTIONS = (Option("2012", basis.MEASURES_2012), Option("2021", basis.MEASURES_2021))
 
 
-def _assign_staff(rng: random.Random, faults: set[str], avoid: set[str]) -> tuple[dict[str, list[str]], str]:
-    acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid=avoid)
-    staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
-    clash = ""
-    if "separation_of_duties" in faults:
-        clash = rng.choice(("accept-review", "review-approve", "accept-approve"))
-        first, second = clash.split("-")
-        staff[second] = list(staff[first])
-    return staff, clash
-
-
 def generate(seed: int) -> Case:
     return build(seed)[0]
 
@@ -61,7 +51,7 @@ def build(seed: int) -> tuple[Case, dict]:
     rng = random.Random(seed)
     year = rng.choice(YEARS)
     festival = rng.choice(("国庆节", "春节"))
-    holiday_start, holiday_end = holiday_run(date(year, 10, 3) if festival == "国庆节" else date(year, 2, 1))
+    holiday_start, _ = holiday_run(date(year, 10, 3) if festival == "国庆节" else date(year, 2, 1))
     accept = add_workdays(holiday_start, -rng.randint(1, 3)).date
     rule_set = check_procedure({"steps": [step("accept", accept, [])]})["rule_set"]
     pool = FAULTS_BOTH + (FAULTS_2012 if rule_set == "2012" else FAULTS_2021)
@@ -71,7 +61,8 @@ def build(seed: int) -> tuple[Case, dict]:
 
     where = place(rng)
     applicant = distinct_names(rng, 1)[0]
-    staff, _clash = _assign_staff(rng, faults, {applicant})
+    clash = rng.choice(CLASHES) if "separation_of_duties" in faults else "ok"
+    staff = assign_staff(rng, {applicant}, clash)
     kin_staff = rng.choice(("accept", "review", "investigate"))
     if "near_relative_filing" in faults:
         kin, mention_kin = rng.choice(KIN_NEAR), True

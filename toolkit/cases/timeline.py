@@ -10,11 +10,13 @@ import copy
 import random
 from datetime import date, timedelta
 
+from toolkit.cases.fiction import distinct_names
 from toolkit.cases.render import WEEKDAYS
 from toolkit.policy import add_workdays, check_procedure, is_workday, workdays_between
 
 HORIZON_DAYS = 120
 DECISION_RULES = {"decision_after_notice", "county_review", "total_time"}
+CLASHES = ("accept-review", "review-approve", "accept-approve")   # 三分离 broken: which two roles share staff
 
 
 def with_step_date(case: dict, step: str, day: date) -> dict:
@@ -106,6 +108,16 @@ def calendar_hint(first: date, last: date) -> str:
     if makeup:
         parts.append("周末调休上班：" + "、".join(f"{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）" for d in makeup))
     return "；".join(parts) if parts else "期间无法定节假日调整"
+
+
+def assign_staff(rng: random.Random, avoid: set[str], clash: str = "ok") -> dict[str, list[str]]:
+    """Staff of each step; with a ``clash`` from :data:`CLASHES` two roles get the same person."""
+    acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid=avoid)
+    staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
+    if clash != "ok":
+        first, second = clash.split("-")
+        staff[second] = list(staff[first])
+    return staff
 
 
 def step(name: str, day: date, staff: list[str], **extra) -> dict:
