@@ -58,6 +58,9 @@ def build(seed: int) -> tuple[Case, dict]:
     faults = set(rng.sample(pool, rng.choice((1, 2, 2, 3))))
     if "total_time" in faults:
         faults.discard("late_decision")
+    # 2012: objections during the 公示 give 20 working days to decide; 2021: an extension gives 45 in all
+    disputed = rule_set == "2012" and rng.random() < 0.25
+    extended = rule_set == "2021" and "total_time" not in faults and rng.random() < 0.25
 
     where = place(rng)
     applicant = distinct_names(rng, 1)[0]
@@ -70,7 +73,7 @@ def build(seed: int) -> tuple[Case, dict]:
         kin, mention_kin = rng.choice(KIN_NEAR + KIN_NOT_NEAR), rng.random() < 0.5
     near = mention_kin and kin in KIN_NEAR
     relative_of = staff[kin_staff][0]
-    case = build_timeline(rng, accept, rule_set, faults, staff, near)
+    case = build_timeline(rng, accept, rule_set, faults, staff, near, disputed=disputed, extended=extended)
     result = check_procedure(case)
     violations = frozenset(v["rule"] for v in result["violations"])
     if not violations:  # every case has something to find
@@ -109,7 +112,7 @@ def build(seed: int) -> tuple[Case, dict]:
         f"## {TITLE}",
         FICTION_NOTE,
         f"{where.full}居民{applicant}于{cn_date(accept)}向{where.center}申请城乡居民最低生活保障，"
-        f"材料齐全当场受理。公示期间无人提出异议，本案未办理延期。{kin_line}"
+        f"材料齐全当场受理。{_circumstances(disputed, extended)}{kin_line}"
         f"办理过程如下（经办人员均为{CITY}{where.district}及{where.town}工作人员）：",
         md_table(("环节", "日期", "经办人员", "备注"), _sorted_rows(case, rows)),
         f"**日历提示**（{cn_date(accept)}至{cn_date(max(approve, latest_decision) + timedelta(days=7))}）："
@@ -149,6 +152,12 @@ def build(seed: int) -> tuple[Case, dict]:
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
     return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
+
+
+def _circumstances(disputed: bool, extended: bool) -> str:
+    notice = ("公示期间有居民对该户收入情况提出异议，经复查异议不成立。" if disputed else "公示期间无人提出异议。")
+    extension = ("因家庭情况复杂，经批准延长了审核确认期限。" if extended else "本案未办理延期。")
+    return notice + extension
 
 
 def _sorted_rows(case: dict, rows: list[tuple]) -> list[tuple]:

@@ -135,10 +135,15 @@ def between(rng: random.Random, start: date, last: date) -> date:
 
 
 def build_timeline(rng: random.Random, accept: date, rule_set: str, faults: set[str], staff: dict[str, list[str]],
-                   near_relative: bool) -> dict:
-    """The timeline (``check_procedure`` input) with the given faults built in."""
+                   near_relative: bool, disputed: bool = False, extended: bool = False) -> dict:
+    """The timeline (``check_procedure`` input) with the given faults built in.
+
+    ``disputed`` (the 公示 drew objections) and ``extended`` (the time limit was extended) change
+    the limits the engine applies; the dates are placed against those limits.
+    """
     case: dict = {"region": "shanghai", "decision": "approved", "near_relative_of_staff": near_relative,
                   "near_relative_filed": near_relative and "near_relative_filing" not in faults,
+                  "disputed": disputed, "extended": extended,
                   "steps": [step("accept", accept, staff["accept"])]}
     steps = case["steps"]
 
