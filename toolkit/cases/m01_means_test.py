@@ -18,6 +18,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.standards import standards_table
 from toolkit.policy import COUNTED_INCOME, assess, standard_on
 from toolkit.policy import basis
 
@@ -26,7 +27,7 @@ TITLE = "家庭收入核算与低保金计算"
 
 FIRST_DAY = date(2018, 4, 1)    # earliest standard on file that the cases use
 LAST_DAY = date(2024, 6, 30)    # last day a standard is on file for
-WAGE_CAP = 2000                  # keep wages below every minimum wage on file (no 条例 art. 27 question here)
+WAGE_CAPS = (1680, 2360)          # wages stay below every minimum wage on file (no 条例 art. 27 question here)
 NONE_KEY = "none"
 
 # Case wording for each income type: the trainee sees the description, never the type.
@@ -116,9 +117,10 @@ def _split_counted(rng: random.Random, members: list[_Member], total: int) -> No
     amounts[-1] += total - sum(amounts)
     surplus = 0
     for i, (_, key) in enumerate(slots):
-        if key == "wage" and amounts[i] > WAGE_CAP:
-            surplus += amounts[i] - WAGE_CAP
-            amounts[i] = WAGE_CAP
+        cap = rng.randint(*WAGE_CAPS)
+        if key == "wage" and amounts[i] > cap:
+            surplus += amounts[i] - cap
+            amounts[i] = cap
     target = next(i for i, (_, key) in enumerate(slots) if key != "wage")
     amounts[target] += surplus
     for (member, key), amount in zip(slots, amounts):
@@ -191,6 +193,8 @@ def generate(seed: int) -> Case:
                  [(m.name, m.role, m.age, wording[(m.name, key)], yuan(amount)) for m, key, amount in lines]
                  + [(m.name, m.role, m.age, "无收入", "0") for m in members if not m.income]),
         "说明：表中金额均为经核实的月收入；所有成员均为本市户籍、共同生活。",
+        "本市低保标准调整情况（摘录）：",
+        standards_table(day),
     )
     counted_text = "＋".join(yuan(a) for m, k, a in lines if k in COUNTED_INCOME) or "0"
     questions = (
