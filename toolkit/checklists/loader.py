@@ -261,7 +261,8 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
                                problems=problems.items)
     return Checklist(id=str(data["id"]), title=str(data["title"]), kind=kind, total_points=total,
                      grade_bands=tuple(bands), items=tuple(items), version_hash=content_hash(data),
-                     source=str(data.get("source", "")), description=str(data.get("description", "")))
+                     source=str(data.get("source", "")), description=str(data.get("description", "")),
+                     yaml_text=text)
 
 
 def load_checklist(path: Path | str) -> Checklist:

@@ -73,6 +73,7 @@ class Checklist:
     version_hash: str
     source: str = ""
     description: str = ""
+    yaml_text: str = ""             # the text it was parsed from (kept with each round in the store)
 
     @property
     def sections(self) -> list[str]:
