@@ -22,7 +22,7 @@ from toolkit.errors import ValidationFailed
 
 LINE = "__line__"
 
-TOP_FIELDS = {"id", "title", "kind", "source", "description", "total_points", "grade_bands", "sections"}
+TOP_FIELDS = {"id", "title", "kind", "order", "source", "description", "total_points", "grade_bands", "sections"}
 SECTION_FIELDS = {"name", "items"}
 ITEM_FIELDS = {"id", "text", "evidence", "method", "scoring", "points", "severity", "basis",
                "levels", "check", "applies_when"}
@@ -216,6 +216,9 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
     for key in ("id", "title", "kind", "total_points", "grade_bands", "sections"):
         if data.get(key) in (None, "", []):
             problems.add(data.get(LINE), f"缺少必填字段“{key}”")
+    order = data.get("order", 100)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.add(data.get(LINE), f"order “{order}”必须是整数（表格中工作表的先后顺序）")
     kind = data.get("kind")
     if kind is not None and kind not in KINDS:
         problems.add(data.get(LINE), f"kind “{kind}”无效，可选：{'、'.join(KINDS)}")
@@ -262,7 +265,7 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
     return Checklist(id=str(data["id"]), title=str(data["title"]), kind=kind, total_points=total,
                      grade_bands=tuple(bands), items=tuple(items), version_hash=content_hash(data),
                      source=str(data.get("source", "")), description=str(data.get("description", "")),
-                     yaml_text=text)
+                     yaml_text=text, order=order)
 
 
 def load_checklist(path: Path | str) -> Checklist:
@@ -306,4 +309,9 @@ def load_checklists(directory: Path | str | None = None) -> dict[str, Checklist]
     checklists, problems = _load_all(paths)
     if problems:
         raise ChecklistInvalid(f"文件夹 {directory} 中的检查表有 {len(problems)} 处问题。", problems=problems)
-    return {c.id: c for c in checklists}
+    return by_order(checklists)
+
+
+def by_order(checklists) -> dict[str, Checklist]:
+    """Checklists by id, in their declared order (the order of the form's sheets)."""
+    return {c.id: c for c in sorted(checklists, key=lambda c: (c.order, c.id))}
