@@ -136,9 +136,9 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
                 conn.execute(insert(st.case_checks), [
                     {"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
                      "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
-                     "record": json.dumps(row.procedure_case(), ensure_ascii=False),
+                     "record": json.dumps(row.to_json(), ensure_ascii=False),
                      "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
-                     "remarks": "；".join(outcome.problems)[:1000] or row.remarks}
+                     "remarks": "；".join(outcome.problems)[:1000]}
                     for row, outcome in zip(sub.case_files, outcomes)])
     return records
 

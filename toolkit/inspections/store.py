@@ -144,10 +144,10 @@ case_checks = Table(
     Column("head_name", String, nullable=False),
     Column("id_number", String, nullable=False),
     Column("phone", String, nullable=False),
-    Column("record", Text, nullable=False),              # JSON: dates, staff, decision, documents
+    Column("record", Text, nullable=False),              # JSON of CaseFileRow.to_json(): as entered
     Column("outcomes", Text, nullable=False),            # JSON: item id -> 1 / 0 (absent: n/a)
     Column("compliant", Boolean, nullable=False),
-    Column("remarks", Text, nullable=False, default=""),
+    Column("remarks", Text, nullable=False, default=""),  # problems found (names masked)
 )
 
 # Each migration is a list of SQL statements or callables run once, in order.  Version 1 creates

@@ -42,6 +42,22 @@ class CaseFileRow:
     documents: dict[str, str] = field(default_factory=dict)    # document key -> 是/否/不适用
     remarks: str = ""
 
+    def to_json(self) -> dict:
+        """Everything entered except the personal data (kept in their own columns)."""
+        return {"decision": self.decision, "near_relative": self.near_relative,
+                "dates": {k: v.isoformat() for k, v in self.dates.items()}, "staff": self.staff,
+                "participants": self.participants, "representatives": self.representatives,
+                "documents": self.documents, "remarks": self.remarks}
+
+    @classmethod
+    def from_json(cls, case_id: str, head_name: str, id_number: str, phone: str, data: dict) -> "CaseFileRow":
+        return cls(case_id=case_id, head_name=head_name, id_number=id_number, phone=phone,
+                   decision=data["decision"], near_relative=data["near_relative"],
+                   dates={k: date.fromisoformat(v) for k, v in data["dates"].items()},
+                   staff={k: list(v) for k, v in data["staff"].items()}, participants=data["participants"],
+                   representatives=data["representatives"], documents=dict(data["documents"]),
+                   remarks=data.get("remarks", ""))
+
     def procedure_case(self) -> dict:
         """The JSON case ``toolkit.policy.check_procedure`` takes."""
         steps = []
