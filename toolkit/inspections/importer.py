@@ -11,6 +11,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -77,8 +79,7 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
     hashes: dict[int, str] = {}
     problems: list[Problem] = []
     first_file: dict[tuple[str, str], str] = {}
-    for path in paths:
-        sub, found = read_form(path, ctx)
+    for path, (sub, found) in zip(paths, read_forms(paths, ctx)):
         problems.extend(found)
         if sub is None:
             continue
@@ -106,11 +107,9 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
     """Write already-validated submissions in one transaction; returns what happened per 街镇."""
     who = imported_by or getpass.getuser()
     case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
-    prepared = []
-    for index, sub in enumerate(submissions):
-        unit = ctx.units[(sub.district, sub.unit)]
-        outcomes = [evaluate_case(row, case_checklist) for row in sub.case_files] if case_checklist else []
-        prepared.append((sub, unit, outcomes, (file_hashes or [None] * len(submissions))[index]))
+    all_outcomes = evaluate_cases([sub.case_files for sub in submissions], case_checklist)
+    prepared = [(sub, ctx.units[(sub.district, sub.unit)], outcomes, (file_hashes or [None] * len(submissions))[i])
+                for i, (sub, outcomes) in enumerate(zip(submissions, all_outcomes))]
     records: list[ImportRecord] = []
     with engine.begin() as conn:
         for sub, unit, outcomes, fhash in prepared:
@@ -141,6 +140,56 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
                      "remarks": "；".join(outcome.problems)[:1000]}
                     for row, outcome in zip(sub.case_files, outcomes)])
     return records
+
+
+PARALLEL_FROM = 4000
+"""Case files per import from which the policy checks run in worker processes (one per CPU)."""
+PARALLEL_FORMS_FROM = 16
+"""Files per import from which forms are read in worker processes."""
+
+_WORKER_CONTEXT: RoundContext | None = None
+
+
+def _init_worker(ctx: RoundContext) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _read_in_worker(path: Path):
+    return read_form(path, _WORKER_CONTEXT)
+
+
+def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmission | None, list[Problem]]]:
+    """``read_form`` for every path, in order; many files are read in parallel (one process per CPU)."""
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_FORMS_FROM or workers < 2:
+        return [read_form(path, ctx) for path in paths]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx,)) as pool:
+        return list(pool.map(_read_in_worker, paths, chunksize=4))
+
+
+def _evaluate_chunk(rows, checklist):
+    return [evaluate_case(row, checklist) for row in rows]
+
+
+def evaluate_cases(groups: list[list], checklist) -> list[list]:
+    """Outcomes for every case-file row, grouped like ``groups``; large imports use all CPUs."""
+    if checklist is None:
+        return [[] for _ in groups]
+    flat = [row for group in groups for row in group]
+    workers = os.cpu_count() or 1
+    if len(flat) < PARALLEL_FROM or workers < 2:
+        results = _evaluate_chunk(flat, checklist)
+    else:
+        size = -(-len(flat) // (workers * 4))
+        chunks = [flat[i:i + size] for i in range(0, len(flat), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = [o for part in pool.map(_evaluate_chunk, chunks, [checklist] * len(chunks)) for o in part]
+    grouped, start = [], 0
+    for group in groups:
+        grouped.append(results[start:start + len(group)])
+        start += len(group)
+    return grouped
 
 
 def _item_rows(ctx, sub, unit, outcomes, case_checklist) -> list[dict]:

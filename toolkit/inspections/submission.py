@@ -59,12 +59,12 @@ class CaseFileRow:
                    remarks=data.get("remarks", ""))
 
     def procedure_case(self) -> dict:
-        """The JSON case ``toolkit.policy.check_procedure`` takes."""
+        """The case ``toolkit.policy.check_procedure`` takes (dates as ``date`` objects, which it accepts)."""
         steps = []
         for key, _label, _has_staff in CASE_STEPS:
             if key not in self.dates:
                 continue
-            step = {"step": key, "date": self.dates[key].isoformat(), "staff": list(self.staff.get(key, []))}
+            step = {"step": key, "date": self.dates[key], "staff": list(self.staff.get(key, []))}
             if key == "appraise":
                 if self.participants is not None:
                     step["participants"] = self.participants
