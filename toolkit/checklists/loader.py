@@ -39,8 +39,8 @@ class ChecklistInvalid(ValidationFailed):
     """A checklist file has problems; ``problems`` lists each with file, line and item id."""
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the 1-based line of every mapping under ``__line__``."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (LibYAML when available) recording the 1-based line of every mapping under ``__line__``."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from toolkit.errors import ValidationFailed
 from toolkit.inspections import store as st
-from toolkit.inspections.importer import ImportRecord, write_submissions
+from toolkit.inspections.importer import ImportRecord, evaluate_submissions, write_submissions
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import CaseFileRow, UnitSubmission
 from toolkit.inspections.validation import Location, check_submission
@@ -65,8 +65,11 @@ def save_submission(store, ctx: RoundContext, sub: UnitSubmission, imported_by: 
                     ) -> ImportRecord:
     """Check like the Excel import; write only when there is no problem at all."""
     problems = check_submission(sub, ctx, locate_field(ctx, sub))
+    outcomes = None
+    if not problems:
+        outcomes, problems = evaluate_submissions(ctx, [sub])
     if problems:
         raise ValidationFailed(f"发现 {len(problems)} 处问题，未保存（数据库保持不变）：",
                                problems=[str(p) for p in problems])
     sub.source = "表单录入"
-    return write_submissions(st.open_store(store), ctx, [sub], imported_by)[0]
+    return write_submissions(st.open_store(store), ctx, [sub], imported_by, outcomes=outcomes)[0]

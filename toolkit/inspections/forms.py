@@ -391,5 +391,6 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
             return at(case_checklist.title[:31], None, "A", "档案编号")
         return info_at(key)
 
+    sub.where = {("case", i): locate(("case", i)) for i in range(len(sub.case_files))}
     problems.extend(check_submission(sub, ctx, locate, check_items=False))
     return (None if problems else sub), problems

@@ -21,11 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import delete, insert, select
 
-from toolkit.errors import ValidationFailed
+from toolkit.errors import UserError, ValidationFailed
 from toolkit.inspections import store as st
 from toolkit.inspections.forms import read_form, save_atomic
 from toolkit.inspections.rounds import RoundContext, load_context
-from toolkit.inspections.scoring import case_item_scores, evaluate_case, unit_item_score
+from toolkit.inspections.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
 from toolkit.inspections.submission import UnitSubmission
 from toolkit.inspections.validation import Location, Problem
 
@@ -91,6 +91,9 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
         first_file[key] = path.name
         hashes[id(sub)] = file_hash(path)
         submissions.append(sub)
+    outcomes = None
+    if not problems:
+        outcomes, problems = evaluate_submissions(ctx, submissions)
     if problems:
         folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
         report = write_error_report(problems, folder, ctx.round_id)
@@ -98,18 +101,37 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
             f"导入失败：发现 {len(problems)} 处问题，未导入任何数据（数据库保持不变）。错误清单已保存到 {report}",
             [str(p) for p in problems], report)
     return write_submissions(engine, ctx, submissions, imported_by,
-                             file_hashes=[hashes[id(s)] for s in submissions])
+                             file_hashes=[hashes[id(s)] for s in submissions], outcomes=outcomes)
+
+
+def evaluate_submissions(ctx: RoundContext, submissions: list[UnitSubmission]
+                         ) -> tuple[list[list[CaseOutcome]], list[Problem]]:
+    """Policy checks of every case file; a case the policy engine cannot check becomes a problem."""
+    case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
+    outcomes = evaluate_cases([sub.case_files for sub in submissions], case_checklist)
+    problems = [Problem(sub.where.get(("case", i), Location(sub.source, field=row.case_id)), row.case_id,
+                        f"无法按政策规则核查：{result}")
+                for sub, results in zip(submissions, outcomes)
+                for i, (row, result) in enumerate(zip(sub.case_files, results)) if isinstance(result, str)]
+    return outcomes, problems
 
 
 def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmission],
-                      imported_by: str | None = None, file_hashes: list[str] | None = None
-                      ) -> list[ImportRecord]:
-    """Write already-validated submissions in one transaction; returns what happened per 街镇."""
+                      imported_by: str | None = None, file_hashes: list[str] | None = None,
+                      outcomes: list[list[CaseOutcome]] | None = None) -> list[ImportRecord]:
+    """Write checked submissions in one transaction; returns what happened per 街镇.
+
+    ``outcomes``: from :func:`evaluate_submissions` when the caller already ran it.
+    """
     who = imported_by or getpass.getuser()
     case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
-    all_outcomes = evaluate_cases([sub.case_files for sub in submissions], case_checklist)
-    prepared = [(sub, ctx.units[(sub.district, sub.unit)], outcomes, (file_hashes or [None] * len(submissions))[i])
-                for i, (sub, outcomes) in enumerate(zip(submissions, all_outcomes))]
+    if outcomes is None:
+        outcomes, problems = evaluate_submissions(ctx, submissions)
+        if problems:
+            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", [str(p) for p in problems])
+    hashes = file_hashes or [None] * len(submissions)
+    prepared = [(sub, ctx.units[(sub.district, sub.unit)], unit_outcomes, hashes[i])
+                for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]
     records: list[ImportRecord] = []
     with engine.begin() as conn:
         for sub, unit, outcomes, fhash in prepared:
@@ -168,12 +190,21 @@ def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmissio
         return list(pool.map(_read_in_worker, paths, chunksize=4))
 
 
-def _evaluate_chunk(rows, checklist):
-    return [evaluate_case(row, checklist) for row in rows]
+def _evaluate_chunk(rows, checklist) -> list[CaseOutcome | str]:
+    results: list[CaseOutcome | str] = []
+    for row in rows:
+        try:
+            results.append(evaluate_case(row, checklist))
+        except UserError as err:            # e.g. an acceptance date before any rule set on file
+            results.append(str(err))
+    return results
 
 
 def evaluate_cases(groups: list[list], checklist) -> list[list]:
-    """Outcomes for every case-file row, grouped like ``groups``; large imports use all CPUs."""
+    """Outcome (or the policy engine's message) for every case-file row, grouped like ``groups``.
+
+    Large imports use one worker process per CPU.
+    """
     if checklist is None:
         return [[] for _ in groups]
     flat = [row for group in groups for row in group]

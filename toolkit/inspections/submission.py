@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 # Case-file steps in the form, in procedure order: (key, Chinese label, has staff column).
@@ -89,12 +89,15 @@ class UnitSubmission:
     items: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (cl, item) -> (value, remarks)
     case_files: list[CaseFileRow] = field(default_factory=list)
     source: str = "表单录入"
+    where: dict = field(default_factory=dict)       # key -> Location of the value (form reader)
 
     def content_hash(self) -> str:
         """SHA-256 of the normalised content: the same results give the same hash, whatever the file."""
-        data = asdict(self)
-        data.pop("source")
-        data["items"] = sorted([list(k) + list(v) for k, v in self.items.items()])
+        data = {"round_id": self.round_id, "district": self.district, "unit": self.unit,
+                "team_district": self.team_district, "inspectors": self.inspectors,
+                "inspected_on": self.inspected_on.isoformat(), "checklist_versions": self.checklist_versions,
+                "items": sorted([list(k) + list(v) for k, v in self.items.items()]),
+                "case_files": [[r.case_id, r.head_name, r.id_number, r.phone, r.to_json()] for r in self.case_files]}
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
