@@ -49,7 +49,7 @@ def main() -> None:
     started = time.perf_counter()
     checklists = load_checklists()
     districts = [f"示例{n:03d}区" for n in range(args.districts)]
-    units, households = build_city(11, districts, (12, 12), len(districts) * 12 * 640)
+    units, households = build_city(11, districts, (12, 12), len(districts) * 12 * 1050)  # ≥ 600 each: 60 sampled
     engine = st.open_store(folder / "bench.sqlite")
     write_city(engine, units, households)
     make_plan(engine, "2019", checklists, seed=1, is_sample=True)

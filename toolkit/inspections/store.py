@@ -213,6 +213,13 @@ def open_store(store: str | Path | Engine | None = None) -> Engine:
     return engine
 
 
+def read_frame(conn, query, columns: list[str]):
+    """A query's rows as a DataFrame (plain tuples: pandas probes Row objects slowly)."""
+    import pandas as pd
+
+    return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
 def schema_versions(store) -> list[int]:
     with open_store(store).connect() as conn:
         return [row[0] for row in conn.execute(select(schema_version.c.version).order_by(schema_version.c.version))]
