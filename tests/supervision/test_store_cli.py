@@ -54,3 +54,15 @@ def test_inspect_import_and_scores_commands(city, capsys):
     assert "【示例数据】" in out and "区排名" in out and "95%区间" in out
     assert main(["inspect", "scores", "--round", "2019", "--district", "西海区", "--store", str(city.store)]) == 2
     assert "可选：" in capsys.readouterr().err
+
+
+def test_inspect_plan_and_forms_commands(city, capsys, tmp_path):
+    assert main(["inspect", "plan", "--round", "2020", "--seed", "4", "--out", str(tmp_path),
+                 "--store", str(city.store)]) == 0
+    out = capsys.readouterr().out
+    assert "互检计划" in out and "抽样规则" in out and (tmp_path / "plan_2020.xlsx").exists()
+    assert main(["inspect", "forms", "--round", "2020", "--out", str(tmp_path / "f"), "--district", "东湖区",
+                 "--store", str(city.store)]) == 0
+    assert "已生成" in capsys.readouterr().out and list((tmp_path / "f").glob("2020_东湖区_*.xlsx"))
+    assert main(["inspect", "plan", "--round", "二〇二〇", "--store", str(city.store)]) == 2
+    assert "四位年份" in capsys.readouterr().err
