@@ -255,7 +255,9 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
             if item is not None:
                 items.append(item)
     total = _number(data.get("total_points"))
-    if total is not None and items and not problems.items:
+    raw_count = sum(len(section.get("items") or []) for section in data.get("sections") or []
+                    if isinstance(section, dict))
+    if total is not None and items and len(items) == raw_count:    # every item's points are known
         item_sum = sum(item.points for item in items)
         if abs(item_sum - total) > 1e-9:
             problems.add(data.get(LINE), f"各检查项分值合计 {item_sum:g} 与 total_points {total:g} 不符")

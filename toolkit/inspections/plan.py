@@ -136,7 +136,7 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
                 for r in sample.itertuples()])
     plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]))
     if out_dir is not None:
-        plan.path = write_plan_xlsx(plan, Path(out_dir) / f"plan_{round_id}.xlsx", households, is_sample)
+        plan.path = write_plan_xlsx(plan, Path(out_dir) / "plan.xlsx", households, is_sample)
     return plan
 
 

@@ -241,7 +241,7 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
     households_by_id = households.set_index("case_id")
     result = SampleResult(store=store_path, plans=[], forms=[], imports={})
     for round_id in ROUNDS:
-        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans", is_sample=True)
+        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans" / round_id, is_sample=True)
         result.plans.append(plan.path)
         ctx = load_context(engine, round_id)
         folder = out_dir / "forms" / round_id
@@ -252,7 +252,7 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
             filled.append(save_atomic(wb, folder / form_filename(ctx, unit)))
         result.forms.extend(filled)
         result.imports[round_id] = import_files(engine, round_id, filled, imported_by="示例数据生成")
-        say(f"轮次 {round_id}：互检计划 {plan.path.name}，{len(filled)} 份检查表格已填写并导入，"
+        say(f"轮次 {round_id}：互检计划 {plan.path.relative_to(out_dir)}，{len(filled)} 份检查表格已填写并导入，"
             f"抽查档案 {len(plan.sample)} 份")
     engine.dispose()
     for suffix in ("-wal", "-shm"):
