@@ -212,16 +212,9 @@ def _choices(dropdown: w.Dropdown) -> list[str]:
 
 
 def _shown(row, key: str) -> str:
-    kind, _, name = key.partition(":")
     if key in ("head_name", "id_number", "phone"):
         return ""                                   # never shown back unmasked
-    if kind == "date":
-        return row.dates[name].isoformat() if name in row.dates else ""
-    if kind == "staff":
-        return "、".join(row.staff.get(name, []))
-    if kind == "doc":
-        return row.documents.get(name, "")
-    if key == "near_relative":
-        return YES if row.near_relative else NO
-    value = getattr(row, key)
+    value = row.field_value(key)
+    if isinstance(value, date):
+        return value.isoformat()
     return "" if value is None else str(value)
