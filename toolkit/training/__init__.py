@@ -1,0 +1,1 @@
+"""Training layer: answer cards, grading, analytics and the training ledger."""
