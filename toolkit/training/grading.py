@@ -47,6 +47,7 @@ PROBLEM_TEXT = {
     "broken": "笔记本无法读取或无法运行，未能评分（记 0 分）",
     "killed": "运行超过时限仍未结束，已强制终止（记 0 分）",
     "no_answers": "没有作答记录（answers.json 缺失或为空）",
+    "bad_answers": "作答记录 answers.json 被改坏，无法读取（相关题目不得分）",
 }
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
@@ -84,21 +85,14 @@ class GradeRun:
 def load_course(course_root: Path, db_url: str | None = None):
     """nbgrader configuration and CourseDirectory of a course root (its ``nbgrader_config.py``)."""
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+
+    from toolkit.training.course import course_root as find_root, load_config
 
     ensure_venv_on_path()
-    root = Path(course_root).resolve()
-    config_file = root / "nbgrader_config.py"
-    if not config_file.is_file():
-        raise InputError(str(config_file), str(root), "不是 nbgrader 课程目录（缺少 nbgrader_config.py）",
-                         "请用 --course 指定课程目录，或先运行 jiuzhu course build")
-    config = Config(PyFileConfigLoader(config_file.name, path=str(root)).load_config())
-    config.CourseDirectory.root = str(root)
+    config = load_config(find_root(course_root))
     if db_url:
         config.CourseDirectory.db_url = db_url
-    coursedir = CourseDirectory(config=config)
-    return config, coursedir
+    return config, CourseDirectory(config=config)
 
 
 def ensure_venv_on_path() -> None:
@@ -288,9 +282,9 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
             task.notebook_timeout = timeout
             tasks.append(task)
         remaining[(student, assignment)] = len(prepared)
-        if not _has_answers(Path(writer.submitted_notebooks(assignment, student)[0]).parent
-                            if prepared else None):
-            outcome.problems.append(Problem("no_answers"))
+        problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
+        if problem:
+            outcome.problems.append(problem)
 
     bar = _progress_bar(len(tasks), progress)
     expected_cells = _grade_cells_by_notebook(coursedir)
@@ -335,6 +329,8 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         outcome.problems = list(dict.fromkeys(outcome.problems))
         if Problem("empty") in outcome.problems:     # an empty notebook lacks every test cell
             outcome.problems = [p for p in outcome.problems if p.code != "deleted_test"]
+        retyped = {p.cell for p in outcome.problems if p.code == "cell_type"}
+        outcome.problems = [p for p in outcome.problems if not (p.code == "edited_test" and p.cell in retyped)]
         if outcome.status == "ok" and outcome.problems:
             outcome.status = "problem"
     return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs)
@@ -355,19 +351,16 @@ def _progress_bar(total: int, enabled: bool):
                 bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| 已用 {elapsed}，预计还需 {remaining}")
 
 
-def _has_answers(folder: Path | None) -> bool:
-    """Whether the submission carries a non-empty answers sidecar (``answers.json``)."""
-    import json
+def _answers_problem(folder: Path | None) -> Problem | None:
+    """A problem when the submission has no usable answers sidecar (``answers.json``)."""
+    from toolkit.training.answers import AnswersFileError, load_answers
 
     if folder is None:
-        return False
-    path = folder / "answers.json"
-    if not path.is_file():
-        return False
+        return Problem("no_answers")
     try:
-        return bool(json.loads(path.read_text(encoding="utf-8")).get("answers"))
-    except (ValueError, AttributeError):
-        return False
+        return None if load_answers(folder) else Problem("no_answers")
+    except AnswersFileError:
+        return Problem("bad_answers")
 
 
 def _grade_cells_by_notebook(coursedir) -> dict[tuple[str, str], list[str]]:

@@ -58,6 +58,7 @@ class NotebookTask:
     dest_dir: str
     resources: dict
     notebook_timeout: float | None
+    release_cells: dict | None = None     # grade id → (cell type, source) in the released version
 
 
 @dataclass
@@ -191,7 +192,8 @@ def execute_notebook(config: Config, task: NotebookTask) -> NotebookResult:
     if task.notebook_timeout:
         cfg.DeadlineExecute.notebook_timeout = float(task.notebook_timeout)
     try:
-        if not _has_cells(task.submitted_path):
+        submitted = _read_cells(task.submitted_path)
+        if submitted is not None and not any(source.strip() for _, source in submitted.values()):
             result.problems.append(Problem("empty"))
         exporter = _exporter(cfg, sanitize, log)
         output, resources = exporter.from_filename(task.submitted_path, resources=dict(task.resources))
@@ -203,22 +205,41 @@ def execute_notebook(config: Config, task: NotebookTask) -> NotebookResult:
         result.nb_json = output
     except Exception as err:  # a broken submission must never stop the batch
         result.problems.append(Problem("broken", detail=f"{type(err).__name__}: {err}"))
-    result.problems.extend(problems_from_log(capture.records))
+    result.problems.extend(_changed_since_release(problems_from_log(capture.records), submitted,
+                                                  task.release_cells))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _has_cells(path: str) -> bool:
-    """False for a zero-byte file or a notebook without any non-blank cell."""
+def _read_cells(path: str) -> dict[str, tuple[str, str]] | None:
+    """Cell type and source of every cell (keyed by grade id, else position); None if unreadable."""
     import nbformat
 
     if os.path.getsize(path) == 0:
-        return False
+        return {}
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception:
-        return True          # unreadable: reported as broken by the exporter instead
-    return any(str(cell.get("source", "")).strip() for cell in nb.cells)
+        return None          # reported as broken by the exporter
+    return {cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{i}": (cell.cell_type, str(cell.source))
+            for i, cell in enumerate(nb.cells)}
+
+
+def released_cells(path: str | os.PathLike) -> dict[str, tuple[str, str]] | None:
+    """Cells of the released notebook, to tell tampering from nbgrader's own hidden-test removal."""
+    return _read_cells(str(path)) if os.path.exists(path) else None
+
+
+def _changed_since_release(problems: list[Problem], submitted, released) -> list[Problem]:
+    """Drop "edited test cell" reports for cells that are exactly as released.
+
+    nbgrader removes hidden tests from released notebooks, so every such cell's checksum differs
+    from the source and OverwriteCells restores it; that is not the trainee's doing.
+    """
+    if not released or submitted is None:
+        return problems
+    return [p for p in problems
+            if not (p.code == "edited_test" and submitted.get(p.cell) == released.get(p.cell))]
 
 
 class WriterPipeline:
@@ -237,6 +258,7 @@ class WriterPipeline:
         self.converter.writer = FilesWriter(config=config)
         _, _, writers = _split_autograde(config)
         self.exporter = _exporter(config, writers, log)
+        self._released: dict[tuple[str, str], dict | None] = {}
 
     def submitted_notebooks(self, assignment: str, student: str) -> list[str]:
         folder = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
@@ -252,9 +274,13 @@ class WriterPipeline:
         conv.init_assignment(assignment, student)       # filters conv.notebooks to known ones
         dest = conv._format_dest(assignment, student)
         tasks = []
+        release_dir = self.coursedir.format_path(self.coursedir.release_directory, ".", assignment)
         for path in conv.notebooks:
             resources = conv.init_single_notebook_resources(path)
-            tasks.append(NotebookTask(path, dest, resources, None))
+            key = (assignment, os.path.basename(path))
+            if key not in self._released:
+                self._released[key] = released_cells(os.path.join(release_dir, os.path.basename(path)))
+            tasks.append(NotebookTask(path, dest, resources, None, self._released[key]))
         return tasks
 
     def save(self, result: NotebookResult) -> None:
