@@ -139,6 +139,7 @@ def _worker_main(config, conn) -> None:
             return
         if task is None:
             return
+        conn.send(("started", None))       # the time limit counts from here, not from spawning
         conn.send(("done", execute_notebook(config, task)))
 
 
@@ -197,6 +198,9 @@ def run_pool(config, tasks: list[NotebookTask], jobs: int, hard_limit: float | N
                         kind, payload = "died", None
                     if kind == "kernel":
                         worker.kernel_pid = payload
+                        continue
+                    if kind == "started":
+                        worker.started = time.monotonic()
                         continue
                     if kind == "done":
                         worker.task = None
