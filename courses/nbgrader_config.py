@@ -36,6 +36,8 @@ c.Execute.shutdown_kernel = "immediate"
 c.Execute.timeout = int(os.environ.get("JIUZHU_TIMEOUT") or 60)
 c.Execute.startup_timeout = 60
 c.Execute.interrupt_on_timeout = True
+# ipykernel warns about unencrypted TCP on every start unless encryption is negotiated.
+c.KernelManager.transport_encryption = "auto"
 
 # Released notebooks: Chinese stubs where solutions were removed.
 c.ClearSolutions.code_stub = {"python": "# 请在此处作答\nraise NotImplementedError()"}

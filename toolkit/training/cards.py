@@ -43,6 +43,13 @@ TEXT = {
 }
 
 
+def prompt_html(markdown: str) -> str:
+    """A question prompt (Markdown such as ``**不应**``) as HTML; raw HTML in it is escaped."""
+    import mistune
+
+    return mistune.create_markdown(escape=True)(markdown)
+
+
 def question_label(question: Question) -> str:
     return TEXT["question_no"].format(no=question.id.lstrip("q"))
 
@@ -73,7 +80,7 @@ class AnswerCards:
     def _card(self, question: Question) -> w.Widget:
         head = (f"<div style='font-size:1.05em'><b>{question_label(question)}</b>"
                 f"（{TEXT['kind'][question.kind]}，{TEXT['points'].format(points=question.points)}）"
-                f"<br>{html.escape(question.prompt)}</div>")
+                f"{prompt_html(question.prompt)}</div>")
         control = self._control(question)
         status = w.HTML(self._describe(question, self._raw.get(question.id), saved_at=None))
         self.status[question.id] = status
@@ -95,14 +102,14 @@ class AnswerCards:
         if question.kind == "choice":
             keys = [o.key for o in question.options]
             radio = w.RadioButtons(
-                options=[(f"{o.key}. {o.label}", o.key) for o in question.options],
+                options=[(o.label, o.key) for o in question.options],
                 value=raw if raw in keys else None, layout=w.Layout(width="100%"))
             radio.observe(lambda change: self.record(qid, change["new"] or ""), names="value")
             self.inputs[qid] = radio
             return radio
         if question.kind == "multi":
             picked = set(raw) if isinstance(raw, list) else set()
-            boxes = {o.key: w.Checkbox(value=o.key in picked, description=f"{o.key}. {o.label}",
+            boxes = {o.key: w.Checkbox(value=o.key in picked, description=o.label,
                                        indent=False, layout=w.Layout(width="100%"))
                      for o in question.options}
 

@@ -20,10 +20,15 @@ from toolkit.training import COURSE_ID, identity
 from toolkit.training.answers import load_answers
 
 TEXT = {
-    "banner": "学员：{student}　｜　案例编号：{code}　｜　{mark}：案例中的人员、地名和金额均为虚构",
+    "banner": "学员：{student}　｜　案例编号：{code}",
+    "mark": "{mark}：案例中的人员、地名和金额均为虚构",
     "graded_answers": "提交的作答（评分时显示）",
     "no_frames": "本练习没有可供 pandas 分析的表格数据。",
 }
+
+
+TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
+               "th,td{border:1px solid #bbb;padding:2px 8px;text-align:left}</style>")
 
 
 @functools.lru_cache(maxsize=32)
@@ -59,11 +64,18 @@ class Exercise:
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
-        from IPython.display import Markdown, display
+        from IPython.display import HTML, Markdown, display
 
-        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case),
-                                       mark=SAMPLE_MARK)
-        display(Markdown(f"> {banner}\n\n## {self.case.title}\n\n{self.case.intro_markdown}"))
+        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case))
+        intro = self.case.intro_markdown
+        if SAMPLE_MARK not in intro:
+            banner += "<br>" + TEXT["mark"].format(mark=SAMPLE_MARK)
+        lines = intro.lstrip().splitlines()
+        if lines and lines[0].startswith("#") and lines[0].lstrip("# ").strip() == self.case.title:
+            intro = "\n".join(lines[1:])   # the notebook's own heading already shows the title
+        if self.grading:   # feedback pages come without table styles
+            display(HTML(TABLE_STYLE))
+        display(Markdown(f"> {banner}\n\n{intro}"))
 
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
