@@ -9,6 +9,7 @@ import pytest
 
 from toolkit.cases import m01_means_test as m01
 from toolkit.policy import assess, standard_on
+from case_tools import answers
 
 SEEDS = range(150)
 WORDING_TO_KEY = {text: key for key, texts in m01.INCOME_WORDING.items() for text in texts}
@@ -17,10 +18,6 @@ WORDING_TO_KEY = {text: key for key, texts in m01.INCOME_WORDING.items() for tex
 @pytest.fixture(scope="module")
 def cases():
     return [m01.generate(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def household_from(case) -> dict:

@@ -10,6 +10,7 @@ import pytest
 from toolkit.cases import m02_procedure as m02
 from toolkit.cases.timeline import step_day
 from toolkit.policy import add_workdays, check_procedure, is_workday, workdays_between
+from case_tools import answers
 
 SEEDS = range(60)
 # Working-day limits as written in policy-facts.md (hand-copied on purpose: the cases must agree).
@@ -19,10 +20,6 @@ INVESTIGATION_LIMIT = {"2012": 10, "2021": 3}
 @pytest.fixture(scope="module")
 def built():
     return [m02.build(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def test_broken_rules_are_the_engine_violations(built):

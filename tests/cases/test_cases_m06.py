@@ -10,6 +10,7 @@ import pytest
 
 from toolkit.cases import m06_special as m06
 from toolkit.policy import standard_on
+from case_tools import answers
 
 SEEDS = range(80)
 
@@ -17,10 +18,6 @@ SEEDS = range(80)
 @pytest.fixture(scope="module")
 def cases():
     return [m06.generate(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 @pytest.mark.parametrize(("counted", "medical", "size", "below", "after", "meets", "aid"), [

@@ -16,7 +16,6 @@ COMMAND_MODULES = (
     "toolkit.cli.policy",
     "toolkit.cli.course",
     "toolkit.cli.demo",
-    "toolkit.cli.course_grading",   # after toolkit.cli.course: adds grade/report/roster to its group
 )
 
 DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质量的培训与督导检查工具。
