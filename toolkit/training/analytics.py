@@ -86,12 +86,15 @@ def _question_of(cell_name: str) -> str:
 
 
 def read_gradebook(db_url: str, course_id: str = COURSE_ID) -> tuple[list[str], list[dict], list[dict]]:
-    """Assignments (by due date, then name), one row per submission, one row per graded cell."""
+    """Assignments in use (by due date, then name), one row per submission, one per graded cell."""
     from nbgrader.api import Gradebook
 
     submissions, cells = [], []
     with Gradebook(db_url, course_id) as gb:
-        assignments = sorted(gb.assignments, key=lambda a: (a.duedate or datetime.max, a.name))
+        # an assignment counts once it is due or someone has submitted it; built but not yet
+        # set assignments would otherwise show every trainee as "not submitted"
+        assignments = sorted((a for a in gb.assignments if a.duedate or a.num_submissions),
+                             key=lambda a: (a.duedate or datetime.max, a.name))
         names = [a.name for a in assignments]
         for assignment in assignments:
             for sub in gb.assignment_submissions(assignment.name):
