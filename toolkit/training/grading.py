@@ -23,6 +23,7 @@ import warnings
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
 from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Problem
@@ -177,17 +178,28 @@ class _Worker:
             self.kill()
 
 
-def run_pool(config, tasks: list[NotebookTask], jobs: int, hard_limit: float | None,
+def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float | None,
              on_result) -> None:
-    """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here."""
+    """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here.
+
+    ``tasks`` is consumed lazily, so the writer prepares the next submission while the workers
+    (started first, their imports overlapping the preparation) execute the previous ones.
+    """
     ctx = multiprocessing.get_context("spawn")
-    pending = list(reversed(tasks))
-    workers = [_Worker(ctx, config) for _ in range(max(1, min(jobs, len(tasks))))]
+    source = iter(tasks)
+    workers = [_Worker(ctx, config) for _ in range(max(1, jobs))]
+    exhausted = False
     try:
-        while pending or any(w.task for w in workers):
+        while True:
             for worker in workers:
-                if worker.task is None and pending:
-                    worker.send(pending.pop())
+                if worker.task is None and not exhausted:
+                    task = next(source, None)
+                    if task is None:
+                        exhausted = True
+                    else:
+                        worker.send(task)
+            if exhausted and not any(w.task for w in workers):
+                break
             busy = [w for w in workers if w.task]
             ready = wait([w.conn for w in busy], timeout=0.5)
             for worker in busy:
@@ -263,35 +275,40 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     # nbgrader's first write of a new student makes SQLAlchemy warn; harmless (see probe notes)
     warnings.filterwarnings("ignore", message=".*not in session.*")
     writer = WriterPipeline(config, coursedir, log=_quiet_logger())
-    outcomes: dict[tuple[str, str], SubmissionOutcome] = {}
-    remaining: dict[tuple[str, str], int] = {}
-    tasks: list[NotebookTask] = []
-    for student, assignment in pairs:
-        outcome = outcomes[(student, assignment)] = SubmissionOutcome(student, assignment)
-        try:
-            prepared = writer.prepare(assignment, student, force)
-        except Exception as err:
-            if type(err).__name__ == "NbGraderException" and "No assignment with ID" in str(err):
-                raise UserError(f"作业 {assignment} 不在评分数据库中：请先运行 jiuzhu course release "
-                                f"（或 nbgrader generate_assignment {assignment}）。") from None
-            outcome.status = "failed"
-            outcome.problems.append(Problem("broken", detail=str(err)))
-            continue
-        if prepared is None:
-            outcome.status = "skipped"
-            continue
-        if not prepared:
-            outcome.problems.append(Problem("empty"))
-        for task in prepared:
-            task.notebook_timeout = timeout
-            tasks.append(task)
-        remaining[(student, assignment)] = len(prepared)
-        problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
-        if problem:
-            outcome.problems.append(problem)
-
-    bar = _progress_bar(len(tasks), progress)
     expected_cells = _grade_cells_by_notebook(coursedir)
+    unknown = sorted({a for _, a in pairs} - {a for a, _ in expected_cells})
+    if unknown:
+        raise UserError(f"练习 {'、'.join(unknown)} 不在评分数据库中：请先运行 jiuzhu course build"
+                        f"（或 nbgrader generate_assignment）。未评分任何提交。")
+    outcomes = {pair: SubmissionOutcome(*pair) for pair in pairs}
+    remaining: dict[tuple[str, str], int] = {}
+    bar = _progress_bar(len(pairs), progress)
+
+    def prepared_tasks() -> Iterator[NotebookTask]:
+        for student, assignment in pairs:
+            outcome = outcomes[(student, assignment)]
+            try:
+                prepared = writer.prepare(assignment, student, force)
+            except Exception as err:       # e.g. an unreadable timestamp.txt
+                outcome.status = "failed"
+                outcome.problems.append(Problem("broken", detail=str(err)))
+                bar.update(1)
+                continue
+            if prepared is None:
+                outcome.status = "skipped"
+                bar.update(1)
+                continue
+            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
+            if problem:
+                outcome.problems.append(problem)
+            if not prepared:
+                outcome.problems.append(Problem("empty"))
+                bar.update(1)
+                continue
+            remaining[(student, assignment)] = len(prepared)
+            for task in prepared:
+                task.notebook_timeout = timeout
+                yield task
 
     def on_result(result: NotebookResult) -> None:
         nbg = result.task.resources["nbgrader"]
@@ -321,11 +338,11 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                 writer.discard(nbg["assignment"], nbg["student"])
             else:
                 writer.finish(nbg["assignment"], nbg["student"])
-        bar.update(1)
+            bar.update(1)
 
     hard_limit = (timeout + HARD_KILL_GRACE) if timeout else None
     try:
-        run_pool(config, tasks, jobs, hard_limit, on_result)
+        run_pool(config, prepared_tasks(), min(jobs, len(pairs)), hard_limit, on_result)
     finally:
         bar.close()
     _fill_scores(coursedir, outcomes.values())
