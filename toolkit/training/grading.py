@@ -421,14 +421,22 @@ def format_summary(run: GradeRun) -> str:
     flagged = [o for o in run.outcomes if o.problems or o.seconds_late > 0]
     if flagged:
         lines.append("")
-        lines.append(f"{'学员':<12}{'作业':<18}{'得分':>10}  {'状态':<8}说明")
+        lines.append(f"{_pad('学员', 12)}{_pad('练习', 18)}{_pad('得分', 12)}{_pad('状态', 12)}说明")
         for o in flagged:
             notes = list(o.reasons)
             if o.seconds_late > 0:
                 notes.append(f"逾期提交（晚 {_late_text(o.seconds_late)}）")
-            lines.append(f"{o.student:<12}{o.assignment:<18}{o.score:>5.1f}/{o.max_score:<4.1f}  "
-                         f"{STATUS_TEXT[o.status]:<8}{'；'.join(notes)}")
+            lines.append(f"{_pad(o.student, 12)}{_pad(o.assignment, 18)}{_pad(f'{o.score:g}/{o.max_score:g}', 12)}"
+                         f"{_pad(STATUS_TEXT[o.status], 12)}{'；'.join(notes)}")
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal where CJK characters take two columns."""
+    import unicodedata
+
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - shown)
 
 
 def _late_text(seconds: float) -> str:
