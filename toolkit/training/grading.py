@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 import warnings
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -145,17 +146,21 @@ def _worker_main(config, conn) -> None:
 
 
 class _Worker:
+    """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
+
     def __init__(self, ctx, config) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(config, child), daemon=True)
         self.process.start()
         child.close()
-        self.task: NotebookTask | None = None
-        self.started = 0.0
+        self.queue: deque[NotebookTask] = deque()
+        self.started = time.monotonic()
         self.kernel_pid: int | None = None
 
     def send(self, task: NotebookTask) -> None:
-        self.task, self.started, self.kernel_pid = task, time.monotonic(), None
+        if not self.queue:
+            self.started = time.monotonic()
+        self.queue.append(task)
         self.conn.send(task)
 
     def kill(self) -> None:
@@ -178,29 +183,43 @@ class _Worker:
             self.kill()
 
 
+PREFETCH = 2     # tasks sent to a worker ahead, so it never waits for the writer
+
+
 def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float | None,
              on_result) -> None:
     """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here.
 
-    ``tasks`` is consumed lazily, so the writer prepares the next submission while the workers
-    (started first, their imports overlapping the preparation) execute the previous ones.
+    ``tasks`` is consumed lazily: the writer prepares the next submissions while the workers
+    (started first, their imports overlapping the preparation) execute earlier ones, and each
+    worker has its next task waiting in its pipe.  A worker past ``hard_limit`` seconds on one
+    notebook is killed with its kernel and replaced; its waiting task is sent again.
     """
     ctx = multiprocessing.get_context("spawn")
     source = iter(tasks)
+    retry: deque[NotebookTask] = deque()
     workers = [_Worker(ctx, config) for _ in range(max(1, jobs))]
     exhausted = False
+
+    def next_task() -> NotebookTask | None:
+        nonlocal exhausted
+        if retry:
+            return retry.popleft()
+        if exhausted:
+            return None
+        task = next(source, None)
+        exhausted = task is None
+        return task
+
     try:
         while True:
-            for worker in workers:
-                if worker.task is None and not exhausted:
-                    task = next(source, None)
-                    if task is None:
-                        exhausted = True
-                    else:
+            for depth in range(1, PREFETCH + 1):
+                for worker in workers:
+                    if len(worker.queue) < depth and (task := next_task()) is not None:
                         worker.send(task)
-            if exhausted and not any(w.task for w in workers):
+            busy = [w for w in workers if w.queue]
+            if not busy:
                 break
-            busy = [w for w in workers if w.task]
             ready = wait([w.conn for w in busy], timeout=0.5)
             for worker in busy:
                 if worker.conn in ready:
@@ -212,10 +231,10 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
                         worker.kernel_pid = payload
                         continue
                     if kind == "started":
-                        worker.started = time.monotonic()
+                        worker.started, worker.kernel_pid = time.monotonic(), None
                         continue
                     if kind == "done":
-                        worker.task = None
+                        worker.queue.popleft()
                         on_result(payload)
                         continue
                 else:
@@ -223,15 +242,16 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
                     if worker.process.is_alive() and not overdue:
                         continue
                     kind = "killed" if worker.process.is_alive() else "died"
-                # killed by the watchdog or died: report, replace the worker
-                task = worker.task
+                # killed by the watchdog or died: report, resend what waited, replace the worker
+                task = worker.queue.popleft()
+                retry.extend(worker.queue)
                 worker.kill()
                 workers[workers.index(worker)] = _Worker(ctx, config)
                 on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
                                                               detail=kind)], 0.0))
     finally:
         for worker in workers:
-            if worker.task:
+            if worker.queue:
                 worker.kill()
             else:
                 worker.stop()
