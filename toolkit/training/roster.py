@@ -102,7 +102,8 @@ def read_roster_xlsx(path: Path) -> Roster:
                 row_ok = False
         sid = values["id"]
         if sid and not ID_PATTERN.match(sid):
-            problems.append(f"{where('id')}：值“{sid}”不是有效的学员编号，只能用英文字母、数字、"
+            shown = sid if sid.isascii() else mask_name(sid)      # may be a name typed in the wrong column
+            problems.append(f"{where('id')}：值“{shown}”不是有效的学员编号，只能用英文字母、数字、"
                             f"下划线、点和减号（例如 dh001），它也是提交文件夹的名称")
             row_ok = False
         if sid and sid in first_row:
