@@ -79,3 +79,12 @@ def test_income_equal_to_standard_trap_occurs_and_is_not_eligible(cases):
 
 def test_both_eligible_and_ineligible_households_occur(cases):
     assert {answers(c)["q5"] for c in cases} == {"yes", "no"}
+
+
+def test_the_case_lists_the_standards_around_its_date_including_the_one_in_force(cases):
+    for case in cases:
+        day = date.fromisoformat(case.data["evaluation_date"])
+        current = standard_on(day)
+        assert f"| {current.effective_from.year}年{current.effective_from.month}月{current.effective_from.day}日 |" \
+            in case.intro_markdown
+        assert case.intro_markdown.count("年4月1日 |") + case.intro_markdown.count("年7月1日 |") >= 2

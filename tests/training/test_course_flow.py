@@ -10,12 +10,17 @@ import shutil
 
 import pytest
 
-from conftest import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
+from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
 from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
 from toolkit.training.exercise import trainee_case
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+    # nbgrader's release_feedback misspells ``authenticator`` (harmless upstream typo)
+    pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning"),
+]
 
 
 def _trainee(root, tmp, student, monkeypatch):
@@ -42,7 +47,7 @@ def flow(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("flow")
     import toolkit.cases
-    from conftest import FAKE_CASES
+    from training_helpers import FAKE_CASES
 
     mp.setattr(toolkit.cases, "__path__", [*toolkit.cases.__path__, str(FAKE_CASES)])
     mp.setattr(toolkit.cases, "ASSIGNMENTS", (ASSIGNMENT,), raising=False)
@@ -66,6 +71,8 @@ def flow(tmp_path_factory):
     _, submit_blank = _trainee(root, tmp, "wang5", mp)
     submit_blank()
     result["collected"] = course.collect(root)
+    # a trainer's stray answers file in source/ must not overwrite the submissions' answers
+    save_answer(root / "source" / ASSIGNMENT, ASSIGNMENT, "trainer", "q1", "0")
 
     with course.nbgrader_api(root) as api:
         for student in ("li4", "wang5"):
@@ -73,7 +80,7 @@ def flow(tmp_path_factory):
             assert outcome["success"], outcome.get("log")
         result["scores"] = {s["student"]: (s["score"], s["max_score"], s["needs_manual_grade"])
                             for s in api.get_submissions(ASSIGNMENT)}
-    result["feedback"] = course.feedback(root)
+    result["feedback"] = course.feedback(root, publish=True)
     yield result
     mp.undo()
 
@@ -110,9 +117,19 @@ def test_feedback_shows_answer_right_answer_and_basis_but_no_hidden_tests(flow):
     text = leaks._visible_text(pages["li4"])[0]
     assert "你的作答：" in text and "正确答案：" in text and "《测试依据》第三条" in text
     assert "得 1 / 2 分" in text
+    assert "练习反馈" in text and "第3题（自动评分）" in text and "第5题（人工评分）" in text
+    assert "Score" not in text and "Test cell" not in text         # nbgrader's English labels
     assert "请补交：户口簿、身份证复印件。" in text           # free text visible to the marker
+    assert "第5题为人工评分。依据：《测试依据》第五条" in text and "评分要点" in text
     assert "grade('t01_practice'" not in text and "HIDDEN" not in text
     assert leaks.scan(flow["root"]) == []
+
+
+def test_published_feedback_reaches_the_exchange_and_is_scanned(flow):
+    published = list((flow["root"] / "exchange" / "jiuzhu" / "feedback").glob("*.html"))
+    assert len(published) == 2
+    assert set(published) <= set(leaks.scanned_files(flow["root"]))
+    assert course.scan_for_leaks(flow["root"]) == []
 
 
 def test_scan_catches_hidden_tests_in_nbgraders_default_feedback(flow):
@@ -143,10 +160,13 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
         cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "正确答案：1500"}]
         cell["source"] += "\ngrade('t01_practice', 'q1')"
         release_nb.write_text(json.dumps(notebook, ensure_ascii=False), "utf-8")
+        save_answer(release_nb.parent, ASSIGNMENT, "trainer", "q1", "1")
         kinds = {leak.kind for leak in leaks.scan(root)}
     finally:
         release_nb.write_text(original, "utf-8")
-    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出"}
+        (release_nb.parent / "answers.json").unlink(missing_ok=True)
+    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出",
+                     "发布目录中含有作答文件"}
 
 
 def test_feedback_that_would_leak_is_refused_and_removed(flow, monkeypatch):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import REPO
+from training_helpers import REPO
 from toolkit.cases.base import case_for
 from toolkit.training.course import REFERENCE_STUDENT
 from toolkit.training.notebook import source_notebook
@@ -37,7 +37,7 @@ def test_every_question_has_one_graded_cell_with_its_points():
 @pytest.mark.slow
 def test_real_course_builds_and_releases_without_leaks(tmp_path, monkeypatch):
     import toolkit.cases
-    from conftest import copy_course
+    from training_helpers import copy_course
     from toolkit.training import course, leaks
 
     monkeypatch.setattr(toolkit.cases, "ASSIGNMENTS", REAL)

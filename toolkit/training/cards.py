@@ -24,6 +24,7 @@ TEXT = {
     "kind": {"number": "填写数字", "choice": "单选题", "multi": "多选题（可选多项）",
              "date": "填写日期", "text": "书面作答（人工评分）"},
     "placeholder_number": "例如 1500 或 1,500.50",
+    "placeholder_count": "填写数字，例如 12",
     "placeholder_date": "例如 2018-10-08 或 2018年10月8日",
     "placeholder_text": "在此书写，内容会自动保存",
     "points": "{points:g} 分",
@@ -39,8 +40,13 @@ TEXT = {
     "check_unreadable": "以下题目的填写无法识别，请修改：{items}。",
     "check_note": "（此处只检查是否作答，不显示对错；提交后统一评分。）",
     "header": "答题卡：在每题下方作答，每次修改都会自动保存到本作业目录的 answers.json。",
+    "preview_header": "答题卡（预览：这里是课程的 source/release 目录，作答不会保存）。",
+    "preview": "预览，不保存 · 识别为：{value}",
     "question_no": "第{no}题",
 }
+
+
+MANY_OPTIONS = 8
 
 
 def prompt_html(markdown: str) -> str:
@@ -58,12 +64,13 @@ class AnswerCards:
     """The cards for one trainee's case, bound to the assignment folder's sidecar."""
 
     def __init__(self, case: Case, folder: Path | str, student: str,
-                 clock: Callable[[], datetime] = datetime.now):
+                 clock: Callable[[], datetime] = datetime.now, preview: bool = False):
         self.case = case
+        self.preview = preview
         self.folder = Path(folder)
         self.student = student
         self._clock = clock
-        self._raw: dict[str, Any] = load_answers(self.folder)
+        self._raw: dict[str, Any] = {} if preview else load_answers(self.folder)
         self.inputs: dict[str, Any] = {}
         self.status: dict[str, w.HTML] = {}
         self.check_output = w.HTML()
@@ -71,7 +78,7 @@ class AnswerCards:
                                      icon="check", layout=w.Layout(width="auto"))
         self.check_button.on_click(lambda _button: self.check())
         self.widget = w.VBox(
-            [w.HTML(f"<b>{html.escape(TEXT['header'])}</b>")]
+            [w.HTML(f"<b>{html.escape(TEXT['preview_header' if preview else 'header'])}</b>")]
             + [self._card(q) for q in case.questions]
             + [w.HBox([self.check_button]), self.check_output],
             layout=w.Layout(width="100%"))
@@ -92,8 +99,11 @@ class AnswerCards:
         raw = self._raw.get(question.id)
         qid = question.id
         if question.kind in ("number", "date"):
+            kind = question.kind
+            if kind == "number" and question.unit not in ("", "元"):
+                kind = "count"
             box = w.Text(value="" if raw is None else str(raw),
-                         placeholder=TEXT[f"placeholder_{question.kind}"],
+                         placeholder=TEXT[f"placeholder_{kind}"],
                          layout=w.Layout(width="260px"))
             box.observe(lambda change: self.record(qid, change["new"]), names="value")
             self.inputs[qid] = box
@@ -119,6 +129,9 @@ class AnswerCards:
             for box in boxes.values():
                 box.observe(on_tick, names="value")
             self.inputs[qid] = boxes
+            if len(boxes) > MANY_OPTIONS:   # long ledgers (m05): columns instead of one long list
+                return w.GridBox(list(boxes.values()), layout=w.Layout(
+                    grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))", width="100%"))
             return w.VBox(list(boxes.values()))
         area = w.Textarea(value="" if raw is None else str(raw), placeholder=TEXT["placeholder_text"],
                           layout=w.Layout(width="100%", height="180px"))
@@ -138,6 +151,14 @@ class AnswerCards:
     def record(self, qid: str, raw: Any) -> None:
         """Save one changed response at once and show the 已保存 confirmation."""
         question = self.question(qid)
+        if self.preview:
+            self._raw[qid] = raw
+            try:
+                shown = describe_value(question, parse_response(question, raw))
+            except UserError as err:
+                shown = str(err)
+            self.status[qid].value = self._line(TEXT["preview"].format(value=shown), "#555")
+            return
         try:
             save_answer(self.folder, self.case.assignment, self.student, qid, raw)
         except (OSError, UserError) as err:

@@ -5,7 +5,8 @@ What counts as a leak, in any file under ``release/``, ``feedback/`` or the exch
 
 * an nbgrader delimiter (``BEGIN SOLUTION``, ``BEGIN HIDDEN TESTS``, ``BEGIN MARK SCHEME`` …);
 * a line of a hidden-test region or of a solution taken from the source notebooks;
-* in a released notebook, any cell output (outputs can carry answers).
+* in a released notebook, any cell output (outputs can carry answers);
+* an answers file (``answers.json``) next to a released notebook (someone's answers).
 
 Feedback is HTML: tags are stripped and entities unescaped before searching, so syntax-highlighted
 code is found too.  nbgrader shows hidden tests in feedback by default (upstream issue #917);
@@ -19,6 +20,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from toolkit.training.answers import SIDECAR_NAME
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
@@ -79,20 +82,22 @@ def _visible_text(path: Path) -> tuple[str, int]:
     return text, 0
 
 
-def scanned_files(course_root: Path) -> list[Path]:
+def scanned_files(course_root: Path, exchange_root: Path | None = None) -> list[Path]:
+    """Released notebooks and feedback pages of the course and of its exchange folder."""
     root = Path(course_root)
-    files = [*root.glob("release/*/*.ipynb"), *root.glob("feedback/*/*/*.html")]
-    exchange = root / "exchange"
-    files += [*exchange.glob("*/outbound/*/*.ipynb"), *exchange.glob("*/feedback/*/*.html")]
+    exchange = Path(exchange_root) if exchange_root else root / "exchange"
+    files = [*root.glob("release/*/*.ipynb"), *root.glob("feedback/*/*/*.html"),
+             *exchange.glob("*/outbound/*/*.ipynb"), *exchange.glob("*/feedback/*.html")]
     return sorted(set(files))
 
 
-def scan(course_root: Path, files: list[Path] | None = None) -> list[Leak]:
+def scan(course_root: Path, files: list[Path] | None = None,
+         exchange_root: Path | None = None) -> list[Leak]:
     """Every leak found in the released notebooks and the feedback of ``course_root``."""
     root = Path(course_root)
     snippets = secret_snippets(root / "source")
     leaks: list[Leak] = []
-    for path in (scanned_files(root) if files is None else files):
+    for path in (scanned_files(root, exchange_root) if files is None else files):
         text, with_outputs = _visible_text(path)
         for marker in MARKERS:
             if marker in text:
@@ -103,6 +108,8 @@ def scan(course_root: Path, files: list[Path] | None = None) -> list[Leak]:
         released = {"release", "outbound"} & set(_relative_parts(path, root))
         if with_outputs and released:
             leaks.append(Leak(path, "发布的笔记本带有运行输出", f"{with_outputs} 个单元格"))
+        if released and (path.parent / SIDECAR_NAME).exists():
+            leaks.append(Leak(path.parent / SIDECAR_NAME, "发布目录中含有作答文件", SIDECAR_NAME))
     return leaks
 
 

@@ -1,6 +1,6 @@
 import shutil
 
-from conftest import REPO
+from training_helpers import REPO
 from toolkit.cli import main
 
 
