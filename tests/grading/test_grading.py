@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXPECTED, copy_course, make_submissions, scores_by_student, submit, released, \
+from grading_course import EXPECTED, copy_course, make_submissions, scores_by_student, submit, released, \
     _set_answer_cell
 
 pytestmark = pytest.mark.slow

@@ -116,7 +116,7 @@ def test_charts_are_written_and_embedded(report):
 
 
 def test_cli_report_rejects_a_bad_pass_rate(tmp_path, course_template, capsys):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.cli import main
 
     root = copy_course(course_template, tmp_path / "course")

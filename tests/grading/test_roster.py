@@ -69,7 +69,7 @@ def test_missing_columns_and_wrong_files_are_explained(tmp_path):
 
 
 def test_import_is_all_or_nothing(tmp_path, course_template):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.cli import main
 
     root = copy_course(course_template, tmp_path / "course")
@@ -89,7 +89,7 @@ def test_import_is_all_or_nothing(tmp_path, course_template):
 
 
 def test_reimport_updates_existing_trainees(tmp_path, course_template):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.training.roster import Roster, Trainee
 
     root = copy_course(course_template, tmp_path / "course")
