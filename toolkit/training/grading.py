@@ -32,6 +32,7 @@ from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Prob
 log = logging.getLogger(__name__)
 
 DEFAULT_JOBS = 2
+DEFAULT_TIMEOUT = 300.0     # seconds one notebook may run in all (cells also have nbgrader's limit)
 HARD_KILL_GRACE = 30.0      # seconds past the notebook budget before a worker is killed
 
 # Every Chinese text a trainer reads from this module.
@@ -260,7 +261,7 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
 # --------------------------------------------------------------------------- the batch
 
 def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | None = None,
-                 timeout: float | None = None, assignments: list[str] | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT, assignments: list[str] | None = None,
                  students: list[str] | None = None, force: bool = False,
                  progress: bool = True) -> GradeRun:
     """Autograde every submission of a course in parallel; see the module docstring."""
