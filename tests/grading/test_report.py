@@ -32,7 +32,7 @@ ROSTER = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),
 def report(tmp_path_factory):
     from nbgrader.api import Gradebook
 
-    from toolkit.training.grading import ensure_venv_on_path
+    from toolkit.training.course import ensure_venv_on_path
     from toolkit.training.report import write_outputs
     from toolkit.training.analytics import collect
 
