@@ -14,7 +14,7 @@ from typing import Callable
 
 # (title shown to the user, "module:function")
 STAGES: list[tuple[str, str]] = [
-    ("一、低保政策计算示例", "toolkit.policy.examples:run_demo_stage"),
+    ("一、低保政策计算示例", "toolkit.demo:policy_stage"),
 ]
 
 
@@ -33,4 +33,46 @@ def run(out_dir: Path, say: Callable[[str], None] = print) -> list[Path]:
     say("\n=== 输出文件 ===")
     for path in written:
         say(f"  {path}")
+    return written
+
+
+def _write_json(path: Path, data) -> Path:
+    """Write JSON atomically (temporary name, then rename)."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def policy_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
+    """Worked households and timelines through the policy engine; JSON results under policy/."""
+    from toolkit import SAMPLE_MARK
+    from toolkit.policy import assess, check_procedure
+    from toolkit.policy.examples import HOUSEHOLDS, TIMELINES
+
+    folder = out_dir / "policy"
+    written = []
+    for index, (title, household) in enumerate(HOUSEHOLDS, 1):
+        result = assess(household)
+        verdict = (f"符合条件，月低保金 {result['monthly_benefit']:.2f} 元" if result["eligible"]
+                   else "不符合条件：" + "；".join(result["reasons"]))
+        say(f"[{SAMPLE_MARK}] 家庭{index}：{title}")
+        say(f"    标准 {result['standard']} 元，{result['household_size']} 人，计入收入 {result['counted_income']:.2f} 元，"
+            f"人均 {result['per_capita_income']:.2f} 元 → {verdict}")
+        for item in result["supplements"]:
+            say(f"    分类施保：{item['member']} 每月增发 {item['monthly_amount']:.2f} 元（{item['basis']}）")
+        written.append(_write_json(folder / f"household_{index}.json",
+                                   {"mark": SAMPLE_MARK, "title": title, "result": result}))
+    for index, (title, case) in enumerate(TIMELINES, 1):
+        result = check_procedure(case)
+        say(f"[{SAMPLE_MARK}] 案件{index}：{title}")
+        if result["compliant"]:
+            say(f"    适用 {result['rule_set_title']}：流程合规")
+        for violation in result["violations"]:
+            say(f"    ✗ {violation['message']}（{violation['basis']}）")
+        written.append(_write_json(folder / f"timeline_{index}.json",
+                                   {"mark": SAMPLE_MARK, "title": title, "result": result}))
     return written

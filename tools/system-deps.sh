@@ -6,7 +6,8 @@ missing=()
 for pkg in "$@"; do
   case "$pkg" in
     fonts-noto-cjk)
-      fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=("$pkg") ;;
+      fonts=$(fc-list 2>/dev/null || true)
+      grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=("$pkg") ;;
     chromium)
       command -v chromium >/dev/null 2>&1 || missing+=("$pkg") ;;
     *)

@@ -1,0 +1,35 @@
+"""Set-up files stay in step: environment.yml lists exactly pyproject.toml's requirements."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(req: str) -> str:
+    return re.sub(r"\s+", "", req).lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert "python=3.11" in env["dependencies"]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {_norm(r) for r in pip if not r.startswith("-e")}
+    assert listed == {_norm(r) for r in project["dependencies"]}
+    assert "-e .[dev]" in pip
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme
+
+
+def test_top_level_layout():
+    for name in ("courses", "checklists", "inspections", "toolkit", "tests", "bench",
+                 "environment.yml", "README.md", "pyproject.toml", "Makefile"):
+        assert (ROOT / name).exists(), name

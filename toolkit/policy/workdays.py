@@ -1,0 +1,72 @@
+"""Working days on the Chinese statutory calendar (``chinesecalendar``).
+
+``chinesecalendar`` knows holidays and make-up working days for the years its release covers
+(2004–2026 for 1.11) and raises ``NotImplementedError`` outside them.  There the engine falls back
+to Monday–Friday and marks the result unconfirmed; it never crashes.
+
+Counting convention (time limits in the 低保 rules): the start day is not counted; the days after
+it up to and including the end day are.  From Friday 2018-09-28, three working days later is
+Monday 2018-10-08 (29–30 September were make-up working days, 1–7 October a holiday).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class WorkdayResult:
+    date: date
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class WorkdayCount:
+    days: int
+    confirmed: bool
+
+
+def workday_status(day: date) -> tuple[bool, bool]:
+    """(is a working day, confirmed by the statutory calendar)."""
+    try:
+        return chinese_calendar.is_workday(day), True
+    except NotImplementedError:
+        return day.weekday() < 5, False
+
+
+def is_workday(day: date) -> bool:
+    return workday_status(day)[0]
+
+
+def add_workdays(start: date, n: int) -> WorkdayResult:
+    """The date ``n`` working days after ``start`` (before it when ``n`` is negative)."""
+    step = timedelta(days=1 if n >= 0 else -1)
+    remaining = abs(n)
+    day = start
+    confirmed = True
+    while remaining:
+        day += step
+        working, known = workday_status(day)
+        confirmed &= known
+        if working:
+            remaining -= 1
+    return WorkdayResult(day, confirmed)
+
+
+def workdays_between(start: date, end: date) -> WorkdayCount:
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+    if end < start:
+        count = workdays_between(end, start)
+        return WorkdayCount(-count.days, count.confirmed)
+    days = 0
+    confirmed = True
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        working, known = workday_status(day)
+        confirmed &= known
+        days += working
+    return WorkdayCount(days, confirmed)
