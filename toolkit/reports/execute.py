@@ -87,7 +87,7 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
             pm.execute_notebook(
                 str(job.notebook), str(executed), parameters=dict(job.parameters),
                 kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                cwd=str(executed.parent), request_save_on_cell_execute=False,
+                cwd=str(executed.parent), request_save_on_cell_execute=True,
                 shutdown_kernel="immediate", config=_kernel_config(),
                 start_timeout=max(5, min(60, int(deadline - time.monotonic()))),
                 timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
@@ -121,7 +121,7 @@ def _kernel_config():
 
 
 def _failed_cell(executed: Path) -> tuple[int | None, str]:
-    """The index and source of the cell papermill marked as failed or still running."""
+    """The cell papermill marked as failed, else the last cell that started (a timeout)."""
     import nbformat
 
     if not executed.exists():
@@ -130,11 +130,16 @@ def _failed_cell(executed: Path) -> tuple[int | None, str]:
         nb = nbformat.read(executed, as_version=4)
     except Exception:
         return None, ""
+    last_started = None
     for index, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("papermill", {})
         if meta.get("exception") or meta.get("status") in ("failed", "running"):
             return index, cell.get("source", "")
-    return None, ""
+        if meta.get("start_time"):
+            last_started = index
+    if last_started is None:
+        return None, ""
+    return last_started, nb.cells[last_started].get("source", "")
 
 
 def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempts: int,
