@@ -8,6 +8,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from toolkit.reports.fonts import use_cjk_font
+
+use_cjk_font(warn=False)  # charts drawn in tests use the same Chinese font as the reports
+
 TINY_PARAMETERS = '''district: str = "东湖区"  # 区名
 fail: bool = False
 sleep: float = 0.0
