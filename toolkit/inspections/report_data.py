@@ -187,8 +187,8 @@ def findings_by_severity(s, district: str | None = None) -> list[tuple[str, obje
     return groups
 
 
-def notable_practices(s, district: str):
-    """主要做法和成效: items every inspected 街镇 of the district met in full."""
+def notable_practices(s, district: str | None = None):
+    """主要做法和成效: items every inspected 街镇 (of the district, or city-wide) met in full."""
     import pandas as pd
 
     items = _of(s.items, district).dropna(subset=["score"])
@@ -309,3 +309,50 @@ def grade_chart(s):
     ax.set_title("街镇等级分布")
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------- sentences
+def require_district_data(s, district: str) -> None:
+    """Stop the report with a clear message when the district has no imported data this round."""
+    from toolkit.errors import UserError
+
+    if not (s.units["district"] == district).any():
+        raise UserError(f"轮次 {s.round_id} 中没有{district}的检查数据（没有已导入的街镇检查表）。"
+                        f"请先导入该区的检查表，或不为该区生成报告")
+
+
+def district_summary_text(s, district: str) -> str:
+    """One-sentence 基本情况 of a district (units, rate, grade, rank, problems by severity)."""
+    units = _of(s.units, district)
+    row = s.districts[s.districts["district"] == district].iloc[0]
+    findings = _of(s.findings, district)
+    counts = "，".join(f"{sev} {int((findings['severity'] == sev).sum())} 项"
+                      for sev in SEVERITY_ORDER if (findings["severity"] == sev).any())
+    text = (f"本轮（{s.round_id}）对{district} {len(units)} 个街镇开展督导检查，综合得分率 "
+            f"{row['pct']:.1f}%，等级为“{row['grade']}”，在 {len(s.districts)} 个区中排第 "
+            f"{int(row['rank'])} 名；发现问题 {len(findings)} 项")
+    return text + (f"（{counts}）。" if counts else "。")
+
+
+def city_summary_text(s) -> str:
+    """One-sentence overview of the round across all districts."""
+    best = s.districts.sort_values("rank").iloc[0]
+    findings = s.findings
+    return (f"本轮（{s.round_id}）共检查 {len(s.districts)} 个区、{len(s.units)} 个街镇，抽查低保案卷 "
+            f"{int(s.case_files['sampled'].sum())} 份；{best['district']}综合得分率最高"
+            f"（{best['pct']:.1f}%）。共发现问题 {len(findings)} 项，其中严重问题 "
+            f"{int((findings['severity'] == '严重').sum())} 项。")
+
+
+def findings_count_table(s):
+    """Number of problems per 区 and severity (rows ordered by rank)."""
+    import pandas as pd
+
+    order = list(s.districts.sort_values("rank")["district"])
+    counts = pd.crosstab(s.findings["district"], s.findings["severity"]).reindex(order).fillna(0)
+    columns = [c for c in SEVERITY_ORDER if c in counts.columns]
+    counts = counts[columns].astype(int)
+    counts["合计"] = counts.sum(axis=1)
+    counts.insert(0, "区", counts.index)
+    counts.columns.name = None
+    return counts.reset_index(drop=True)

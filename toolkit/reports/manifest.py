@@ -43,14 +43,14 @@ def write_manifest(out_dir: Path, *, jobs: list[NotebookJob], results: list[JobR
     by_name = {job.name: job for job in jobs}
     entries = dict(previous)
     for result in results:
-        job = by_name[result.name]
+        job = by_name.get(result.name)
         folder = Path(out_dir) / result.name
         outputs = {}
         if result.ok and folder.is_dir():
             outputs = {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file()}
         entries[result.name] = {
-            "notebook": Path(job.notebook).name,
-            "parameters": {k: v for k, v in job.parameters.items() if k != "output_dir"},
+            "notebook": Path(job.notebook).name if job else None,
+            "parameters": {k: v for k, v in job.parameters.items() if k != "output_dir"} if job else {},
             "ok": result.ok,
             "failure": result.failure.describe() if result.failure else None,
             "attempts": result.attempts,

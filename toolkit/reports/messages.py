@@ -6,6 +6,7 @@ FAILURE_KIND = {
     "kernel": "内核启动失败",
     "export": "导出失败",
     "worker": "执行进程出错",
+    "data": "缺少数据",
 }
 CELL_AT = "（已执行笔记本的第 {number} 个单元格：{first}）"
 
@@ -28,3 +29,4 @@ NO_CJK_FONT = ("警告：未找到中文字体（如 Noto Sans CJK SC），图�
 PDF_NO_FONT = "警告：未找到中文字体，PDF 中的中文可能无法显示"
 
 PROGRESS = "生成报告"
+NOTHING_TO_RUN = "没有可以生成的报告：{names} 均无检查数据。请先导入检查表"

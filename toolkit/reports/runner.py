@@ -51,10 +51,15 @@ class RunSummary:
 
 def run_notebooks(jobs: list[NotebookJob], out_dir: Path, *, workers: int | None = None,
                   scheduler: str | None = None, force: bool = False, progress: bool = True,
-                  inputs: dict[str, Path] | None = None, manifest_extra: dict | None = None
-                  ) -> RunSummary:
+                  inputs: dict[str, Path] | None = None, manifest_extra: dict | None = None,
+                  pre_failed: list[JobResult] | None = None) -> RunSummary:
+    """Validate, execute and put in place ``jobs``; ``pre_failed`` (jobs refused before any
+    kernel, e.g. a district without data) are reported alongside in results and manifest."""
     out_dir = Path(out_dir)
     declared = validate_jobs(jobs)
+    if not jobs:
+        raise UserError(msg.NOTHING_TO_RUN.format(
+            names="、".join(r.name for r in pre_failed or []) or "—"))
     existing = [job.name for job in jobs if (out_dir / job.name).exists()]
     if existing and not force:
         raise OutputExists(msg.OUTPUT_EXISTS.format(path=out_dir, names="、".join(existing)))
@@ -70,6 +75,7 @@ def run_notebooks(jobs: list[NotebookJob], out_dir: Path, *, workers: int | None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     wall = time.perf_counter() - started
+    results = list(pre_failed or []) + results
     manifest = write_manifest(out_dir, jobs=staged_jobs, results=results, inputs=inputs or {},
                               extra=manifest_extra or {}, executor=description, wall_s=wall)
     return RunSummary(out_dir=out_dir, results=results, manifest=manifest,
