@@ -114,14 +114,14 @@ def section_table(s, district: str | None = None):
 def _heatmap(table, label: str, title: str):
     """Heatmap of a rates table (first column: row labels), values written in the cells."""
     values = table.drop(columns=label).to_numpy(dtype=float)
-    fig, ax = _new_figure(max(7, 0.75 * values.shape[1] + 3), 0.42 * values.shape[0] + 2.6)
+    fig, ax = _new_figure(max(7, 0.6 * values.shape[1] + 2.5), 0.36 * values.shape[0] + 2.4)
     image = ax.imshow(values, cmap="RdYlGn", vmin=30, vmax=100, aspect="auto")
     ax.set_xticks(range(values.shape[1]), table.columns[1:], rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(values.shape[0]), table[label], fontsize=9)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             if values[i, j] == values[i, j]:
-                ax.text(j, i, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=8)
     fig.colorbar(image, ax=ax, label="得分率（%）", shrink=0.8)
     ax.set_title(title)
     fig.tight_layout()

@@ -73,7 +73,8 @@ def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = 
             if block.get("note"):
                 document.add_paragraph(block["note"]).runs[0].font.size = Pt(10)
         elif kind == "figure":
-            document.add_picture(io.BytesIO(block["png"]), width=Cm(15))
+            width = min(15.0, block.get("width_px", 600) / 96 * 2.54)
+            document.add_picture(io.BytesIO(block["png"]), width=Cm(width))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _add_caption(document, block.get("caption", ""))
         else:
