@@ -62,20 +62,21 @@ def _id_number(rng: np.random.Generator, district_index: int) -> str:
     return first17 + id_check_digit(first17)
 
 
-def build_city(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(units [district, name, unit_type], households [unit_index, case_id, size, accepted_on, status])."""
+def build_city(seed: int, districts: list[str] = DISTRICTS, unit_range: tuple[int, int] = (5, 12),
+               total_households: int = TARGET_HOUSEHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units [district, name, unit_type, code], households [unit_index, case_id, size, accepted_on, status])."""
     rng = np.random.default_rng(seed)
     pairs = [a + b for a in _FIRST for b in _SECOND if a != b]
-    names = list(rng.choice(pairs, size=8 * 12, replace=False))
+    names = list(rng.choice(pairs, size=len(districts) * unit_range[1], replace=False))
     unit_rows = []
-    for d_index, district in enumerate(DISTRICTS):
-        for u in range(int(rng.integers(5, 13))):
+    for d_index, district in enumerate(districts):
+        for u in range(int(rng.integers(unit_range[0], unit_range[1] + 1))):
             kind = "镇" if rng.random() < 0.4 else "街道"
             unit_rows.append({"district": district, "name": names.pop() + kind, "unit_type": kind,
                               "code": f"{chr(65 + d_index)}{u + 1:02d}"})
     units = pd.DataFrame(unit_rows)
     weights = rng.uniform(0.6, 1.4, size=len(units))
-    counts = np.maximum(30, np.round(weights / weights.sum() * TARGET_HOUSEHOLDS)).astype(int)
+    counts = np.maximum(30, np.round(weights / weights.sum() * total_households)).astype(int)
     unit_index = np.repeat(np.arange(len(units)), counts)
     seq = np.concatenate([np.arange(1, c + 1) for c in counts])
     codes = units["code"].to_numpy()[unit_index]
@@ -96,7 +97,8 @@ def build_city(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def write_city(engine, units: pd.DataFrame, households: pd.DataFrame) -> None:
     with engine.begin() as conn:
         conn.execute(insert(st.settings), [{"key": "is_sample", "value": "1"}, {"key": "city", "value": CITY}])
-        conn.execute(insert(st.districts), [{"name": d, "position": i} for i, d in enumerate(DISTRICTS)])
+        conn.execute(insert(st.districts), [{"name": d, "position": i}
+                                            for i, d in enumerate(dict.fromkeys(units["district"]))])
         ids = []
         for row in units.itertuples():
             ids.append(conn.execute(insert(st.units).values(district=row.district, name=row.name,
@@ -191,7 +193,7 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
             remarks = "" if value in (YES, item.choices()[0] if item.choices() else "") else "现场检查发现不足"
             sub.items[(checklist.id, item.id)] = (value, remarks)
     staff = [_name(rng) for _ in range(5)]
-    d_index = DISTRICTS.index(unit.district)
+    d_index = DISTRICTS.index(unit.district) if unit.district in DISTRICTS else 0
     for case_id in ctx.sample.get(unit.id, []):
         record = households_by_id.loc[case_id]
         # case files fail far less often than whole items: most files are complete
