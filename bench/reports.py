@@ -78,11 +78,11 @@ def timed(command: list[str] | str, shell: bool = False) -> tuple[float, float]:
 
 def bare_run_seconds(notebook: Path, parameters: dict, workdir: Path) -> float:
     """Kernel start, run every cell, immediate shutdown: nbclient alone (the floor per notebook)."""
-    import nbformat
     from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = parameterize_notebook(nbformat.read(notebook, as_version=4), parameters)
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters)
     started = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(workdir)}},
                    shutdown_kernel="immediate").execute()
@@ -115,6 +115,7 @@ def main() -> None:
                                  "--store", str(store), "--out", str(out), "--jobs", str(args.jobs),
                                  "--issue-date", ISSUE_DATE])
     manifest = json.loads((out / round_id / "manifest.json").read_text(encoding="utf-8"))
+    print(f"jiuzhu inspect report: {ours_wall:.1f} s, peak {ours_mem:.0f} MiB", flush=True)
 
     # 2. the same notebooks and parameters, one papermill CLI call after another
     lines = []
@@ -128,6 +129,7 @@ def main() -> None:
                      f"inspections/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
                      f"{district} -p output_dir {shlex.quote(str(folder))} -p formats html,docx,xlsx")
     loop_wall, loop_mem = timed(" && ".join(lines), shell=True)
+    print(f"papermill CLI loop: {loop_wall:.1f} s, peak {loop_mem:.0f} MiB", flush=True)
 
     # 3. the floor: bare kernel start-and-run of two of the same notebooks, sequentially
     bare = {}
