@@ -125,3 +125,11 @@ def test_cli_unknown_round_and_missing_store_are_user_errors(small_store, tmp_pa
     assert main(["inspect", "report", "--round", "2019", "--store", str(tmp_path / "无.sqlite")]) == 2
     assert "无.sqlite" in capsys.readouterr().err
     assert not (tmp_path / "无.sqlite").exists()
+
+
+def test_previous_round_is_found_and_loaded_for_one_district(small_store):
+    from toolkit.inspections.report_data import load_previous
+
+    prev_id, prev = load_previous(str(small_store), "2019", district="东湖区")
+    assert prev_id == "2018" and set(prev.units["district"]) == {"东湖区"}
+    assert load_previous(str(small_store), "2018") == (None, None)

@@ -368,3 +368,18 @@ def findings_count_table(s):
     counts.insert(0, "区", counts.index)
     counts.columns.name = None
     return counts.reset_index(drop=True)
+
+
+def load_previous(store, round_id: str, previous_round: str = "", district: str | None = None):
+    """(previous round id or None, its scores or None) — the given round, else the one before.
+
+    With ``district``, only that district is loaded, and None is returned when it had no data then.
+    """
+    from toolkit.inspections.scores import list_districts, load_round_scores, previous_round as before
+
+    prev_id = previous_round or before(store, round_id)
+    if not prev_id:
+        return None, None
+    if district is not None and district not in list_districts(store, prev_id):
+        return prev_id, None
+    return prev_id, load_round_scores(store, prev_id, district)
