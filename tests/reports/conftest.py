@@ -55,7 +55,7 @@ def module_notebook(tmp_path_factory) -> Path:
 
 
 SMALL_DISTRICTS = ["东湖区", "云岭区", "梅溪区", "松涛区"]
-NO_DATA_DISTRICT = "松涛区"  # planned for 2019 but its forms were never imported
+NO_DATA_DISTRICT = "松涛区"  # planned for 2019 but its forms were never imported (tests name it too)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from toolkit.cli import main
 from toolkit.reports.inspection_round import SUMMARY_NAME, run_round_reports
 from toolkit.reports.summary_text import render
 
-from .conftest import NO_DATA_DISTRICT
+NO_DATA_DISTRICT = "松涛区"  # see conftest.small_store: planned for 2019, never imported
 
 OFFICIAL = ["一、基本情况", "二、主要做法和成效", "三、存在问题", "四、整改要求"]
 
