@@ -51,10 +51,11 @@ def _section_pct(s, district: str | None, by: list[str]):
 
 
 def _new_figure(width: float = 8.0, height: float = 4.5):
-    import matplotlib.pyplot as plt
+    """A figure outside pyplot (no GUI backend, nothing to close; imports faster in a kernel)."""
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
-    return fig, ax
+    fig = Figure(figsize=(width, height), dpi=100)
+    return fig, fig.add_subplot()
 
 
 # ---------------------------------------------------------------- district report

@@ -69,12 +69,13 @@ class ReportDocument:
 
     def figure(self, fig, caption: str = "") -> None:
         """Record and show a matplotlib figure (as PNG), then close it."""
-        import matplotlib.pyplot as plt
+        import sys
 
         buffer = io.BytesIO()
         width_px = int(min(900, fig.get_size_inches()[0] * 96))  # shown at its natural size
         fig.savefig(buffer, format="png", dpi=FIGURE_DPI)  # callers lay out (tight_layout)
-        plt.close(fig)
+        if "matplotlib.pyplot" in sys.modules:  # a pyplot figure: free it, and don't show it twice
+            sys.modules["matplotlib.pyplot"].close(fig)
         if caption:
             self._figures += 1
             caption = f"图{self._figures}　{caption}"
