@@ -250,6 +250,14 @@ def section_by_district(s):
     return table.reset_index(drop=True)
 
 
+def sections_by_district_table(s):
+    """Section score rates (%) with sections as rows and 区 (ranked) as columns: fits a page."""
+    table = section_by_district(s).set_index("区").T
+    table.columns.name = None
+    table.insert(0, "部分", table.index)
+    return table.reset_index(drop=True)
+
+
 def section_heatmap(s):
     """Heatmap of section score rates: 区 × section, values written in the cells."""
     return _heatmap(section_by_district(s), "区", "各区分项得分率（%）")
