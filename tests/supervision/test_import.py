@@ -123,6 +123,14 @@ def test_form_of_another_round(city, rejected, checklists):
     assert any("“2019” 与导入的轮次“2020”不符" in p for p in err.problems)
 
 
+def test_case_the_policy_engine_cannot_check_is_located(city, rejected):
+    path = city.forms[0]
+    _edit(path, CASE_SHEET, "G4", "2011-05-04")      # accepted before any rule set on file
+    err = rejected(city, [path])
+    problem = next(p for p in err.problems if "无法按政策规则核查" in p)
+    assert path.name in problem and "第 4 行" in problem and "2012-12-12" in problem
+
+
 def test_unknown_round_is_refused(city, rejected, fingerprint):
     from toolkit.inspections.rounds import RoundError
 

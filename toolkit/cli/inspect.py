@@ -24,10 +24,10 @@ def register(subparsers) -> None:
 
     plan = group.add_parser("plan", help="制定互检计划并抽取档案",
                             description="制定本轮互检计划：各区检查组不查本区、不两区互查、每组检查一个区；"
-                                        "并按街镇分层随机抽取低保档案（同一随机种子结果相同）。写出 plan_轮次.xlsx。")
+                                        "并按街镇分层随机抽取低保档案（同一随机种子结果相同）。写出 目录/plan.xlsx。")
     plan.add_argument("--round", required=True, metavar="轮次", help="轮次编号，以四位年份开头，例如 2019")
     plan.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1）")
-    plan.add_argument("--out", default=".", metavar="目录", help="plan_轮次.xlsx 的输出目录（默认当前目录）")
+    plan.add_argument("--out", default=".", metavar="目录", help="plan.xlsx 的输出目录（默认当前目录）")
     plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认项目的 checklists/）")
     _store_option(plan)
     plan.set_defaults(func=_plan)

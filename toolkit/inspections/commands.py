@@ -13,7 +13,7 @@ from toolkit.inspections.rounds import RoundError, load_context
 
 def plan_round(store, round_id: str, seed: int = 1, out_dir: Path | None = None,
                checklist_dir: Path | str | None = None) -> Plan:
-    """Fix the round's checklists, draw the plan and the sample, write plan_<round>.xlsx."""
+    """Fix the round's checklists, draw the plan and the sample, write out_dir/plan.xlsx."""
     return make_plan(store, str(round_id), load_checklists(checklist_dir), seed=seed, out_dir=out_dir)
 
 

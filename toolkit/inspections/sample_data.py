@@ -62,18 +62,31 @@ def _id_number(rng: np.random.Generator, district_index: int) -> str:
     return first17 + id_check_digit(first17)
 
 
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the district part of a case-file id."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
 def build_city(seed: int, districts: list[str] = DISTRICTS, unit_range: tuple[int, int] = (5, 12),
                total_households: int = TARGET_HOUSEHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(units [district, name, unit_type, code], households [unit_index, case_id, size, accepted_on, status])."""
     rng = np.random.default_rng(seed)
     pairs = [a + b for a in _FIRST for b in _SECOND if a != b]
-    names = list(rng.choice(pairs, size=len(districts) * unit_range[1], replace=False))
+    # names are unique in the city while the pool lasts, and always unique within a district
+    pool = list(rng.permutation(pairs)) if len(districts) * unit_range[1] <= len(pairs) else None
     unit_rows = []
     for d_index, district in enumerate(districts):
-        for u in range(int(rng.integers(unit_range[0], unit_range[1] + 1))):
+        count = int(rng.integers(unit_range[0], unit_range[1] + 1))
+        names = [pool.pop() for _ in range(count)] if pool is not None else list(rng.choice(pairs, count, replace=False))
+        for u, stem in enumerate(names):
             kind = "镇" if rng.random() < 0.4 else "街道"
-            unit_rows.append({"district": district, "name": names.pop() + kind, "unit_type": kind,
-                              "code": f"{chr(65 + d_index)}{u + 1:02d}"})
+            unit_rows.append({"district": district, "name": stem + kind, "unit_type": kind,
+                              "code": f"{_letters(d_index)}{u + 1:02d}"})
     units = pd.DataFrame(unit_rows)
     weights = rng.uniform(0.6, 1.4, size=len(units))
     counts = np.maximum(30, np.round(weights / weights.sum() * total_households)).astype(int)
@@ -108,12 +121,12 @@ def write_city(engine, units: pd.DataFrame, households: pd.DataFrame) -> None:
                      .to_dict("records"))
 
 
-def district_quality(seed: int) -> dict[str, dict[str, float]]:
+def district_quality(seed: int, districts: list[str] = DISTRICTS) -> dict[str, dict[str, float]]:
     """Per round and district, the probability that a check passes (2019 mostly better)."""
     rng = np.random.default_rng(seed + 7)
-    base = dict(zip(DISTRICTS, rng.uniform(0.55, 0.93, size=len(DISTRICTS))))
+    base = dict(zip(districts, rng.uniform(0.55, 0.93, size=len(districts))))
     later = {d: float(np.clip(q + rng.uniform(-0.04, 0.12), 0.5, 0.98)) for d, q in base.items()}
-    later[DISTRICTS[int(rng.integers(len(DISTRICTS)))]] -= 0.1       # one district slips
+    later[districts[int(rng.integers(len(districts)))]] -= 0.1       # one district slips
     return {"2018": {d: float(q) for d, q in base.items()}, "2019": later}
 
 
@@ -203,8 +216,9 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
 
 
 def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
-             checklists: dict[str, Checklist] | None = None) -> SampleResult:
-    """Write the sample store, the plans, blank and filled forms, and import the filled forms."""
+             checklists: dict[str, Checklist] | None = None, districts: list[str] = DISTRICTS,
+             unit_range: tuple[int, int] = (5, 12), total_households: int = TARGET_HOUSEHOLDS) -> SampleResult:
+    """Write the sample store, the plans and filled forms, and import the forms (smaller cities for tests)."""
     out_dir = Path(out_dir)
     store_path = out_dir / "jiuzhu.sqlite"
     if store_path.exists():
@@ -220,14 +234,14 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp_store = out_dir / f".tmp-{os.getpid()}-jiuzhu.sqlite"
     engine = st.open_store(tmp_store)
-    units, households = build_city(seed)
+    units, households = build_city(seed, districts, unit_range, total_households)
     write_city(engine, units, households)
-    say(f"【示例数据】{CITY}：{len(DISTRICTS)} 个区、{len(units)} 个街镇、{len(households):,} 户低保家庭（均为虚构）")
-    quality = district_quality(seed)
+    say(f"【示例数据】{CITY}：{len(districts)} 个区、{len(units)} 个街镇、{len(households):,} 户低保家庭（均为虚构）")
+    quality = district_quality(seed, districts)
     households_by_id = households.set_index("case_id")
     result = SampleResult(store=store_path, plans=[], forms=[], imports={})
     for round_id in ROUNDS:
-        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans", is_sample=True)
+        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans" / round_id, is_sample=True)
         result.plans.append(plan.path)
         ctx = load_context(engine, round_id)
         folder = out_dir / "forms" / round_id
@@ -238,7 +252,7 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
             filled.append(save_atomic(wb, folder / form_filename(ctx, unit)))
         result.forms.extend(filled)
         result.imports[round_id] = import_files(engine, round_id, filled, imported_by="示例数据生成")
-        say(f"轮次 {round_id}：互检计划 {plan.path.name}，{len(filled)} 份检查表格已填写并导入，"
+        say(f"轮次 {round_id}：互检计划 {plan.path.relative_to(out_dir)}，{len(filled)} 份检查表格已填写并导入，"
             f"抽查档案 {len(plan.sample)} 份")
     engine.dispose()
     for suffix in ("-wal", "-shm"):

@@ -42,9 +42,8 @@ def scores_text(s: RoundScores, district: str | None = None) -> str:
     out.append("\n街镇得分与档案合规率（95% Wilson 区间）")
     out.append(format_table(
         ["区", "街镇", "得分率%", "等次", "抽查档案", "合规", "合规率%", "95%区间"],
-        [[r.district, r.unit, f"{r.pct:.1f}", r.grade, _int(r.sampled), _int(r.compliant_y),
-          _pct(r.rate), f"{_pct(r.ci_low)}–{_pct(r.ci_high)}"] for r in units.rename(
-            columns={"compliant": "compliant_y"}).itertuples()]))
+        [[r.district, r.unit, f"{r.pct:.1f}", r.grade, _int(r.sampled), _int(r.compliant),
+          _pct(r.rate), f"{_pct(r.ci_low)}–{_pct(r.ci_high)}"] for r in units.itertuples()]))
     if district is not None:
         out.append("\n分项得分")
         out.append(format_table(["街镇", "检查表", "部分", "得分", "应得分", "得分率%"],
