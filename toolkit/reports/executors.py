@@ -29,10 +29,21 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
 
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=preload)
+    ok = False
     try:
         yield pool, f"local processes × {max(1, workers)}"
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        ok = True
+    finally:  # after an error (e.g. a rejected parameter) don't wait for idle warm-ups
+        pool.shutdown(wait=ok, cancel_futures=True)
+
+
+def warm_up(executor: Executor, workers: int) -> None:
+    """Start the local worker processes now (they import papermill while the caller plans)."""
+    if isinstance(executor, ProcessPoolExecutor):
+        from toolkit.reports.execute import preload
+
+        for _ in range(max(1, workers)):
+            executor.submit(preload)
 
 
 @contextmanager

@@ -79,11 +79,21 @@ def run_round_reports(store: str, round_id: str, districts: list[str] | None = N
                       scheduler: str | None = None, formats=DEFAULT_FORMATS, force: bool = False,
                       issue_date: str = "", timeout: float = DEFAULT_TIMEOUT, progress: bool = True):
     """Run the round's reports into ``out/<round_id>/``; returns the runner's ``RunSummary``."""
+    import os
+
+    from toolkit.reports.executors import open_executor, warm_up
     from toolkit.reports.runner import run_notebooks
 
-    jobs, unrunnable, extra = plan_round(store, round_id, districts, formats=formats,
-                                         issue_date=issue_date, timeout=timeout)
-    inputs = {"store": Path(store)} if Path(str(store)).is_file() else {}
-    return run_notebooks(jobs, Path(out) / round_id, workers=workers, scheduler=scheduler,
-                         force=force, progress=progress, inputs=inputs, manifest_extra=extra,
-                         pre_failed=unrunnable)
+    workers = workers or os.cpu_count() or 1
+    if districts:
+        workers = min(workers, len(set(districts)))
+    # Workers start (and import papermill) while the store is checked; no kernel starts
+    # before every name has been validated.
+    with open_executor(workers, scheduler) as (executor, description):
+        warm_up(executor, workers)
+        jobs, unrunnable, extra = plan_round(store, round_id, districts, formats=formats,
+                                             issue_date=issue_date, timeout=timeout)
+        inputs = {"store": Path(store)} if Path(str(store)).is_file() else {}
+        return run_notebooks(jobs, Path(out) / round_id, force=force, progress=progress,
+                             inputs=inputs, manifest_extra=extra, pre_failed=unrunnable,
+                             executor=(executor, description))

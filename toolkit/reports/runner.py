@@ -52,9 +52,12 @@ class RunSummary:
 def run_notebooks(jobs: list[NotebookJob], out_dir: Path, *, workers: int | None = None,
                   scheduler: str | None = None, force: bool = False, progress: bool = True,
                   inputs: dict[str, Path] | None = None, manifest_extra: dict | None = None,
-                  pre_failed: list[JobResult] | None = None) -> RunSummary:
+                  pre_failed: list[JobResult] | None = None, executor=None) -> RunSummary:
     """Validate, execute and put in place ``jobs``; ``pre_failed`` (jobs refused before any
-    kernel, e.g. a district without data) are reported alongside in results and manifest."""
+    kernel, e.g. a district without data) are reported alongside in results and manifest.
+
+    ``executor``: an already open ``(executor, description)`` from :func:`open_executor`
+    (the caller started its workers early and closes it); by default one is opened here."""
     out_dir = Path(out_dir)
     declared = validate_jobs(jobs)
     if not jobs:
@@ -69,8 +72,12 @@ def run_notebooks(jobs: list[NotebookJob], out_dir: Path, *, workers: int | None
     staging = out_dir / f".staging-{os.getpid()}-{int(time.time())}"
     staged_jobs = [_staged(job, staging, declared.get(Path(job.notebook), {})) for job in jobs]
     try:
-        with open_executor(min(workers, len(jobs)) or 1, scheduler) as (executor, description):
-            results = _run_all(executor, staged_jobs, progress)
+        if executor is not None:
+            pool, description = executor
+            results = _run_all(pool, staged_jobs, progress)
+        else:
+            with open_executor(min(workers, len(jobs)) or 1, scheduler) as (pool, description):
+                results = _run_all(pool, staged_jobs, progress)
         written = _put_in_place(results, staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
