@@ -83,3 +83,16 @@ def parse_count(value: object, where: str) -> int:
     if number < 0:
         raise InputError(where, value, "不能为负数", "请填写 0 或正整数")
     return number
+
+
+def check_object(data: object, where: str, allowed: set[str], example: str, label: str = "字段") -> dict:
+    """``data`` must be a JSON object whose keys are all in ``allowed``; errors name the path."""
+    if not isinstance(data, dict):
+        shown = type(data).__name__ if where == "（根）" else data
+        raise InputError(where, shown, "不是 JSON 对象", f"应写成 {example} 形式")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        key = unknown[0]
+        path = key if where == "（根）" else f"{where}.{key}"
+        raise InputError(path, data[key], "是未知字段", f"可用{label}：{'、'.join(sorted(allowed))}")
+    return data

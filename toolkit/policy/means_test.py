@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.errors import InputError, ParameterMissing
 from toolkit.policy import basis
-from toolkit.policy.inputs import parse_amount, parse_count, parse_date
+from toolkit.policy.inputs import check_object, parse_amount, parse_count, parse_date
 from toolkit.policy.params import load_region, standard_on
 from toolkit.privacy import mask_name
 
@@ -80,12 +80,7 @@ def _yuan(value: Decimal) -> str:
 
 def parse_household(data: object) -> Household:
     """Validate the JSON shape of ``jiuzhu policy assess``; errors name the field path."""
-    if not isinstance(data, dict):
-        raise InputError("（根）", type(data).__name__, "不是 JSON 对象", "输入应为 {\"date\": …, \"members\": […]} 形式")
-    unknown = set(data) - HOUSEHOLD_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise InputError(key, data[key], "是未知字段", f"可用字段：{'、'.join(sorted(HOUSEHOLD_KEYS))}")
+    check_object(data, "（根）", HOUSEHOLD_KEYS, '{"date": …, "members": […]}')
     if "date" not in data:
         raise InputError("date", None, "缺失", "请填写评估日期，例如 \"2019-05-01\"")
     day = parse_date(data["date"], "date")
@@ -105,12 +100,7 @@ def parse_household(data: object) -> Household:
 
 
 def _parse_member(raw: object, where: str) -> Member:
-    if not isinstance(raw, dict):
-        raise InputError(where, raw, "不是家庭成员对象", "每名成员写成 {\"name\": …, \"age\": …, \"income\": {…}}")
-    unknown = set(raw) - MEMBER_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise InputError(f"{where}.{key}", raw[key], "是未知字段", f"成员可用字段：{'、'.join(sorted(MEMBER_KEYS))}")
+    check_object(raw, where, MEMBER_KEYS, '{"name": …, "age": …, "income": {…}}', "成员字段")
     age = None
     if raw.get("age") is not None:
         age = parse_count(raw["age"], f"{where}.age")

@@ -20,7 +20,7 @@ from datetime import date
 
 from toolkit.errors import InputError, ParameterMissing
 from toolkit.policy import basis
-from toolkit.policy.inputs import parse_count, parse_date
+from toolkit.policy.inputs import check_object, parse_count, parse_date
 from toolkit.policy.workdays import workdays_between
 from toolkit.privacy import mask_name
 
@@ -120,12 +120,7 @@ def _parse_steps(raw: object) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for index, item in enumerate(raw):
         where = f"steps[{index}]"
-        if not isinstance(item, dict):
-            raise InputError(where, item, "不是步骤对象", "每个步骤写成 {\"step\": …, \"date\": …, \"staff\": […]}")
-        unknown = set(item) - STEP_KEYS
-        if unknown:
-            key = sorted(unknown)[0]
-            raise InputError(f"{where}.{key}", item[key], "是未知字段", f"步骤可用字段：{'、'.join(sorted(STEP_KEYS))}")
+        check_object(item, where, STEP_KEYS, '{"step": …, "date": …, "staff": […]}', "步骤字段")
         name = item.get("step")
         if name not in STEPS:
             listed = "、".join(f"{k}（{v}）" for k, v in STEPS.items())
@@ -155,12 +150,7 @@ def _parse_steps(raw: object) -> dict[str, Step]:
 
 def check_procedure(data: dict) -> dict:
     """Check a case timeline; JSON in, JSON out (see ``jiuzhu policy check-procedure``)."""
-    if not isinstance(data, dict):
-        raise InputError("（根）", type(data).__name__, "不是 JSON 对象", "输入应为 {\"decision\": …, \"steps\": […]} 形式")
-    unknown = set(data) - CASE_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise InputError(key, data[key], "是未知字段", f"可用字段：{'、'.join(sorted(CASE_KEYS))}")
+    check_object(data, "（根）", CASE_KEYS, '{"decision": …, "steps": […]}')
     decision = data.get("decision", "approved")
     if decision not in ("approved", "refused"):
         raise InputError("decision", decision, "不是有效取值", "请填写 approved（批准）或 refused（不予批准）")

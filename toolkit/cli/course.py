@@ -1,0 +1,81 @@
+"""``jiuzhu course``: build, release, collect and feedback of the nbgrader training course.
+
+Imports only argparse at load time.  The grading side (``grade``, ``report``, ``roster``)
+registers its sub-commands through ``toolkit.cli.course_grading.register_grading`` when that
+module is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from toolkit.cli._argparse import add_group
+
+GRADING_MODULE = "toolkit.cli.course_grading"
+
+
+def register(subparsers) -> None:
+    group = add_group(
+        subparsers, "course", "培训课程：生成、发布、收取作业与生成反馈",
+        "nbgrader 培训课程（课程目录默认为 courses/）。培训老师的顺序：\n"
+        "  build → release → （学员作答并提交）→ collect → grade → feedback")
+    _add(group, "build", "生成练习：为每个练习写出源笔记本并生成学员版（release/）", _build)
+    _add(group, "release", "发布练习：把学员版放到交换目录，学员即可在 Assignments 页面获取", _release)
+    _add(group, "collect", "收取作业：把学员提交的作业收到 submitted/ 目录", _collect)
+    feedback = _add(group, "feedback", "生成反馈：每题的得分、学员作答、正确答案与政策依据（HTML）", _feedback)
+    feedback.add_argument("--student", metavar="学员", help="只为这位学员生成（默认全部已评分学员）")
+    feedback.add_argument("--release", action="store_true", help="同时发布到交换目录，学员可获取反馈")
+    if importlib.util.find_spec(GRADING_MODULE) is not None:
+        importlib.import_module(GRADING_MODULE).register_grading(group)
+
+
+def _add(group, name: str, help_text: str, handler):
+    parser = group.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("assignments", nargs="*", metavar="练习",
+                        help="练习编号，如 m01_means_test（默认全部练习）")
+    parser.add_argument("--course", default="courses", metavar="目录",
+                        help="课程目录，内含 nbgrader_config.py（默认 courses）")
+    parser.set_defaults(func=handler)
+    return parser
+
+
+def _build(args) -> int:
+    from toolkit.training import course
+
+    paths = course.build(course.course_root(args.course), args.assignments or None)
+    print(f"已生成 {len(paths)} 个练习的学员版：")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def _release(args) -> int:
+    from toolkit.training import course
+
+    paths = course.release(course.course_root(args.course), args.assignments or None)
+    print(f"已发布 {len(paths)} 个练习到交换目录：")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def _collect(args) -> int:
+    from toolkit.training import course
+
+    collected = course.collect(course.course_root(args.course), args.assignments or None)
+    for assignment, students in collected.items():
+        print(f"{assignment}：已收取 {len(students)} 份作业")
+    return 0
+
+
+def _feedback(args) -> int:
+    from toolkit.training import course
+
+    paths = course.feedback(course.course_root(args.course), args.assignments or None,
+                            student=args.student, publish=args.release)
+    print(f"已生成 {len(paths)} 份反馈（已检查：不含参考答案和隐藏测试代码）"
+          + ("，并已发布到交换目录" if args.release else "") + "：")
+    for path in paths:
+        print(f"  {path}")
+    return 0

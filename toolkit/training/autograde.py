@@ -1,0 +1,126 @@
+"""What nbgrader test cells call.
+
+A generated test cell reads (released version)::
+
+    from toolkit.training.autograde import check, grade
+    check("m01_means_test", "q1")
+
+and, in the source and autograded versions, also a hidden-test region::
+
+    ### BEGIN HIDDEN TESTS
+    grade("m01_means_test", "q1")
+    ### END HIDDEN TESTS
+
+``check`` tells the trainee only whether the answer was recorded and how it was read.
+``grade`` runs only inside ``autograded/<student>/<assignment>/``: it scores the sidecar answer
+against the trainee's own case and returns the earned points as the cell's last output, which
+nbgrader counts as partial credit (``nbgrader.utils.determine_grade``).  Its printed lines (the
+trainee's answer, the right answer, its basis) become the feedback.  Nothing here writes to
+stderr: nbgrader gives a test cell zero points when it does.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from decimal import Decimal
+from pathlib import Path
+
+from toolkit.cases.base import Question
+from toolkit.errors import UserError
+from toolkit.training import identity
+from toolkit.training.answers import load_answers
+from toolkit.training.exercise import trainee_case
+from toolkit.training.parsing import describe_value, parse_response
+
+TEXT = {
+    "title": "{label}（{points:g} 分）",
+    "recorded": "{label}：已作答，识别为 {value}。提交后统一评分。",
+    "unreadable": "{label}：作答无法识别——{problem}",
+    "missing": "{label}：尚未作答。请在上方答题卡中作答。",
+    "not_grading": "（评分单元格：提交后由评分程序运行，这里不显示对错。）",
+    "earned": "{label}：得 {earned:g} / {points:g} 分",
+    "yours": "  你的作答：{value}",
+    "right": "  正确答案：{value}",
+    "basis": "  依据：{basis}",
+    "explanation": "  说明：{text}",
+    "bad_sidecar": "  作答文件有问题，按未作答计：{problem}",
+}
+
+
+def _label(question: Question) -> str:
+    return f"第{question.id.lstrip('q')}题"
+
+
+def _question(assignment: str, student: str, qid: str) -> Question:
+    case = trainee_case(assignment, student)
+    for question in case.questions:
+        if question.id == qid:
+            return question
+    raise KeyError(f"{assignment} has no question {qid!r}")
+
+
+def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
+    """Trainee-side check of one question: recorded or not, and how it was read."""
+    folder = Path.cwd() if folder is None else Path(folder)
+    if identity.is_grading(folder, assignment):
+        return None
+    student = identity.resolve(folder, assignment).student
+    question = _question(assignment, student, qid)
+    label = _label(question)
+    try:
+        raw = load_answers(folder).get(qid)
+        value = parse_response(question, raw)
+    except UserError as err:
+        print(TEXT["unreadable"].format(label=label, problem=err))
+        return None
+    if value is None:
+        print(TEXT["missing"].format(label=label))
+    else:
+        print(TEXT["recorded"].format(label=label, value=describe_value(question, value)))
+    print(TEXT["not_grading"])
+    return None
+
+
+def score_question(question: Question, raw) -> tuple[float, list[str]]:
+    """Earned points for one raw response and the Chinese feedback lines (answer, basis)."""
+    try:
+        value = parse_response(question, raw)
+        shown = describe_value(question, value)
+        fraction = question.score(value) or 0.0
+    except UserError as err:
+        shown, fraction = f"无法识别（{raw}）：{err}", 0.0
+    earned = float((Decimal(str(fraction)) * Decimal(str(question.points))).quantize(Decimal("0.01")))
+    lines = [
+        TEXT["earned"].format(label=_label(question), earned=earned, points=question.points),
+        TEXT["yours"].format(value=shown),
+        TEXT["right"].format(value=question.answer_text()),
+        TEXT["basis"].format(basis=question.basis),
+    ]
+    if question.explanation:
+        lines.append(TEXT["explanation"].format(text=question.explanation))
+    return earned, lines
+
+
+def grade(assignment: str, qid: str, folder: Path | str | None = None) -> float | None:
+    """Points earned on ``qid`` by the trainee whose autograded folder this is.
+
+    Outside the autograder it reveals nothing and returns ``None``.
+    """
+    folder = Path.cwd() if folder is None else Path(folder)
+    if not identity.is_grading(folder, assignment):
+        print(TEXT["not_grading"])
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        student = identity.resolve(folder, assignment).student
+        question = _question(assignment, student, qid)
+        notes: list[str] = []
+        try:
+            raw = load_answers(folder).get(qid)
+        except UserError as err:
+            raw = None
+            notes.append(TEXT["bad_sidecar"].format(problem=err))
+        earned, lines = score_question(question, raw)
+    sys.stdout.write("\n".join(lines + notes) + "\n")
+    return earned

@@ -1,0 +1,92 @@
+"""What a course notebook calls: ``ex = start("m01_means_test")``, ``ex.show_case()``, ``ex.cards()``.
+
+The trainee (see :mod:`toolkit.training.identity`) determines the case: the same case in
+JupyterLab and in ``autograded/<student>/<assignment>/`` when nbgrader grades it.  While the
+autograder runs, :meth:`Exercise.cards` shows a static table of the submitted answers instead of
+the interactive cards (the trainer reads free-text answers there in formgrader).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit import SAMPLE_MARK
+from toolkit.cases.base import Case, case_for
+from toolkit.training import COURSE_ID, identity
+from toolkit.training.answers import load_answers
+
+TEXT = {
+    "banner": "学员：{student}　｜　案例编号：{code}　｜　{mark}：案例中的人员、地名和金额均为虚构",
+    "graded_answers": "提交的作答（评分时显示）",
+    "no_frames": "本练习没有可供 pandas 分析的表格数据。",
+}
+
+
+@functools.lru_cache(maxsize=32)
+def trainee_case(assignment: str, student: str) -> Case:
+    """The case ``student`` sees for ``assignment`` (cached per process)."""
+    return case_for(COURSE_ID, assignment, student)
+
+
+def case_code(case: Case) -> str:
+    """A short code a trainer can quote to identify a trainee's variant (not secret)."""
+    return f"{case.seed:016X}"[:8]
+
+
+@dataclass
+class _Html:
+    markup: str
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:  # plain-text outputs (e.g. nbconvert to text) stay readable
+        return html.unescape(self.markup)
+
+
+class Exercise:
+    def __init__(self, assignment: str, folder: Path | str | None = None):
+        self.assignment = assignment
+        self.folder = Path.cwd() if folder is None else Path(folder)
+        self.identity = identity.resolve(self.folder, assignment)
+        self.student = self.identity.student
+        self.grading = identity.is_grading(self.folder, assignment)
+        self.case = trainee_case(assignment, self.student)
+
+    def show_case(self) -> None:
+        """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
+        from IPython.display import Markdown, display
+
+        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case),
+                                       mark=SAMPLE_MARK)
+        display(Markdown(f"> {banner}\n\n## {self.case.title}\n\n{self.case.intro_markdown}"))
+
+    def cards(self):
+        """The answer cards (interactive), or the submitted answers while autograding."""
+        if self.grading:
+            from toolkit.training.cards import answers_table_html
+
+            table = answers_table_html(self.case, load_answers(self.folder))
+            return _Html(f"<h4>{TEXT['graded_answers']}</h4>{table}")
+        from toolkit.training.cards import AnswerCards
+
+        return AnswerCards(self.case, self.folder, self.student)
+
+    def frames(self) -> dict[str, Any]:
+        """The case's tables (lists of records in ``Case.data``) as pandas DataFrames."""
+        import pandas as pd
+
+        tables = {name: pd.DataFrame(rows) for name, rows in self.case.data.items()
+                  if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)}
+        if not tables:
+            print(TEXT["no_frames"])
+        return tables
+
+
+def start(assignment: str, folder: Path | str | None = None) -> Exercise:
+    """Begin an exercise in the notebook's folder (the current directory by default)."""
+    return Exercise(assignment, folder)

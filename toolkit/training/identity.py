@@ -1,0 +1,80 @@
+"""Who is the trainee?  The same answer in JupyterLab and in the autograder.
+
+Order of resolution (first match wins):
+
+1. the nbgrader student folder, when the notebook runs inside
+   ``<course>/autograded/<student>/<assignment>/`` or ``<course>/submitted/<student>/<assignment>/``
+   (the autograder and a trainer opening a submission; this must beat ``JUPYTERHUB_USER``,
+   which names the *grader* when grading runs on a hub);
+2. ``JUPYTERHUB_USER`` (a trainee working on JupyterHub);
+3. the explicit setting ``JIUZHU_STUDENT`` (a trainee on a single-user machine);
+4. the operating-system user, exactly as nbgrader's exchange names the submitter
+   (``nbgrader.utils.get_username``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+HUB_ENV = "JUPYTERHUB_USER"
+EXPLICIT_ENV = "JIUZHU_STUDENT"
+STUDENT_FOLDERS = ("autograded", "submitted")
+
+SOURCE_TEXT = {
+    "folder": "nbgrader 学员目录",
+    "hub": "JupyterHub 用户名",
+    "explicit": f"环境变量 {EXPLICIT_ENV}",
+    "os": "系统用户名",
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    student: str
+    source: str          # one of SOURCE_TEXT's keys
+
+    def describe(self) -> str:
+        return f"{self.student}（来自{SOURCE_TEXT[self.source]}）"
+
+
+def student_from_folder(folder: Path, assignment: str | None = None) -> str | None:
+    """The ``<student>`` of ``…/autograded|submitted/<student>/<assignment>``, else ``None``.
+
+    When ``assignment`` is given, the folder itself must be named after it.
+    """
+    parts = Path(folder).resolve().parts
+    if len(parts) < 3:
+        return None
+    kind, student, leaf = parts[-3], parts[-2], parts[-1]
+    if kind not in STUDENT_FOLDERS or not student.strip():
+        return None
+    if assignment is not None and leaf != assignment:
+        return None
+    return student
+
+
+def resolve(folder: Path | str | None = None, assignment: str | None = None,
+            environ: Mapping[str, str] | None = None) -> Identity:
+    """The trainee for a notebook running in ``folder`` (default: the current directory)."""
+    env = os.environ if environ is None else environ
+    folder = Path.cwd() if folder is None else Path(folder)
+    from_folder = student_from_folder(folder, assignment)
+    if from_folder:
+        return Identity(from_folder, "folder")
+    for key, source in ((HUB_ENV, "hub"), (EXPLICIT_ENV, "explicit")):
+        value = (env.get(key) or "").strip()
+        if value:
+            return Identity(value, source)
+    from nbgrader.utils import get_username
+
+    return Identity(get_username(), "os")
+
+
+def is_grading(folder: Path | str | None = None, assignment: str | None = None) -> bool:
+    """True when the notebook runs in nbgrader's ``autograded/<student>/<assignment>`` folder."""
+    folder = Path.cwd() if folder is None else Path(folder)
+    parts = folder.resolve().parts
+    return student_from_folder(folder, assignment) is not None and parts[-3] == "autograded"
