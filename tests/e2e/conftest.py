@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -337,19 +337,27 @@ def open_lab(page, server: LabServer, path: str = ""):
     return page
 
 
+def lab_menu(page, menu: str, item: str) -> None:
+    """Click ``item`` in JupyterLab's top menu ``menu`` (item names may carry a shortcut)."""
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    shortcut = r"(\s+(Ctrl|Shift|Alt|Cmd)\S*)?"
+    page.get_by_role("menuitem", name=re.compile(f"^{re.escape(item)}{shortcut}$")).click()
+
+
 def wait_kernel_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_function("document.body.innerText.includes('| Idle')", timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return REPO
-
-
-@pytest.fixture(scope="session")
-def copy_tree():
-    def copy(src: Path, dst: Path) -> Path:
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        return dst
-
-    return copy
+def run_jiuzhu(*args: str, cwd: Path | None = None, env: dict | None = None,
+               timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``jiuzhu …`` as a user would (a separate process); fail the test on a non-zero exit."""
+    run_env = {k: v for k, v in os.environ.items()
+               if k not in ("JIUZHU_STUDENT", "JUPYTERHUB_USER")}
+    run_env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + run_env.get("PATH", "")
+    run_env.update(env or {})
+    result = subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd or REPO, env=run_env,
+                            capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        pytest.fail(f"jiuzhu {' '.join(args)} 退出码 {result.returncode}：\n{result.stdout}\n{result.stderr}",
+                    pytrace=False)
+    return result
