@@ -26,7 +26,7 @@ TITLE = "家庭收入核算与低保金计算"
 
 FIRST_DAY = date(2018, 4, 1)    # earliest standard on file that the cases use
 LAST_DAY = date(2024, 6, 30)    # last day a standard is on file for
-WAGE_CAP = 2000                  # keep wages below every minimum wage on file (no 条例 art. 27 question here)
+WAGE_CAPS = (1680, 2360)          # wages stay below every minimum wage on file (no 条例 art. 27 question here)
 NONE_KEY = "none"
 
 # Case wording for each income type: the trainee sees the description, never the type.
@@ -116,9 +116,10 @@ def _split_counted(rng: random.Random, members: list[_Member], total: int) -> No
     amounts[-1] += total - sum(amounts)
     surplus = 0
     for i, (_, key) in enumerate(slots):
-        if key == "wage" and amounts[i] > WAGE_CAP:
-            surplus += amounts[i] - WAGE_CAP
-            amounts[i] = WAGE_CAP
+        cap = rng.randint(*WAGE_CAPS)
+        if key == "wage" and amounts[i] > cap:
+            surplus += amounts[i] - cap
+            amounts[i] = cap
     target = next(i for i, (_, key) in enumerate(slots) if key != "wage")
     amounts[target] += surplus
     for (member, key), amount in zip(slots, amounts):

@@ -15,7 +15,8 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
-from toolkit.cases.timeline import calendar_hint, earliest_lawful, holiday_run, latest_lawful
+from toolkit.cases.timeline import (DECISION_RULES, build_timeline, calendar_hint, earliest_lawful, holiday_run,
+                                    latest_lawful, step, step_day)
 from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, workdays_between
 from toolkit.policy import basis
 
@@ -23,7 +24,6 @@ ASSIGNMENT = "m02_procedure"
 TITLE = "审核确认流程与时限"
 
 YEARS = range(2018, 2026)
-DECISION_RULES = {"decision_after_notice", "county_review", "total_time"}
 FAULTS_BOTH = ("investigation_start", "investigators", "separation_of_duties", "near_relative_filing",
                "notice_period", "steps_order", "late_decision")
 FAULTS_2012 = ("appraisal_representatives",)
@@ -41,69 +41,6 @@ POINTS = {"q1": 1, "q2": 3, "q3": 2, "q4": 1, "q5": 2, "q6": 1}
 RULE_SET_OPTIONS = (Option("2012", basis.MEASURES_2012), Option("2021", basis.MEASURES_2021))
 
 
-def _step(name: str, day: date, staff: list[str], **extra) -> dict:
-    return {"step": name, "date": day.isoformat(), "staff": staff, **extra}
-
-
-def _day(case: dict, name: str) -> date:
-    return next(date.fromisoformat(s["date"]) for s in case["steps"] if s["step"] == name)
-
-
-def _between(rng: random.Random, start: date, last: date) -> date:
-    """A random working day after ``start`` up to and including ``last``."""
-    span = max(1, workdays_between(start, last).days)
-    return add_workdays(start, rng.randint(1, span)).date
-
-
-def build_case(rng: random.Random, accept: date, rule_set: str, faults: set[str], staff: dict[str, list[str]],
-               near_relative: bool) -> dict:
-    """The timeline (``check_procedure`` input) with the given faults built in."""
-    case: dict = {"region": "shanghai", "decision": "approved", "near_relative_of_staff": near_relative,
-                  "near_relative_filed": near_relative and "near_relative_filing" not in faults,
-                  "steps": [_step("accept", accept, staff["accept"])]}
-    steps = case["steps"]
-
-    steps.append(_step("investigate", accept, staff["investigate"]))
-    latest, _ = latest_lawful(case, "investigate", {"investigation_start"}, accept)
-    investigate = add_workdays(latest, rng.randint(1, 3)).date if "investigation_start" in faults \
-        else _between(rng, accept, latest)
-    steps[-1]["date"] = investigate.isoformat()
-    if "investigators" in faults:
-        steps[-1]["staff"] = staff["investigate"][:1]
-
-    previous = add_workdays(investigate, rng.randint(1, 3)).date
-    steps.append(_step("check", previous, []))
-    if rule_set == "2012":
-        previous = add_workdays(previous, rng.randint(1, 3)).date
-        participants = rng.randint(9, 21)
-        needed = -(-participants * 2 // 3)
-        representatives = rng.randint(needed - 3, needed - 1) if "appraisal_representatives" in faults \
-            else rng.randint(needed, participants)
-        steps.append(_step("appraise", previous, [], participants=participants, representatives=representatives))
-    gap = rng.randint(26, 30) if "total_time" in faults else rng.randint(1, 3)
-    review = add_workdays(previous, gap).date
-    steps.append(_step("review", review, staff["review"]))
-
-    notice_start = review - timedelta(days=rng.randint(1, 2)) if "steps_order" in faults \
-        else add_workdays(review, 1).date
-    steps.append(_step("notice_start", notice_start, []))
-    steps.append(_step("notice_end", notice_start, []))
-    earliest = earliest_lawful(case, "notice_end", {"notice_period"}, notice_start)
-    notice_end = earliest - timedelta(days=1) if "notice_period" in faults \
-        else earliest + timedelta(days=rng.choice((0, 0, 1)))
-    steps[-1]["date"] = notice_end.isoformat()
-
-    steps.append(_step("approve", notice_end, staff["approve"]))
-    if "total_time" in faults:
-        approve = add_workdays(notice_end, rng.randint(1, 3)).date
-    else:
-        latest, _ = latest_lawful(case, "approve", DECISION_RULES, notice_end)
-        approve = add_workdays(latest, rng.randint(1, 4)).date if "late_decision" in faults \
-            else _between(rng, notice_end, latest)
-    steps[-1]["date"] = approve.isoformat()
-    return case
-
-
 def _assign_staff(rng: random.Random, faults: set[str], avoid: set[str]) -> tuple[dict[str, list[str]], str]:
     acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid=avoid)
     staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
@@ -116,12 +53,17 @@ def _assign_staff(rng: random.Random, faults: set[str], avoid: set[str]) -> tupl
 
 
 def generate(seed: int) -> Case:
+    return build(seed)[0]
+
+
+def build(seed: int) -> tuple[Case, dict]:
+    """The case and the ``check_procedure`` input behind its timeline."""
     rng = random.Random(seed)
     year = rng.choice(YEARS)
     festival = rng.choice(("国庆节", "春节"))
     holiday_start, holiday_end = holiday_run(date(year, 10, 3) if festival == "国庆节" else date(year, 2, 1))
     accept = add_workdays(holiday_start, -rng.randint(1, 3)).date
-    rule_set = check_procedure({"steps": [_step("accept", accept, [])]})["rule_set"]
+    rule_set = check_procedure({"steps": [step("accept", accept, [])]})["rule_set"]
     pool = FAULTS_BOTH + (FAULTS_2012 if rule_set == "2012" else FAULTS_2021)
     faults = set(rng.sample(pool, rng.choice((1, 2, 2, 3))))
     if "total_time" in faults:
@@ -137,15 +79,15 @@ def generate(seed: int) -> Case:
         kin, mention_kin = rng.choice(KIN_NEAR + KIN_NOT_NEAR), rng.random() < 0.5
     near = mention_kin and kin in KIN_NEAR
     relative_of = staff[kin_staff][0]
-    case = build_case(rng, accept, rule_set, faults, staff, near)
+    case = build_timeline(rng, accept, rule_set, faults, staff, near)
     result = check_procedure(case)
     violations = frozenset(v["rule"] for v in result["violations"])
     if not violations:  # every case has something to find
         raise AssertionError(f"seed {seed}: faults {faults} produced no violation")
 
-    approve = _day(case, "approve")
+    approve = step_day(case, "approve")
     latest_investigate, inv_limit = latest_lawful(case, "investigate", {"investigation_start"}, accept)
-    notice_start = _day(case, "notice_start")
+    notice_start = step_day(case, "notice_start")
     earliest_end = earliest_lawful(case, "notice_end", {"notice_period"}, notice_start)
     latest_decision, decision_limit = latest_lawful(case, "approve", DECISION_RULES, accept)
     binding = decision_limit["rule"]
@@ -213,7 +155,7 @@ def generate(seed: int) -> Case:
     )
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
-    return Case(ASSIGNMENT, TITLE, seed, intro, q, data)
+    return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
 
 
 def _sorted_rows(case: dict, rows: list[tuple]) -> list[tuple]:

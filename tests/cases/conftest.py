@@ -1,0 +1,17 @@
+"""Shared fixtures for the case-generator tests."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+SEEDS = tuple(range(40))
+
+
+@pytest.fixture(scope="session")
+def cases_by_assignment():
+    """40 generated cases per assignment, shared by the tests of this folder."""
+    from toolkit.cases import ASSIGNMENTS
+
+    return {a: [importlib.import_module(f"toolkit.cases.{a}").generate(s) for s in SEEDS] for a in ASSIGNMENTS}
