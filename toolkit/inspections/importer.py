@@ -1,0 +1,164 @@
+"""All-or-nothing import of filled forms (or widget submissions) into the store, with an audit trail.
+
+Every file is read and checked before anything is written.  Any problem: nothing is imported,
+the problems are raised as :class:`ImportRejected` (Chinese, one line each) and also written as
+an xlsx error list next to the input files.  Re-importing the same content changes nothing (the
+audit trail notes it as 未变化); a changed file for the same 街镇 replaces that 街镇's results.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import delete, insert, select
+
+from toolkit.errors import ValidationFailed
+from toolkit.inspections import store as st
+from toolkit.inspections.forms import read_form, save_atomic
+from toolkit.inspections.rounds import RoundContext, load_context
+from toolkit.inspections.scoring import case_item_scores, evaluate_case, unit_item_score
+from toolkit.inspections.submission import UnitSubmission
+from toolkit.inspections.validation import Location, Problem
+
+
+class ImportRejected(ValidationFailed):
+    """Nothing was imported; ``problems`` lists every problem, ``report`` is the xlsx error list."""
+
+    def __init__(self, message: str, problems: list[str], report: Path | None = None):
+        super().__init__(message, problems=problems)
+        self.report = report
+
+
+@dataclass
+class ImportRecord:
+    district: str
+    unit: str
+    source: str
+    action: str           # 新增 | 替换 | 未变化
+    rows: int
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "导入错误清单"
+    headers = ["序号", "文件", "工作表", "行", "列", "字段", "取值", "问题及处理办法"]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for number, p in enumerate(problems, start=1):
+        loc = p.location
+        ws.append([number, loc.file, loc.sheet, loc.row, loc.column, loc.field,
+                   "" if p.value is None else str(p.value), p.message])
+    for letter, width in zip("ABCDEFGH", [6, 36, 24, 6, 8, 20, 24, 80]):
+        ws.column_dimensions[letter].width = width
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return save_atomic(wb, Path(folder) / f"导入错误清单_{round_id}_{stamp}.xlsx")
+
+
+def import_files(store, round_id: str, paths: list[Path | str], imported_by: str | None = None,
+                 today: date | None = None) -> list[ImportRecord]:
+    """Validate every file, then import all of them in one transaction (or none)."""
+    engine = st.open_store(store)
+    ctx = load_context(engine, str(round_id), today)
+    paths = [Path(p) for p in paths]
+    submissions: list[UnitSubmission] = []
+    hashes: dict[int, str] = {}
+    problems: list[Problem] = []
+    first_file: dict[tuple[str, str], str] = {}
+    for path in paths:
+        sub, found = read_form(path, ctx)
+        problems.extend(found)
+        if sub is None:
+            continue
+        key = (sub.district, sub.unit)
+        if key in first_file:
+            problems.append(Problem(Location(path.name), f"{sub.district} {sub.unit}",
+                                    f"与文件 {first_file[key]} 是同一街镇，一次只能导入每个街镇的一份表格"))
+            continue
+        first_file[key] = path.name
+        hashes[id(sub)] = file_hash(path)
+        submissions.append(sub)
+    if problems:
+        folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
+        report = write_error_report(problems, folder, ctx.round_id)
+        raise ImportRejected(
+            f"导入失败：发现 {len(problems)} 处问题，未导入任何数据（数据库保持不变）。错误清单已保存到 {report}",
+            [str(p) for p in problems], report)
+    return write_submissions(engine, ctx, submissions, imported_by,
+                             file_hashes=[hashes[id(s)] for s in submissions])
+
+
+def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmission],
+                      imported_by: str | None = None, file_hashes: list[str] | None = None
+                      ) -> list[ImportRecord]:
+    """Write already-validated submissions in one transaction; returns what happened per 街镇."""
+    who = imported_by or getpass.getuser()
+    case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
+    prepared = []
+    for index, sub in enumerate(submissions):
+        unit = ctx.units[(sub.district, sub.unit)]
+        outcomes = [evaluate_case(row, case_checklist) for row in sub.case_files] if case_checklist else []
+        prepared.append((sub, unit, outcomes, (file_hashes or [None] * len(submissions))[index]))
+    records: list[ImportRecord] = []
+    with engine.begin() as conn:
+        for sub, unit, outcomes, fhash in prepared:
+            digest = sub.content_hash()
+            old = conn.execute(select(st.unit_results.c.content_hash).where(
+                (st.unit_results.c.round_id == ctx.round_id) & (st.unit_results.c.unit_id == unit.id))).first()
+            action = "新增" if old is None else ("未变化" if old[0] == digest else "替换")
+            rows = len(sub.items) + len(sub.case_files)
+            import_id = conn.execute(insert(st.imports).values(
+                round_id=ctx.round_id, unit_id=unit.id, source=sub.source, file_hash=fhash or digest,
+                rows=rows, action=action, imported_by=who, imported_at=st.now())).inserted_primary_key[0]
+            records.append(ImportRecord(sub.district, sub.unit, sub.source, action, rows))
+            if action == "未变化":
+                continue
+            for table in (st.item_results, st.case_checks, st.unit_results):
+                conn.execute(delete(table).where((table.c.round_id == ctx.round_id) & (table.c.unit_id == unit.id)))
+            conn.execute(insert(st.unit_results).values(
+                round_id=ctx.round_id, unit_id=unit.id, team_district=sub.team_district,
+                inspectors="、".join(sub.inspectors), inspected_on=sub.inspected_on,
+                import_id=import_id, content_hash=digest))
+            conn.execute(insert(st.item_results), _item_rows(ctx, sub, unit, outcomes, case_checklist))
+            if sub.case_files:
+                conn.execute(insert(st.case_checks), [
+                    {"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
+                     "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
+                     "record": json.dumps(row.procedure_case(), ensure_ascii=False),
+                     "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
+                     "remarks": "；".join(outcome.problems)[:1000] or row.remarks}
+                    for row, outcome in zip(sub.case_files, outcomes)])
+    return records
+
+
+def _item_rows(ctx, sub, unit, outcomes, case_checklist) -> list[dict]:
+    facts = {"unit_type": unit.unit_type}
+    rows = []
+    for checklist in ctx.checklists.values():
+        if checklist.kind != "unit":
+            continue
+        for item in checklist.items:
+            value, remarks = sub.items[(checklist.id, item.id)]
+            rows.append({"round_id": ctx.round_id, "unit_id": unit.id, "checklist_id": checklist.id,
+                         "item_id": item.id, "version_hash": checklist.version_hash, "value": value,
+                         "score": unit_item_score(item, value, facts), "max_points": item.points,
+                         "remarks": remarks})
+    if case_checklist is not None:
+        for item_id, (value, score, remarks) in case_item_scores(case_checklist, outcomes).items():
+            rows.append({"round_id": ctx.round_id, "unit_id": unit.id, "checklist_id": case_checklist.id,
+                         "item_id": item_id, "version_hash": case_checklist.version_hash, "value": value,
+                         "score": score, "max_points": case_checklist.item(item_id).points,
+                         "remarks": remarks})
+    return rows

@@ -1,0 +1,106 @@
+"""What one inspected 街镇 hands in: the unit-checklist results and the sampled case-file rows.
+
+A :class:`UnitSubmission` is built by the Excel form reader or the data-entry widget, validated
+against the round (:mod:`toolkit.inspections.validation`) and written by
+:func:`toolkit.inspections.importer.write_submissions`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+# Case-file steps in the form, in procedure order: (key, Chinese label, has staff column).
+CASE_STEPS: tuple[tuple[str, str, bool], ...] = (
+    ("accept", "受理", True),
+    ("investigate", "入户调查", True),
+    ("appraise", "民主评议", False),
+    ("review", "审核", True),
+    ("notice_start", "公示开始", False),
+    ("notice_end", "公示结束", False),
+    ("approve", "审批", True),
+    ("refuse_notice", "书面告知", False),
+)
+
+DECISIONS = {"批准": "approved", "不批准": "refused"}
+
+
+@dataclass
+class CaseFileRow:
+    case_id: str
+    head_name: str
+    id_number: str
+    phone: str
+    decision: str                                   # 批准 | 不批准
+    near_relative: bool
+    dates: dict[str, date] = field(default_factory=dict)       # step key -> date
+    staff: dict[str, list[str]] = field(default_factory=dict)  # step key -> names
+    participants: int | None = None                 # 民主评议 参加人数
+    representatives: int | None = None              # 其中村（居）民代表人数
+    documents: dict[str, str] = field(default_factory=dict)    # document key -> 是/否/不适用
+    remarks: str = ""
+
+    def procedure_case(self) -> dict:
+        """The JSON case ``toolkit.policy.check_procedure`` takes."""
+        steps = []
+        for key, _label, _has_staff in CASE_STEPS:
+            if key not in self.dates:
+                continue
+            step = {"step": key, "date": self.dates[key].isoformat(), "staff": list(self.staff.get(key, []))}
+            if key == "appraise":
+                if self.participants is not None:
+                    step["participants"] = self.participants
+                if self.representatives is not None:
+                    step["representatives"] = self.representatives
+            steps.append(step)
+        return {"region": "shanghai", "decision": DECISIONS[self.decision],
+                "near_relative_of_staff": self.near_relative,
+                "near_relative_filed": self.documents.get("near_relative_filing") == "是",
+                "steps": steps}
+
+
+@dataclass
+class UnitSubmission:
+    round_id: str
+    district: str
+    unit: str
+    team_district: str
+    inspectors: list[str]
+    inspected_on: date
+    checklist_versions: dict[str, str]              # checklist id -> version hash of the form
+    items: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (cl, item) -> (value, remarks)
+    case_files: list[CaseFileRow] = field(default_factory=list)
+    source: str = "表单录入"
+
+    def content_hash(self) -> str:
+        """SHA-256 of the normalised content: the same results give the same hash, whatever the file."""
+        data = asdict(self)
+        data.pop("source")
+        data["items"] = sorted([list(k) + list(v) for k, v in self.items.items()])
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def case_columns(document_items) -> list[tuple[str, str]]:
+    """(key, Chinese header) of the case-file sheet / widget fields, in order.
+
+    ``document_items``: the case-file checklist items with a ``document`` check.
+    """
+    columns = [("case_id", "档案编号"), ("head_name", "户主姓名"), ("id_number", "身份证号"),
+               ("phone", "联系电话"), ("decision", "审批结论"), ("near_relative", "近亲属申请")]
+    for key, label, has_staff in CASE_STEPS:
+        columns.append((f"date:{key}", f"{label}日期"))
+        if has_staff:
+            columns.append((f"staff:{key}", "调查人员" if key == "investigate" else f"{label}人"))
+        if key == "appraise":
+            columns += [("participants", "评议参加人数"), ("representatives", "其中代表人数")]
+    columns += [(f"doc:{item.check['document']}", f"{item.id} {item.text}") for item in document_items]
+    columns.append(("remarks", "备注"))
+    return columns
+
+
+REQUIRED_CASE_FIELDS = {"case_id": "档案编号", "head_name": "户主姓名", "id_number": "身份证号",
+                        "decision": "审批结论", "near_relative": "近亲属申请", "date:accept": "受理日期",
+                        "staff:accept": "受理人"}
