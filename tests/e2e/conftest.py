@@ -361,3 +361,34 @@ def run_jiuzhu(*args: str, cwd: Path | None = None, env: dict | None = None,
         pytest.fail(f"jiuzhu {' '.join(args)} 退出码 {result.returncode}：\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
     return result
+
+
+# --------------------------------------------------------------------------- supervision sample data
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """The built-in sample city's inspection store (all rounds imported), generated once."""
+    from toolkit.inspections import sample_data
+
+    out = tmp_path_factory.mktemp("sample")
+    return Path(sample_data.generate(out, seed=1, say=lambda *_: None).store)
+
+
+@pytest.fixture(scope="session")
+def sample_reports(sample_store, tmp_path_factory) -> dict:
+    """One district's report and the city summary for the latest sample round (HTML only)."""
+    from toolkit.inspections.scores import list_districts, list_rounds
+    from toolkit.reports.inspection_round import SUMMARY_NAME, plan_round
+    from toolkit.reports.runner import run_notebooks
+
+    round_id = list_rounds(sample_store)[-1]
+    district = list_districts(sample_store, round_id)[0]
+    jobs, _, extra = plan_round(str(sample_store), round_id, formats=("html",))
+    chosen = [job for job in jobs if job.name in (district, SUMMARY_NAME)]
+    out = tmp_path_factory.mktemp("reports") / round_id
+    summary = run_notebooks(chosen, out, workers=2, progress=False, manifest_extra=extra)
+    failures = [r for r in summary.results if not r.ok]
+    assert not failures, f"报告生成失败：{failures}"
+    return {"round": round_id, "district_name": district, "district": out / district / "report.html",
+            "summary": out / SUMMARY_NAME / "report.html"}
