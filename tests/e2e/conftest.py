@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -109,6 +110,11 @@ class NetworkGuard:
 
     blocked: list[str] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
+    tolerated: dict[str, str] = field(default_factory=dict)   # URL prefix -> why
+
+    def tolerate(self, prefix: str, reason: str) -> None:
+        """Do not fail on (still abort) requests starting with ``prefix``: a known upstream issue."""
+        self.tolerated[prefix] = reason
 
     def install(self, context) -> None:
         context.route("**/*", self._route)
@@ -123,14 +129,21 @@ class NetworkGuard:
             self.blocked.append(url)
             route.abort("blockedbyclient")
 
-    def outside(self) -> list[str]:
-        return sorted(set(self.blocked) | {u for u in self.seen if not is_local_url(u)})
+    def outside(self, include_tolerated: bool = False) -> list[str]:
+        urls = set(self.blocked) | {u for u in self.seen if not is_local_url(u)}
+        if not include_tolerated:
+            urls = {u for u in urls if not any(u.startswith(p) for p in self.tolerated)}
+        return sorted(urls)
 
 
 @pytest.fixture
 def network_guard():
     guard = NetworkGuard()
     yield guard
+    for prefix, reason in guard.tolerated.items():
+        hits = [u for u in guard.outside(include_tolerated=True) if u.startswith(prefix)]
+        if hits:
+            warnings.warn(f"已拦截（已知问题，未判失败）：{hits[0]} — {reason}", stacklevel=1)
     leaked = guard.outside()
     if leaked:
         pytest.fail("页面试图访问本机以外的地址（内网离线环境下会失败）：\n  " + "\n  ".join(leaked),

@@ -44,11 +44,11 @@ def cadre_config(course: Path, cache: Path) -> str:
             f"c.Exchange.cache = {str(cache)!r}\n")
 
 
-def my_case():
-    """The case the cadre must see, from the same generator the notebook uses."""
+def my_case_for(assignment: str = M01, student: str = CADRE):
+    """The case a trainee must see, from the same generator the notebook uses."""
     from toolkit.cases.base import case_for
 
-    return case_for(COURSE_ID, M01, CADRE)
+    return case_for(COURSE_ID, assignment, student)
 
 
 def table_cells(markdown: str) -> list[str]:
@@ -99,7 +99,7 @@ def run_all(page) -> None:
 
 
 def test_cadre_completes_m01_in_jupyterlab(course, lab_factory, page, shot, tmp_path):
-    case = my_case()
+    case = my_case_for()
     home = tmp_path / "cadre"
     home.mkdir()
     lab = lab_factory("cadre", home, nbgrader_config=cadre_config(course, tmp_path / "cache"),
@@ -184,3 +184,116 @@ def test_cadre_completes_m01_in_jupyterlab(course, lab_factory, page, shot, tmp_
     assert len(inbound) == 1
     submitted = json.loads((inbound[0] / "answers.json").read_text("utf-8"))
     assert submitted["answers"][first_number]["raw"] == typed[first_number]
+
+
+# --------------------------------------------------------------------------- trainer
+
+TRAINEE = "li4"
+M04 = "m04_one_window"
+FREE_TEXT = "一次性告知书：请于十个工作日内补齐身份证复印件和授权书，补齐后即予受理。"
+
+
+def submit_through_exchange(course: Path, home: Path, student: str, assignment: str, answers: dict) -> None:
+    """What a trainee's Assignments panel does: fetch, answer (sidecar), submit — nbgrader's own classes."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
+
+    from toolkit.training.answers import save_answer
+    from toolkit.training.course import load_config
+
+    config = load_config(course)
+    config.Exchange.assignment_dir = str(home)
+    config.Exchange.cache = str(home / ".cache")
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id, coursedir.student_id = assignment, student
+    auth = Authenticator(config=config)
+    ExchangeFetchAssignment(coursedir=coursedir, authenticator=auth, config=config).start()
+    for qid, raw in answers.items():
+        save_answer(home / assignment, assignment, student, qid, raw)
+    ExchangeSubmit(coursedir=coursedir, authenticator=auth, config=config).start()
+
+
+def trainee_answers(assignment: str, student: str, wrong: tuple[str, ...] = ()) -> tuple[dict, float, float]:
+    """Right answers (wrong for ``wrong``) as typed; the auto-graded points they earn, and the maximum."""
+    import random
+
+    from toolkit.cases.base import case_for
+    from toolkit.training.simulate import right_raw, wrong_raw
+
+    rng = random.Random(6)
+    case = case_for(COURSE_ID, assignment, student)
+    answers, earned, maximum = {}, 0.0, 0.0
+    for q in case.questions:
+        if q.kind == "text":
+            answers[q.id] = FREE_TEXT
+            continue
+        answers[q.id] = wrong_raw(q, rng) if q.id in wrong else right_raw(q, rng)
+        maximum += q.points
+        earned += 0 if q.id in wrong else q.points
+    return answers, earned, maximum
+
+
+MATHJAX_CDN = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
+
+
+def test_trainer_grades_in_formgrader(course, lab_factory, context, network_guard, shot, tmp_path):
+    # nbgrader's formgrade and feedback templates call nbconvert's mathjax() macro with its
+    # default CDN URL.  The guard still aborts the request (the pages work without it); it is
+    # reported as a warning, not hidden.
+    network_guard.tolerate(MATHJAX_CDN, "nbgrader 的评分页和反馈页模板从 CDN 加载 MathJax（上游行为）")
+    run_jiuzhu("course", "build", M04, "--course", str(course))
+    run_jiuzhu("course", "release", M04, "--course", str(course))
+    m01_answers, m01_expected, m01_max = trainee_answers(M01, TRAINEE, wrong=("q6",))
+    m04_answers, m04_auto, m04_auto_max = trainee_answers(M04, TRAINEE)
+    m04_task = next(q for q in my_case_for(M04).questions if q.kind == "text")
+    submit_through_exchange(course, tmp_path / TRAINEE, TRAINEE, M01, m01_answers)
+    submit_through_exchange(course, tmp_path / TRAINEE, TRAINEE, M04, m04_answers)
+
+    collected = run_jiuzhu("course", "collect", M01, M04, "--course", str(course)).stdout
+    assert f"{M01}：已收取" in collected
+    run_jiuzhu("course", "grade", "--course", str(course), "--quiet", "--jobs", "2")
+
+    lab = lab_factory("trainer", course)
+    context.set_extra_http_headers(lab.auth_headers())
+    page = context.new_page()
+
+    # Formgrader: the trainee's m01 submission with the expected automatic score.
+    page.goto(f"{lab.url}/formgrader/manage_students/{TRAINEE}")
+    row = page.locator("tr", has_text=M01)
+    expect(row).to_contain_text(f"{m01_expected:g} / {m01_max:g}")
+    shot(page, "trainer-01-formgrader-scores")
+    if (course / "submitted" / CADRE / M01).is_dir():
+        # The cadre scenario ran first: what was typed in the browser (full-width 元 included)
+        # earns full marks.
+        page.goto(f"{lab.url}/formgrader/manage_students/{CADRE}")
+        _, _, full = trainee_answers(M01, CADRE)
+        expect(page.locator("tr", has_text=M01)).to_contain_text(f"{full:g} / {full:g}")
+
+    # Grade m04's free-text 一次性告知书 by hand.
+    page.goto(f"{lab.url}/formgrader/gradebook/{M04}/{M04}")
+    page.locator("#main-table td[data-search='needs manual grade']").first.wait_for()
+    with page.expect_response(lambda r: "/formgrader/api/grades" in r.url):  # the form's grades loaded
+        page.locator("#main-table tr").filter(
+            has=page.locator("td[data-search='needs manual grade']")).locator("a.name-hidden").first.click()
+    page.get_by_text(FREE_TEXT).first.wait_for()
+    score = page.locator(f"input.score#{m04_task.id}_task")
+    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT") as saved:
+        score.fill(f"{m04_task.points - 1:g}")
+        score.press("Tab")
+    assert saved.value.ok
+    shot(page, "trainer-02-manual-grade")
+    page.goto(f"{lab.url}/formgrader/manage_students/{TRAINEE}")
+    expect(page.locator("tr", has_text=M04)).to_contain_text(
+        f"{m04_auto + m04_task.points - 1:g} / {m04_auto_max + m04_task.points:g}")
+
+    # Feedback: generated with the course's leak check; the trainee's page shows each basis.
+    run_jiuzhu("course", "feedback", M01, M04, "--course", str(course))
+    html = course / "feedback" / TRAINEE / M01 / f"{M01}.html"
+    page.goto(html.as_uri())
+    body = page.locator("body")
+    for q in my_case_for(M01, TRAINEE).questions:
+        expect(body).to_contain_text(q.basis)
+    text = body.inner_text()
+    assert "grade(" not in text and "HIDDEN" not in text
+    shot(page, "trainer-03-feedback")
