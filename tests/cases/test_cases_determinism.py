@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from case_digest import digest
+from case_tools import digest
 from toolkit.cases import ASSIGNMENTS, case_for
 
 STUDENTS = ("student-001", "张三", "cadre-42")
@@ -17,7 +17,7 @@ STUDENTS = ("student-001", "张三", "cadre-42")
 CHILD = """
 import json, sys
 sys.path.insert(0, {here!r})
-from case_digest import digest
+from case_tools import digest
 from toolkit.cases import ASSIGNMENTS, case_for
 print(json.dumps({{a: [digest(case_for("jiuzhu", a, s)) for s in {students!r}] for a in ASSIGNMENTS}}))
 """

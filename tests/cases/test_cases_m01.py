@@ -9,6 +9,7 @@ import pytest
 
 from toolkit.cases import m01_means_test as m01
 from toolkit.policy import assess, standard_on
+from case_tools import answers
 
 SEEDS = range(150)
 WORDING_TO_KEY = {text: key for key, texts in m01.INCOME_WORDING.items() for text in texts}
@@ -17,10 +18,6 @@ WORDING_TO_KEY = {text: key for key, texts in m01.INCOME_WORDING.items() for tex
 @pytest.fixture(scope="module")
 def cases():
     return [m01.generate(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def household_from(case) -> dict:
@@ -82,3 +79,12 @@ def test_income_equal_to_standard_trap_occurs_and_is_not_eligible(cases):
 
 def test_both_eligible_and_ineligible_households_occur(cases):
     assert {answers(c)["q5"] for c in cases} == {"yes", "no"}
+
+
+def test_the_case_lists_the_standards_around_its_date_including_the_one_in_force(cases):
+    for case in cases:
+        day = date.fromisoformat(case.data["evaluation_date"])
+        current = standard_on(day)
+        assert f"| {current.effective_from.year}年{current.effective_from.month}月{current.effective_from.day}日 |" \
+            in case.intro_markdown
+        assert case.intro_markdown.count("年4月1日 |") + case.intro_markdown.count("年7月1日 |") >= 2

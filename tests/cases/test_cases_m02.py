@@ -10,6 +10,7 @@ import pytest
 from toolkit.cases import m02_procedure as m02
 from toolkit.cases.timeline import step_day
 from toolkit.policy import add_workdays, check_procedure, is_workday, workdays_between
+from case_tools import answers
 
 SEEDS = range(60)
 # Working-day limits as written in policy-facts.md (hand-copied on purpose: the cases must agree).
@@ -19,10 +20,6 @@ INVESTIGATION_LIMIT = {"2012": 10, "2021": 3}
 @pytest.fixture(scope="module")
 def built():
     return [m02.build(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def test_broken_rules_are_the_engine_violations(built):
@@ -43,9 +40,10 @@ def test_deadlines_match_the_limits_of_the_rule_set(built):
         assert a["q4"] == notice_start + timedelta(days=6)          # 7 days counting both ends
         notice_end = step_day(timeline, "notice_end")
         if a["q1"] == "2012":
-            assert a["q5"] == add_workdays(notice_end, 3).date
+            assert a["q5"] == add_workdays(notice_end, 20 if timeline["disputed"] else 3).date
         else:
-            assert a["q5"] == min(add_workdays(notice_end, 10).date, add_workdays(accept, 30).date)
+            total = 45 if timeline["extended"] else 30
+            assert a["q5"] == min(add_workdays(notice_end, 10).date, add_workdays(accept, total).date)
         assert a["q6"] == workdays_between(accept, step_day(timeline, "approve")).days
 
 
@@ -74,3 +72,11 @@ def test_make_up_working_days_matter_in_some_cases(built):
     assert any("调休上班" in h for h in hints)
     weekend_deadlines = [answers(c)["q3"] for c, _ in built if answers(c)["q3"].weekday() >= 5]
     assert weekend_deadlines, "some investigation deadline falls on a make-up Saturday or Sunday"
+
+
+def test_objections_and_extensions_occur_and_are_told_in_the_case(built):
+    disputed = [c for c, t in built if t["disputed"]]
+    extended = [c for c, t in built if t["extended"]]
+    assert disputed and extended
+    assert all("提出异议" in c.intro_markdown and "无人提出异议" not in c.intro_markdown for c in disputed)
+    assert all("延长了审核确认期限" in c.intro_markdown for c in extended)

@@ -8,6 +8,7 @@ import pytest
 
 from toolkit.cases import m03_case_file as m03
 from toolkit.policy import check_procedure
+from case_tools import answers
 
 SEEDS = range(80)
 
@@ -15,10 +16,6 @@ SEEDS = range(80)
 @pytest.fixture(scope="module")
 def built():
     return [m03.build(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def listed_documents(case) -> set[str]:

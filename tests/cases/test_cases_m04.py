@@ -9,6 +9,7 @@ import pytest
 
 from toolkit.cases import m04_one_window as m04
 from toolkit.policy import add_workdays
+from case_tools import answers
 
 SEEDS = range(60)
 TOTAL_LIMIT_2021 = 30   # 民发〔2021〕57号 art. 22 per policy-facts.md
@@ -17,10 +18,6 @@ TOTAL_LIMIT_2021 = 30   # 民发〔2021〕57号 art. 22 per policy-facts.md
 @pytest.fixture(scope="module")
 def cases():
     return [m04.generate(s) for s in SEEDS]
-
-
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
 
 
 def test_shared_data_is_never_demanded_and_only_missing_material_is(cases):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cases import m05_funds as m05
+from case_tools import answers
 
 SEEDS = range(60)
 
@@ -18,22 +19,18 @@ def cases():
     return [m05.generate(s) for s in SEEDS]
 
 
-def answers(case):
-    return {q.id: q.answer for q in case.questions}
-
-
 def clerk_check(case) -> dict:
     """The check done the way the case suggests: pandas on roster and ledger."""
     roster = pd.DataFrame(case.data["roster"]).set_index("户号")
     ledger = pd.DataFrame(case.data["ledger"])
-    ledger["金额"] = ledger["金额"].map(Decimal)
+    ledger["金额"] = ledger["金额"].map(lambda x: Decimal(str(x)))
     found = {"deceased": set(), "stopped": set(), "duplicate": set(), "wrong": set()}
     recover, top_up = Decimal(0), Decimal(0)
     duplicated = ledger.duplicated(subset=["户号", "发放月份"], keep="first")
     for index, row in ledger.iterrows():
         household = roster.loc[row["户号"]]
         note = household["备注"]
-        approved = Decimal(household["核定月低保金"])
+        approved = Decimal(str(household["核定月低保金"]))
         death = re.search(r"于(\d{4})年(\d{1,2})月\d{1,2}日死亡", note)
         stop = re.search(r"自(\d{4})年(\d{1,2})月起停发", note)
         month = row["发放月份"]
@@ -69,7 +66,7 @@ def test_roster_amounts_are_benefits_below_the_standard_times_size(cases):
         month = date.fromisoformat(case.data["ledger"][0]["发放月份"] + "-01")
         standard = standard_on(month).value
         for row in case.data["roster"]:
-            assert 0 < Decimal(row["核定月低保金"]) <= standard * row["保障人数"]
+            assert 0 < Decimal(str(row["核定月低保金"])) <= standard * row["保障人数"]
 
 
 def test_top_up_is_sometimes_due_and_sometimes_not(cases):

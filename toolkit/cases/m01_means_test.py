@@ -18,6 +18,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.standards import standards_table
 from toolkit.policy import COUNTED_INCOME, assess, standard_on
 from toolkit.policy import basis
 
@@ -192,6 +193,8 @@ def generate(seed: int) -> Case:
                  [(m.name, m.role, m.age, wording[(m.name, key)], yuan(amount)) for m, key, amount in lines]
                  + [(m.name, m.role, m.age, "无收入", "0") for m in members if not m.income]),
         "说明：表中金额均为经核实的月收入；所有成员均为本市户籍、共同生活。",
+        "本市低保标准调整情况（摘录）：",
+        standards_table(day),
     )
     counted_text = "＋".join(yuan(a) for m, k, a in lines if k in COUNTED_INCOME) or "0"
     questions = (

@@ -15,8 +15,9 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
-from toolkit.cases.timeline import (DECISION_RULES, build_timeline, calendar_hint, earliest_lawful, holiday_run,
-                                    latest_lawful, step, step_day)
+from toolkit.cases.timeline import (CLASHES, DECISION_RULES, assign_staff, build_timeline, calendar_hint,
+                                    earliest_lawful, holiday_run, latest_lawful, step, step_day, violated_rules,
+                                    with_step_date)
 from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, workdays_between
 from toolkit.policy import basis
 
@@ -41,17 +42,6 @@ POINTS = {"q1": 1, "q2": 3, "q3": 2, "q4": 1, "q5": 2, "q6": 1}
 RULE_SET_OPTIONS = (Option("2012", basis.MEASURES_2012), Option("2021", basis.MEASURES_2021))
 
 
-def _assign_staff(rng: random.Random, faults: set[str], avoid: set[str]) -> tuple[dict[str, list[str]], str]:
-    acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid=avoid)
-    staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
-    clash = ""
-    if "separation_of_duties" in faults:
-        clash = rng.choice(("accept-review", "review-approve", "accept-approve"))
-        first, second = clash.split("-")
-        staff[second] = list(staff[first])
-    return staff, clash
-
-
 def generate(seed: int) -> Case:
     return build(seed)[0]
 
@@ -61,17 +51,21 @@ def build(seed: int) -> tuple[Case, dict]:
     rng = random.Random(seed)
     year = rng.choice(YEARS)
     festival = rng.choice(("国庆节", "春节"))
-    holiday_start, holiday_end = holiday_run(date(year, 10, 3) if festival == "国庆节" else date(year, 2, 1))
+    holiday_start, _ = holiday_run(date(year, 10, 3) if festival == "国庆节" else date(year, 2, 1))
     accept = add_workdays(holiday_start, -rng.randint(1, 3)).date
     rule_set = check_procedure({"steps": [step("accept", accept, [])]})["rule_set"]
     pool = FAULTS_BOTH + (FAULTS_2012 if rule_set == "2012" else FAULTS_2021)
     faults = set(rng.sample(pool, rng.choice((1, 2, 2, 3))))
     if "total_time" in faults:
         faults.discard("late_decision")
+    # 2012: objections during the 公示 give 20 working days to decide; 2021: an extension gives 45 in all
+    disputed = rule_set == "2012" and rng.random() < 0.25
+    extended = rule_set == "2021" and "total_time" not in faults and rng.random() < 0.25
 
     where = place(rng)
     applicant = distinct_names(rng, 1)[0]
-    staff, _clash = _assign_staff(rng, faults, {applicant})
+    clash = rng.choice(CLASHES) if "separation_of_duties" in faults else "ok"
+    staff = assign_staff(rng, {applicant}, clash)
     kin_staff = rng.choice(("accept", "review", "investigate"))
     if "near_relative_filing" in faults:
         kin, mention_kin = rng.choice(KIN_NEAR), True
@@ -79,7 +73,7 @@ def build(seed: int) -> tuple[Case, dict]:
         kin, mention_kin = rng.choice(KIN_NEAR + KIN_NOT_NEAR), rng.random() < 0.5
     near = mention_kin and kin in KIN_NEAR
     relative_of = staff[kin_staff][0]
-    case = build_timeline(rng, accept, rule_set, faults, staff, near)
+    case = build_timeline(rng, accept, rule_set, faults, staff, near, disputed=disputed, extended=extended)
     result = check_procedure(case)
     violations = frozenset(v["rule"] for v in result["violations"])
     if not violations:  # every case has something to find
@@ -89,7 +83,9 @@ def build(seed: int) -> tuple[Case, dict]:
     latest_investigate, inv_limit = latest_lawful(case, "investigate", {"investigation_start"}, accept)
     notice_start = step_day(case, "notice_start")
     earliest_end = earliest_lawful(case, "notice_end", {"notice_period"}, notice_start)
-    latest_decision, decision_limit = latest_lawful(case, "approve", DECISION_RULES, accept)
+    notice_end = step_day(case, "notice_end")
+    scan_from = accept if violated_rules(with_step_date(case, "approve", notice_end)) & DECISION_RULES else notice_end
+    latest_decision, decision_limit = latest_lawful(case, "approve", DECISION_RULES, scan_from)
     binding = decision_limit["rule"]
     used = workdays_between(accept, approve)
 
@@ -116,7 +112,7 @@ def build(seed: int) -> tuple[Case, dict]:
         f"## {TITLE}",
         FICTION_NOTE,
         f"{where.full}居民{applicant}于{cn_date(accept)}向{where.center}申请城乡居民最低生活保障，"
-        f"材料齐全当场受理。公示期间无人提出异议，本案未办理延期。{kin_line}"
+        f"材料齐全当场受理。{_circumstances(disputed, extended)}{kin_line}"
         f"办理过程如下（经办人员均为{CITY}{where.district}及{where.town}工作人员）：",
         md_table(("环节", "日期", "经办人员", "备注"), _sorted_rows(case, rows)),
         f"**日历提示**（{cn_date(accept)}至{cn_date(max(approve, latest_decision) + timedelta(days=7))}）："
@@ -156,6 +152,12 @@ def build(seed: int) -> tuple[Case, dict]:
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
     return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
+
+
+def _circumstances(disputed: bool, extended: bool) -> str:
+    notice = ("公示期间有居民对该户收入情况提出异议，经复查异议不成立。" if disputed else "公示期间无人提出异议。")
+    extension = ("因家庭情况复杂，经批准延长了审核确认期限。" if extended else "本案未办理延期。")
+    return notice + extension
 
 
 def _sorted_rows(case: dict, rows: list[tuple]) -> list[tuple]:

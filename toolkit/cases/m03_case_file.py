@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
-from toolkit.cases.timeline import build_timeline, step_day, violated_rules
+from toolkit.cases.timeline import CLASHES, assign_staff, build_timeline, step_day, violated_rules
 from toolkit.policy import RULES, add_workdays, check_procedure
 from toolkit.policy import basis
 
@@ -98,12 +98,9 @@ def build(seed: int) -> tuple[Case, dict]:
     rule_set = check_procedure({"steps": [{"step": "accept", "date": accept.isoformat()}]})["rule_set"]
     where = place(rng)
     applicant = distinct_names(rng, 1)[0]
-    acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid={applicant})
-    staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
-    clash = rng.choice(("ok", "ok", "accept-review", "review-approve", "accept-approve"))
-    if clash != "ok":
-        first, second = clash.split("-")
-        staff[second] = list(staff[first])
+    clash = rng.choice(("ok", "ok") + CLASHES)
+    staff = assign_staff(rng, {applicant}, clash)
+    acceptor = staff["accept"][0]
 
     kin_case = rng.choice(("not_near", "filed", "not_filed", "none"))
     kin = rng.choice(KIN_NOT_NEAR if kin_case == "not_near" else KIN_NEAR)

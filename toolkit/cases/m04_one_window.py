@@ -25,7 +25,6 @@ TITLE = "一口受理与一次性告知"
 
 FIRST_DAY = date(2022, 1, 4)
 LAST_DAY = date(2025, 11, 28)
-FILE_PRACTICE = "本市低保申请材料要求（完整档案材料清单）"
 
 # Supporting material an applicant may be asked for (local practice; policy-facts "case file", M).
 MATERIALS = {

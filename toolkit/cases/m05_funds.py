@@ -142,7 +142,7 @@ def generate(seed: int) -> Case:
             else:
                 top_up += h.amount - amount
         rows.append({"流水号": row_key, "发放月份": row["month"].strftime("%Y-%m"), "户号": h.key, "户主": h.head,
-                     "金额": f"{amount:.2f}", "发放日期": row["paid_on"].isoformat()})
+                     "金额": float(amount), "发放日期": row["paid_on"].isoformat()})
 
     roster = []
     for h in households:
@@ -151,7 +151,7 @@ def generate(seed: int) -> Case:
             note = f"户主于{cn_date(h.died)}死亡"
         elif h.stop_from:
             note = f"经复核家庭收入超过标准，自{_month_label(h.stop_from)}起停发"
-        roster.append({"户号": h.key, "户主": h.head, "保障人数": h.size, "核定月低保金": f"{h.amount:.2f}",
+        roster.append({"户号": h.key, "户主": h.head, "保障人数": h.size, "核定月低保金": float(h.amount),
                        "状态": h.status, "备注": note})
 
     standard = standard_on(months[0])
@@ -161,14 +161,16 @@ def generate(seed: int) -> Case:
         f"{where.town}对{where.district}民政局{_month_label(months[0])}至{_month_label(months[-1])}的低保金发放明细进行核对。"
         f"同期本市低保标准为每人每月 {yuan(standard.value)} 元，花名册中的核定月低保金均已按家庭收入核定。",
         "**低保对象花名册**",
-        md_table(("户号", "户主", "保障人数", "核定月低保金（元）", "状态", "备注"), [r.values() for r in roster]),
+        md_table(("户号", "户主", "保障人数", "核定月低保金（元）", "状态", "备注"),
+                 [(r["户号"], r["户主"], r["保障人数"], f"{r['核定月低保金']:.2f}", r["状态"], r["备注"]) for r in roster]),
         "**低保金发放明细**",
-        md_table(("流水号", "发放月份", "户号", "户主", "金额（元）", "发放日期"), [r.values() for r in rows]),
+        md_table(("流水号", "发放月份", "户号", "户主", "金额（元）", "发放日期"),
+                 [(r["流水号"], r["发放月份"], r["户号"], r["户主"], f"{r['金额']:.2f}", r["发放日期"]) for r in rows]),
         "**本案口径（案例设定）**：救助对象死亡的，自死亡次月起停止发放，死亡当月已发的不追回；停保的自停发月份起不再发放；"
         "多发的应追回，少发的应补发。街镇工作人员也可以在下方代码单元格中用 pandas 读取 `case.data[\"roster\"]` 和 "
         "`case.data[\"ledger\"]` 进行核对。",
     )
-    options = tuple(Option(r["流水号"], f"{r['流水号']}｜{r['发放月份']}｜{r['户主']}｜{r['金额']} 元") for r in rows)
+    options = tuple(Option(r["流水号"], f"{r['流水号']}｜{r['发放月份']}｜{r['户主']}｜{r['金额']:.2f} 元") for r in rows)
     fund_basis = f"{INTERIM}第五条（专项管理、分账核算、专款专用）"
     stop_basis = f"{INTERIM}第十三条；{basis.sh('第四十五条')}"
 

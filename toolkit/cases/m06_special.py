@@ -12,15 +12,16 @@ income" has no share on file.  Income, the 低保 test and the standard come fro
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.standards import standards_table
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
+from toolkit.policy.special import TEMPORARY_MAX_MONTHS, expenditure_test, temporary_assistance_cap
 
 ASSIGNMENT = "m06_special"
 TITLE = "支出型贫困与临时救助"
@@ -28,7 +29,6 @@ TITLE = "支出型贫困与临时救助"
 FIRST_DAY = date(2019, 5, 1)     # 《上海市社会救助条例》 in force
 LAST_DAY = date(2024, 6, 30)     # last day a 低保 standard is on file for
 CENT = Decimal("0.01")
-TEMP_MAX_MONTHS = 3              # 条例 art. 29 (policy-facts): ≤ 3 months per episode
 
 YES_NO = (Option("yes", "是"), Option("no", "否"))
 STATUS_OPTIONS = (
@@ -49,32 +49,6 @@ Q_PROMPTS = {
     "q8": "案例二：按临时救助的一般标准，乙家庭这次最多可获得多少元临时救助？不能申请的填 0。",
 }
 POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 2, "q6": 2, "q7": 1, "q8": 2}
-
-
-@dataclass(frozen=True)
-class ExpenditureTest:
-    per_capita_after_costs: Decimal      # (counted income − medical costs) / size, at least 0
-    meets_cost_test: bool                # below the 低保 standard after costs
-    monthly_aid: Decimal                 # the gap, or the full standard when costs exceed income
-
-
-def expenditure_test(counted: Decimal, medical: Decimal, size: int, standard: Decimal,
-                     below_city_average: bool) -> ExpenditureTest:
-    """支出型贫困 (条例 art. 12, 18 as summarised in policy-facts), property assumed within limits.
-
-    Kept with the case until the policy engine offers it; the only rule text here is the one
-    the facts file records: income minus medical costs below the standard → the gap, or the
-    full standard when costs exceed income.
-    """
-    after = max(Decimal(0), (counted - medical) / size).quantize(CENT, rounding=ROUND_HALF_UP)
-    meets = below_city_average and after < standard
-    if not meets:
-        aid = Decimal(0)
-    elif medical >= counted:
-        aid = standard * size
-    else:
-        aid = standard * size - (counted - medical)
-    return ExpenditureTest(after, meets, aid.quantize(CENT))
 
 
 def generate(seed: int) -> Case:
@@ -119,14 +93,15 @@ def generate(seed: int) -> Case:
     temp_months = rng.randint(1, 5)
     status = rng.choice(("hukou", "hukou", "residence_permit", "none"))
     event = rng.choice(("家中突发火灾，衣物家具全部烧毁", "户主突发重病住院，家庭暂时失去收入", "户主因交通事故受伤无法工作"))
-    temp_max = Decimal(0) if status == "none" else (s * temp_size * min(temp_months, TEMP_MAX_MONTHS)).quantize(CENT)
+    temp_max = temporary_assistance_cap(s, temp_size, temp_months, status)
 
     member_rows = [(m["name"], m["age"], "、".join(f"{_INCOME_LABEL[k]} {yuan(v)} 元" for k, v in m.get("income", {}).items())
                     or "无收入") for m in members]
     intro = join_blocks(
         f"## {TITLE}",
         FICTION_NOTE,
-        f"评估日：**{cn_date(day)}**。当日适用的本市城乡低保标准请自行确定。",
+        f"评估日：**{cn_date(day)}**。本市低保标准调整情况（摘录）：",
+        standards_table(day),
         f"### 案例一：甲家庭（{where.full}）",
         f"甲家庭共同生活 {size} 人，均为本市户籍，家庭财产状况经核对符合低收入家庭认定标准。月收入如下：",
         md_table(("成员", "年龄", "月收入"), member_rows),
@@ -172,8 +147,8 @@ def generate(seed: int) -> Case:
         Question("q8", "number", Q_PROMPTS["q8"], POINTS["q8"], temp_basis, "temporary_amount",
                  answer=temp_max, unit="元",
                  explanation=("乙家庭户主既非本市户籍，也没有本市居住证，不能申请，填 0。" if status == "none" else
-                              f"一般每人每月不超过当月低保标准 {yuan(s)} 元，每次最长 {TEMP_MAX_MONTHS} 个月："
-                              f"{yuan(s)} × {temp_size} 人 × {min(temp_months, TEMP_MAX_MONTHS)} 个月 = {temp_max:.2f} 元。")),
+                              f"一般每人每月不超过当月低保标准 {yuan(s)} 元，每次最长 {TEMPORARY_MAX_MONTHS} 个月："
+                              f"{yuan(s)} × {temp_size} 人 × {min(temp_months, TEMPORARY_MAX_MONTHS)} 个月 = {temp_max:.2f} 元。")),
     )
     data = {"evaluation_date": day.isoformat(), "household_a": [{"成员": n, "年龄": a, "月收入": t} for n, a, t in member_rows],
             "case_settings": {"上年度本市居民人均可支配收入（元/年）": city_average, "月均自付医疗费用（元）": medical}}

@@ -10,11 +10,13 @@ import copy
 import random
 from datetime import date, timedelta
 
+from toolkit.cases.fiction import distinct_names
 from toolkit.cases.render import WEEKDAYS
 from toolkit.policy import add_workdays, check_procedure, is_workday, workdays_between
 
 HORIZON_DAYS = 120
 DECISION_RULES = {"decision_after_notice", "county_review", "total_time"}
+CLASHES = ("accept-review", "review-approve", "accept-approve")   # 三分离 broken: which two roles share staff
 
 
 def with_step_date(case: dict, step: str, day: date) -> dict:
@@ -32,18 +34,34 @@ def violated_rules(case: dict) -> set[str]:
 def latest_lawful(case: dict, step: str, rules: set[str], start: date) -> tuple[date, dict]:
     """The last working day after ``start`` on which ``step`` breaks none of ``rules``.
 
-    Returns that day and the engine's violation for the next working day (the binding limit,
-    with its ``rule``, ``expected`` and ``basis``).
+    Returns that day (``start`` itself when the first working day after it already breaks a
+    rule) and the engine's violation for the next working day (the binding limit, with its
+    ``rule``, ``expected`` and ``basis``).  Time limits only ever break later, so the first
+    breaking working day is found by galloping and bisection instead of trying every day.
     """
-    last = start
-    day = start
-    while day < start + timedelta(days=HORIZON_DAYS):
-        day = add_workdays(day, 1).date
-        broken = [v for v in check_procedure(with_step_date(case, step, day))["violations"] if v["rule"] in rules]
-        if broken:
-            return last, broken[0]
-        last = day
-    raise RuntimeError(f"no limit found for {step} within {HORIZON_DAYS} days of {start}")
+    days: list[date] = []        # working days after start, extended as far as needed
+
+    def day_at(index: int) -> date:
+        while len(days) <= index:
+            days.append(add_workdays(days[-1] if days else start, 1).date)
+        return days[index]
+
+    def broken(index: int) -> list[dict]:
+        result = check_procedure(with_step_date(case, step, day_at(index)))
+        return [v for v in result["violations"] if v["rule"] in rules]
+
+    low, high = -1, 0            # days[low] lawful (or start), days[high] to be tried
+    while not broken(high):
+        low, high = high, 2 * high + 1
+        if day_at(high) > start + timedelta(days=HORIZON_DAYS):
+            raise RuntimeError(f"no limit found for {step} within {HORIZON_DAYS} days of {start}")
+    while high - low > 1:        # invariant: days[low] lawful, days[high] broken
+        middle = (low + high) // 2
+        if broken(middle):
+            high = middle
+        else:
+            low = middle
+    return (days[low] if low >= 0 else start), broken(high)[0]
 
 
 def earliest_lawful(case: dict, step: str, rules: set[str], start: date) -> date:
@@ -92,6 +110,16 @@ def calendar_hint(first: date, last: date) -> str:
     return "；".join(parts) if parts else "期间无法定节假日调整"
 
 
+def assign_staff(rng: random.Random, avoid: set[str], clash: str = "ok") -> dict[str, list[str]]:
+    """Staff of each step; with a ``clash`` from :data:`CLASHES` two roles get the same person."""
+    acceptor, inv1, inv2, reviewer, approver = distinct_names(rng, 5, avoid=avoid)
+    staff = {"accept": [acceptor], "investigate": [inv1, inv2], "review": [reviewer], "approve": [approver]}
+    if clash != "ok":
+        first, second = clash.split("-")
+        staff[second] = list(staff[first])
+    return staff
+
+
 def step(name: str, day: date, staff: list[str], **extra) -> dict:
     return {"step": name, "date": day.isoformat(), "staff": staff, **extra}
 
@@ -107,10 +135,15 @@ def between(rng: random.Random, start: date, last: date) -> date:
 
 
 def build_timeline(rng: random.Random, accept: date, rule_set: str, faults: set[str], staff: dict[str, list[str]],
-                   near_relative: bool) -> dict:
-    """The timeline (``check_procedure`` input) with the given faults built in."""
+                   near_relative: bool, disputed: bool = False, extended: bool = False) -> dict:
+    """The timeline (``check_procedure`` input) with the given faults built in.
+
+    ``disputed`` (the 公示 drew objections) and ``extended`` (the time limit was extended) change
+    the limits the engine applies; the dates are placed against those limits.
+    """
     case: dict = {"region": "shanghai", "decision": "approved", "near_relative_of_staff": near_relative,
                   "near_relative_filed": near_relative and "near_relative_filing" not in faults,
+                  "disputed": disputed, "extended": extended,
                   "steps": [step("accept", accept, staff["accept"])]}
     steps = case["steps"]
 

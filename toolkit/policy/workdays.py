@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -29,6 +30,7 @@ class WorkdayCount:
     confirmed: bool
 
 
+@lru_cache(maxsize=8192)
 def workday_status(day: date) -> tuple[bool, bool]:
     """(is a working day, confirmed by the statutory calendar)."""
     try:

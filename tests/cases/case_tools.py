@@ -1,4 +1,4 @@
-"""A process-independent rendering of a case, for comparing cases across processes."""
+"""Test helpers: a process-independent rendering of a case, and its answers by question id."""
 
 from __future__ import annotations
 
@@ -34,3 +34,8 @@ def canonical(case: Case) -> str:
 
 def digest(case: Case) -> str:
     return hashlib.sha256(canonical(case).encode("utf-8")).hexdigest()
+
+
+def answers(case: Case) -> dict:
+    """Question id → right answer."""
+    return {q.id: q.answer for q in case.questions}

@@ -1,0 +1,39 @@
+"""How long does it take to generate one trainee's case?  Printed, not asserted.
+
+A graded notebook generates its trainee's case once (cached per process), so this time is part
+of every autograded notebook.  Prints, per assignment, the median milliseconds per case over
+distinct trainees, and the ratio to the fastest assignment.
+"""
+
+from __future__ import annotations
+
+import importlib
+import statistics
+import time
+
+from toolkit.cases import ASSIGNMENTS, seed_for
+
+TRAINEES = 60
+
+
+def median_ms(assignment: str) -> float:
+    module = importlib.import_module(f"toolkit.cases.{assignment}")
+    times = []
+    for n in range(TRAINEES):
+        seed = seed_for("jiuzhu", assignment, f"bench-{n:03d}")
+        started = time.perf_counter()
+        module.generate(seed)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    results = {a: median_ms(a) for a in ASSIGNMENTS}
+    fastest = min(results.values())
+    print(f"{'assignment':<16} {'ms/case':>8} {'ratio':>7}")
+    for assignment, ms in results.items():
+        print(f"{assignment:<16} {ms:8.1f} {ms / fastest:7.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The 低保 standards a trainee needs to read a case: those in force around its date, from the engine."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from toolkit.cases.render import cn_date, md_table, yuan
+from toolkit.errors import ParameterMissing
+from toolkit.policy import Param, standard_on
+
+LOOKAHEAD_DAYS = 400
+
+
+def standards_around(day: date) -> list[Param]:
+    """The standard in force on ``day``, the one before it and the next one when on file."""
+    current = standard_on(day)
+    found = [current]
+    try:
+        found.insert(0, standard_on(current.effective_from - timedelta(days=1)))
+    except ParameterMissing:
+        pass
+    probe = current.effective_from
+    while probe < day + timedelta(days=LOOKAHEAD_DAYS):
+        probe += timedelta(days=30)
+        try:
+            later = standard_on(probe)
+        except ParameterMissing:
+            break
+        if later.effective_from != current.effective_from:
+            found.append(later)
+            break
+    return found
+
+
+def standards_table(day: date) -> str:
+    """Markdown table of the standards around ``day`` (the trainee picks the one in force)."""
+    return md_table(("施行日期", "低保标准（元/人·月）"),
+                    [(cn_date(p.effective_from), yuan(p.value)) for p in standards_around(day)])
