@@ -61,3 +61,17 @@ def test_labels_are_chinese(tmp_path):
     cards, _ = make_cards(tmp_path)
     assert cards.check_button.description == "检查作答"
     assert "答题卡" in cards.widget.children[0].value
+
+
+def test_preview_in_the_course_source_folder_saves_nothing(tmp_path):
+    from toolkit.training.exercise import start
+
+    (tmp_path / "nbgrader_config.py").write_text("")
+    folder = tmp_path / "source" / "t01_practice"
+    folder.mkdir(parents=True)
+    cards = start("t01_practice", folder).cards()
+    assert cards.preview and "不会保存" in cards.widget.children[0].value
+    cards.inputs["q1"].value = "1500"
+    assert "预览，不保存" in cards.status["q1"].value
+    assert not (folder / "answers.json").exists()
+    assert "第2题" in cards.check()

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
+from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
 from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
 from toolkit.training.exercise import trainee_case
@@ -42,7 +42,7 @@ def flow(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("flow")
     import toolkit.cases
-    from conftest import FAKE_CASES
+    from training_helpers import FAKE_CASES
 
     mp.setattr(toolkit.cases, "__path__", [*toolkit.cases.__path__, str(FAKE_CASES)])
     mp.setattr(toolkit.cases, "ASSIGNMENTS", (ASSIGNMENT,), raising=False)
@@ -66,6 +66,8 @@ def flow(tmp_path_factory):
     _, submit_blank = _trainee(root, tmp, "wang5", mp)
     submit_blank()
     result["collected"] = course.collect(root)
+    # a trainer's stray answers file in source/ must not overwrite the submissions' answers
+    save_answer(root / "source" / ASSIGNMENT, ASSIGNMENT, "trainer", "q1", "0")
 
     with course.nbgrader_api(root) as api:
         for student in ("li4", "wang5"):
@@ -110,7 +112,10 @@ def test_feedback_shows_answer_right_answer_and_basis_but_no_hidden_tests(flow):
     text = leaks._visible_text(pages["li4"])[0]
     assert "你的作答：" in text and "正确答案：" in text and "《测试依据》第三条" in text
     assert "得 1 / 2 分" in text
+    assert "练习反馈" in text and "第3题（自动评分）" in text and "第5题（人工评分）" in text
+    assert "Score" not in text and "Test cell" not in text         # nbgrader's English labels
     assert "请补交：户口簿、身份证复印件。" in text           # free text visible to the marker
+    assert "第5题为人工评分。依据：《测试依据》第五条" in text and "评分要点" in text
     assert "grade('t01_practice'" not in text and "HIDDEN" not in text
     assert leaks.scan(flow["root"]) == []
 
@@ -143,7 +148,21 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
         cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "正确答案：1500"}]
         cell["source"] += "\ngrade('t01_practice', 'q1')"
         release_nb.write_text(json.dumps(notebook, ensure_ascii=False), "utf-8")
+        save_answer(release_nb.parent, ASSIGNMENT, "trainer", "q1", "1")
         kinds = {leak.kind for leak in leaks.scan(root)}
     finally:
         release_nb.write_text(original, "utf-8")
-    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出"}
+        (release_nb.parent / "answers.json").unlink(missing_ok=True)
+    assert kinds == {"含有 nbgrader 分隔标记", "含有隐藏测试代码", "发布的笔记本带有运行输出",
+                     "发布目录中含有作答文件"}
+
+
+def test_feedback_that_would_leak_is_refused_and_removed(flow, monkeypatch):
+    root = flow["root"]
+    from toolkit.training.leaks import Leak
+
+    monkeypatch.setattr(leaks, "scan", lambda r, files=None: [Leak(files[0], "含有隐藏测试代码", "x")])
+    with pytest.raises(course.CourseError) as err:
+        course.feedback(root, student="wang5")
+    assert "泄露" in str(err.value) and "含有隐藏测试代码" in str(err.value)
+    assert not list((root / "feedback" / "wang5").glob("*/*.html"))

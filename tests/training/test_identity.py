@@ -1,7 +1,3 @@
-from pathlib import Path
-
-import pytest
-
 from toolkit.training import identity
 from toolkit.training.exercise import start
 
@@ -57,7 +53,7 @@ def test_case_is_the_same_in_another_process():
     import subprocess
     import sys
 
-    from conftest import FAKE_CASES
+    from training_helpers import FAKE_CASES
     from toolkit.training.exercise import trainee_case
 
     code = ("import toolkit.cases; "
@@ -68,3 +64,10 @@ def test_case_is_the_same_in_another_process():
                          env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin"})
     here = trainee_case("t01_practice", "sun8")
     assert out.stdout.split() == [str(here.seed), str(here.questions[0].answer)]
+
+
+def test_a_name_used_as_student_id_is_masked_in_the_banner():
+    from toolkit.training.exercise import shown_identity
+
+    assert shown_identity(identity.Identity("张三丰", "hub")).startswith("张**（")
+    assert shown_identity(identity.Identity("li4", "hub")).startswith("li4（")

@@ -21,6 +21,7 @@ stderr: nbgrader gives a test cell zero points when it does.
 
 from __future__ import annotations
 
+import html
 import sys
 import warnings
 from decimal import Decimal
@@ -78,7 +79,6 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
         print(TEXT["missing"].format(label=label))
     else:
         print(TEXT["recorded"].format(label=label, value=describe_value(question, value)))
-    print(TEXT["not_grading"])
     return None
 
 
@@ -122,5 +122,22 @@ def grade(assignment: str, qid: str, folder: Path | str | None = None) -> float 
             raw = None
             notes.append(TEXT["bad_sidecar"].format(problem=err))
         earned, lines = score_question(question, raw)
-    sys.stdout.write("\n".join(lines + notes) + "\n")
+    _show(lines + notes)
     return earned
+
+
+def _show(lines: list[str]) -> None:
+    """Feedback lines: HTML (wrapped, readable in the feedback page) in a kernel, text otherwise."""
+    text = "\n".join(lines)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        get_ipython = lambda: None  # noqa: E731
+    if get_ipython() is None:
+        sys.stdout.write(text + "\n")
+        return
+    from IPython.display import display
+
+    items = "".join(f"<div style='margin-left:{'1.5em' if line.startswith('  ') else '0'}'>"
+                    f"{html.escape(line.strip())}</div>" for line in lines)
+    display({"text/plain": text, "text/html": f"<div class='jiuzhu-feedback'>{items}</div>"}, raw=True)

@@ -39,8 +39,20 @@ TEXT = {
     "check_unreadable": "以下题目的填写无法识别，请修改：{items}。",
     "check_note": "（此处只检查是否作答，不显示对错；提交后统一评分。）",
     "header": "答题卡：在每题下方作答，每次修改都会自动保存到本作业目录的 answers.json。",
+    "preview_header": "答题卡（预览：这里是课程的 source/release 目录，作答不会保存）。",
+    "preview": "预览，不保存 · 识别为：{value}",
     "question_no": "第{no}题",
 }
+
+
+MANY_OPTIONS = 8
+
+
+def prompt_html(markdown: str) -> str:
+    """A question prompt (Markdown such as ``**不应**``) as HTML; raw HTML in it is escaped."""
+    import mistune
+
+    return mistune.create_markdown(escape=True)(markdown)
 
 
 def question_label(question: Question) -> str:
@@ -51,12 +63,13 @@ class AnswerCards:
     """The cards for one trainee's case, bound to the assignment folder's sidecar."""
 
     def __init__(self, case: Case, folder: Path | str, student: str,
-                 clock: Callable[[], datetime] = datetime.now):
+                 clock: Callable[[], datetime] = datetime.now, preview: bool = False):
         self.case = case
+        self.preview = preview
         self.folder = Path(folder)
         self.student = student
         self._clock = clock
-        self._raw: dict[str, Any] = load_answers(self.folder)
+        self._raw: dict[str, Any] = {} if preview else load_answers(self.folder)
         self.inputs: dict[str, Any] = {}
         self.status: dict[str, w.HTML] = {}
         self.check_output = w.HTML()
@@ -64,7 +77,7 @@ class AnswerCards:
                                      icon="check", layout=w.Layout(width="auto"))
         self.check_button.on_click(lambda _button: self.check())
         self.widget = w.VBox(
-            [w.HTML(f"<b>{html.escape(TEXT['header'])}</b>")]
+            [w.HTML(f"<b>{html.escape(TEXT['preview_header' if preview else 'header'])}</b>")]
             + [self._card(q) for q in case.questions]
             + [w.HBox([self.check_button]), self.check_output],
             layout=w.Layout(width="100%"))
@@ -73,7 +86,7 @@ class AnswerCards:
     def _card(self, question: Question) -> w.Widget:
         head = (f"<div style='font-size:1.05em'><b>{question_label(question)}</b>"
                 f"（{TEXT['kind'][question.kind]}，{TEXT['points'].format(points=question.points)}）"
-                f"<br>{html.escape(question.prompt)}</div>")
+                f"{prompt_html(question.prompt)}</div>")
         control = self._control(question)
         status = w.HTML(self._describe(question, self._raw.get(question.id), saved_at=None))
         self.status[question.id] = status
@@ -95,14 +108,14 @@ class AnswerCards:
         if question.kind == "choice":
             keys = [o.key for o in question.options]
             radio = w.RadioButtons(
-                options=[(f"{o.key}. {o.label}", o.key) for o in question.options],
+                options=[(o.label, o.key) for o in question.options],
                 value=raw if raw in keys else None, layout=w.Layout(width="100%"))
             radio.observe(lambda change: self.record(qid, change["new"] or ""), names="value")
             self.inputs[qid] = radio
             return radio
         if question.kind == "multi":
             picked = set(raw) if isinstance(raw, list) else set()
-            boxes = {o.key: w.Checkbox(value=o.key in picked, description=f"{o.key}. {o.label}",
+            boxes = {o.key: w.Checkbox(value=o.key in picked, description=o.label,
                                        indent=False, layout=w.Layout(width="100%"))
                      for o in question.options}
 
@@ -112,6 +125,9 @@ class AnswerCards:
             for box in boxes.values():
                 box.observe(on_tick, names="value")
             self.inputs[qid] = boxes
+            if len(boxes) > MANY_OPTIONS:   # long ledgers (m05): columns instead of one long list
+                return w.GridBox(list(boxes.values()), layout=w.Layout(
+                    grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))", width="100%"))
             return w.VBox(list(boxes.values()))
         area = w.Textarea(value="" if raw is None else str(raw), placeholder=TEXT["placeholder_text"],
                           layout=w.Layout(width="100%", height="180px"))
@@ -131,6 +147,14 @@ class AnswerCards:
     def record(self, qid: str, raw: Any) -> None:
         """Save one changed response at once and show the 已保存 confirmation."""
         question = self.question(qid)
+        if self.preview:
+            self._raw[qid] = raw
+            try:
+                shown = describe_value(question, parse_response(question, raw))
+            except UserError as err:
+                shown = str(err)
+            self.status[qid].value = self._line(TEXT["preview"].format(value=shown), "#555")
+            return
         try:
             save_answer(self.folder, self.case.assignment, self.student, qid, raw)
         except (OSError, UserError) as err:

@@ -28,6 +28,7 @@ TEXT = {
     "unknown_fix": "可选：{ids}",
     "failed": "nbgrader {step}（练习 {assignment}）失败：{reason}",
     "leaks": "生成的反馈中发现泄露（已删除本次生成的反馈，未发布）：",
+    "leaks_release": "生成的学员版中发现泄露（已删除，请检查源笔记本）：",
     "no_release": "练习 {assignment} 尚未生成发布版本。请先运行 jiuzhu course build。",
 }
 
@@ -134,7 +135,19 @@ def build(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
         for assignment in assignments:
             _check(api.generate_assignment(assignment), "generate_assignment", assignment)
             written.append(root / "release" / assignment / f"{assignment}.ipynb")
+    _refuse_leaks(root, written, TEXT["leaks_release"])
     return written
+
+
+def _refuse_leaks(root: Path, made: list[Path], message: str) -> None:
+    """Scan what was just written; on a leak delete it and raise (nothing leaky stays behind)."""
+    from toolkit.training import leaks
+
+    found = leaks.scan(root, made)
+    if found:
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise CourseError(message, problems=[str(leak) for leak in found])
 
 
 # ---- release / collect ----------------------------------------------------------------------
@@ -171,22 +184,13 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
 
     With ``publish`` the feedback is also copied to the exchange for trainees to fetch.
     """
-    from toolkit.training import leaks
-
     assignments = assignment_ids(selected)
     written: list[Path] = []
     with nbgrader_api(root) as api:
         for assignment in assignments:
-            before = set((root / "feedback").glob(f"*/{assignment}/*.html"))
             _check(api.generate_feedback(assignment, student), "generate_feedback", assignment)
-            pattern = f"{student or '*'}/{assignment}/*.html"
-            made = sorted(set((root / "feedback").glob(pattern)) - before) or sorted(
-                (root / "feedback").glob(pattern))
-            found = leaks.scan(root, made)
-            if found:
-                for path in made:
-                    path.unlink(missing_ok=True)
-                raise CourseError(TEXT["leaks"], problems=[str(leak) for leak in found])
+            made = sorted((root / "feedback").glob(f"{student or '*'}/{assignment}/*.html"))
+            _refuse_leaks(root, made, TEXT["leaks"])
             written.extend(made)
             if publish:
                 _check(api.release_feedback(assignment, student), "release_feedback", assignment)

@@ -15,15 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import SAMPLE_MARK
+from toolkit.privacy import mask_name
 from toolkit.cases.base import Case, case_for
 from toolkit.training import COURSE_ID, identity
 from toolkit.training.answers import load_answers
 
 TEXT = {
-    "banner": "学员：{student}　｜　案例编号：{code}　｜　{mark}：案例中的人员、地名和金额均为虚构",
+    "banner": "学员：{student}　｜　案例编号：{code}",
+    "mark": "{mark}：案例中的人员、地名和金额均为虚构",
     "graded_answers": "提交的作答（评分时显示）",
     "no_frames": "本练习没有可供 pandas 分析的表格数据。",
+    "manual": "第{label}题为人工评分。依据：{basis}",
+    "guide": "评分要点：{text}",
 }
+
+
+TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
+               "th,td{border:1px solid #bbb;padding:2px 8px;text-align:left}</style>")
 
 
 @functools.lru_cache(maxsize=32)
@@ -48,6 +56,13 @@ class _Html:
         return html.unescape(self.markup)
 
 
+def shown_identity(who: identity.Identity) -> str:
+    """The trainee id as shown in notebooks and feedback; masked if it looks like a name."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in who.student):
+        return identity.Identity(mask_name(who.student), who.source).describe()
+    return who.describe()
+
+
 class Exercise:
     def __init__(self, assignment: str, folder: Path | str | None = None):
         self.assignment = assignment
@@ -59,11 +74,18 @@ class Exercise:
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
-        from IPython.display import Markdown, display
+        from IPython.display import HTML, Markdown, display
 
-        banner = TEXT["banner"].format(student=self.identity.describe(), code=case_code(self.case),
-                                       mark=SAMPLE_MARK)
-        display(Markdown(f"> {banner}\n\n## {self.case.title}\n\n{self.case.intro_markdown}"))
+        banner = TEXT["banner"].format(student=shown_identity(self.identity), code=case_code(self.case))
+        intro = self.case.intro_markdown
+        if SAMPLE_MARK not in intro:
+            banner += "<br>" + TEXT["mark"].format(mark=SAMPLE_MARK)
+        lines = intro.lstrip().splitlines()
+        if lines and lines[0].startswith("#") and lines[0].lstrip("# ").strip() == self.case.title:
+            intro = "\n".join(lines[1:])   # the notebook's own heading already shows the title
+        if self.grading:   # feedback pages come without table styles
+            display(HTML(TABLE_STYLE))
+        display(Markdown(f"> {banner}\n\n{intro}"))
 
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
@@ -71,10 +93,15 @@ class Exercise:
             from toolkit.training.cards import answers_table_html
 
             table = answers_table_html(self.case, load_answers(self.folder))
-            return _Html(f"<h4>{TEXT['graded_answers']}</h4>{table}")
+            notes = "".join(
+                f"<p>{html.escape(TEXT['manual'].format(label=q.id.lstrip('q'), basis=q.basis))}"
+                + (f"<br>{html.escape(TEXT['guide'].format(text=q.explanation))}" if q.explanation else "")
+                + "</p>" for q in self.case.questions if q.kind == "text")
+            return _Html(f"<h4>{TEXT['graded_answers']}</h4>{table}{notes}")
         from toolkit.training.cards import AnswerCards
 
-        return AnswerCards(self.case, self.folder, self.student)
+        return AnswerCards(self.case, self.folder, self.student,
+                           preview=identity.is_course_preview(self.folder))
 
     def frames(self) -> dict[str, Any]:
         """The case's tables (lists of records in ``Case.data``) as pandas DataFrames."""

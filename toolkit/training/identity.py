@@ -78,3 +78,14 @@ def is_grading(folder: Path | str | None = None, assignment: str | None = None) 
     folder = Path.cwd() if folder is None else Path(folder)
     parts = folder.resolve().parts
     return student_from_folder(folder, assignment) is not None and parts[-3] == "autograded"
+
+
+def is_course_preview(folder: Path | str | None = None) -> bool:
+    """True in a course's own ``source/<assignment>`` or ``release/<assignment>`` folder.
+
+    A trainer previewing a notebook there must not leave an ``answers.json`` behind: nbgrader
+    copies every non-notebook file of ``source/`` into the release and over each submission.
+    """
+    folder = (Path.cwd() if folder is None else Path(folder)).resolve()
+    return folder.parent.name in ("source", "release") and \
+        (folder.parent.parent / "nbgrader_config.py").is_file()

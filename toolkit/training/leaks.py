@@ -5,7 +5,8 @@ What counts as a leak, in any file under ``release/``, ``feedback/`` or the exch
 
 * an nbgrader delimiter (``BEGIN SOLUTION``, ``BEGIN HIDDEN TESTS``, ``BEGIN MARK SCHEME`` …);
 * a line of a hidden-test region or of a solution taken from the source notebooks;
-* in a released notebook, any cell output (outputs can carry answers).
+* in a released notebook, any cell output (outputs can carry answers);
+* an answers file (``answers.json``) next to a released notebook (someone's answers).
 
 Feedback is HTML: tags are stripped and entities unescaped before searching, so syntax-highlighted
 code is found too.  nbgrader shows hidden tests in feedback by default (upstream issue #917);
@@ -19,6 +20,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from toolkit.training.answers import SIDECAR_NAME
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
@@ -103,6 +106,8 @@ def scan(course_root: Path, files: list[Path] | None = None) -> list[Leak]:
         released = {"release", "outbound"} & set(_relative_parts(path, root))
         if with_outputs and released:
             leaks.append(Leak(path, "发布的笔记本带有运行输出", f"{with_outputs} 个单元格"))
+        if released and (path.parent / SIDECAR_NAME).exists():
+            leaks.append(Leak(path.parent / SIDECAR_NAME, "发布目录中含有作答文件", SIDECAR_NAME))
     return leaks
 
 

@@ -22,7 +22,7 @@ HOW_TO = """**怎样完成本练习**
 1. 点击菜单“运行 → 运行全部单元格”（或依次按 Shift+Enter），下方会显示**你本人的案例**——每位学员的案例数字、人名和日期各不相同。
 2. 阅读案例，在“答题卡”中逐题作答：金额可写 `1500`、`1,500` 或 `１５００元`，日期可写 `2018-10-08` 或 `2018年10月8日`。每次修改都会**自动保存**，答题卡下方会显示“已保存”。
 3. 点击“检查作答”，查看还有哪些题没有作答（这里不显示对错）。
-4. 保存笔记本（Ctrl+S），在 Assignments（作业）页面点击 Submit（提交）。可以多次提交，以最后一次为准。
+4. 保存笔记本（Ctrl+S），在菜单“Nbgrader → Assignment List”（作业列表）中点击 Submit（提交）。可以多次提交，以最后一次为准。
 
 灰色锁定的单元格请不要修改或删除，否则可能影响评分。"""
 
@@ -36,8 +36,9 @@ PANDAS_NOTE = """## 选做：用 pandas 核对（街镇工作人员，不计分�
 下面的单元格把案例中的表格读成 pandas 数据框（DataFrame），可以用筛选、合并、分组等方法核对台账。
 **答案仍需填写在上方的答题卡中**，本单元格不计分，可以自由修改。"""
 
-PANDAS_CODE = """# 选做，不计分：案例中的表格（每位学员各不相同）
-tables = ex.frames()
+PANDAS_CODE = """# 选做，不计分：本人案例中的表格（每位学员各不相同）
+case = ex.case                 # case.data 是案例的原始数据
+tables = ex.frames()           # 数据框，例如 tables["ledger"]、tables["roster"]
 for name, frame in tables.items():
     print(name, frame.shape)
     display(frame.head())"""
