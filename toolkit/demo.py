@@ -15,6 +15,7 @@ from typing import Callable
 # (title shown to the user, "module:function")
 STAGES: list[tuple[str, str]] = [
     ("一、低保政策计算示例", "toolkit.demo:policy_stage"),
+    ("二、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.training.demo:run_demo_stage"),
 ]
 
 

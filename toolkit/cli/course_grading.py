@@ -1,27 +1,10 @@
 """``jiuzhu course grade | report | roster import``: grading, analytics and the trainee roster.
 
-The ``course`` group itself belongs to :mod:`toolkit.cli.course`; this module adds its three
-sub-commands to it with :func:`register_grading`.  ``register`` attaches them to an existing
-``course`` group or creates the group when this module is loaded first.
-Imports only argparse at load time.
+The ``course`` group itself belongs to :mod:`toolkit.cli.course`, which calls
+:func:`register_grading` to add these three sub-commands.  Imports only argparse at load time.
 """
 
 from __future__ import annotations
-
-import argparse
-
-from toolkit.cli._argparse import add_group
-
-COURSE_HELP = "培训课程：生成、发布、收取、评分、反馈、统计"
-
-
-def register(subparsers) -> None:
-    parser = subparsers.choices.get("course")
-    if parser is None:
-        group = add_group(subparsers, "course", COURSE_HELP)
-    else:
-        group = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    register_grading(group)
 
 
 def _course_option(parser) -> None:

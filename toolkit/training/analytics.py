@@ -86,12 +86,15 @@ def _question_of(cell_name: str) -> str:
 
 
 def read_gradebook(db_url: str, course_id: str = COURSE_ID) -> tuple[list[str], list[dict], list[dict]]:
-    """Assignments (by due date, then name), one row per submission, one row per graded cell."""
+    """Assignments in use (by due date, then name), one row per submission, one per graded cell."""
     from nbgrader.api import Gradebook
 
     submissions, cells = [], []
     with Gradebook(db_url, course_id) as gb:
-        assignments = sorted(gb.assignments, key=lambda a: (a.duedate or datetime.max, a.name))
+        # an assignment counts once it is due or someone has submitted it; built but not yet
+        # set assignments would otherwise show every trainee as "not submitted"
+        assignments = sorted((a for a in gb.assignments if a.duedate or a.num_submissions),
+                             key=lambda a: (a.duedate or datetime.max, a.name))
         names = [a.name for a in assignments]
         for assignment in assignments:
             for sub in gb.assignment_submissions(assignment.name):
@@ -199,7 +202,7 @@ def _wrong_shares(assignments: list[str], titles: dict[str, str], cells: list[di
 
     rule_rows = []
     for rule, group in questions.groupby("规则", sort=False):
-        rule_rows.append({"规则": rule, "规则名称": rule_title(rule),
+        rule_rows.append({"规则": rule, "规则名称": rule_title(rule) or _short(next(iter(group["题目"]), ""), 20),
                           "涉及题目": "、".join(f"{a[:3]} {q}" for a, q in zip(group["练习"], group["题号"])),
                           "依据": next((b for b in group["依据"] if b), ""),
                           "评分人次": int(group["评分人次"].sum()), "答错人次": int(group["答错人次"].sum())})

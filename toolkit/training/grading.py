@@ -20,9 +20,11 @@ import signal
 import sys
 import time
 import warnings
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
 from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Problem
@@ -139,21 +141,26 @@ def _worker_main(config, conn) -> None:
             return
         if task is None:
             return
+        conn.send(("started", None))       # the time limit counts from here, not from spawning
         conn.send(("done", execute_notebook(config, task)))
 
 
 class _Worker:
+    """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
+
     def __init__(self, ctx, config) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(config, child), daemon=True)
         self.process.start()
         child.close()
-        self.task: NotebookTask | None = None
-        self.started = 0.0
+        self.queue: deque[NotebookTask] = deque()
+        self.started = time.monotonic()
         self.kernel_pid: int | None = None
 
     def send(self, task: NotebookTask) -> None:
-        self.task, self.started, self.kernel_pid = task, time.monotonic(), None
+        if not self.queue:
+            self.started = time.monotonic()
+        self.queue.append(task)
         self.conn.send(task)
 
     def kill(self) -> None:
@@ -176,18 +183,43 @@ class _Worker:
             self.kill()
 
 
-def run_pool(config, tasks: list[NotebookTask], jobs: int, hard_limit: float | None,
+PREFETCH = 2     # tasks sent to a worker ahead, so it never waits for the writer
+
+
+def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float | None,
              on_result) -> None:
-    """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here."""
+    """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here.
+
+    ``tasks`` is consumed lazily: the writer prepares the next submissions while the workers
+    (started first, their imports overlapping the preparation) execute earlier ones, and each
+    worker has its next task waiting in its pipe.  A worker past ``hard_limit`` seconds on one
+    notebook is killed with its kernel and replaced; its waiting task is sent again.
+    """
     ctx = multiprocessing.get_context("spawn")
-    pending = list(reversed(tasks))
-    workers = [_Worker(ctx, config) for _ in range(max(1, min(jobs, len(tasks))))]
+    source = iter(tasks)
+    retry: deque[NotebookTask] = deque()
+    workers = [_Worker(ctx, config) for _ in range(max(1, jobs))]
+    exhausted = False
+
+    def next_task() -> NotebookTask | None:
+        nonlocal exhausted
+        if retry:
+            return retry.popleft()
+        if exhausted:
+            return None
+        task = next(source, None)
+        exhausted = task is None
+        return task
+
     try:
-        while pending or any(w.task for w in workers):
-            for worker in workers:
-                if worker.task is None and pending:
-                    worker.send(pending.pop())
-            busy = [w for w in workers if w.task]
+        while True:
+            for depth in range(1, PREFETCH + 1):
+                for worker in workers:
+                    if len(worker.queue) < depth and (task := next_task()) is not None:
+                        worker.send(task)
+            busy = [w for w in workers if w.queue]
+            if not busy:
+                break
             ready = wait([w.conn for w in busy], timeout=0.5)
             for worker in busy:
                 if worker.conn in ready:
@@ -198,8 +230,11 @@ def run_pool(config, tasks: list[NotebookTask], jobs: int, hard_limit: float | N
                     if kind == "kernel":
                         worker.kernel_pid = payload
                         continue
+                    if kind == "started":
+                        worker.started, worker.kernel_pid = time.monotonic(), None
+                        continue
                     if kind == "done":
-                        worker.task = None
+                        worker.queue.popleft()
                         on_result(payload)
                         continue
                 else:
@@ -207,15 +242,16 @@ def run_pool(config, tasks: list[NotebookTask], jobs: int, hard_limit: float | N
                     if worker.process.is_alive() and not overdue:
                         continue
                     kind = "killed" if worker.process.is_alive() else "died"
-                # killed by the watchdog or died: report, replace the worker
-                task = worker.task
+                # killed by the watchdog or died: report, resend what waited, replace the worker
+                task = worker.queue.popleft()
+                retry.extend(worker.queue)
                 worker.kill()
                 workers[workers.index(worker)] = _Worker(ctx, config)
                 on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
                                                               detail=kind)], 0.0))
     finally:
         for worker in workers:
-            if worker.task:
+            if worker.queue:
                 worker.kill()
             else:
                 worker.stop()
@@ -259,35 +295,40 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     # nbgrader's first write of a new student makes SQLAlchemy warn; harmless (see probe notes)
     warnings.filterwarnings("ignore", message=".*not in session.*")
     writer = WriterPipeline(config, coursedir, log=_quiet_logger())
-    outcomes: dict[tuple[str, str], SubmissionOutcome] = {}
-    remaining: dict[tuple[str, str], int] = {}
-    tasks: list[NotebookTask] = []
-    for student, assignment in pairs:
-        outcome = outcomes[(student, assignment)] = SubmissionOutcome(student, assignment)
-        try:
-            prepared = writer.prepare(assignment, student, force)
-        except Exception as err:
-            if type(err).__name__ == "NbGraderException" and "No assignment with ID" in str(err):
-                raise UserError(f"作业 {assignment} 不在评分数据库中：请先运行 jiuzhu course release "
-                                f"（或 nbgrader generate_assignment {assignment}）。") from None
-            outcome.status = "failed"
-            outcome.problems.append(Problem("broken", detail=str(err)))
-            continue
-        if prepared is None:
-            outcome.status = "skipped"
-            continue
-        if not prepared:
-            outcome.problems.append(Problem("empty"))
-        for task in prepared:
-            task.notebook_timeout = timeout
-            tasks.append(task)
-        remaining[(student, assignment)] = len(prepared)
-        problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
-        if problem:
-            outcome.problems.append(problem)
-
-    bar = _progress_bar(len(tasks), progress)
     expected_cells = _grade_cells_by_notebook(coursedir)
+    unknown = sorted({a for _, a in pairs} - {a for a, _ in expected_cells})
+    if unknown:
+        raise UserError(f"练习 {'、'.join(unknown)} 不在评分数据库中：请先运行 jiuzhu course build"
+                        f"（或 nbgrader generate_assignment）。未评分任何提交。")
+    outcomes = {pair: SubmissionOutcome(*pair) for pair in pairs}
+    remaining: dict[tuple[str, str], int] = {}
+    bar = _progress_bar(len(pairs), progress)
+
+    def prepared_tasks() -> Iterator[NotebookTask]:
+        for student, assignment in pairs:
+            outcome = outcomes[(student, assignment)]
+            try:
+                prepared = writer.prepare(assignment, student, force)
+            except Exception as err:       # e.g. an unreadable timestamp.txt
+                outcome.status = "failed"
+                outcome.problems.append(Problem("broken", detail=str(err)))
+                bar.update(1)
+                continue
+            if prepared is None:
+                outcome.status = "skipped"
+                bar.update(1)
+                continue
+            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
+            if problem:
+                outcome.problems.append(problem)
+            if not prepared:
+                outcome.problems.append(Problem("empty"))
+                bar.update(1)
+                continue
+            remaining[(student, assignment)] = len(prepared)
+            for task in prepared:
+                task.notebook_timeout = timeout
+                yield task
 
     def on_result(result: NotebookResult) -> None:
         nbg = result.task.resources["nbgrader"]
@@ -317,11 +358,11 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                 writer.discard(nbg["assignment"], nbg["student"])
             else:
                 writer.finish(nbg["assignment"], nbg["student"])
-        bar.update(1)
+            bar.update(1)
 
     hard_limit = (timeout + HARD_KILL_GRACE) if timeout else None
     try:
-        run_pool(config, tasks, jobs, hard_limit, on_result)
+        run_pool(config, prepared_tasks(), min(jobs, len(pairs)), hard_limit, on_result)
     finally:
         bar.close()
     _fill_scores(coursedir, outcomes.values())
@@ -400,14 +441,22 @@ def format_summary(run: GradeRun) -> str:
     flagged = [o for o in run.outcomes if o.problems or o.seconds_late > 0]
     if flagged:
         lines.append("")
-        lines.append(f"{'学员':<12}{'作业':<18}{'得分':>10}  {'状态':<8}说明")
+        lines.append(f"{_pad('学员', 12)}{_pad('练习', 18)}{_pad('得分', 12)}{_pad('状态', 12)}说明")
         for o in flagged:
             notes = list(o.reasons)
             if o.seconds_late > 0:
                 notes.append(f"逾期提交（晚 {_late_text(o.seconds_late)}）")
-            lines.append(f"{o.student:<12}{o.assignment:<18}{o.score:>5.1f}/{o.max_score:<4.1f}  "
-                         f"{STATUS_TEXT[o.status]:<8}{'；'.join(notes)}")
+            lines.append(f"{_pad(o.student, 12)}{_pad(o.assignment, 18)}{_pad(f'{o.score:g}/{o.max_score:g}', 12)}"
+                         f"{_pad(STATUS_TEXT[o.status], 12)}{'；'.join(notes)}")
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal where CJK characters take two columns."""
+    import unicodedata
+
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - shown)
 
 
 def _late_text(seconds: float) -> str:

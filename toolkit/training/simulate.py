@@ -172,7 +172,7 @@ def simulate_submissions(course_root: Path, plan: dict[tuple[str, str], str | No
             target.write_text(text[: len(text) // 2], encoding="utf-8")    # cut off mid-file
             detail = "文件被截断"
         if kind == "tampered":
-            detail = TAMPERINGS[len(made) % len(TAMPERINGS)]
+            detail = TAMPERINGS[sum(m.kind == "tampered" for m in made) % len(TAMPERINGS)]
             nb = nbformat.read(target, as_version=4)
             _tamper(nb, detail)
             nbformat.write(nb, target)
