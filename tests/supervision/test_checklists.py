@@ -98,6 +98,14 @@ def test_bad_checklist_names_file_line_and_item(what, text, fragment, line, item
         assert f"检查项 {item_id}" in problem
 
 
+def test_several_problems_are_all_reported():
+    text = _bad("id: A-02", "id: A-01").replace("total_points: 10", "total_points: 11")
+    with pytest.raises(ChecklistInvalid) as info:
+        parse_checklist(text, "bad.yaml")
+    assert any("编号重复" in p for p in info.value.problems)
+    assert any("合计 10 与 total_points 11 不符" in p for p in info.value.problems)
+
+
 def test_unknown_procedure_rule_in_case_file_checklist():
     text = textwrap.dedent("""\
         id: cf

@@ -22,7 +22,7 @@ from toolkit.errors import ValidationFailed
 
 LINE = "__line__"
 
-TOP_FIELDS = {"id", "title", "kind", "source", "description", "total_points", "grade_bands", "sections"}
+TOP_FIELDS = {"id", "title", "kind", "order", "source", "description", "total_points", "grade_bands", "sections"}
 SECTION_FIELDS = {"name", "items"}
 ITEM_FIELDS = {"id", "text", "evidence", "method", "scoring", "points", "severity", "basis",
                "levels", "check", "applies_when"}
@@ -39,8 +39,8 @@ class ChecklistInvalid(ValidationFailed):
     """A checklist file has problems; ``problems`` lists each with file, line and item id."""
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the 1-based line of every mapping under ``__line__``."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (LibYAML when available) recording the 1-based line of every mapping under ``__line__``."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -216,6 +216,9 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
     for key in ("id", "title", "kind", "total_points", "grade_bands", "sections"):
         if data.get(key) in (None, "", []):
             problems.add(data.get(LINE), f"缺少必填字段“{key}”")
+    order = data.get("order", 100)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.add(data.get(LINE), f"order “{order}”必须是整数（表格中工作表的先后顺序）")
     kind = data.get("kind")
     if kind is not None and kind not in KINDS:
         problems.add(data.get(LINE), f"kind “{kind}”无效，可选：{'、'.join(KINDS)}")
@@ -252,7 +255,9 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
             if item is not None:
                 items.append(item)
     total = _number(data.get("total_points"))
-    if total is not None and items and not problems.items:
+    raw_count = sum(len(section.get("items") or []) for section in data.get("sections") or []
+                    if isinstance(section, dict))
+    if total is not None and items and len(items) == raw_count:    # every item's points are known
         item_sum = sum(item.points for item in items)
         if abs(item_sum - total) > 1e-9:
             problems.add(data.get(LINE), f"各检查项分值合计 {item_sum:g} 与 total_points {total:g} 不符")
@@ -262,7 +267,7 @@ def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:
     return Checklist(id=str(data["id"]), title=str(data["title"]), kind=kind, total_points=total,
                      grade_bands=tuple(bands), items=tuple(items), version_hash=content_hash(data),
                      source=str(data.get("source", "")), description=str(data.get("description", "")),
-                     yaml_text=text)
+                     yaml_text=text, order=order)
 
 
 def load_checklist(path: Path | str) -> Checklist:
@@ -306,4 +311,9 @@ def load_checklists(directory: Path | str | None = None) -> dict[str, Checklist]
     checklists, problems = _load_all(paths)
     if problems:
         raise ChecklistInvalid(f"文件夹 {directory} 中的检查表有 {len(problems)} 处问题。", problems=problems)
-    return {c.id: c for c in checklists}
+    return by_order(checklists)
+
+
+def by_order(checklists) -> dict[str, Checklist]:
+    """Checklists by id, in their declared order (the order of the form's sheets)."""
+    return {c.id: c for c in sorted(checklists, key=lambda c: (c.order, c.id))}

@@ -73,6 +73,7 @@ class Checklist:
     version_hash: str
     source: str = ""
     description: str = ""
+    order: int = 100                # position of its sheet in the forms
     yaml_text: str = ""             # the text it was parsed from (kept with each round in the store)
 
     @property

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "toolkit.cli.course",
     "toolkit.cli.demo",
     "toolkit.cli.checklist",
+    "toolkit.cli.inspect",
+    "toolkit.cli.sample_data",
 )
 
 DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质量的培训与督导检查工具。

@@ -77,18 +77,22 @@ def _versions_text(ctx: RoundContext) -> str:
 
 
 INPUT_STYLE = "填写单元格"
+DATE_STYLE = "填写日期"
 
 
-def _input_style() -> NamedStyle:
-    style = NamedStyle(name=INPUT_STYLE)
-    style.protection = Protection(locked=False)
-    style.fill = INPUT_FILL
-    return style
+def _input_styles() -> list[NamedStyle]:
+    styles = []
+    for name, number_format in ((INPUT_STYLE, "General"), (DATE_STYLE, "yyyy-mm-dd")):
+        style = NamedStyle(name=name, number_format=number_format)
+        style.protection = Protection(locked=False)
+        style.fill = INPUT_FILL
+        styles.append(style)
+    return styles
 
 
-def _input(cell) -> None:
-    """Unlocked, yellow: where inspectors write (a named style: fast for thousands of cells)."""
-    cell.style = INPUT_STYLE
+def _input(cell, style: str = INPUT_STYLE) -> None:
+    """Unlocked, yellow: where inspectors write (named styles: fast for thousands of cells)."""
+    cell.style = style
 
 
 def _header(ws, title: str, note: str, headers: list[str], widths: list[int]) -> None:
@@ -113,7 +117,8 @@ def _list_validation(ws, choices: tuple[str, ...], ref: str) -> None:
 def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     """The blank workbook for one 街镇 of the round."""
     wb = Workbook()
-    wb.add_named_style(_input_style())
+    for style in _input_styles():
+        wb.add_named_style(style)
     mark = f"【{SAMPLE_MARK}】" if ctx.is_sample else ""
     help_ws = wb.active
     help_ws.title = HELP_SHEET
@@ -131,7 +136,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         info.cell(row=row, column=1, value=INFO_LABELS[key]).font = HEADER_FONT
         cell = info.cell(row=row, column=2, value=values[key])
         if key in ("inspectors", "inspected_on"):
-            _input(cell)
+            _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)
     date_rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
                                formula2="DATE(2100,12,31)", showErrorMessage=True,
                                errorTitle="日期无效", error="请填写日期，例如 2019-12-10")
@@ -182,8 +187,9 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
             ref = f"{letter}{FIRST_ROW}:{letter}{last}"
             if key == "case_id":
                 continue
+            style = DATE_STYLE if key.startswith("date:") else INPUT_STYLE
             for row in range(FIRST_ROW, last + 1):
-                _input(ws.cell(row=row, column=col))
+                _input(ws.cell(row=row, column=col), style)
             if key == "decision":
                 _list_validation(ws, ("批准", "不批准"), ref)
             elif key == "near_relative":
@@ -385,5 +391,6 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
             return at(case_checklist.title[:31], None, "A", "档案编号")
         return info_at(key)
 
+    sub.where = {("case", i): locate(("case", i)) for i in range(len(sub.case_files))}
     problems.extend(check_submission(sub, ctx, locate, check_items=False))
     return (None if problems else sub), problems

@@ -11,6 +11,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,11 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import delete, insert, select
 
-from toolkit.errors import ValidationFailed
+from toolkit.errors import UserError, ValidationFailed
 from toolkit.inspections import store as st
 from toolkit.inspections.forms import read_form, save_atomic
 from toolkit.inspections.rounds import RoundContext, load_context
-from toolkit.inspections.scoring import case_item_scores, evaluate_case, unit_item_score
+from toolkit.inspections.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
 from toolkit.inspections.submission import UnitSubmission
 from toolkit.inspections.validation import Location, Problem
 
@@ -77,8 +79,7 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
     hashes: dict[int, str] = {}
     problems: list[Problem] = []
     first_file: dict[tuple[str, str], str] = {}
-    for path in paths:
-        sub, found = read_form(path, ctx)
+    for path, (sub, found) in zip(paths, read_forms(paths, ctx)):
         problems.extend(found)
         if sub is None:
             continue
@@ -90,6 +91,9 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
         first_file[key] = path.name
         hashes[id(sub)] = file_hash(path)
         submissions.append(sub)
+    outcomes = None
+    if not problems:
+        outcomes, problems = evaluate_submissions(ctx, submissions)
     if problems:
         folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
         report = write_error_report(problems, folder, ctx.round_id)
@@ -97,20 +101,37 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
             f"导入失败：发现 {len(problems)} 处问题，未导入任何数据（数据库保持不变）。错误清单已保存到 {report}",
             [str(p) for p in problems], report)
     return write_submissions(engine, ctx, submissions, imported_by,
-                             file_hashes=[hashes[id(s)] for s in submissions])
+                             file_hashes=[hashes[id(s)] for s in submissions], outcomes=outcomes)
+
+
+def evaluate_submissions(ctx: RoundContext, submissions: list[UnitSubmission]
+                         ) -> tuple[list[list[CaseOutcome]], list[Problem]]:
+    """Policy checks of every case file; a case the policy engine cannot check becomes a problem."""
+    case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
+    outcomes = evaluate_cases([sub.case_files for sub in submissions], case_checklist)
+    problems = [Problem(sub.where.get(("case", i), Location(sub.source, field=row.case_id)), row.case_id,
+                        f"无法按政策规则核查：{result}")
+                for sub, results in zip(submissions, outcomes)
+                for i, (row, result) in enumerate(zip(sub.case_files, results)) if isinstance(result, str)]
+    return outcomes, problems
 
 
 def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmission],
-                      imported_by: str | None = None, file_hashes: list[str] | None = None
-                      ) -> list[ImportRecord]:
-    """Write already-validated submissions in one transaction; returns what happened per 街镇."""
+                      imported_by: str | None = None, file_hashes: list[str] | None = None,
+                      outcomes: list[list[CaseOutcome]] | None = None) -> list[ImportRecord]:
+    """Write checked submissions in one transaction; returns what happened per 街镇.
+
+    ``outcomes``: from :func:`evaluate_submissions` when the caller already ran it.
+    """
     who = imported_by or getpass.getuser()
     case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
-    prepared = []
-    for index, sub in enumerate(submissions):
-        unit = ctx.units[(sub.district, sub.unit)]
-        outcomes = [evaluate_case(row, case_checklist) for row in sub.case_files] if case_checklist else []
-        prepared.append((sub, unit, outcomes, (file_hashes or [None] * len(submissions))[index]))
+    if outcomes is None:
+        outcomes, problems = evaluate_submissions(ctx, submissions)
+        if problems:
+            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", [str(p) for p in problems])
+    hashes = file_hashes or [None] * len(submissions)
+    prepared = [(sub, ctx.units[(sub.district, sub.unit)], unit_outcomes, hashes[i])
+                for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]
     records: list[ImportRecord] = []
     with engine.begin() as conn:
         for sub, unit, outcomes, fhash in prepared:
@@ -136,11 +157,70 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
                 conn.execute(insert(st.case_checks), [
                     {"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
                      "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
-                     "record": json.dumps(row.procedure_case(), ensure_ascii=False),
+                     "record": json.dumps(row.to_json(), ensure_ascii=False),
                      "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
-                     "remarks": "；".join(outcome.problems)[:1000] or row.remarks}
+                     "remarks": "；".join(outcome.problems)[:1000]}
                     for row, outcome in zip(sub.case_files, outcomes)])
     return records
+
+
+PARALLEL_FROM = 4000
+"""Case files per import from which the policy checks run in worker processes (one per CPU)."""
+PARALLEL_FORMS_FROM = 16
+"""Files per import from which forms are read in worker processes."""
+
+_WORKER_CONTEXT: RoundContext | None = None
+
+
+def _init_worker(ctx: RoundContext) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _read_in_worker(path: Path):
+    return read_form(path, _WORKER_CONTEXT)
+
+
+def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmission | None, list[Problem]]]:
+    """``read_form`` for every path, in order; many files are read in parallel (one process per CPU)."""
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_FORMS_FROM or workers < 2:
+        return [read_form(path, ctx) for path in paths]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx,)) as pool:
+        return list(pool.map(_read_in_worker, paths, chunksize=4))
+
+
+def _evaluate_chunk(rows, checklist) -> list[CaseOutcome | str]:
+    results: list[CaseOutcome | str] = []
+    for row in rows:
+        try:
+            results.append(evaluate_case(row, checklist))
+        except UserError as err:            # e.g. an acceptance date before any rule set on file
+            results.append(str(err))
+    return results
+
+
+def evaluate_cases(groups: list[list], checklist) -> list[list]:
+    """Outcome (or the policy engine's message) for every case-file row, grouped like ``groups``.
+
+    Large imports use one worker process per CPU.
+    """
+    if checklist is None:
+        return [[] for _ in groups]
+    flat = [row for group in groups for row in group]
+    workers = os.cpu_count() or 1
+    if len(flat) < PARALLEL_FROM or workers < 2:
+        results = _evaluate_chunk(flat, checklist)
+    else:
+        size = -(-len(flat) // (workers * 4))
+        chunks = [flat[i:i + size] for i in range(0, len(flat), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = [o for part in pool.map(_evaluate_chunk, chunks, [checklist] * len(chunks)) for o in part]
+    grouped, start = [], 0
+    for group in groups:
+        grouped.append(results[start:start + len(group)])
+        start += len(group)
+    return grouped
 
 
 def _item_rows(ctx, sub, unit, outcomes, case_checklist) -> list[dict]:

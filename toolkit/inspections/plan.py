@@ -102,7 +102,7 @@ def _households(conn) -> pd.DataFrame:
     query = (select(st.units.c.id.label("unit_id"), st.units.c.district, st.units.c.name.label("unit"),
                     st.households.c.case_id, st.households.c.accepted_on)
              .join(st.households, st.households.c.unit_id == st.units.c.id))
-    return pd.DataFrame(conn.execute(query).all(), columns=["unit_id", "district", "unit", "case_id", "accepted_on"])
+    return st.read_frame(conn, query, ["unit_id", "district", "unit", "case_id", "accepted_on"])
 
 
 def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int = 1,
@@ -136,7 +136,7 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
                 for r in sample.itertuples()])
     plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]))
     if out_dir is not None:
-        plan.path = write_plan_xlsx(plan, Path(out_dir) / f"plan_{round_id}.xlsx", households, is_sample)
+        plan.path = write_plan_xlsx(plan, Path(out_dir) / "plan.xlsx", households, is_sample)
     return plan
 
 

@@ -102,6 +102,7 @@ def ensure_round(engine, round_id: str, checklists: dict[str, Checklist], is_sam
 def round_checklists(engine, round_id: str) -> dict[str, Checklist]:
     """The checklist versions a round is scored with, rebuilt from the texts kept in the store."""
     from toolkit.checklists import parse_checklist
+    from toolkit.checklists.loader import by_order
 
     with engine.connect() as conn:
         rows = conn.execute(
@@ -111,7 +112,7 @@ def round_checklists(engine, round_id: str) -> dict[str, Checklist]:
             .where(st.round_checklists.c.round_id == round_id)).all()
     if not rows:
         raise RoundError(f"轮次“{round_id}”尚未确定检查表，请先运行 jiuzhu inspect plan --round {round_id}。")
-    return {cid: parse_checklist(text, f"{cid}.yaml（轮次 {round_id} 使用的版本）") for cid, text in rows}
+    return by_order(parse_checklist(text, f"{cid}.yaml（轮次 {round_id} 使用的版本）") for cid, text in rows)
 
 
 def load_context(engine, round_id: str, today: date | None = None) -> RoundContext:

@@ -62,20 +62,34 @@ def _id_number(rng: np.random.Generator, district_index: int) -> str:
     return first17 + id_check_digit(first17)
 
 
-def build_city(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(units [district, name, unit_type], households [unit_index, case_id, size, accepted_on, status])."""
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the district part of a case-file id."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def build_city(seed: int, districts: list[str] = DISTRICTS, unit_range: tuple[int, int] = (5, 12),
+               total_households: int = TARGET_HOUSEHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units [district, name, unit_type, code], households [unit_index, case_id, size, accepted_on, status])."""
     rng = np.random.default_rng(seed)
     pairs = [a + b for a in _FIRST for b in _SECOND if a != b]
-    names = list(rng.choice(pairs, size=8 * 12, replace=False))
+    # names are unique in the city while the pool lasts, and always unique within a district
+    pool = list(rng.permutation(pairs)) if len(districts) * unit_range[1] <= len(pairs) else None
     unit_rows = []
-    for d_index, district in enumerate(DISTRICTS):
-        for u in range(int(rng.integers(5, 13))):
+    for d_index, district in enumerate(districts):
+        count = int(rng.integers(unit_range[0], unit_range[1] + 1))
+        names = [pool.pop() for _ in range(count)] if pool is not None else list(rng.choice(pairs, count, replace=False))
+        for u, stem in enumerate(names):
             kind = "镇" if rng.random() < 0.4 else "街道"
-            unit_rows.append({"district": district, "name": names.pop() + kind, "unit_type": kind,
-                              "code": f"{chr(65 + d_index)}{u + 1:02d}"})
+            unit_rows.append({"district": district, "name": stem + kind, "unit_type": kind,
+                              "code": f"{_letters(d_index)}{u + 1:02d}"})
     units = pd.DataFrame(unit_rows)
     weights = rng.uniform(0.6, 1.4, size=len(units))
-    counts = np.maximum(30, np.round(weights / weights.sum() * TARGET_HOUSEHOLDS)).astype(int)
+    counts = np.maximum(30, np.round(weights / weights.sum() * total_households)).astype(int)
     unit_index = np.repeat(np.arange(len(units)), counts)
     seq = np.concatenate([np.arange(1, c + 1) for c in counts])
     codes = units["code"].to_numpy()[unit_index]
@@ -96,7 +110,8 @@ def build_city(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def write_city(engine, units: pd.DataFrame, households: pd.DataFrame) -> None:
     with engine.begin() as conn:
         conn.execute(insert(st.settings), [{"key": "is_sample", "value": "1"}, {"key": "city", "value": CITY}])
-        conn.execute(insert(st.districts), [{"name": d, "position": i} for i, d in enumerate(DISTRICTS)])
+        conn.execute(insert(st.districts), [{"name": d, "position": i}
+                                            for i, d in enumerate(dict.fromkeys(units["district"]))])
         ids = []
         for row in units.itertuples():
             ids.append(conn.execute(insert(st.units).values(district=row.district, name=row.name,
@@ -106,12 +121,12 @@ def write_city(engine, units: pd.DataFrame, households: pd.DataFrame) -> None:
                      .to_dict("records"))
 
 
-def district_quality(seed: int) -> dict[str, dict[str, float]]:
+def district_quality(seed: int, districts: list[str] = DISTRICTS) -> dict[str, dict[str, float]]:
     """Per round and district, the probability that a check passes (2019 mostly better)."""
     rng = np.random.default_rng(seed + 7)
-    base = dict(zip(DISTRICTS, rng.uniform(0.55, 0.93, size=len(DISTRICTS))))
+    base = dict(zip(districts, rng.uniform(0.55, 0.93, size=len(districts))))
     later = {d: float(np.clip(q + rng.uniform(-0.04, 0.12), 0.5, 0.98)) for d, q in base.items()}
-    later[DISTRICTS[int(rng.integers(len(DISTRICTS)))]] -= 0.1       # one district slips
+    later[districts[int(rng.integers(len(districts)))]] -= 0.1       # one district slips
     return {"2018": {d: float(q) for d, q in base.items()}, "2019": later}
 
 
@@ -191,7 +206,7 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
             remarks = "" if value in (YES, item.choices()[0] if item.choices() else "") else "现场检查发现不足"
             sub.items[(checklist.id, item.id)] = (value, remarks)
     staff = [_name(rng) for _ in range(5)]
-    d_index = DISTRICTS.index(unit.district)
+    d_index = DISTRICTS.index(unit.district) if unit.district in DISTRICTS else 0
     for case_id in ctx.sample.get(unit.id, []):
         record = households_by_id.loc[case_id]
         # case files fail far less often than whole items: most files are complete
@@ -201,8 +216,9 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
 
 
 def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
-             checklists: dict[str, Checklist] | None = None) -> SampleResult:
-    """Write the sample store, the plans, blank and filled forms, and import the filled forms."""
+             checklists: dict[str, Checklist] | None = None, districts: list[str] = DISTRICTS,
+             unit_range: tuple[int, int] = (5, 12), total_households: int = TARGET_HOUSEHOLDS) -> SampleResult:
+    """Write the sample store, the plans and filled forms, and import the forms (smaller cities for tests)."""
     out_dir = Path(out_dir)
     store_path = out_dir / "jiuzhu.sqlite"
     if store_path.exists():
@@ -218,14 +234,14 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp_store = out_dir / f".tmp-{os.getpid()}-jiuzhu.sqlite"
     engine = st.open_store(tmp_store)
-    units, households = build_city(seed)
+    units, households = build_city(seed, districts, unit_range, total_households)
     write_city(engine, units, households)
-    say(f"【示例数据】{CITY}：{len(DISTRICTS)} 个区、{len(units)} 个街镇、{len(households):,} 户低保家庭（均为虚构）")
-    quality = district_quality(seed)
+    say(f"【示例数据】{CITY}：{len(districts)} 个区、{len(units)} 个街镇、{len(households):,} 户低保家庭（均为虚构）")
+    quality = district_quality(seed, districts)
     households_by_id = households.set_index("case_id")
     result = SampleResult(store=store_path, plans=[], forms=[], imports={})
     for round_id in ROUNDS:
-        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans", is_sample=True)
+        plan = make_plan(engine, round_id, checklists, seed=seed, out_dir=out_dir / "plans" / round_id, is_sample=True)
         result.plans.append(plan.path)
         ctx = load_context(engine, round_id)
         folder = out_dir / "forms" / round_id
@@ -236,7 +252,7 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
             filled.append(save_atomic(wb, folder / form_filename(ctx, unit)))
         result.forms.extend(filled)
         result.imports[round_id] = import_files(engine, round_id, filled, imported_by="示例数据生成")
-        say(f"轮次 {round_id}：互检计划 {plan.path.name}，{len(filled)} 份检查表格已填写并导入，"
+        say(f"轮次 {round_id}：互检计划 {plan.path.relative_to(out_dir)}，{len(filled)} 份检查表格已填写并导入，"
             f"抽查档案 {len(plan.sample)} 份")
     engine.dispose()
     for suffix in ("-wal", "-shm"):

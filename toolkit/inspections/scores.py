@@ -108,23 +108,23 @@ def load_round_scores(store, round_id: str, district: str | None = None) -> Roun
             raise RoundError(f"区“{district}”在轮次 {round_id} 中没有检查结果。可选：{'、'.join(known) or '（无）'}")
     with engine.connect() as conn:
         unit_filter = st.units.c.district == district if district else True
-        results = pd.DataFrame(conn.execute(
+        results = st.read_frame(conn,
             select(st.units.c.district, st.units.c.name.label("unit"), st.item_results.c.checklist_id,
                    st.item_results.c.item_id, st.item_results.c.score, st.item_results.c.max_points,
                    st.item_results.c.remarks)
             .join(st.units, st.units.c.id == st.item_results.c.unit_id)
-            .where((st.item_results.c.round_id == round_id) & unit_filter)).all(),
-            columns=["district", "unit", "checklist_id", "item_id", "score", "max_points", "remarks"])
-        cases = pd.DataFrame(conn.execute(
+            .where((st.item_results.c.round_id == round_id) & unit_filter),
+            ["district", "unit", "checklist_id", "item_id", "score", "max_points", "remarks"])
+        cases = st.read_frame(conn,
             select(st.units.c.district, st.units.c.name.label("unit"), st.case_checks.c.compliant)
             .join(st.units, st.units.c.id == st.case_checks.c.unit_id)
-            .where((st.case_checks.c.round_id == round_id) & unit_filter)).all(),
-            columns=["district", "unit", "compliant"])
-        teams = pd.DataFrame(conn.execute(
+            .where((st.case_checks.c.round_id == round_id) & unit_filter),
+            ["district", "unit", "compliant"])
+        teams = st.read_frame(conn,
             select(st.units.c.district, st.unit_results.c.team_district, st.unit_results.c.inspectors)
             .join(st.units, st.units.c.id == st.unit_results.c.unit_id)
-            .where((st.unit_results.c.round_id == round_id) & unit_filter)).all(),
-            columns=["district", "team_district", "inspectors"])
+            .where((st.unit_results.c.round_id == round_id) & unit_filter),
+            ["district", "team_district", "inspectors"])
 
     meta = pd.DataFrame([{"checklist_id": c.id, "item_id": i.id, "section": i.section, "item_text": i.text,
                           "method": i.method, "severity": i.severity, "basis": i.basis,

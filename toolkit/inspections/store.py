@@ -144,10 +144,10 @@ case_checks = Table(
     Column("head_name", String, nullable=False),
     Column("id_number", String, nullable=False),
     Column("phone", String, nullable=False),
-    Column("record", Text, nullable=False),              # JSON: dates, staff, decision, documents
+    Column("record", Text, nullable=False),              # JSON of CaseFileRow.to_json(): as entered
     Column("outcomes", Text, nullable=False),            # JSON: item id -> 1 / 0 (absent: n/a)
     Column("compliant", Boolean, nullable=False),
-    Column("remarks", Text, nullable=False, default=""),
+    Column("remarks", Text, nullable=False, default=""),  # problems found (names masked)
 )
 
 # Each migration is a list of SQL statements or callables run once, in order.  Version 1 creates
@@ -211,6 +211,13 @@ def open_store(store: str | Path | Engine | None = None) -> Engine:
         raise StoreError(f"无法打开数据库 {store}：它不是督导检查数据库（{err.__class__.__name__}）。"
                          "请检查 --store 参数。") from None
     return engine
+
+
+def read_frame(conn, query, columns: list[str]):
+    """A query's rows as a DataFrame (plain tuples: pandas probes Row objects slowly)."""
+    import pandas as pd
+
+    return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
 def schema_versions(store) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 # Case-file steps in the form, in procedure order: (key, Chinese label, has staff column).
@@ -42,13 +42,29 @@ class CaseFileRow:
     documents: dict[str, str] = field(default_factory=dict)    # document key -> 是/否/不适用
     remarks: str = ""
 
+    def to_json(self) -> dict:
+        """Everything entered except the personal data (kept in their own columns)."""
+        return {"decision": self.decision, "near_relative": self.near_relative,
+                "dates": {k: v.isoformat() for k, v in self.dates.items()}, "staff": self.staff,
+                "participants": self.participants, "representatives": self.representatives,
+                "documents": self.documents, "remarks": self.remarks}
+
+    @classmethod
+    def from_json(cls, case_id: str, head_name: str, id_number: str, phone: str, data: dict) -> "CaseFileRow":
+        return cls(case_id=case_id, head_name=head_name, id_number=id_number, phone=phone,
+                   decision=data["decision"], near_relative=data["near_relative"],
+                   dates={k: date.fromisoformat(v) for k, v in data["dates"].items()},
+                   staff={k: list(v) for k, v in data["staff"].items()}, participants=data["participants"],
+                   representatives=data["representatives"], documents=dict(data["documents"]),
+                   remarks=data.get("remarks", ""))
+
     def procedure_case(self) -> dict:
-        """The JSON case ``toolkit.policy.check_procedure`` takes."""
+        """The case ``toolkit.policy.check_procedure`` takes (dates as ``date`` objects, which it accepts)."""
         steps = []
         for key, _label, _has_staff in CASE_STEPS:
             if key not in self.dates:
                 continue
-            step = {"step": key, "date": self.dates[key].isoformat(), "staff": list(self.staff.get(key, []))}
+            step = {"step": key, "date": self.dates[key], "staff": list(self.staff.get(key, []))}
             if key == "appraise":
                 if self.participants is not None:
                     step["participants"] = self.participants
@@ -73,12 +89,15 @@ class UnitSubmission:
     items: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (cl, item) -> (value, remarks)
     case_files: list[CaseFileRow] = field(default_factory=list)
     source: str = "表单录入"
+    where: dict = field(default_factory=dict)       # key -> Location of the value (form reader)
 
     def content_hash(self) -> str:
         """SHA-256 of the normalised content: the same results give the same hash, whatever the file."""
-        data = asdict(self)
-        data.pop("source")
-        data["items"] = sorted([list(k) + list(v) for k, v in self.items.items()])
+        data = {"round_id": self.round_id, "district": self.district, "unit": self.unit,
+                "team_district": self.team_district, "inspectors": self.inspectors,
+                "inspected_on": self.inspected_on.isoformat(), "checklist_versions": self.checklist_versions,
+                "items": sorted([list(k) + list(v) for k, v in self.items.items()]),
+                "case_files": [[r.case_id, r.head_name, r.id_number, r.phone, r.to_json()] for r in self.case_files]}
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

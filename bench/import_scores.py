@@ -1,0 +1,113 @@
+"""Import and score a large round: 100 districts × 12 街镇 × 60 sampled case files (72,000 rows).
+
+Prints figures, asserts nothing.  Set-up (city, plan, submissions) runs first and is not timed;
+the timed phases run in a fresh child process so its peak memory is the import's, not the set-up's:
+  1. checking and writing 1,200 submissions (policy checks of 72,000 case files, SQLite inserts),
+  2. scoring the round (``load_round_scores``),
+  3. reading and checking filled Excel forms, measured on a subset and extrapolated to 1,200.
+Target from the issue: import + score ≤ 10 s and ≤ 1 GiB on this 2-core machine.
+
+Run: .venv/bin/python bench/import_scores.py [--districts 100] [--forms 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from toolkit.checklists import load_checklists  # noqa: E402
+from toolkit.inspections import store as st  # noqa: E402
+from toolkit.inspections.forms import build_form, fill_workbook, read_form, save_atomic  # noqa: E402
+from toolkit.inspections.importer import evaluate_submissions, read_forms, write_submissions  # noqa: E402
+from toolkit.inspections.plan import make_plan  # noqa: E402
+from toolkit.inspections.rounds import load_context  # noqa: E402
+from toolkit.inspections.sample_data import build_city, make_submission, write_city  # noqa: E402
+from toolkit.inspections.scores import load_round_scores  # noqa: E402
+from toolkit.inspections.validation import check_submission  # noqa: E402
+
+TODAY = date(2020, 1, 15)
+
+
+def measure(folder: Path) -> None:
+    """Child process: phases 1 and 2 on the prepared store and submissions."""
+    engine = st.open_store(folder / "bench.sqlite")
+    ctx = load_context(engine, "2019", today=TODAY)
+    subs = pickle.loads((folder / "subs.pickle").read_bytes())
+    rows = sum(len(s.case_files) for s in subs)
+    t0 = time.perf_counter()
+    problems = [p for s in subs for p in check_submission(s, ctx, lambda key: key)]
+    t1 = time.perf_counter()
+    outcomes, more = evaluate_submissions(ctx, subs)
+    t2 = time.perf_counter()
+    write_submissions(engine, ctx, subs, imported_by="bench", outcomes=outcomes)
+    t3 = time.perf_counter()
+    scores = load_round_scores(engine, "2019")
+    t4 = time.perf_counter()
+    assert not problems and not more and len(scores.units) == len(subs)
+    print(f"1. check {len(subs)} submissions: {t1 - t0:.2f} s; policy checks of {rows:,} case files: {t2 - t1:.2f} s "
+          f"({(t2 - t1) / rows * 1e6:.0f} µs each, {os.cpu_count()} processes); SQLite writes: {t3 - t2:.2f} s")
+    print(f"2. score the round: {t4 - t3:.2f} s")
+    print(f"store phases (1 + 2): {t4 - t0:.1f} s")
+    print(f"peak memory of the import process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+          f"(target ≤ 1024 MiB)")
+    (folder / "store_seconds").write_text(f"{t4 - t0}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--forms", type=int, default=24, help="forms read in phase 3")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        return measure(args.measure)
+    folder = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
+    started = time.perf_counter()
+    checklists = load_checklists()
+    districts = [f"示例{n:03d}区" for n in range(args.districts)]
+    units, households = build_city(11, districts, (12, 12), len(districts) * 12 * 1050)  # ≥ 600 each: 60 sampled
+    engine = st.open_store(folder / "bench.sqlite")
+    write_city(engine, units, households)
+    make_plan(engine, "2019", checklists, seed=1, is_sample=True)
+    ctx = load_context(engine, "2019", today=TODAY)
+    by_id = households.set_index("case_id")
+    subs = [make_submission(ctx, unit, by_id, 0.8, 1) for unit in ctx.units.values()]
+    (folder / "subs.pickle").write_bytes(pickle.dumps(subs))
+    print(f"set-up: {len(subs)} 街镇, {sum(len(s.case_files) for s in subs):,} sampled case files, "
+          f"{len(households):,} households ({time.perf_counter() - started:.1f} s, not timed)")
+    engine.dispose()
+    subprocess.run([sys.executable, __file__, "--measure", str(folder)], check=True)
+    store_seconds = float((folder / "store_seconds").read_text())
+
+    sample = subs[: args.forms]
+    paths = [save_atomic(fill_workbook(build_form(ctx, ctx.units[(s.district, s.unit)]), s, ctx),
+                         folder / "forms" / f"{i}.xlsx") for i, s in enumerate(sample)]
+    t0 = time.perf_counter()
+    for path in paths:
+        sub, found = read_form(path, ctx)
+        assert sub is not None and not found, found[:3]
+    sequential = (time.perf_counter() - t0) / len(paths)
+    t1 = time.perf_counter()
+    assert all(sub is not None for sub, _ in read_forms(paths, ctx))
+    parallel = (time.perf_counter() - t1) / len(paths)
+    best = min(sequential, parallel)
+    print(f"3. read and check one filled form: {sequential * 1000:.0f} ms sequential, {parallel * 1000:.0f} ms "
+          f"in parallel → {len(subs)} forms ≈ {best * len(subs):.1f} s")
+    total = store_seconds + best * len(subs)
+    print(f"import + score from {len(subs)} forms: ≈ {total:.1f} s (target ≤ 10 s, ratio {total / 10:.2f}); "
+          f"store phases only: {store_seconds:.1f} s (ratio {store_seconds / 10:.2f})")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

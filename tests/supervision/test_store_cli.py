@@ -1,0 +1,68 @@
+"""Store migrations and the jiuzhu checklist / inspect commands as a user runs them."""
+
+from __future__ import annotations
+
+from toolkit.cli import main
+from toolkit.inspections import store as st
+
+
+def test_store_created_and_migrated_on_first_use(tmp_path):
+    path = tmp_path / "sub" / "jiuzhu.sqlite"
+    st.open_store(path).dispose()
+    assert path.exists() and st.schema_versions(path) == [1]
+    st.open_store(path).dispose()                     # second open applies nothing twice
+    assert st.schema_versions(path) == [1]
+
+
+def test_store_that_is_not_a_database(tmp_path, capsys):
+    bogus = tmp_path / "x.sqlite"
+    bogus.write_text("not a database", encoding="utf-8")
+    assert main(["inspect", "scores", "--round", "2019", "--store", str(bogus)]) == 2
+    assert "不是督导检查数据库" in capsys.readouterr().err
+
+
+def test_checklist_validate_and_show(tmp_path, capsys):
+    assert main(["checklist", "validate", "checklists/town_street.yaml", "checklists/case_file.yaml"]) == 0
+    assert "校验通过" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: 坏表\nkind: unit\ntotal_points: 5\ngrade_bands: [{grade: 合格, min_pct: 0}]\n"
+                   "sections:\n  - name: 一\n    items:\n      - {id: A, text: t, evidence: e, method: 查阅资料,"
+                   " scoring: yes_no, points: 3, severity: 一般, basis: b, colour: red}\n", encoding="utf-8")
+    assert main(["checklist", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml 第 9 行 检查项 A：未知字段“colour”" in err and "合计 3 与 total_points 5 不符" in err
+    assert main(["checklist", "show", "checklists/service_window.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "窗口服务检查表" in out and "SW-05" in out and "暗访" in out
+
+
+def test_inspect_import_bad_file_exits_2_with_list_on_stderr(city, capsys):
+    bad = city.folder / "坏.xlsx"
+    bad.write_text("x", encoding="utf-8")
+    code = main(["inspect", "import", str(bad), "--round", "2019", "--store", str(city.store)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "未导入任何数据" in err and "坏.xlsx" in err and "Traceback" not in err
+    assert list(city.folder.glob("导入错误清单_2019_*.xlsx"))
+
+
+def test_inspect_import_and_scores_commands(city, capsys):
+    assert main(["inspect", "import", *map(str, city.forms), "--round", "2019", "--store", str(city.store)]) == 0
+    assert "导入完成：新增" in capsys.readouterr().out
+    assert main(["inspect", "scores", "--round", "2019", "--store", str(city.store)]) == 0
+    out = capsys.readouterr().out
+    assert "【示例数据】" in out and "区排名" in out and "95%区间" in out
+    assert main(["inspect", "scores", "--round", "2019", "--district", "西海区", "--store", str(city.store)]) == 2
+    assert "可选：" in capsys.readouterr().err
+
+
+def test_inspect_plan_and_forms_commands(city, capsys, tmp_path):
+    assert main(["inspect", "plan", "--round", "2020", "--seed", "4", "--out", str(tmp_path),
+                 "--store", str(city.store)]) == 0
+    out = capsys.readouterr().out
+    assert "互检计划" in out and "抽样规则" in out and (tmp_path / "plan.xlsx").exists()
+    assert main(["inspect", "forms", "--round", "2020", "--out", str(tmp_path / "f"), "--district", "东湖区",
+                 "--store", str(city.store)]) == 0
+    assert "已生成" in capsys.readouterr().out and list((tmp_path / "f").glob("2020_东湖区_*.xlsx"))
+    assert main(["inspect", "plan", "--round", "二〇二〇", "--store", str(city.store)]) == 2
+    assert "四位年份" in capsys.readouterr().err

@@ -1,0 +1,101 @@
+"""``jiuzhu inspect plan|forms|import|scores`` (other modules may add sub-commands, see EXTENSIONS)."""
+
+from __future__ import annotations
+
+import importlib
+
+from toolkit.cli._argparse import add_group
+
+DEFAULT_STORE = "data/jiuzhu.sqlite"
+
+# Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
+EXTENSIONS: tuple[str, ...] = ()
+
+
+def _store_option(parser) -> None:
+    parser.add_argument("--store", default=DEFAULT_STORE, metavar="路径或URL",
+                        help=f"督导检查数据库（默认 {DEFAULT_STORE}，首次使用时自动创建；也可写 SQLAlchemy URL）")
+
+
+def register(subparsers) -> None:
+    group = add_group(subparsers, "inspect", "督导检查：互检计划、检查表格、导入、评分",
+                      "督导检查流程：plan 制定互检计划并抽样 → forms 生成检查表格 → 检查组填写 → "
+                      "import 校验并导入 → scores 查看评分。")
+
+    plan = group.add_parser("plan", help="制定互检计划并抽取档案",
+                            description="制定本轮互检计划：各区检查组不查本区、不两区互查、每组检查一个区；"
+                                        "并按街镇分层随机抽取低保档案（同一随机种子结果相同）。写出 目录/plan.xlsx。")
+    plan.add_argument("--round", required=True, metavar="轮次", help="轮次编号，以四位年份开头，例如 2019")
+    plan.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1）")
+    plan.add_argument("--out", default=".", metavar="目录", help="plan.xlsx 的输出目录（默认当前目录）")
+    plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认项目的 checklists/）")
+    _store_option(plan)
+    plan.set_defaults(func=_plan)
+
+    forms = group.add_parser("forms", help="为每个被检查街镇生成 Excel 检查表格",
+                             description="按本轮检查表为每个被检查街镇生成一份 Excel 表格：填写说明、下拉选项与数据校验、"
+                                         "抽中的档案清单、锁定的结构。")
+    forms.add_argument("--round", required=True, metavar="轮次", help="轮次编号")
+    forms.add_argument("--out", required=True, metavar="目录", help="输出目录")
+    forms.add_argument("--district", action="append", metavar="区", help="只生成这个区的表格（可重复）")
+    _store_option(forms)
+    forms.set_defaults(func=_forms)
+
+    imp = group.add_parser("import", help="校验并导入填好的检查表格",
+                           description="先校验全部文件，任何一处有误则一个也不导入（返回状态码 2），错误清单输出到"
+                                       "标准错误并保存为输入文件旁的 xlsx。同一文件重复导入不会改变数据；"
+                                       "同一街镇的新表格会替换旧结果，均记入导入记录。")
+    imp.add_argument("files", nargs="+", metavar="文件", help="填好的 .xlsx 检查表格")
+    imp.add_argument("--round", required=True, metavar="轮次", help="轮次编号")
+    imp.add_argument("--by", default=None, metavar="姓名", help="导入人（默认当前系统用户）")
+    _store_option(imp)
+    imp.set_defaults(func=_import)
+
+    scores = group.add_parser("scores", help="查看评分、等次、档案合规率和发现的问题",
+                              description="按 检查项 → 部分 → 街镇 → 区 汇总得分与等次；每个街镇的档案合规率及 95% "
+                                          "Wilson 区间；发现的问题（未得满分的检查项，含严重程度和依据）。")
+    scores.add_argument("--round", required=True, metavar="轮次", help="轮次编号")
+    scores.add_argument("--district", default=None, metavar="区", help="只看一个区")
+    _store_option(scores)
+    scores.set_defaults(func=_scores)
+
+    for target in EXTENSIONS:
+        module_name, func_name = target.split(":")
+        getattr(importlib.import_module(module_name), func_name)(group)
+
+
+def _plan(args) -> int:
+    from pathlib import Path
+
+    from toolkit.inspections.commands import plan_round
+    from toolkit.inspections.views import plan_text
+
+    print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists)))
+    return 0
+
+
+def _forms(args) -> int:
+    from pathlib import Path
+
+    from toolkit.inspections.commands import write_forms
+    from toolkit.inspections.views import paths_text
+
+    paths = write_forms(args.store, args.round, Path(args.out), args.district)
+    print(paths_text(f"已生成 {len(paths)} 份检查表格：", paths))
+    return 0
+
+
+def _import(args) -> int:
+    from toolkit.inspections.importer import import_files
+    from toolkit.inspections.views import import_text
+
+    print(import_text(import_files(args.store, args.round, args.files, imported_by=args.by)))
+    return 0
+
+
+def _scores(args) -> int:
+    from toolkit.inspections.scores import load_round_scores
+    from toolkit.inspections.views import scores_text
+
+    print(scores_text(load_round_scores(args.store, args.round, args.district), args.district))
+    return 0
