@@ -17,6 +17,7 @@ STAGES: list[tuple[str, str]] = [
     ("一、低保政策计算示例", "toolkit.demo:policy_stage"),
     ("二、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.training.demo:run_demo_stage"),
     ("督导检查数据：示例数据、互检计划、检查表格、导入与评分", "toolkit.inspections.demo:run_demo_stage"),
+    ("督导检查报告（各区与全市汇总）", "toolkit.reports.demo_stage:run_demo_stage"),
 ]
 
 

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from toolkit.errors import InputError  # noqa: E402
 from toolkit.inspections import report_data as rd  # noqa: E402
 from toolkit.inspections.rectification import (  # noqa: E402
-    UNCONFIRMED, build_rectification, describe_rules, load_deadline_rules)
+    UNCONFIRMED, build_rectification, describe_rules, load_deadline_rules, summarize)
 
 ITEMS = [  # district, unit, section, item, text, score, max, severity
     ("东湖区", "甲街道", "制度建设", "TS-03", "建立审核审批制度", 3, 3, "一般"),
@@ -46,7 +46,8 @@ def _round(round_id="2025-R2", shift=0.0):
         ["district", "unit", "checklist_id", "item_id", "item_text", "section", "severity", "basis",
          "remarks"]]
     return SimpleNamespace(
-        round_id=round_id, is_sample=True, items=items, sections=sections, units=units,
+        round_id=round_id, is_sample=True, items=items,
+        checklists=pd.DataFrame([dict(checklist_id="town_street", title="街镇检查表", version_hash="h")]), sections=sections, units=units,
         districts=districts, findings=findings.reset_index(drop=True),
         case_files=pd.DataFrame([dict(district="东湖区", unit="甲街道", sampled=10, compliant=8),
                                  dict(district="东湖区", unit="乙镇", sampled=0, compliant=0),
@@ -64,11 +65,20 @@ def test_overview_names_units_files_and_masked_inspectors():
     assert facts["全市排名"] == "第 1 名（共 2 个区）"
 
 
-def test_unit_section_table_has_rates_per_section_total_and_grade():
-    table = rd.unit_section_table(_round(), "东湖区")
-    assert list(table.columns) == ["街镇", "制度建设", "审核审批", "总得分率", "等级"]
-    assert table.iloc[0].tolist() == ["乙镇", 100.0, 100.0, 100.0, "优秀"]
-    assert table.iloc[1].tolist() == ["甲街道", 100.0, 0.0, 37.5, "不合格"]
+def test_unit_table_has_rate_per_checklist_total_and_grade_best_first():
+    table = rd.unit_checklist_table(_round(), "东湖区")
+    assert list(table.columns) == ["街镇", "街镇检查表", "总得分率", "等级"]
+    assert table.iloc[0].tolist() == ["乙镇", 100.0, 100.0, "优秀"]
+    assert table.iloc[1].tolist() == ["甲街道", 37.5, 37.5, "不合格"]
+
+
+def test_section_table_names_the_weakest_unit():
+    table = rd.section_table(_round(), "东湖区").set_index("部分")
+    assert table.loc["审核审批", "得分率（%）"] == 50.0
+    assert table.loc["审核审批", "最低的街镇"] == "甲街道（0.0%）"
+    rates = rd.unit_section_rates(_round(), "东湖区")
+    assert rates.columns.tolist() == ["街镇", "制度建设", "审核审批"]
+    assert rates["街镇"].tolist() == ["乙镇", "甲街道"]
 
 
 def test_case_file_compliance_uses_wilson_interval():
@@ -128,6 +138,8 @@ def test_rectification_deadlines_count_chinese_working_days():
     assert first["整改截止日期"] == dt.date(2026, 10, 16)
     assert first["日期已按法定节假日核定"] == "是"
     assert "严重问题 10 个工作日" in describe_rules(rules)
+    overview = summarize(table).set_index("严重程度")
+    assert overview.loc["严重", "问题数"] == 2 and overview.loc["一般", "整改期限（工作日）"] == 20
 
 
 def test_rectification_beyond_the_holiday_calendar_is_flagged():

@@ -126,9 +126,11 @@ def test_dask_local_cluster_runs_the_same_jobs(module_notebook, tmp_path):
     assert all(str(os.getpid()) not in w for w in workers)
 
 
-def test_unreachable_scheduler_is_a_user_error(module_notebook, tmp_path):
+def test_unreachable_scheduler_is_a_user_error(module_notebook, tmp_path, monkeypatch):
     from toolkit.errors import UserError
+    from toolkit.reports import executors
 
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "2s")
     with pytest.raises(UserError) as err:
         run_notebooks(_jobs(module_notebook, {"东湖区": {}}), tmp_path / "out",
                       scheduler="tcp://127.0.0.1:9", progress=False)

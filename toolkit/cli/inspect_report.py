@@ -45,13 +45,15 @@ def _positive(text: str) -> int:
 
 
 def register_report(inspect_subparsers) -> None:
+    from toolkit.cli.inspect import DEFAULT_STORE
+
     parser = inspect_subparsers.add_parser("report", help="生成督导报告（各区报告与全市汇总）",
                                            description=DESCRIPTION)
     parser.add_argument("--round", required=True, metavar="轮次", help="检查轮次，如 2019")
     parser.add_argument("--district", action="append", metavar="区",
                         help="只生成这个区的报告（可重复使用）；不指定则生成全部区和全市汇总")
-    parser.add_argument("--store", default="data/jiuzhu.sqlite", metavar="数据库",
-                        help="督导检查数据库：文件路径或 SQLAlchemy URL（默认 data/jiuzhu.sqlite）")
+    parser.add_argument("--store", default=DEFAULT_STORE, metavar="数据库",
+                        help=f"督导检查数据库：文件路径或 SQLAlchemy URL（默认 {DEFAULT_STORE}）")
     parser.add_argument("--out", default="build/reports", metavar="目录",
                         help="输出目录（默认 build/reports），报告放在 目录/轮次/ 下")
     parser.add_argument("--formats", type=_formats, default=("html", "docx", "xlsx"),

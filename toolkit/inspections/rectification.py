@@ -82,3 +82,15 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int]):
     frame = frame.sort_values(["_order", "区", "街镇", "检查项"], kind="stable").drop(columns="_order")
     frame.insert(0, "序号", range(1, len(frame) + 1))
     return frame.reset_index(drop=True)
+
+
+def summarize(plan):
+    """Problems per severity with their working-day limit and latest deadline (for the report text)."""
+    import pandas as pd
+
+    rows = []
+    for severity, part in plan.groupby("严重程度", sort=False):
+        rows.append({"严重程度": severity, "问题数": len(part),
+                     "整改期限（工作日）": int(part["整改期限（工作日）"].iloc[0]),
+                     "整改截止日期": max(part["整改截止日期"])})
+    return pd.DataFrame(rows, columns=["严重程度", "问题数", "整改期限（工作日）", "整改截止日期"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from toolkit.inspections.scores import wilson_interval
 from toolkit.privacy import mask_name
 
 SEVERITY_ORDER = ("严重", "一般", "轻微")
@@ -25,15 +26,10 @@ def _of(frame, district: str | None):
     return frame if district is None else frame[frame["district"] == district]
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score 95 % interval for a proportion, as percentages (nan, nan) when n == 0."""
-    if n <= 0:
-        return float("nan"), float("nan")
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return round(100 * max(0.0, centre - half), 1), round(100 * min(1.0, centre + half), 1)
+def wilson_percent(successes: int, n: int) -> tuple[float, float]:
+    """Wilson 95 % interval (scores API) as percentages with one decimal; (nan, nan) when n == 0."""
+    low, high = wilson_interval(successes, n)
+    return round(100 * low, 1), round(100 * high, 1)
 
 
 def _interval_text(low, high) -> str:
@@ -82,12 +78,15 @@ def district_overview(s, district: str):
     return pd.DataFrame(items, columns=["项目", "情况"])
 
 
-def unit_section_table(s, district: str):
-    """Section score rates (%) per 街镇 with the 街镇's total rate and grade."""
-    grouped = _section_pct(s, district, ["unit"])
-    table = grouped.pivot(index="unit", columns="section", values="pct")
-    sections = list(dict.fromkeys(grouped["section"]))
-    table = table[sections]
+def unit_checklist_table(s, district: str):
+    """Each 街镇's score rate (%) per checklist, its total rate and grade, best first."""
+    items = _of(s.items, district)
+    titles = dict(zip(s.checklists["checklist_id"], s.checklists["title"]))
+    grouped = items.groupby(["unit", "checklist_id"], sort=False)[["score", "max_points"]].sum().reset_index()
+    grouped["pct"] = [_pct(a, b) for a, b in zip(grouped["score"], grouped["max_points"])]
+    table = grouped.pivot(index="unit", columns="checklist_id", values="pct")
+    table = table[[c for c in s.checklists["checklist_id"] if c in table.columns]]
+    table.columns = [titles[c] for c in table.columns]
     units = _of(s.units, district).set_index("unit")
     table["总得分率"] = units["pct"].round(1)
     table["等级"] = units["grade"]
@@ -97,26 +96,52 @@ def unit_section_table(s, district: str):
     return table.reset_index(drop=True)
 
 
-def section_chart(s, district: str):
-    """Grouped bars: section score rate (%) for each 街镇."""
-    import numpy as np
+def section_table(s, district: str | None = None):
+    """Per checklist section: average rate over 街镇 and the weakest 街镇 (district or city)."""
+    import pandas as pd
 
-    grouped = _section_pct(s, district, ["unit"])
-    sections = list(dict.fromkeys(grouped["section"]))
-    units = list(dict.fromkeys(grouped["unit"]))
-    fig, ax = _new_figure(9, 4.8)
-    width = 0.8 / max(1, len(units))
-    x = np.arange(len(sections))
-    for i, unit in enumerate(units):
-        part = grouped[grouped["unit"] == unit].set_index("section").reindex(sections)
-        ax.bar(x + i * width - 0.4 + width / 2, part["pct"], width, label=unit)
-    ax.set_xticks(x, sections, rotation=20, ha="right")
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("得分率（%）")
-    ax.set_title(f"{district}各街镇分项得分率")
-    ax.legend(fontsize=8, ncol=min(4, len(units)), loc="lower right")
+    grouped = _section_pct(s, district, ["checklist_id", "unit"])
+    titles = dict(zip(s.checklists["checklist_id"], s.checklists["title"]))
+    rows = []
+    for (checklist, section), part in grouped.groupby(["checklist_id", "section"], sort=False):
+        total = _pct(part["score"].sum(), part["max_points"].sum())
+        weakest = part.sort_values("pct").iloc[0]
+        rows.append({"检查表": titles.get(checklist, checklist), "部分": section, "得分率（%）": total,
+                     "最低的街镇": f"{weakest['unit']}（{weakest['pct']:.1f}%）"})
+    return pd.DataFrame(rows)
+
+
+def _heatmap(table, label: str, title: str):
+    """Heatmap of a rates table (first column: row labels), values written in the cells."""
+    values = table.drop(columns=label).to_numpy(dtype=float)
+    fig, ax = _new_figure(max(7, 0.6 * values.shape[1] + 2.5), 0.36 * values.shape[0] + 2.4)
+    image = ax.imshow(values, cmap="RdYlGn", vmin=30, vmax=100, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), table.columns[1:], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(values.shape[0]), table[label], fontsize=9)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if values[i, j] == values[i, j]:
+                ax.text(j, i, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=8)
+    fig.colorbar(image, ax=ax, label="得分率（%）", shrink=0.8)
+    ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def unit_section_rates(s, district: str):
+    """Section score rate (%) per 街镇 (rows, best first) and section (columns)."""
+    grouped = _section_pct(s, district, ["unit"])
+    sections = list(dict.fromkeys(grouped["section"]))
+    order = list(_of(s.units, district).sort_values("pct", ascending=False)["unit"])
+    table = grouped.pivot(index="unit", columns="section", values="pct")[sections].reindex(order)
+    table.columns.name = None
+    table.insert(0, "街镇", table.index)
+    return table.reset_index(drop=True)
+
+
+def section_chart(s, district: str):
+    """Heatmap: section score rate (%) for each 街镇 of the district."""
+    return _heatmap(unit_section_rates(s, district), "街镇", f"{district}各街镇分项得分率（%）")
 
 
 def case_file_table(s, district: str | None = None, by: str = "unit"):
@@ -129,7 +154,7 @@ def case_file_table(s, district: str | None = None, by: str = "unit"):
     rows = []
     for f in files.itertuples(index=False):
         n, k = int(f.sampled), int(f.compliant)
-        low, high = wilson_interval(k, n)
+        low, high = wilson_percent(k, n)
         rows.append({"区" if by == "district" else "街镇": getattr(f, by), "抽查份数": n,
                      "合规份数": k, "合规率（%）": _pct(k, n),
                      "95%置信区间": _interval_text(low, high)})
@@ -142,7 +167,7 @@ def case_file_chart(s, district: str | None = None, by: str = "unit"):
     label = "区" if by == "district" else "街镇"
     lows, highs = [], []
     for f in _of(s.case_files, district).groupby(by, sort=False)[["sampled", "compliant"]].sum().itertuples():
-        low, high = wilson_interval(int(f.compliant), int(f.sampled))
+        low, high = wilson_percent(int(f.compliant), int(f.sampled))
         lows.append(low)
         highs.append(high)
     rates = table["合规率（%）"].to_numpy()
@@ -226,20 +251,7 @@ def section_by_district(s):
 
 def section_heatmap(s):
     """Heatmap of section score rates: 区 × section, values written in the cells."""
-    table = section_by_district(s)
-    values = table.drop(columns="区").to_numpy(dtype=float)
-    fig, ax = _new_figure(max(7, 1.3 * values.shape[1] + 2), 0.5 * values.shape[0] + 2)
-    image = ax.imshow(values, cmap="RdYlGn", vmin=40, vmax=100, aspect="auto")
-    ax.set_xticks(range(values.shape[1]), table.columns[1:], rotation=25, ha="right")
-    ax.set_yticks(range(values.shape[0]), table["区"])
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            if values[i, j] == values[i, j]:
-                ax.text(j, i, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=8)
-    fig.colorbar(image, ax=ax, label="得分率（%）")
-    ax.set_title("各区分项得分率")
-    fig.tight_layout()
-    return fig
+    return _heatmap(section_by_district(s), "区", "各区分项得分率（%）")
 
 
 def trend_table(current, previous):
@@ -356,3 +368,18 @@ def findings_count_table(s):
     counts.insert(0, "区", counts.index)
     counts.columns.name = None
     return counts.reset_index(drop=True)
+
+
+def load_previous(store, round_id: str, previous_round: str = "", district: str | None = None):
+    """(previous round id or None, its scores or None) — the given round, else the one before.
+
+    With ``district``, only that district is loaded, and None is returned when it had no data then.
+    """
+    from toolkit.inspections.scores import list_districts, load_round_scores, previous_round as before
+
+    prev_id = previous_round or before(store, round_id)
+    if not prev_id:
+        return None, None
+    if district is not None and district not in list_districts(store, prev_id):
+        return prev_id, None
+    return prev_id, load_round_scores(store, prev_id, district)

@@ -2,7 +2,14 @@
 
 Generic: knows nothing of policy.  Public API::
 
-    from toolkit.reports import NotebookJob, run_notebooks, ReportDocument
+    from toolkit.reports import NotebookJob, run_notebooks      # the parallel runner
+    from toolkit.reports.document import ReportDocument         # what a notebook builds
+
+Modules: ``jobs`` (job/result types), ``validate`` (parameters, before any kernel), ``execute``
+(one job in a worker: papermill, retry, provenance, HTML/PDF), ``executors`` (local processes or
+Dask), ``runner`` (staging, atomic swap, manifest), ``document``/``export_*`` (HTML, Word,
+Excel, PDF), ``fonts`` (CJK font detection), ``inspection_round`` (the supervision round's
+jobs, via the scores API), ``demo_stage``, ``summary_text`` (the final table).
 """
 
 from toolkit.reports.jobs import ALL_FORMATS, DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob

@@ -15,6 +15,8 @@ from typing import Iterator
 from toolkit.errors import UserError
 from toolkit.reports import messages as msg
 
+CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
+
 
 @contextmanager
 def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[Executor, str]]:
@@ -38,7 +40,7 @@ def _dask_executor(address: str):
     try:
         from distributed import Client
 
-        client = Client(address, timeout="10s", set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, ValueError, TimeoutError) as err:
         raise UserError(msg.BAD_SCHEDULER.format(address=address, error=err)) from err
     try:

@@ -33,6 +33,7 @@ def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = 
         _set_style_font(style, HEADING_FONT, Pt(size))
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.bold = level > 1
+    _set_style_font(document.styles["Table Grid"], TABLE_FONT, Pt(10.5))  # table cells inherit it
     section = document.sections[0]
     section.left_margin = section.right_margin = Cm(2.6)
     if mark:
@@ -73,7 +74,8 @@ def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = 
             if block.get("note"):
                 document.add_paragraph(block["note"]).runs[0].font.size = Pt(10)
         elif kind == "figure":
-            document.add_picture(io.BytesIO(block["png"]), width=Cm(15))
+            width = min(15.0, block.get("width_px", 600) / 96 * 2.54)
+            document.add_picture(io.BytesIO(block["png"]), width=Cm(width))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _add_caption(document, block.get("caption", ""))
         else:
@@ -104,11 +106,8 @@ def _add_table(document, frame, WD_TABLE_ALIGNMENT, Pt) -> None:
         _set_run_font(cell.paragraphs[0].runs[0], TABLE_FONT, Pt(10.5), bold=True)
     _repeat_header(table.rows[0])
     for values in frame.itertuples(index=False, name=None):
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values):
+        for cell, value in zip(table.add_row().cells, values):
             cell.text = format_value(value)
-            if cell.paragraphs[0].runs:
-                _set_run_font(cell.paragraphs[0].runs[0], TABLE_FONT, Pt(10.5), bold=False)
 
 
 def format_value(value) -> str:

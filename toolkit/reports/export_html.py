@@ -23,6 +23,9 @@ h3 { font-size: 1.1em; margin-top: 1.2em; }
 table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.92em; }
 th, td { border: 1px solid #999; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; }
+tr, img, .caption { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+.caption { break-after: avoid; page-break-after: avoid; }
 img { max-width: 100%; height: auto; }
 .sample-mark { border: 2px solid #c00; color: #c00; font-weight: bold; text-align: center;
                padding: 0.3em; margin: 0.5em 0 1em; letter-spacing: 0.3em; }
@@ -40,7 +43,7 @@ _PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-{mark}
+{top_mark}
 {body}
 {mark}
 </body>
@@ -62,7 +65,9 @@ def notebook_to_html(nb, title: str, sample: bool = False) -> str:
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(nb)
     mark = f'<div class="sample-mark">{SAMPLE_MARK}</div>' if sample else ""
-    page = _PAGE.format(title=html_lib.escape(title), css=_CSS, mark=mark, body=body)
+    top_mark = "" if 'class="sample-mark"' in body else mark  # the document may show its own
+    page = _PAGE.format(title=html_lib.escape(title), css=_CSS, mark=mark, top_mark=top_mark,
+                        body=body)
     leaks = external_references(page)
     if leaks:  # a guard, not a filter: a report must never depend on the network
         raise ValueError(f"HTML would load external resources: {leaks[:5]}")

@@ -52,12 +52,14 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
+        wrap = Alignment(wrap_text=True, vertical="top")  # one shared style object: fast
         for values in frame.itertuples(index=False, name=None):
             row += 1
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=col, value=_cell_value(value))
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if isinstance(cell.value, (date, datetime)):
+                if isinstance(cell.value, str):
+                    cell.alignment = wrap
+                elif isinstance(cell.value, (date, datetime)):
                     cell.number_format = "yyyy-mm-dd"
         for col, name in enumerate(columns, start=1):
             longest = max([_display_width(name)] + [_display_width(v) for v in frame.iloc[:, col - 1]])

@@ -28,25 +28,30 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     ``unrunnable`` are districts known to the round but without imported data: they are listed
     as failures without starting a kernel, and the other districts still run.
     """
+    from toolkit.inspections import store as st
+    from toolkit.inspections.rounds import load_context
     from toolkit.inspections.scores import list_districts, list_rounds, load_round_scores
 
+    if "://" not in str(store) and not Path(store).is_file():
+        raise InputError("--store", str(store), "不存在",
+                         "请指定督导检查数据库文件（可先用 jiuzhu sample-data 生成示例数据）")
     rounds = list_rounds(store)
     if round_id not in rounds:
         raise InputError("--round", round_id, "不是检查数据库中的轮次",
                          f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
-    valid = list_districts(store, round_id)
-    unknown = [d for d in districts or [] if d not in valid]
+    planned = sorted(load_context(st.open_store(store), round_id).teams)  # inspected this round
+    with_data = set(list_districts(store, round_id))
+    unknown = [d for d in districts or [] if d not in planned]
     if unknown:
-        raise UserError(f"--district：轮次 {round_id} 中没有 {'、'.join(unknown)}。"
-                        f"可选的区：{'、'.join(valid)}")
+        raise UserError(f"--district：轮次 {round_id} 的互检计划中没有 {'、'.join(unknown)}。"
+                        f"可选的区：{'、'.join(planned)}")
     if issue_date:
         try:
             dt.date.fromisoformat(issue_date)
         except ValueError as err:
             raise InputError("--issue-date", issue_date, "不是有效日期", "请写成 2025-03-03 这样的格式") from err
     scores = load_round_scores(store, round_id)
-    with_data = set(scores.units["district"])
-    chosen = list(districts) if districts else list(valid)
+    chosen = list(dict.fromkeys(districts)) if districts else planned
     common = {"round_id": round_id, "store": str(store), "issue_date": issue_date}
     formats = tuple(formats)
     jobs, unrunnable = [], []
