@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, lab_menu, open_lab, run_jiuzhu, wait_kernel_idle
+from e2e_support import REPO, lab_menu, open_lab, run_jiuzhu, wait_kernel_idle
 
 COURSE_ID = "jiuzhu"
 CADRE = "cadre01"

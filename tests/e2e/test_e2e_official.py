@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
