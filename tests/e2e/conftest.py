@@ -62,13 +62,25 @@ def network_guard():
                     pytrace=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @pytest.fixture
-def context(browser, network_guard):
+def context(request, browser, network_guard):
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
                               service_workers="block")
     ctx.set_default_timeout(30_000)
     network_guard.install(ctx)
     yield ctx
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:   # what the browser showed when the test failed
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for index, open_page in enumerate(ctx.pages):
+            open_page.screenshot(path=str(SHOTS / f"FAILED-{request.node.name}-{index}.png"))
     ctx.close()
 
 
