@@ -23,15 +23,6 @@ from e2e_support import (CHROMIUM, CHROMIUM_ARGS, SHOTS, LabServer, NetworkGuard
                          free_port, require_chromium, throwaway_env)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Every test in this folder drives a browser: mark it ``e2e`` and ``slow``."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.slow)
-
-
 # --------------------------------------------------------------------------- browser
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from playwright.sync_api import expect
 
 from e2e_support import REPO, lab_menu, open_lab, wait_kernel_idle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # a real browser and JupyterLab
 
 
 def first_yes_no_item(store, round_id):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # a real browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -18,6 +18,8 @@ from playwright.sync_api import expect
 
 from e2e_support import REPO, lab_menu, open_lab, run_jiuzhu, wait_kernel_idle
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # a real browser and JupyterLab
+
 COURSE_ID = "jiuzhu"
 CADRE = "cadre01"
 M01 = "m01_means_test"
