@@ -26,9 +26,14 @@ from e2e_support import (CHROMIUM, CHROMIUM_ARGS, SHOTS, LabServer, NetworkGuard
 # --------------------------------------------------------------------------- browser
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chromium_present():
+    """Checked before any expensive set-up: fail in CI, skip elsewhere, with the fix."""
+    require_chromium()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
