@@ -24,6 +24,17 @@ def form(city):
     return entry
 
 
+def test_first_unit_is_preselected_and_nothing_chosen_is_explained(city):
+    from toolkit.inspections.entry_widgets import EntryForm
+
+    entry = EntryForm(city.store, "2019", today=TODAY)
+    assert entry.district.value and entry.unit.value in entry.ctx.units_of(entry.district.value)
+    entry.unit.value = None
+    entry.load()
+    assert "请先选择区和街镇" in entry.message.value
+    assert not entry.save() and "请先选择区和街镇" in entry.message.value
+
+
 def test_correcting_stored_results(form, fingerprint, city):
     from toolkit.inspections.scores import load_round_scores
 

@@ -95,3 +95,9 @@ def test_personal_data_never_shown_unmasked(imported):
         for name in names.split("、"):
             assert name not in s.inspectors.to_csv()
     assert "*" in s.inspectors["inspectors"].iloc[0]
+
+
+def test_round_without_results_gives_empty_tables(city):
+    s = load_round_scores(city.store, "2019")
+    assert s.units.empty and s.districts.empty and s.findings.empty and s.case_files.empty
+    assert list(s.districts.columns) == ["district", "score", "max_points", "pct", "grade", "rank"]

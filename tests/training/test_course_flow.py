@@ -15,7 +15,12 @@ from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
 from toolkit.training.exercise import trainee_case
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+    # nbgrader's release_feedback misspells ``authenticator`` (harmless upstream typo)
+    pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning"),
+]
 
 
 def _trainee(root, tmp, student, monkeypatch):
@@ -75,7 +80,7 @@ def flow(tmp_path_factory):
             assert outcome["success"], outcome.get("log")
         result["scores"] = {s["student"]: (s["score"], s["max_score"], s["needs_manual_grade"])
                             for s in api.get_submissions(ASSIGNMENT)}
-    result["feedback"] = course.feedback(root)
+    result["feedback"] = course.feedback(root, publish=True)
     yield result
     mp.undo()
 
@@ -118,6 +123,13 @@ def test_feedback_shows_answer_right_answer_and_basis_but_no_hidden_tests(flow):
     assert "第5题为人工评分。依据：《测试依据》第五条" in text and "评分要点" in text
     assert "grade('t01_practice'" not in text and "HIDDEN" not in text
     assert leaks.scan(flow["root"]) == []
+
+
+def test_published_feedback_reaches_the_exchange_and_is_scanned(flow):
+    published = list((flow["root"] / "exchange" / "jiuzhu" / "feedback").glob("*.html"))
+    assert len(published) == 2
+    assert set(published) <= set(leaks.scanned_files(flow["root"]))
+    assert course.scan_for_leaks(flow["root"]) == []
 
 
 def test_scan_catches_hidden_tests_in_nbgraders_default_feedback(flow):

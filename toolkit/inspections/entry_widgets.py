@@ -65,7 +65,9 @@ class EntryForm:
 
     # -- layout -------------------------------------------------------------------------------
     def _fill_units(self) -> None:
-        self.unit.options = sorted(self.ctx.units_of(self.district.value)) if self.district.value else []
+        options = sorted(self.ctx.units_of(self.district.value)) if self.district.value else []
+        self.unit.options = options
+        self.unit.value = options[0] if options else None
 
     def _build_item_widgets(self) -> None:
         for checklist in self.ctx.checklists.values():
@@ -121,7 +123,10 @@ class EntryForm:
     # -- behaviour ----------------------------------------------------------------------------
     def load(self) -> None:
         """Show the stored results of the chosen 街镇 (empty fields when none are stored)."""
-        unit = self.ctx.units[(self.district.value, self.unit.value)]
+        unit = self.ctx.units.get((self.district.value, self.unit.value))
+        if unit is None:
+            self.message.value = "请先选择区和街镇。"
+            return
         self.sub = load_submission(self.store, self.ctx, unit)
         self.inspectors.value = "、".join(self.sub.inspectors)
         self.inspected_on.value = self.sub.inspected_on.isoformat()
@@ -207,16 +212,9 @@ def _choices(dropdown: w.Dropdown) -> list[str]:
 
 
 def _shown(row, key: str) -> str:
-    kind, _, name = key.partition(":")
     if key in ("head_name", "id_number", "phone"):
         return ""                                   # never shown back unmasked
-    if kind == "date":
-        return row.dates[name].isoformat() if name in row.dates else ""
-    if kind == "staff":
-        return "、".join(row.staff.get(name, []))
-    if kind == "doc":
-        return row.documents.get(name, "")
-    if key == "near_relative":
-        return YES if row.near_relative else NO
-    value = getattr(row, key)
+    value = row.field_value(key)
+    if isinstance(value, date):
+        return value.isoformat()
     return "" if value is None else str(value)

@@ -254,21 +254,8 @@ def fill_workbook(wb: Workbook, sub: UnitSubmission, ctx: RoundContext) -> Workb
             if row is None:
                 continue
             for col, (key, _label) in enumerate(columns, start=1):
-                ws.cell(row=r, column=col, value=_case_value(row, key))
+                ws.cell(row=r, column=col, value=row.field_value(key))
     return wb
-
-
-def _case_value(row, key: str):
-    kind, _, name = key.partition(":")
-    if kind == "date":
-        return row.dates.get(name)
-    if kind == "staff":
-        return "、".join(row.staff.get(name, [])) or None
-    if kind == "doc":
-        return row.documents.get(name)
-    if key == "near_relative":
-        return YES if row.near_relative else NO
-    return getattr(row, key)
 
 
 def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, list[Problem]]:

@@ -133,34 +133,45 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
     prepared = [(sub, ctx.units[(sub.district, sub.unit)], unit_outcomes, hashes[i])
                 for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]
     records: list[ImportRecord] = []
+    audit, heads, items, cases, replaced = [], [], [], [], []
     with engine.begin() as conn:
+        stored = dict(conn.execute(select(st.unit_results.c.unit_id, st.unit_results.c.content_hash)
+                                   .where(st.unit_results.c.round_id == ctx.round_id)).all())
         for sub, unit, outcomes, fhash in prepared:
             digest = sub.content_hash()
-            old = conn.execute(select(st.unit_results.c.content_hash).where(
-                (st.unit_results.c.round_id == ctx.round_id) & (st.unit_results.c.unit_id == unit.id))).first()
-            action = "新增" if old is None else ("未变化" if old[0] == digest else "替换")
+            old = stored.get(unit.id)
+            action = "新增" if old is None else ("未变化" if old == digest else "替换")
             rows = len(sub.items) + len(sub.case_files)
-            import_id = conn.execute(insert(st.imports).values(
-                round_id=ctx.round_id, unit_id=unit.id, source=sub.source, file_hash=fhash or digest,
-                rows=rows, action=action, imported_by=who, imported_at=st.now())).inserted_primary_key[0]
+            audit.append({"round_id": ctx.round_id, "unit_id": unit.id, "source": sub.source,
+                          "file_hash": fhash or digest, "rows": rows, "action": action, "imported_by": who,
+                          "imported_at": st.now()})
             records.append(ImportRecord(sub.district, sub.unit, sub.source, action, rows))
             if action == "未变化":
                 continue
-            for table in (st.item_results, st.case_checks, st.unit_results):
-                conn.execute(delete(table).where((table.c.round_id == ctx.round_id) & (table.c.unit_id == unit.id)))
-            conn.execute(insert(st.unit_results).values(
-                round_id=ctx.round_id, unit_id=unit.id, team_district=sub.team_district,
-                inspectors="、".join(sub.inspectors), inspected_on=sub.inspected_on,
-                import_id=import_id, content_hash=digest))
-            conn.execute(insert(st.item_results), _item_rows(ctx, sub, unit, outcomes, case_checklist))
-            if sub.case_files:
-                conn.execute(insert(st.case_checks), [
-                    {"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
-                     "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
-                     "record": json.dumps(row.to_json(), ensure_ascii=False),
-                     "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
-                     "remarks": "；".join(outcome.problems)[:1000]}
-                    for row, outcome in zip(sub.case_files, outcomes)])
+            if action == "替换":
+                replaced.append(unit.id)
+            heads.append({"round_id": ctx.round_id, "unit_id": unit.id, "team_district": sub.team_district,
+                          "inspectors": "、".join(sub.inspectors), "inspected_on": sub.inspected_on,
+                          "content_hash": digest, "import_index": len(audit) - 1})
+            items.extend(_item_rows(ctx, sub, unit, outcomes, case_checklist))
+            cases.extend({"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
+                          "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
+                          "record": json.dumps(row.to_json(), ensure_ascii=False),
+                          "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
+                          "remarks": "；".join(outcome.problems)[:1000]}
+                         for row, outcome in zip(sub.case_files, outcomes))
+        # the audit trail gets every attempt; results are written in a few bulk statements
+        import_ids = conn.execute(insert(st.imports).returning(st.imports.c.id, sort_by_parameter_order=True),
+                                  audit).scalars().all()
+        for table in (st.item_results, st.case_checks, st.unit_results):
+            for start in range(0, len(replaced), 500):
+                conn.execute(delete(table).where((table.c.round_id == ctx.round_id)
+                                                 & table.c.unit_id.in_(replaced[start:start + 500])))
+        for head in heads:
+            head["import_id"] = import_ids[head.pop("import_index")]
+        for table, rows in ((st.unit_results, heads), (st.item_results, items), (st.case_checks, cases)):
+            if rows:
+                conn.execute(insert(table), rows)
     return records
 
 

@@ -155,15 +155,15 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
                    int(row["cases"]) if row is not None else 0])
     ws2 = wb.create_sheet("抽样名单")
     ws2.append([mark + "抽样规则：" + SAMPLE_RULE])
-    ws2.append(["区", "街镇", "低保户数", "抽取份数", "分层", "档案编号"])
+    ws2.append(["区", "街镇", "低保户数", "抽取份数", "分层", "本层份数", "档案编号"])
     population = households.groupby(["district", "unit"]).size()
     for (district, unit), group in plan.sample.groupby(["district", "unit"], sort=True):
         for stratum, part in group.groupby("stratum"):
-            ws2.append([district, unit, int(population.get((district, unit), 0)), len(group), stratum,
+            ws2.append([district, unit, int(population.get((district, unit), 0)), len(group), stratum, len(part),
                         "、".join(part["case_id"])])
     for sheet in (ws, ws2):
         for cell in sheet[3 if sheet is ws else 2]:
             cell.font = Font(bold=True)
-        for letter, width in zip("ABCDEF", [14, 18, 10, 10, 10, 120]):
+        for letter, width in zip("ABCDEFG", [14, 18, 10, 10, 10, 10, 120]):
             sheet.column_dimensions[letter].width = width
     return save_atomic(wb, path)

@@ -85,9 +85,8 @@ def ensure_round(engine, round_id: str, checklists: dict[str, Checklist], is_sam
             changed = "、".join(sorted(k for k in set(current) | set(wanted) if current.get(k) != wanted.get(k)))
             raise RoundError(f"轮次“{round_id}”已有导入结果，其检查表（{changed}）版本与当前文件不同。"
                              "已导入的结果不会按新版本重新计分；如需使用新版检查表，请新建一个轮次。")
+        conn.execute(st.round_checklists.delete().where(st.round_checklists.c.round_id == round_id))
         for cid, checklist in checklists.items():
-            conn.execute(st.round_checklists.delete().where(
-                (st.round_checklists.c.round_id == round_id) & (st.round_checklists.c.checklist_id == cid)))
             conn.execute(insert(st.round_checklists).values(round_id=round_id, checklist_id=cid,
                                                             version_hash=checklist.version_hash))
             known = conn.execute(select(st.checklist_versions.c.version_hash).where(

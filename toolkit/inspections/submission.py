@@ -58,6 +58,19 @@ class CaseFileRow:
                    representatives=data["representatives"], documents=dict(data["documents"]),
                    remarks=data.get("remarks", ""))
 
+    def field_value(self, key: str):
+        """The value of one :func:`case_columns` field as entered (date, text, number or None)."""
+        kind, _, name = key.partition(":")
+        if kind == "date":
+            return self.dates.get(name)
+        if kind == "staff":
+            return "、".join(self.staff.get(name, [])) or None
+        if kind == "doc":
+            return self.documents.get(name)
+        if key == "near_relative":
+            return "是" if self.near_relative else "否"
+        return getattr(self, key)
+
     def procedure_case(self) -> dict:
         """The case ``toolkit.policy.check_procedure`` takes (dates as ``date`` objects, which it accepts)."""
         steps = []

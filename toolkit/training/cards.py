@@ -24,6 +24,7 @@ TEXT = {
     "kind": {"number": "填写数字", "choice": "单选题", "multi": "多选题（可选多项）",
              "date": "填写日期", "text": "书面作答（人工评分）"},
     "placeholder_number": "例如 1500 或 1,500.50",
+    "placeholder_count": "填写数字，例如 12",
     "placeholder_date": "例如 2018-10-08 或 2018年10月8日",
     "placeholder_text": "在此书写，内容会自动保存",
     "points": "{points:g} 分",
@@ -98,8 +99,11 @@ class AnswerCards:
         raw = self._raw.get(question.id)
         qid = question.id
         if question.kind in ("number", "date"):
+            kind = question.kind
+            if kind == "number" and question.unit not in ("", "元"):
+                kind = "count"
             box = w.Text(value="" if raw is None else str(raw),
-                         placeholder=TEXT[f"placeholder_{question.kind}"],
+                         placeholder=TEXT[f"placeholder_{kind}"],
                          layout=w.Layout(width="260px"))
             box.observe(lambda change: self.record(qid, change["new"]), names="value")
             self.inputs[qid] = box

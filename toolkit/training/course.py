@@ -195,3 +195,11 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
             if publish:
                 _check(api.release_feedback(assignment, student), "release_feedback", assignment)
     return written
+
+
+def scan_for_leaks(root: Path) -> list:
+    """The no-leak scan over the course and its configured exchange (``JIUZHU_EXCHANGE``)."""
+    from toolkit.training import leaks
+
+    exchange = load_config(root).Exchange.root
+    return leaks.scan(root, exchange_root=Path(exchange) if exchange else None)

@@ -82,20 +82,22 @@ def _visible_text(path: Path) -> tuple[str, int]:
     return text, 0
 
 
-def scanned_files(course_root: Path) -> list[Path]:
+def scanned_files(course_root: Path, exchange_root: Path | None = None) -> list[Path]:
+    """Released notebooks and feedback pages of the course and of its exchange folder."""
     root = Path(course_root)
-    files = [*root.glob("release/*/*.ipynb"), *root.glob("feedback/*/*/*.html")]
-    exchange = root / "exchange"
-    files += [*exchange.glob("*/outbound/*/*.ipynb"), *exchange.glob("*/feedback/*/*.html")]
+    exchange = Path(exchange_root) if exchange_root else root / "exchange"
+    files = [*root.glob("release/*/*.ipynb"), *root.glob("feedback/*/*/*.html"),
+             *exchange.glob("*/outbound/*/*.ipynb"), *exchange.glob("*/feedback/*.html")]
     return sorted(set(files))
 
 
-def scan(course_root: Path, files: list[Path] | None = None) -> list[Leak]:
+def scan(course_root: Path, files: list[Path] | None = None,
+         exchange_root: Path | None = None) -> list[Leak]:
     """Every leak found in the released notebooks and the feedback of ``course_root``."""
     root = Path(course_root)
     snippets = secret_snippets(root / "source")
     leaks: list[Leak] = []
-    for path in (scanned_files(root) if files is None else files):
+    for path in (scanned_files(root, exchange_root) if files is None else files):
         text, with_outputs = _visible_text(path)
         for marker in MARKERS:
             if marker in text:
