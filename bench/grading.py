@@ -29,7 +29,7 @@ BIN = Path(sys.executable).parent
 def build_course(root: Path, per_assignment: int) -> int:
     from toolkit.cases import ASSIGNMENTS
     from toolkit.training import course
-    from toolkit.training.grading import ensure_venv_on_path
+    from toolkit.training.course import ensure_venv_on_path
     from toolkit.training.simulate import sample_roster, simulate_submissions
 
     ensure_venv_on_path()

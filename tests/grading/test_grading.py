@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXPECTED, copy_course, make_submissions, scores_by_student, submit, released, \
+from grading_course import EXPECTED, copy_course, make_submissions, scores_by_student, submit, released, \
     _set_answer_cell
 
 pytestmark = pytest.mark.slow
@@ -149,3 +149,9 @@ def test_cli_grade_errors_are_chinese_with_exit_2(course_template, tmp_path, cap
     make_submissions(root, ("s_good",))
     assert main(["course", "grade", "--course", str(root), "--jobs", "0"]) == 2
     assert "--jobs" in capsys.readouterr().err
+    assert main(["course", "grade", "--course", str(root), "--db", "nosuchdb://x/y"]) == 2
+    assert "无法打开评分数据库" in capsys.readouterr().err
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"          # any SQLAlchemy URL; this one lacks ps1
+    assert main(["course", "grade", "--course", str(root), "--db", fresh]) == 2
+    assert "ps1 不在评分数据库中" in capsys.readouterr().err
+    assert not (root / "autograded").exists()              # nothing was graded

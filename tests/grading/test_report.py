@@ -32,7 +32,7 @@ ROSTER = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),
 def report(tmp_path_factory):
     from nbgrader.api import Gradebook
 
-    from toolkit.training.grading import ensure_venv_on_path
+    from toolkit.training.course import ensure_venv_on_path
     from toolkit.training.report import write_outputs
     from toolkit.training.analytics import collect
 
@@ -116,7 +116,7 @@ def test_charts_are_written_and_embedded(report):
 
 
 def test_cli_report_rejects_a_bad_pass_rate(tmp_path, course_template, capsys):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.cli import main
 
     root = copy_course(course_template, tmp_path / "course")

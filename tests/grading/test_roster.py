@@ -51,7 +51,7 @@ def test_every_problem_is_listed_with_row_and_column(tmp_path):
     text = str(info.value)
     assert "r.xlsx" in text and "未导入任何数据" in text
     assert "第 3 行 A 列（学员编号）" in text and "与第 2 行重复" in text
-    assert "第 4 行 A 列（学员编号）" in text and "“张三”" in text
+    assert "第 4 行 A 列（学员编号）" in text and "“张*”" in text and "张三" not in text   # masked
     assert "第 4 行 C 列（街镇）" in text and "不能为空" in text
     assert "第 4 行 F 列（手机号）" in text
 
@@ -69,7 +69,7 @@ def test_missing_columns_and_wrong_files_are_explained(tmp_path):
 
 
 def test_import_is_all_or_nothing(tmp_path, course_template):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.cli import main
 
     root = copy_course(course_template, tmp_path / "course")
@@ -89,7 +89,7 @@ def test_import_is_all_or_nothing(tmp_path, course_template):
 
 
 def test_reimport_updates_existing_trainees(tmp_path, course_template):
-    from conftest import copy_course
+    from grading_course import copy_course
     from toolkit.training.roster import Roster, Trainee
 
     root = copy_course(course_template, tmp_path / "course")

@@ -25,8 +25,9 @@ def register_grading(course) -> None:
                     "退出状态：0 全部评分完成；1 有提交未能评分（见汇总表）；2 输入错误。")
     _course_option(grade)
     grade.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="并行进程数，默认 2")
-    grade.add_argument("--timeout", type=float, default=None, metavar="秒",
-                       help="每份笔记本最多运行的秒数（另有课程配置中的单个单元格时限）")
+    grade.add_argument("--timeout", type=float, default=300, metavar="秒",
+                       help="每份笔记本最多运行的秒数，默认 300；超时的单元格被中断，"
+                            "再过 30 秒仍未结束则强制终止（另有课程配置中的单个单元格时限）")
     grade.add_argument("--assignment", action="append", metavar="练习",
                        help="只评这个练习（可重复）；默认全部")
     grade.add_argument("--student", action="append", metavar="学员编号",

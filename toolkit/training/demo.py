@@ -24,7 +24,8 @@ def repository_course_config() -> Path:
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.training import course
-    from toolkit.training.grading import ensure_venv_on_path, format_summary, grade_course
+    from toolkit.training.course import ensure_venv_on_path
+    from toolkit.training.grading import format_summary, grade_course
     from toolkit.training.report import write_training_report
     from toolkit.training.roster import import_roster, write_roster_xlsx
     from toolkit.training.simulate import plan_kinds, sample_roster, set_due_dates, simulate_submissions

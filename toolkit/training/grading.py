@@ -32,6 +32,7 @@ from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Prob
 log = logging.getLogger(__name__)
 
 DEFAULT_JOBS = 2
+DEFAULT_TIMEOUT = 300.0     # seconds one notebook may run in all (cells also have nbgrader's limit)
 HARD_KILL_GRACE = 30.0      # seconds past the notebook budget before a worker is killed
 
 # Every Chinese text a trainer reads from this module.
@@ -88,21 +89,13 @@ def load_course(course_root: Path, db_url: str | None = None):
     """nbgrader configuration and CourseDirectory of a course root (its ``nbgrader_config.py``)."""
     from nbgrader.coursedir import CourseDirectory
 
-    from toolkit.training.course import course_root as find_root, load_config
+    from toolkit.training.course import course_root as find_root, ensure_venv_on_path, load_config
 
     ensure_venv_on_path()
     config = load_config(find_root(course_root))
     if db_url:
         config.CourseDirectory.db_url = db_url
     return config, CourseDirectory(config=config)
-
-
-def ensure_venv_on_path() -> None:
-    """Put this interpreter's ``bin`` folder on PATH: nbgrader runs ``alembic`` from PATH when it
-    creates a gradebook, and ``.venv/bin/jiuzhu`` is often run without activating the venv."""
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def find_submissions(coursedir, assignments: list[str] | None = None,
@@ -260,7 +253,7 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
 # --------------------------------------------------------------------------- the batch
 
 def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | None = None,
-                 timeout: float | None = None, assignments: list[str] | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT, assignments: list[str] | None = None,
                  students: list[str] | None = None, force: bool = False,
                  progress: bool = True) -> GradeRun:
     """Autograde every submission of a course in parallel; see the module docstring."""

@@ -15,6 +15,7 @@ import pandas as pd
 
 from toolkit import SAMPLE_MARK
 from toolkit.training.analytics import TrainingStats
+from toolkit.training.xlsx import save_workbook
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
 WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "练习": 16, "培训内容": 26, "提交时间": 17,
@@ -43,15 +44,7 @@ def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> P
         _add_table(workbook, name, title, stamp, frame)
     if charts:
         _add_charts(workbook, f"图表{mark}", charts)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        workbook.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return save_workbook(workbook, Path(path))
 
 
 def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError, ValidationFailed
 from toolkit.privacy import mask_name
+from toolkit.training.xlsx import save_workbook
 
 # Column headers as trainers see them (xlsx), mapped to field names.
 COLUMNS = {"学员编号": "id", "姓名": "name", "街镇": "town", "村居": "village", "岗位": "role", "手机号": "phone"}
@@ -102,7 +103,8 @@ def read_roster_xlsx(path: Path) -> Roster:
                 row_ok = False
         sid = values["id"]
         if sid and not ID_PATTERN.match(sid):
-            problems.append(f"{where('id')}：值“{sid}”不是有效的学员编号，只能用英文字母、数字、"
+            shown = sid if sid.isascii() else mask_name(sid)      # may be a name typed in the wrong column
+            problems.append(f"{where('id')}：值“{shown}”不是有效的学员编号，只能用英文字母、数字、"
                             f"下划线、点和减号（例如 dh001），它也是提交文件夹的名称")
             row_ok = False
         if sid and sid in first_row:
@@ -160,15 +162,7 @@ def write_roster_xlsx(roster: Roster, path: Path) -> Path:
         sheet.append([t.id, t.name, t.town, t.village, t.role, t.phone])
     for letter, width in zip("ABCDEF", (12, 10, 14, 16, 14, 14)):
         sheet.column_dimensions[letter].width = width
-    return _save_atomically(workbook, Path(path))
-
-
-def _save_atomically(workbook, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    workbook.save(tmp)
-    tmp.replace(path)
-    return path
+    return save_workbook(workbook, Path(path))
 
 
 # --------------------------------------------------------------------------- storage
