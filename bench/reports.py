@@ -151,6 +151,17 @@ def main() -> None:
         print(f"  {name:8} ours {job['total_s']:6.1f} s (execute {job['execute_s']:.1f}, export "
               f"{job.get('export_s', 0):.1f})   bare {seconds:6.1f} s   ratio {job['total_s'] / seconds:.2f}×"
               f"   (goal ≤ 1.5×)")
+    # 4. one notebook alone through our runner (no parallel neighbour): the runner's own overhead
+    solo = scratch / "solo"
+    solo_wall, _ = timed([str(VENV_BIN / "jiuzhu"), "inspect", "report", "--round", round_id,
+                          "--store", str(store), "--out", str(solo), "--jobs", "1",
+                          "--district", districts[0], "--issue-date", ISSUE_DATE])
+    solo_job = json.loads((solo / round_id / "manifest.json").read_text(encoding="utf-8"))[
+        "jobs"][districts[0]]["timings"]
+    print(f"  {districts[0]:8} alone (--jobs 1): ours {solo_job['total_s']:6.1f} s (execute "
+          f"{solo_job['execute_s']:.1f}, export {solo_job.get('export_s', 0):.1f})   bare "
+          f"{bare[districts[0]]:6.1f} s   ratio {solo_job['total_s'] / bare[districts[0]]:.2f}×;"
+          f"  whole command {solo_wall:.1f} s")
     print(f"\noutputs kept in {scratch}")
 
 

@@ -118,6 +118,13 @@ def test_change_and_trend_against_previous_round():
     assert rd.change_table(current, None, "东湖区") is None
 
 
+def test_sections_by_district_has_sections_as_rows_districts_by_rank():
+    table = rd.sections_by_district_table(_round())
+    assert table.columns.tolist() == ["部分", "东湖区", "云岭区"]
+    assert table["部分"].tolist() == ["制度建设", "审核审批"]
+    assert table.loc[1, "东湖区"] == 50.0 and table.loc[1, "云岭区"] == 0.0
+
+
 def test_ranking_grades_and_charts():
     s = _round()
     assert rd.ranking_table(s)["区"].tolist() == ["东湖区", "云岭区"]

@@ -51,10 +51,11 @@ def _section_pct(s, district: str | None, by: list[str]):
 
 
 def _new_figure(width: float = 8.0, height: float = 4.5):
-    import matplotlib.pyplot as plt
+    """A figure outside pyplot (no GUI backend, nothing to close; imports faster in a kernel)."""
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
-    return fig, ax
+    fig = Figure(figsize=(width, height), dpi=100)
+    return fig, fig.add_subplot()
 
 
 # ---------------------------------------------------------------- district report
@@ -246,6 +247,14 @@ def section_by_district(s):
     table = grouped.pivot(index="district", columns="section", values="pct")[sections].reindex(order)
     table.columns.name = None
     table.insert(0, "区", table.index)
+    return table.reset_index(drop=True)
+
+
+def sections_by_district_table(s):
+    """Section score rates (%) with sections as rows and 区 (ranked) as columns: fits a page."""
+    table = section_by_district(s).set_index("区").T
+    table.columns.name = None
+    table.insert(0, "部分", table.index)
     return table.reset_index(drop=True)
 
 

@@ -1,7 +1,8 @@
 """``jiuzhu demo`` stage: the full set of supervision reports for the latest sample round.
 
-Runs after the supervision stage and uses the sample store it wrote (``<out>/*/jiuzhu.sqlite``);
-when run on its own it generates the sample data first under ``<out>/reports/sample-data``.
+Runs after the supervision stage and uses the sample store it wrote
+(``toolkit.inspections.demo.demo_store``); when run on its own it generates the sample data
+first under ``<out>/reports/sample-data``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,16 @@ from typing import Callable
 FORMATS = ("html", "docx", "xlsx", "pdf")
 
 
-def find_sample_store(out_dir: Path) -> Path | None:
-    """The sample store an earlier demo stage wrote under ``out_dir`` (newest first), or None."""
-    candidates = sorted(Path(out_dir).glob("*/jiuzhu.sqlite"), key=lambda p: p.stat().st_mtime,
-                        reverse=True)
-    candidates += sorted(Path(out_dir).glob("*/*/jiuzhu.sqlite"))
-    return candidates[0] if candidates else None
-
-
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
+    from toolkit.inspections.demo import demo_store
     from toolkit.inspections.scores import list_rounds
     from toolkit.reports.fonts import find_cjk_font
     from toolkit.reports.inspection_round import run_round_reports
     from toolkit.reports import messages, summary_text
 
     folder = Path(out_dir) / "reports"
-    store = find_sample_store(out_dir)
-    if store is None:
+    store = demo_store(out_dir)
+    if not store.is_file():
         from toolkit.inspections.sample_data import generate
 
         say("没有找到督导检查示例数据库，先生成示例数据……")

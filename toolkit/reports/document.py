@@ -14,6 +14,7 @@ In a notebook::
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from dataclasses import dataclass, field
@@ -69,20 +70,24 @@ class ReportDocument:
 
     def figure(self, fig, caption: str = "") -> None:
         """Record and show a matplotlib figure (as PNG), then close it."""
-        import matplotlib.pyplot as plt
+        import sys
 
         buffer = io.BytesIO()
         width_px = int(min(900, fig.get_size_inches()[0] * 96))  # shown at its natural size
         fig.savefig(buffer, format="png", dpi=FIGURE_DPI)  # callers lay out (tight_layout)
-        plt.close(fig)
+        if "matplotlib.pyplot" in sys.modules:  # a pyplot figure: free it, and don't show it twice
+            sys.modules["matplotlib.pyplot"].close(fig)
         if caption:
             self._figures += 1
             caption = f"图{self._figures}　{caption}"
         png = buffer.getvalue()
         self.blocks.append({"kind": "figure", "png": png, "caption": caption, "width_px": width_px})
-        _show_png(png, width_px)
-        if caption:
-            _show_html(f'<p class="caption" style="text-align:center"><b>{html.escape(caption)}</b></p>')
+        # one block, so a page break never separates a chart from its caption
+        data = base64.b64encode(png).decode("ascii")
+        cap = f'<figcaption class="caption"><b>{html.escape(caption)}</b></figcaption>' if caption else ""
+        _show_html(f'<figure style="text-align:center;margin:1em 0;break-inside:avoid">'
+                   f'<img src="data:image/png;base64,{data}" width="{width_px}" alt="{html.escape(caption)}">'
+                   f'{cap}</figure>')
 
     def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None) -> None:
         """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook)."""
@@ -121,14 +126,6 @@ def _show_html(markup: str) -> None:
         from IPython.display import HTML
 
         display(HTML(markup))
-
-
-def _show_png(png: bytes, width_px: int) -> None:
-    display = _display()
-    if display:
-        from IPython.display import Image
-
-        display(Image(data=png, format="png", width=width_px))
 
 
 def _display():

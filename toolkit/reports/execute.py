@@ -58,12 +58,11 @@ def run_job(job: NotebookJob) -> JobResult:
     failure, attempts = _execute_with_retry(job, executed)
     result.attempts = attempts
     result.timings["execute_s"] = round(time.perf_counter() - started, 3)
-    if executed.exists():
-        _write_provenance(executed, job, started_at, attempts, failure)
+    nb = _write_provenance(executed, job, started_at, attempts, failure) if executed.exists() else None
     if failure is None:
         export_started = time.perf_counter()
         try:
-            _export(job, executed, out)
+            _export(job, nb, out)
         except Exception as err:  # an exporter bug must not stop the other districts
             failure = JobFailure(kind="export", message=str(err), ename=type(err).__name__)
         result.timings["export_s"] = round(time.perf_counter() - export_started, 3)
@@ -83,12 +82,19 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
     attempt = 0
     while True:
         attempt += 1
+        running: dict = {}  # the cell being executed (nbclient hook): names a timeout's cell
+
+        def note_cell(cell, cell_index, **_):
+            running.update(index=cell_index, source=cell.get("source", ""))
+
         try:
+            # No save per cell (it re-serialises every chart twice per cell); papermill writes
+            # the notebook at the end, also when a cell raises.
             pm.execute_notebook(
                 str(job.notebook), str(executed), parameters=dict(job.parameters),
                 kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                cwd=str(executed.parent), request_save_on_cell_execute=True,
-                shutdown_kernel="immediate", config=_kernel_config(),
+                cwd=str(executed.parent), request_save_on_cell_execute=False,
+                shutdown_kernel="immediate", config=_kernel_config(), on_cell_start=note_cell,
                 start_timeout=max(5, min(60, int(deadline - time.monotonic()))),
                 timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
             )
@@ -97,18 +103,18 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
             return JobFailure(kind="cell", message=str(err.evalue), ename=err.ename,
                               cell_index=err.cell_index, cell_source=err.source), attempt
         except CellTimeoutError:
-            index, source = _failed_cell(executed)
             return JobFailure(kind="timeout", message=msg.TIMEOUT.format(seconds=job.timeout),
-                              cell_index=index, cell_source=source), attempt
+                              cell_index=running.get("index"),
+                              cell_source=running.get("source", "")), attempt
         except Exception as err:  # kernel died or never started
-            index, source = _failed_cell(executed)
-            if index is None and attempt < _STARTUP_ATTEMPTS and time.monotonic() < deadline:
+            if not running and attempt < _STARTUP_ATTEMPTS and time.monotonic() < deadline:
                 continue
-            if index is None:
+            if not running:
                 return JobFailure(kind="kernel", ename=type(err).__name__,
                                   message=msg.KERNEL_START_FAILED.format(error=err)), attempt
             return JobFailure(kind="worker", message=str(err), ename=type(err).__name__,
-                              cell_index=index, cell_source=source), attempt
+                              cell_index=running.get("index"),
+                              cell_source=running.get("source", "")), attempt
 
 
 def _kernel_config():
@@ -120,30 +126,9 @@ def _kernel_config():
     return Config({"KernelManager": {"transport_encryption": policy}})
 
 
-def _failed_cell(executed: Path) -> tuple[int | None, str]:
-    """The cell papermill marked as failed, else the last cell that started (a timeout)."""
-    import nbformat
-
-    if not executed.exists():
-        return None, ""
-    try:
-        nb = nbformat.read(executed, as_version=4)
-    except Exception:
-        return None, ""
-    last_started = None
-    for index, cell in enumerate(nb.cells):
-        meta = cell.get("metadata", {}).get("papermill", {})
-        if meta.get("exception") or meta.get("status") in ("failed", "running"):
-            return index, cell.get("source", "")
-        if meta.get("start_time"):
-            last_started = index
-    if last_started is None:
-        return None, ""
-    return last_started, nb.cells[last_started].get("source", "")
-
-
 def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempts: int,
-                      failure: JobFailure | None) -> None:
+                      failure: JobFailure | None):
+    """Add ``metadata.jiuzhu`` (parameters, source hash, times, host) and return the notebook."""
     import nbformat
 
     from toolkit import __version__
@@ -166,17 +151,15 @@ def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempt
     }
     with atomic_path(executed) as tmp:
         nbformat.write(nb, tmp)
+    return nb
 
 
-def _export(job: NotebookJob, executed: Path, out: Path) -> None:
-    import nbformat
-
+def _export(job: NotebookJob, nb, out: Path) -> None:
     from toolkit.reports.export_html import notebook_to_html
     from toolkit.reports.files import write_text_atomic
 
     if not ({"html", "pdf"} & set(job.formats)):
         return
-    nb = nbformat.read(executed, as_version=4)
     html = notebook_to_html(nb, title=job.title or job.name, sample=job.sample)
     if "html" in job.formats:
         write_text_atomic(out / HTML_NAME, html)
