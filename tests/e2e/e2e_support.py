@@ -40,8 +40,9 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-extension", 
 
 # JupyterLab's "news" and update check would reach the internet; users' intranet
 # machines have no internet, so the tests switch them off the way an admin would.
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 LAB_OVERRIDES = {
-    "@jupyterlab/apputils-extension:notification": {
+    NOTIFICATION: {
         "fetchNews": "false",
         "checkForUpdates": False,
     }
@@ -123,10 +124,6 @@ class LabServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def config_dir(self) -> Path:
-        return self.base / "config"
-
     def lab_url(self, path: str = "") -> str:
         """URL that logs the browser in (token in the query, then a cookie)."""
         route = f"/lab/tree/{path}" if path else "/lab"
@@ -142,11 +139,6 @@ class LabServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path else ""
-
-    def run(self, *args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-        """Run a command with this server's throw-away environment (e.g. ``jiuzhu course …``)."""
-        return subprocess.run(list(args), cwd=cwd or self.root_dir, env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
 
     def start(self) -> None:
         self.log_path = self.base / "server.log"
@@ -178,6 +170,7 @@ class LabServer:
             try:
                 status = self.api("/api/status", timeout=2)
                 if "started" in status:
+                    self._check_no_news()
                     return
             except (urllib.error.URLError, ConnectionError, OSError, ValueError):
                 pass
@@ -191,22 +184,33 @@ class LabServer:
             except subprocess.TimeoutExpired:
                 pass
 
+    def _check_no_news(self) -> None:
+        """The server itself would fetch JupyterLab news (invisible to the browser's guard)."""
+        schema = self.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+        defaults = {key: schema["properties"][key]["default"] for key in LAB_OVERRIDES[NOTIFICATION]}
+        if defaults != LAB_OVERRIDES[NOTIFICATION]:
+            self.stop()
+            raise RuntimeError(f"JupyterLab news/update checks not switched off: {defaults}")
+
     def stop(self) -> None:
+        """SIGTERM the server's own process group (server and its kernels), SIGKILL what is left."""
         process = self.process
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        pgid = os.getpgid(process.pid)
-        os.killpg(pgid, signal.SIGTERM)
+        pgid = process.pid   # start_new_session: the server leads its own group
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(pgid, signal.SIGKILL)
-            process.wait(timeout=10)
-        # Kernels started by the server live in the same process group.
+            pass
         try:
             os.killpg(pgid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        process.wait(timeout=10)
 
 
 def throwaway_env(base: Path) -> dict:
