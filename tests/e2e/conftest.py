@@ -18,12 +18,18 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e_support import (CHROMIUM, CHROMIUM_ARGS, SHOTS, LabServer, NetworkGuard,
                          free_port, require_chromium, throwaway_env)
 
 
 # --------------------------------------------------------------------------- browser
+
+
+# Conditions (not sleeps) are waited on; on this shared 2-core machine a kernel restart can take
+# well over playwright's default 5 s, so assertions retry for as long as locators wait.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session", autouse=True)
