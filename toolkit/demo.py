@@ -22,7 +22,7 @@ STAGES: list[tuple[str, str]] = [
 
 
 def run(out_dir: Path, say: Callable[[str], None] = print) -> list[Path]:
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for title, target in STAGES:

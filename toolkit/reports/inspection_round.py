@@ -32,9 +32,12 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     from toolkit.inspections.rounds import load_context
     from toolkit.inspections.scores import list_districts, list_rounds, load_round_scores
 
-    if "://" not in str(store) and not Path(store).is_file():
-        raise InputError("--store", str(store), "不存在",
-                         "请指定督导检查数据库文件（可先用 jiuzhu sample-data 生成示例数据）")
+    if "://" not in str(store):
+        if not Path(store).is_file():
+            raise InputError("--store", str(store), "不存在",
+                             "请指定督导检查数据库文件（可先用 jiuzhu sample-data 生成示例数据）")
+        # Kernels run in other working directories: hand them an absolute path.
+        store = str(Path(store).resolve())
     rounds = list_rounds(store)
     if round_id not in rounds:
         raise InputError("--round", round_id, "不是检查数据库中的轮次",

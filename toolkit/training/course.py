@@ -68,6 +68,7 @@ def nbgrader_api(root: Path) -> Iterator:
     from nbgrader.apps import NbGraderAPI
 
     ensure_venv_on_path()
+    root = Path(root).resolve()
     previous = Path.cwd()
     os.chdir(root)
     try:
