@@ -56,13 +56,13 @@ class ReportDocument:
 
     def table(self, frame, caption: str = "", note: str = "") -> None:
         """Record and show a DataFrame (index not shown; '—' for missing values)."""
-        from toolkit.reports.export_docx import format_value
+        from toolkit.reports.export_docx import format_frame
 
         if caption:
             self._tables += 1
             caption = f"表{self._tables}　{caption}"
         self.blocks.append({"kind": "table", "frame": frame.copy(), "caption": caption, "note": note})
-        shown = frame.map(format_value) if len(frame) else frame
+        shown = format_frame(frame) if len(frame) else frame
         body = shown.to_html(index=False, escape=True, border=0)
         cap = f'<p class="caption"><b>{html.escape(caption)}</b></p>' if caption else ""
         tail = f"<p><small>{html.escape(note)}</small></p>" if note else ""

@@ -105,9 +105,24 @@ def _add_table(document, frame, WD_TABLE_ALIGNMENT, Pt) -> None:
         cell.text = name
         _set_run_font(cell.paragraphs[0].runs[0], TABLE_FONT, Pt(10.5), bold=True)
     _repeat_header(table.rows[0])
-    for values in frame.itertuples(index=False, name=None):
+    for values in format_frame(frame).itertuples(index=False, name=None):
         for cell, value in zip(table.add_row().cells, values):
-            cell.text = format_value(value)
+            cell.text = value
+
+
+def format_frame(frame):
+    """Every cell as text, one format per column: a float column with any fraction shows one
+    decimal in every row (62.6 and 94.0, not 62.6 and 94) so figures line up for readers."""
+    shown = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        numeric = [v for v in column if isinstance(v, float) and not math.isnan(v)]
+        if numeric and any(round(v, 1) != int(v) for v in numeric):
+            shown[name] = [f"{v:.1f}" if isinstance(v, float) and not math.isnan(v) else format_value(v)
+                           for v in column]
+        else:
+            shown[name] = [format_value(v) for v in column]
+    return shown
 
 
 def format_value(value) -> str:
