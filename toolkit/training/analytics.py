@@ -69,10 +69,9 @@ def question_infos(assignment: str) -> dict[str, QuestionInfo]:
 
 
 def rule_title(rule: str) -> str:
-    from toolkit.policy import RULES
+    from toolkit.cases.rules import rule_title as title
 
-    found = RULES.get(rule)
-    return found.title if found else ""
+    return title(rule)
 
 
 def _short(text: str, limit: int = 40) -> str:
