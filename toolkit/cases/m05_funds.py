@@ -37,7 +37,6 @@ Q_PROMPTS = {
     "q6": "以上问题中，应当补发的资金合计多少元？",
 }
 POINTS = {"q1": 1, "q2": 1, "q3": 2, "q4": 1, "q5": 3, "q6": 2}
-INTERIM = "《社会救助暂行办法》"
 
 
 @dataclass
@@ -171,8 +170,8 @@ def generate(seed: int) -> Case:
         "`case.data[\"ledger\"]` 进行核对。",
     )
     options = tuple(Option(r["流水号"], f"{r['流水号']}｜{r['发放月份']}｜{r['户主']}｜{r['金额']:.2f} 元") for r in rows)
-    fund_basis = f"{INTERIM}第五条（专项管理、分账核算、专款专用）"
-    stop_basis = f"{INTERIM}第十三条；{basis.sh('第四十五条')}"
+    fund_basis = f"{basis.INTERIM_MEASURES}第五条（专项管理、分账核算、专款专用）"
+    stop_basis = f"{basis.INTERIM_MEASURES}第十三条；{basis.sh('第四十五条')}"
 
     def listed(kind: str) -> str:
         return "、".join(sorted(bad[kind]))
