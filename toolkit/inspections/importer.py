@@ -203,9 +203,10 @@ def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmissio
 
 def _evaluate_chunk(rows, checklist) -> list[CaseOutcome | str]:
     results: list[CaseOutcome | str] = []
+    applicable: dict = {}
     for row in rows:
         try:
-            results.append(evaluate_case(row, checklist))
+            results.append(evaluate_case(row, checklist, applicable))
         except UserError as err:            # e.g. an acceptance date before any rule set on file
             results.append(str(err))
     return results
