@@ -64,7 +64,7 @@ def measure(folder: Path) -> None:
     t4 = time.perf_counter()
     assert not problems and not more and len(scores.units) == len(subs)
     print(f"1. check {len(subs)} submissions: {t1 - t0:.2f} s; policy checks of {rows:,} case files: {t2 - t1:.2f} s "
-          f"({(t2 - t1) / rows * 1e6:.0f} µs each, {os.cpu_count()} processes); SQLite writes: {t3 - t2:.2f} s")
+          f"({(t2 - t1) / rows * 1e6:.0f} µs each, in one process); SQLite writes: {t3 - t2:.2f} s")
     print(f"2. score the round: {t4 - t3:.2f} s")
     print(f"store phases (1 + 2): {t4 - t0:.1f} s")
     print(f"peak memory of the import process: {peak_mib():.0f} MiB "

@@ -363,12 +363,11 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
             problems.append(Problem(at(sheet, 3), "、".join(h for h in headers if h),
                                     "表头与本轮检查表不符（列被增删或改名），请使用 jiuzhu inspect forms 生成的原表格"))
         else:
+            keys = [key for key, _label in columns]
             for r in range(FIRST_ROW, ws.max_row + 1):
-                raw = {key: ws.value(r, c) for c, (key, _l) in enumerate(columns, start=1)}
-                if all(clean_text(v) == "" for v in raw.values()):
-                    continue
-                if all(clean_text(v) == "" for k, v in raw.items() if k != "case_id"):
-                    continue        # a listed case file not yet filled: reported as missing below
+                raw = dict(zip(keys, ws.row_values(r, len(keys))))
+                if all(k == "case_id" or clean_text(v) == "" for k, v in raw.items()):
+                    continue        # an empty row, or a listed case file not yet filled: reported as missing below
                 row, errors = parse_case_row(raw, documents, ctx.today)
                 for key, err in errors:
                     col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == key)

