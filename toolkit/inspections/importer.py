@@ -134,6 +134,15 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
                 for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]
     records: list[ImportRecord] = []
     audit, heads, items, cases, replaced = [], [], [], [], []
+    texts: dict[tuple, str] = {}
+
+    def outcomes_text(outcomes: dict[str, int]) -> str:
+        """JSON of a file's outcomes: most files share one of a few, each is encoded once."""
+        key = tuple(outcomes.items())
+        if key not in texts:
+            texts[key] = json.dumps(outcomes)
+        return texts[key]
+
     with engine.begin() as conn:
         stored = dict(conn.execute(select(st.unit_results.c.unit_id, st.unit_results.c.content_hash)
                                    .where(st.unit_results.c.round_id == ctx.round_id)).all())
@@ -157,7 +166,7 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
             cases.extend({"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
                           "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
                           "record": json.dumps(row.to_json(), ensure_ascii=False),
-                          "outcomes": json.dumps(outcome.outcomes), "compliant": outcome.compliant,
+                          "outcomes": outcomes_text(outcome.outcomes), "compliant": outcome.compliant,
                           "remarks": "；".join(outcome.problems)[:1000]}
                          for row, outcome in zip(sub.case_files, outcomes))
         # the audit trail gets every attempt; results are written in a few bulk statements
