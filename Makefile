@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.jiuzhu-installed
 # Debian packages: CJK fonts for charts and reports, Chromium for PDF and browser tests.
 APT_PACKAGES ?= fonts-noto-cjk chromium
 
-.PHONY: all setup system-deps demo test test-fast bench clean
+.PHONY: all setup system-deps e2e-deps demo test test-fast test-e2e bench clean
 
 all: test
 
@@ -27,11 +27,22 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash tools/system-deps.sh $(APT_PACKAGES)
 
+# Browser tests drive Debian's chromium through the playwright Python package (never a
+# downloaded browser). As root this installs chromium and the CJK fonts by package name.
+e2e-deps: setup
+	@bash tools/system-deps.sh chromium fonts-noto-cjk
+	@command -v chromium >/dev/null 2>&1 \
+	  && echo "浏览器测试使用：$$(chromium --version 2>/dev/null)" \
+	  || echo "提示：未找到 chromium，浏览器测试（tests/e2e）将报错；请执行 sudo apt-get install chromium" >&2
+
 demo: setup
 	$(VENV)/bin/jiuzhu demo
 
-test: setup
+test: setup e2e-deps
 	$(PY) -m pytest
+
+test-e2e: e2e-deps
+	$(PY) -m pytest -m e2e tests/e2e
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not e2e"

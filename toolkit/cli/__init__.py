@@ -26,6 +26,7 @@ DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质
   低保政策计算    jiuzhu policy …      家庭收入核算、低保金、审核确认流程与工作日计算
   检查表          jiuzhu checklist …   校验、查看督导检查表（YAML）
   督导检查        jiuzhu inspect …     互检计划、检查表格、导入结果、评分；示例数据 jiuzhu sample-data
+  督导报告        jiuzhu inspect report  各区报告与全市汇总（网页、Word、整改清单 Excel、PDF）
   培训课程        jiuzhu course …      生成、发布、收取练习，评分与反馈（nbgrader）
   演示            jiuzhu demo          用内置示例数据走一遍完整流程
 

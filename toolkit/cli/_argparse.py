@@ -20,6 +20,7 @@ _ERROR_PATTERNS = [
     (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
     (re.compile(r"argument (\S+): expected at least one argument"), r"参数 \1 后面至少需要一个值"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"argument (\S+): (.+)"), r"参数 \1：\2"),
 ]
 
 

@@ -9,7 +9,7 @@ from toolkit.cli._argparse import add_group
 DEFAULT_STORE = "data/jiuzhu.sqlite"
 
 # Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",)
 
 
 def _store_option(parser) -> None:

@@ -166,10 +166,10 @@ class EntryForm:
         row, errors = parse_case_row(raw, self.documents, self.ctx.today)
         if errors:
             labels = dict(self.columns)
-            self.case_message.value = "<br>".join(f"❌ {labels[k]}：{e.message}" for k, e in errors)
+            self.case_message.value = "<br>".join(f"✘ {labels[k]}：{e.message}" for k, e in errors)
             return False
         self.sub.case_files = [r for r in self.sub.case_files if r.case_id != row.case_id] + [row]
-        self.case_message.value = f"✅ 档案 {row.case_id} 已暂存（户主 {mask_name(row.head_name)}）。全部填完后点“校验并保存到数据库”。"
+        self.case_message.value = f"✔ 档案 {row.case_id} 已暂存（户主 {mask_name(row.head_name)}）。全部填完后点“校验并保存到数据库”。"
         return True
 
     def collect(self) -> list[str]:
@@ -201,9 +201,9 @@ class EntryForm:
             except UserError as err:
                 problems = err.problems or [err.message]
             else:
-                self.message.value = f"✅ 已保存 {record.district} {record.unit}（{record.action}），已记入导入记录。"
+                self.message.value = f"✔ 已保存 {record.district} {record.unit}（{record.action}），已记入导入记录。"
                 return True
-        self.message.value = "❌ 未保存，请改正：<br>" + "<br>".join(problems)
+        self.message.value = "✘ 未保存，请改正：<br>" + "<br>".join(problems)
         return False
 
 

@@ -1,0 +1,122 @@
+"""Benchmark: ``jiuzhu course grade`` against plain ``nbgrader autograde`` on the same submissions.
+
+Builds the six-assignment course in a temporary folder, simulates 60 submissions (ten per
+assignment, correct or partly wrong), copies the course twice and grades one copy with
+``jiuzhu course grade --jobs N`` and the other with ``nbgrader autograde <assignment>`` for each
+assignment, the way nbgrader's documentation shows.  Checks that every score matches, then
+prints both times and the ratio, and compares the time per notebook with a bare kernel
+start-and-run (nbclient executing the same autograded notebooks one after another).
+
+Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]``.  Ratios are printed,
+never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def build_course(root: Path, per_assignment: int) -> int:
+    from toolkit.cases import ASSIGNMENTS
+    from toolkit.training import course
+    from toolkit.training.course import ensure_venv_on_path
+    from toolkit.training.simulate import sample_roster, simulate_submissions
+
+    ensure_venv_on_path()
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
+    course.build(root)
+    trainees = [t.id for t in sample_roster(per_assignment * len(ASSIGNMENTS)).trainees]
+    plan = {}
+    for index, student in enumerate(trainees):
+        assignment = ASSIGNMENTS[index % len(ASSIGNMENTS)]
+        plan[(student, assignment)] = "correct" if index % 2 else "partly_wrong"
+    return len(simulate_submissions(root, plan))
+
+
+def scores(root: Path) -> dict[tuple[str, str], float]:
+    from nbgrader.api import Gradebook
+
+    result = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "jiuzhu") as gb:
+        for assignment in gb.assignments:
+            for sub in gb.assignment_submissions(assignment.name):
+                result[(sub.student_id, assignment.name)] = round(float(sub.score), 4)
+    return result
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return elapsed
+
+
+def bare_runs(root: Path, limit: int) -> float:
+    """Mean seconds to start a kernel and run one autograded notebook with nbclient."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebooks = sorted((root / "autograded").glob("*/*/*.ipynb"))[:limit]
+    started = time.perf_counter()
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, resources={"metadata": {"path": str(path.parent)}}, timeout=120,
+                       shutdown_kernel="immediate", allow_errors=True).execute()
+    return (time.perf_counter() - started) / max(1, len(notebooks))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-assignment", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--bare", type=int, default=12, help="notebooks for the bare-kernel baseline")
+    args = parser.parse_args()
+
+    from toolkit.cases import ASSIGNMENTS
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        base = Path(tmp) / "base"
+        count = build_course(base, args.per_assignment)
+        ours, theirs = Path(tmp) / "ours", Path(tmp) / "theirs"
+        shutil.copytree(base, ours)
+        shutil.copytree(base, theirs)
+        for root in (ours, theirs):       # the copied config points at its own folder
+            (root / "nbgrader_config.py").write_text(
+                (base / "nbgrader_config.py").read_text(encoding="utf-8"), encoding="utf-8")
+
+        t_ours = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(ours),
+                        "--jobs", str(args.jobs), "--quiet"], cwd=REPO)
+        t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in ASSIGNMENTS)
+        s_ours, s_theirs = scores(ours), scores(theirs)
+        mismatches = {k: (s_ours.get(k), v) for k, v in s_theirs.items() if s_ours.get(k) != v}
+        t_bare = bare_runs(ours, args.bare)
+
+        print(f"submissions: {count} ({args.per_assignment} per assignment, {len(ASSIGNMENTS)} assignments)")
+        print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count}"
+              + (f"  mismatches: {mismatches}" if mismatches else ""))
+        print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s")
+        print(f"jiuzhu course grade --jobs {args.jobs}:                        {t_ours:7.1f} s")
+        print(f"speed-up: {t_theirs / t_ours:.2f}x (goal >= 2.5x)")
+        per_notebook = t_ours * args.jobs / count
+        print(f"per notebook: jiuzhu {per_notebook:.2f} s of one core's time "
+              f"(wall x jobs / notebooks); bare kernel start-and-run {t_bare:.2f} s; "
+              f"ratio {per_notebook / t_bare:.2f} (goal <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Benchmark: `jiuzhu inspect report` vs a sequential shell loop of the `papermill` CLI.
+
+    .venv/bin/python bench/reports.py [--store data/jiuzhu.sqlite] [--round 2019] [--jobs N]
+
+Runs the full sample round (every district + the city summary) both ways on the same notebooks
+and parameters, and prints wall times, the speed-up ratio, each notebook's time in our runner
+against a bare kernel start-and-run of the same notebook (nbclient, no papermill, no exports),
+and the peak memory (summed RSS of the process tree, sampled every 0.2 s).
+Without --store the sample data are generated first into a temporary folder (≈ 1 min).
+Printed, never asserted: the numbers depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+ISSUE_DATE = "2019-12-02"
+
+
+def tree_rss_mib(root_pid: int) -> float:
+    """Summed resident memory of ``root_pid`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry.name}/statm") as handle:
+                rss[int(entry.name)] = int(handle.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / 2**20
+
+
+def timed(command: list[str] | str, shell: bool = False) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak summed RSS MiB of its process tree)."""
+    peak = [0.0]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, shell=shell, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, executable="/bin/bash" if shell else None)
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss_mib(proc.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {command}\n{err[-2000:]}")
+    return wall, peak[0]
+
+
+def bare_run_seconds(notebook: Path, parameters: dict, workdir: Path) -> float:
+    """Kernel start, run every cell, immediate shutdown: nbclient alone (the floor per notebook)."""
+    from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters)
+    started = time.perf_counter()
+    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(workdir)}},
+                   shutdown_kernel="immediate").execute()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default=None)
+    parser.add_argument("--round", default=None)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    store = Path(args.store) if args.store else None
+    if store is None:
+        from toolkit.inspections.sample_data import generate
+
+        print("generating sample data …", flush=True)
+        store = generate(scratch / "sample", say=lambda _: None).store
+    from toolkit.inspections.scores import list_districts, list_rounds
+
+    round_id = args.round or list_rounds(store)[-1]
+    districts = list_districts(store, round_id)
+    print(f"round {round_id}: {len(districts)} districts + summary, store {store}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+
+    # 1. our runner, through the CLI (includes CLI start-up)
+    out = scratch / "ours"
+    ours_wall, ours_mem = timed([str(VENV_BIN / "jiuzhu"), "inspect", "report", "--round", round_id,
+                                 "--store", str(store), "--out", str(out), "--jobs", str(args.jobs),
+                                 "--issue-date", ISSUE_DATE])
+    manifest = json.loads((out / round_id / "manifest.json").read_text(encoding="utf-8"))
+    print(f"jiuzhu inspect report: {ours_wall:.1f} s, peak {ours_mem:.0f} MiB", flush=True)
+
+    # 2. the same notebooks and parameters, one papermill CLI call after another
+    lines = []
+    common = f"-p round_id {round_id} -p store {shlex.quote(str(store))} -p issue_date {ISSUE_DATE}"
+    loop_out = scratch / "papermill"
+    for name in districts + ["全市汇总"]:
+        folder = loop_out / name
+        notebook = "district_report.ipynb" if name != "全市汇总" else "cross_district_summary.ipynb"
+        district = f"-p district {shlex.quote(name)}" if name != "全市汇总" else ""
+        lines.append(f"mkdir -p {shlex.quote(str(folder))} && {VENV_BIN / 'papermill'} --no-progress-bar "
+                     f"inspections/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
+                     f"{district} -p output_dir {shlex.quote(str(folder))} -p formats html,docx,xlsx")
+    loop_wall, loop_mem = timed(" && ".join(lines), shell=True)
+    print(f"papermill CLI loop: {loop_wall:.1f} s, peak {loop_mem:.0f} MiB", flush=True)
+
+    # 3. the floor: bare kernel start-and-run of two of the same notebooks, sequentially
+    bare = {}
+    for name, notebook, extra in ((districts[0], "district_report.ipynb", {"district": districts[0]}),
+                                  ("全市汇总", "cross_district_summary.ipynb", {})):
+        work = scratch / "bare" / name
+        work.mkdir(parents=True)
+        bare[name] = bare_run_seconds(ROOT / "inspections" / notebook,
+                                      {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
+                                       "output_dir": str(work), "formats": "html,docx,xlsx", **extra}, work)
+
+    print(f"\n{'':28}{'wall s':>9}{'peak MiB':>10}")
+    print(f"{'jiuzhu inspect report':28}{ours_wall:9.1f}{ours_mem:10.0f}   (--jobs {args.jobs}; also writes report.html)")
+    print(f"{'papermill CLI loop':28}{loop_wall:9.1f}{loop_mem:10.0f}")
+    print(f"speed-up (loop / ours): {loop_wall / ours_wall:.2f}×   (goal ≥ 2×)")
+    print("\nper notebook: our runner (execute + export, inside the parallel run) vs bare kernel start-and-run")
+    for name, seconds in bare.items():
+        job = manifest["jobs"][name]["timings"]
+        print(f"  {name:8} ours {job['total_s']:6.1f} s (execute {job['execute_s']:.1f}, export "
+              f"{job.get('export_s', 0):.1f})   bare {seconds:6.1f} s   ratio {job['total_s'] / seconds:.2f}×"
+              f"   (goal ≤ 1.5×)")
+    # 4. one notebook alone through our runner (no parallel neighbour): the runner's own overhead
+    solo = scratch / "solo"
+    solo_wall, _ = timed([str(VENV_BIN / "jiuzhu"), "inspect", "report", "--round", round_id,
+                          "--store", str(store), "--out", str(solo), "--jobs", "1",
+                          "--district", districts[0], "--issue-date", ISSUE_DATE])
+    solo_job = json.loads((solo / round_id / "manifest.json").read_text(encoding="utf-8"))[
+        "jobs"][districts[0]]["timings"]
+    print(f"  {districts[0]:8} alone (--jobs 1): ours {solo_job['total_s']:6.1f} s (execute "
+          f"{solo_job['execute_s']:.1f}, export {solo_job.get('export_s', 0):.1f})   bare "
+          f"{bare[districts[0]]:6.1f} s   ratio {solo_job['total_s'] / bare[districts[0]]:.2f}×;"
+          f"  whole command {solo_wall:.1f} s")
+    print(f"\noutputs kept in {scratch}")
+
+
+if __name__ == "__main__":
+    main()

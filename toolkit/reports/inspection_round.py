@@ -1,0 +1,99 @@
+"""Supervision reports for one inspection round: every district, then the city summary.
+
+The only part of ``toolkit.reports`` that knows the inspection store (through the scores API of
+``toolkit.inspections.scores``, one layer down); it knows nothing of policy.  It checks the
+round and district names against the store before any kernel starts, turns them into
+:class:`NotebookJob` s for ``inspections/*.ipynb`` and hands them to the generic runner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from toolkit.errors import InputError, UserError
+from toolkit.reports.jobs import DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "inspections"
+DISTRICT_NOTEBOOK = NOTEBOOK_DIR / "district_report.ipynb"
+SUMMARY_NOTEBOOK = NOTEBOOK_DIR / "cross_district_summary.ipynb"
+SUMMARY_NAME = "全市汇总"
+DEFAULT_TIMEOUT = 600.0
+
+
+def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
+               formats=DEFAULT_FORMATS, issue_date: str = "", timeout: float = DEFAULT_TIMEOUT):
+    """Validate names against the store and return ``(jobs, unrunnable, manifest_extra)``.
+
+    ``unrunnable`` are districts known to the round but without imported data: they are listed
+    as failures without starting a kernel, and the other districts still run.
+    """
+    from toolkit.inspections import store as st
+    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.scores import list_districts, list_rounds, load_round_scores
+
+    if "://" not in str(store) and not Path(store).is_file():
+        raise InputError("--store", str(store), "不存在",
+                         "请指定督导检查数据库文件（可先用 jiuzhu sample-data 生成示例数据）")
+    rounds = list_rounds(store)
+    if round_id not in rounds:
+        raise InputError("--round", round_id, "不是检查数据库中的轮次",
+                         f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
+    planned = sorted(load_context(st.open_store(store), round_id).teams)  # inspected this round
+    with_data = set(list_districts(store, round_id))
+    unknown = [d for d in districts or [] if d not in planned]
+    if unknown:
+        raise UserError(f"--district：轮次 {round_id} 的互检计划中没有 {'、'.join(unknown)}。"
+                        f"可选的区：{'、'.join(planned)}")
+    if issue_date:
+        try:
+            dt.date.fromisoformat(issue_date)
+        except ValueError as err:
+            raise InputError("--issue-date", issue_date, "不是有效日期", "请写成 2025-03-03 这样的格式") from err
+    scores = load_round_scores(store, round_id)
+    chosen = list(dict.fromkeys(districts)) if districts else planned
+    common = {"round_id": round_id, "store": str(store), "issue_date": issue_date}
+    formats = tuple(formats)
+    jobs, unrunnable = [], []
+    for district in chosen:
+        if district not in with_data:
+            unrunnable.append(JobResult(
+                name=district, ok=False, output_dir="", failure=JobFailure(
+                    kind="data", message=f"轮次 {round_id} 中没有{district}的检查数据，请先导入该区的检查表")))
+            continue
+        jobs.append(NotebookJob(name=district, notebook=DISTRICT_NOTEBOOK,
+                                parameters={**common, "district": district},
+                                title=f"{district}督导检查报告", formats=formats, timeout=timeout,
+                                sample=bool(scores.is_sample)))
+    if not districts:  # the whole round: the city summary too
+        jobs.append(NotebookJob(name=SUMMARY_NAME, notebook=SUMMARY_NOTEBOOK, parameters=common,
+                                title="全市督导检查汇总报告", formats=formats, timeout=timeout,
+                                sample=bool(scores.is_sample)))
+    extra = {"round": round_id, "store": str(store), "sample_data": bool(scores.is_sample),
+             "checklists": scores.checklists.to_dict(orient="records")}
+    return jobs, unrunnable, extra
+
+
+def run_round_reports(store: str, round_id: str, districts: list[str] | None = None, *,
+                      out: Path = Path("build/reports"), workers: int | None = None,
+                      scheduler: str | None = None, formats=DEFAULT_FORMATS, force: bool = False,
+                      issue_date: str = "", timeout: float = DEFAULT_TIMEOUT, progress: bool = True):
+    """Run the round's reports into ``out/<round_id>/``; returns the runner's ``RunSummary``."""
+    import os
+
+    from toolkit.reports.executors import open_executor, warm_up
+    from toolkit.reports.runner import run_notebooks
+
+    workers = workers or os.cpu_count() or 1
+    if districts:
+        workers = min(workers, len(set(districts)))
+    # Workers start (and import papermill) while the store is checked; no kernel starts
+    # before every name has been validated.
+    with open_executor(workers, scheduler) as (executor, description):
+        warm_up(executor, workers)
+        jobs, unrunnable, extra = plan_round(store, round_id, districts, formats=formats,
+                                             issue_date=issue_date, timeout=timeout)
+        inputs = {"store": Path(store)} if Path(str(store)).is_file() else {}
+        return run_notebooks(jobs, Path(out) / round_id, force=force, progress=progress,
+                             inputs=inputs, manifest_extra=extra, pre_failed=unrunnable,
+                             executor=(executor, description))
