@@ -75,19 +75,27 @@ def evaluate_case(row: CaseFileRow, checklist: Checklist, applicable: dict | Non
 
 def case_item_scores(checklist: Checklist, outcomes: list[CaseOutcome]) -> dict[str, tuple[str, float | None, str]]:
     """Per case-file item: (value "合格数/适用数", score or None, remarks naming failing files)."""
+    tally = {item.id: [0, 0, []] for item in checklist.items}      # applicable, compliant, failing case ids
+    for outcome in outcomes:
+        for item_id, ok in outcome.outcomes.items():
+            counts = tally.get(item_id)
+            if counts is None:                  # not an item of this checklist
+                continue
+            counts[0] += 1
+            counts[1] += ok
+            if not ok:
+                counts[2].append(outcome.case_id)
     scores: dict[str, tuple[str, float | None, str]] = {}
     for item in checklist.items:
-        applicable = [o for o in outcomes if item.id in o.outcomes]
+        applicable, good, failing = tally[item.id]
         if not applicable:
             scores[item.id] = ("0/0", None, "抽查档案中无适用情形")
             continue
-        good = sum(o.outcomes[item.id] for o in applicable)
-        failing = [o.case_id for o in applicable if not o.outcomes[item.id]]
         remarks = ""
         if failing:
             shown = "、".join(failing[:5]) + ("等" if len(failing) > 5 else "")
-            remarks = f"抽查 {len(applicable)} 份，{len(failing)} 份不符合（{shown}）"
-        scores[item.id] = (f"{good}/{len(applicable)}", round(item.points * good / len(applicable), 4), remarks)
+            remarks = f"抽查 {applicable} 份，{len(failing)} 份不符合（{shown}）"
+        scores[item.id] = (f"{good}/{applicable}", round(item.points * good / applicable, 4), remarks)
     return scores
 
 
