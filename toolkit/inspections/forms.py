@@ -31,6 +31,7 @@ from toolkit.inspections.validation import (
     BadValue, Location, Problem, check_submission, clean_text, parse_case_row, parse_item_value,
     parse_names, parse_past_date,
 )
+from toolkit.inspections.workbook_values import WorkbookValues
 
 INFO_SHEET = "基本信息"
 HELP_SHEET = "说明"
@@ -273,10 +274,13 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         return None, [Problem(at(), name, "是空文件（0 字节），请重新保存或重新导出该表格")]
     if not zipfile.is_zipfile(path):
         return None, [Problem(at(), name, "不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 格式")]
+    def unreadable(err: Exception) -> list[Problem]:
+        return [Problem(at(), name, f"无法作为 .xlsx 打开（{err.__class__.__name__}），请用 Excel 另存为 .xlsx 后重试")]
+
     try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as err:  # openpyxl raises many types for damaged or foreign zip files
-        return None, [Problem(at(), name, f"无法作为 .xlsx 打开（{err.__class__.__name__}），请用 Excel 另存为 .xlsx 后重试")]
+        wb = WorkbookValues(path)
+    except Exception as err:  # calamine raises many types for damaged or foreign zip files
+        return None, unreadable(err)
 
     expected = [HELP_SHEET, INFO_SHEET] + [c.title[:31] for c in _unit_checklists(ctx)]
     case_checklist = _case_checklist(ctx)
@@ -284,20 +288,26 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         expected.append(case_checklist.title[:31])
     missing = [s for s in expected if s not in wb.sheetnames]
     if missing:
+        wb.close()
         return None, [Problem(at(sheet=s), "、".join(wb.sheetnames),
                               "工作表缺失或被重命名（表中现有工作表见左），请使用 jiuzhu inspect forms 生成的原表格，"
                               "勿删除或重命名工作表") for s in missing]
-    for sheet in expected:
-        for merged in wb[sheet].merged_cells.ranges:
-            problems.append(Problem(at(sheet=sheet, column=str(merged)), str(merged),
-                                    "是合并单元格，导入无法确定其取值；请取消合并并在每个单元格中分别填写"))
+    try:
+        for sheet in expected:      # reads each sheet once; the reads below use what is in memory
+            for merged in wb[sheet].merged:
+                problems.append(Problem(at(sheet=sheet, column=merged), merged,
+                                        "是合并单元格，导入无法确定其取值；请取消合并并在每个单元格中分别填写"))
+    except Exception as err:  # a damaged sheet part
+        return None, unreadable(err)
+    finally:
+        wb.close()
     if problems:
         return None, problems
 
     info = wb[INFO_SHEET]
 
     def info_value(key):
-        return info.cell(row=INFO_ROWS[key], column=2).value
+        return info.value(INFO_ROWS[key], 2)
 
     def info_at(key):
         return at(INFO_SHEET, INFO_ROWS[key], "B", INFO_LABELS[key])
@@ -325,8 +335,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
     for checklist in _unit_checklists(ctx):
         sheet = checklist.title[:31]
         ws = wb[sheet]
-        rows = {clean_text(ws.cell(row=r, column=1).value): r for r in range(FIRST_ROW, ws.max_row + 1)
-                if clean_text(ws.cell(row=r, column=1).value)}
+        rows = {clean_text(ws.value(r, 1)): r for r in range(FIRST_ROW, ws.max_row + 1)
+                if clean_text(ws.value(r, 1))}
         for item in checklist.items:
             r = rows.get(item.id)
             if r is None:
@@ -334,8 +344,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                                         "检查项所在行缺失（被删除或编号被修改），请使用原表格"))
                 continue
             item_rows[(checklist.id, item.id)] = r
-            raw = ws.cell(row=r, column=RESULT_COL).value
-            remarks = clean_text(ws.cell(row=r, column=REMARK_COL).value)
+            raw = ws.value(r, RESULT_COL)
+            remarks = clean_text(ws.value(r, REMARK_COL))
             try:
                 sub.items[(checklist.id, item.id)] = (parse_item_value(item, raw), remarks)
             except BadValue as err:
@@ -348,17 +358,16 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         ws = wb[sheet]
         documents = _document_items(case_checklist)
         columns = case_columns(documents)
-        headers = [clean_text(ws.cell(row=3, column=c).value) for c in range(1, len(columns) + 1)]
+        headers = [clean_text(ws.value(3, c)) for c in range(1, len(columns) + 1)]
         if headers != [label for _, label in columns]:
             problems.append(Problem(at(sheet, 3), "、".join(h for h in headers if h),
                                     "表头与本轮检查表不符（列被增删或改名），请使用 jiuzhu inspect forms 生成的原表格"))
         else:
+            keys = [key for key, _label in columns]
             for r in range(FIRST_ROW, ws.max_row + 1):
-                raw = {key: ws.cell(row=r, column=c).value for c, (key, _l) in enumerate(columns, start=1)}
-                if all(clean_text(v) == "" for v in raw.values()):
-                    continue
-                if all(clean_text(v) == "" for k, v in raw.items() if k != "case_id"):
-                    continue        # a listed case file not yet filled: reported as missing below
+                raw = dict(zip(keys, ws.row_values(r, len(keys))))
+                if all(k == "case_id" or clean_text(v) == "" for k, v in raw.items()):
+                    continue        # an empty row, or a listed case file not yet filled: reported as missing below
                 row, errors = parse_case_row(raw, documents, ctx.today)
                 for key, err in errors:
                     col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == key)

@@ -1,7 +1,7 @@
 """Turn entered values and case-file rows into item scores, using the checklist and the policy engine.
 
 Unit items: 是/否, a level label, or a proportion in [0, 1].  Case-file items: each sampled file
-is checked (documents as entered; procedure rules by ``toolkit.policy.check_procedure``), and the
+is checked (documents as entered; procedure rules by ``toolkit.policy.check_steps``), and the
 item scores ``points × compliant files / applicable files``.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from toolkit.checklists.model import NOT_APPLICABLE, YES, Checklist, Item
 from toolkit.inspections.submission import CaseFileRow
-from toolkit.policy import check_procedure
+from toolkit.policy import check_steps
 
 
 def unit_item_score(item: Item, value: str, facts: dict) -> float | None:
@@ -38,18 +38,26 @@ def case_facts(row: CaseFileRow, rule_set: str) -> dict:
     return {"rule_set": rule_set, "decision": row.decision, "near_relative": row.near_relative}
 
 
-def evaluate_case(row: CaseFileRow, checklist: Checklist) -> CaseOutcome:
-    """Check one sampled case file against every applicable item of the case-file checklist."""
-    result = check_procedure(row.procedure_case())
+def evaluate_case(row: CaseFileRow, checklist: Checklist, applicable: dict | None = None) -> CaseOutcome:
+    """Check one sampled case file against every applicable item of the case-file checklist.
+
+    ``applicable``: a dict the caller keeps across calls with the same checklist (many files share
+    the same facts, so which items apply is worked out once per combination).
+    """
+    result = check_steps(row.procedure_steps(), **row.procedure_flags())
     violated: dict[str, list[str]] = {}
     for violation in result["violations"]:
         violated.setdefault(violation["rule"], []).append(violation["message"])
     facts = case_facts(row, result["rule_set"])
+    key = tuple(facts.values())
+    items = None if applicable is None else applicable.get(key)
+    if items is None:
+        items = [item for item in checklist.items if item.applies(facts)]
+        if applicable is not None:
+            applicable[key] = items
     outcomes: dict[str, int] = {}
     problems: list[str] = []
-    for item in checklist.items:
-        if not item.applies(facts):
-            continue
+    for item in items:
         if "document" in item.check:
             ok = row.documents.get(item.check["document"]) == YES
             if not ok:
@@ -67,19 +75,27 @@ def evaluate_case(row: CaseFileRow, checklist: Checklist) -> CaseOutcome:
 
 def case_item_scores(checklist: Checklist, outcomes: list[CaseOutcome]) -> dict[str, tuple[str, float | None, str]]:
     """Per case-file item: (value "合格数/适用数", score or None, remarks naming failing files)."""
+    tally = {item.id: [0, 0, []] for item in checklist.items}      # applicable, compliant, failing case ids
+    for outcome in outcomes:
+        for item_id, ok in outcome.outcomes.items():
+            counts = tally.get(item_id)
+            if counts is None:                  # not an item of this checklist
+                continue
+            counts[0] += 1
+            counts[1] += ok
+            if not ok:
+                counts[2].append(outcome.case_id)
     scores: dict[str, tuple[str, float | None, str]] = {}
     for item in checklist.items:
-        applicable = [o for o in outcomes if item.id in o.outcomes]
+        applicable, good, failing = tally[item.id]
         if not applicable:
             scores[item.id] = ("0/0", None, "抽查档案中无适用情形")
             continue
-        good = sum(o.outcomes[item.id] for o in applicable)
-        failing = [o.case_id for o in applicable if not o.outcomes[item.id]]
         remarks = ""
         if failing:
             shown = "、".join(failing[:5]) + ("等" if len(failing) > 5 else "")
-            remarks = f"抽查 {len(applicable)} 份，{len(failing)} 份不符合（{shown}）"
-        scores[item.id] = (f"{good}/{len(applicable)}", round(item.points * good / len(applicable), 4), remarks)
+            remarks = f"抽查 {applicable} 份，{len(failing)} 份不符合（{shown}）"
+        scores[item.id] = (f"{good}/{applicable}", round(item.points * good / applicable, 4), remarks)
     return scores
 
 

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from toolkit.policy import Step
+
 # Case-file steps in the form, in procedure order: (key, Chinese label, has staff column).
 CASE_STEPS: tuple[tuple[str, str, bool], ...] = (
     ("accept", "受理", True),
@@ -71,23 +73,21 @@ class CaseFileRow:
             return "是" if self.near_relative else "否"
         return getattr(self, key)
 
-    def procedure_case(self) -> dict:
-        """The case ``toolkit.policy.check_procedure`` takes (dates as ``date`` objects, which it accepts)."""
-        steps = []
+    def procedure_steps(self) -> dict[str, Step]:
+        """The steps ``toolkit.policy.check_steps`` takes (values already validated by the reader)."""
+        steps = {}
         for key, _label, _has_staff in CASE_STEPS:
-            if key not in self.dates:
-                continue
-            step = {"step": key, "date": self.dates[key], "staff": list(self.staff.get(key, []))}
-            if key == "appraise":
-                if self.participants is not None:
-                    step["participants"] = self.participants
-                if self.representatives is not None:
-                    step["representatives"] = self.representatives
-            steps.append(step)
-        return {"region": "shanghai", "decision": DECISIONS[self.decision],
-                "near_relative_of_staff": self.near_relative,
-                "near_relative_filed": self.documents.get("near_relative_filing") == "是",
-                "steps": steps}
+            if key in self.dates:
+                appraise = key == "appraise"
+                steps[key] = Step(key, self.dates[key], tuple(self.staff.get(key, ())),
+                                  self.participants if appraise else None,
+                                  self.representatives if appraise else None)
+        return steps
+
+    def procedure_flags(self) -> dict:
+        """Decision and flags of the case, as keyword arguments of ``toolkit.policy.check_steps``."""
+        return {"decision": DECISIONS[self.decision], "near_relative_of_staff": self.near_relative,
+                "near_relative_filed": self.documents.get("near_relative_filing") == "是"}
 
 
 @dataclass

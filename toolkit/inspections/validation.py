@@ -66,7 +66,7 @@ def clean_text(value: object) -> str:
     """Cell text with surrounding spaces (half- or full-width) removed; None becomes ""."""
     if value is None:
         return ""
-    return str(value).strip().strip("\u3000").strip()
+    return (value if type(value) is str else str(value)).strip()     # str.strip() also removes U+3000
 
 
 def parse_choice(value: object, choices: tuple[str, ...]) -> str:
@@ -167,10 +167,11 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
 
     if sub.round_id != ctx.round_id:
         add("round", sub.round_id, f"与导入的轮次“{ctx.round_id}”不符，请确认表格属于本轮检查或改用 --round {sub.round_id}")
-    if sub.district not in ctx.districts:
-        add("district", sub.district, f"不是已登记的区，可选：{'、'.join(ctx.districts)}")
-    elif (sub.district, sub.unit) not in ctx.units:
-        add("unit", sub.unit, f"不是{sub.district}的街镇，可选：{'、'.join(ctx.units_of(sub.district))}")
+    if (sub.district, sub.unit) not in ctx.units:          # the district list is built only when needed
+        if sub.district not in ctx.districts:
+            add("district", sub.district, f"不是已登记的区，可选：{'、'.join(ctx.districts)}")
+        else:
+            add("unit", sub.unit, f"不是{sub.district}的街镇，可选：{'、'.join(ctx.units_of(sub.district))}")
     team = ctx.teams.get(sub.district)
     if team and sub.team_district != team:
         add("team", sub.team_district, f"与互检计划不符：本轮{sub.district}由{team}检查组检查")

@@ -5,11 +5,11 @@ Imports nothing of ours except the leaf helpers ``toolkit.errors`` and ``toolkit
 
 from toolkit.policy.means_test import COUNTED_INCOME, EXCLUDED_INCOME, assess
 from toolkit.policy.params import Param, available_regions, load_region, standard_on
-from toolkit.policy.procedure import RULES, STEPS, Rule, check_procedure
+from toolkit.policy.procedure import RULES, STEPS, Rule, Step, check_procedure, check_steps
 from toolkit.policy.workdays import WorkdayCount, WorkdayResult, add_workdays, is_workday, workdays_between
 
 __all__ = [
-    "COUNTED_INCOME", "EXCLUDED_INCOME", "RULES", "STEPS", "Param", "Rule", "WorkdayCount", "WorkdayResult",
-    "add_workdays", "assess", "available_regions", "check_procedure", "is_workday", "load_region",
+    "COUNTED_INCOME", "EXCLUDED_INCOME", "RULES", "STEPS", "Param", "Rule", "Step", "WorkdayCount", "WorkdayResult",
+    "add_workdays", "assess", "available_regions", "check_procedure", "check_steps", "is_workday", "load_region",
     "standard_on", "workdays_between",
 ]

@@ -114,6 +114,11 @@ def _flag(data: dict, key: str) -> bool:
     return value
 
 
+def _require_accept(steps: dict[str, Step]) -> None:
+    if "accept" not in steps:
+        raise InputError("steps", "（无 accept）", "缺少受理步骤", "请填写 {\"step\": \"accept\", \"date\": …}，规则集按受理日期确定")
+
+
 def _parse_steps(raw: object) -> dict[str, Step]:
     if not isinstance(raw, list) or not raw:
         raise InputError("steps", raw, "不是非空的步骤列表", "请按 [{\"step\": \"accept\", \"date\": …, \"staff\": […]}] 填写")
@@ -143,8 +148,7 @@ def _parse_steps(raw: object) -> dict[str, Step]:
             participants=None if participants is None else parse_count(participants, f"{where}.participants"),
             representatives=None if representatives is None else parse_count(representatives, f"{where}.representatives"),
         )
-    if "accept" not in steps:
-        raise InputError("steps", "（无 accept）", "缺少受理步骤", "请填写 {\"step\": \"accept\", \"date\": …}，规则集按受理日期确定")
+    _require_accept(steps)
     return steps
 
 
@@ -159,6 +163,20 @@ def check_procedure(data: dict) -> dict:
     if home_visit is not None and not isinstance(home_visit, bool):
         raise InputError("county_home_visit", home_visit, "不是是/否取值", "请填写 true 或 false，未记录时不填")
     steps = _parse_steps(data.get("steps"))
+    return check_steps(steps, decision, home_visit, **flags)
+
+
+def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_visit: bool | None = None, *,
+                near_relative_of_staff: bool = False, near_relative_filed: bool = False,
+                extended: bool = False, disputed: bool = False) -> dict:
+    """:func:`check_procedure` on steps already typed and validated by the caller (bulk imports).
+
+    ``steps``: step name -> :class:`Step`, names from ``STEPS``; the result is the same dict.
+    """
+    _require_accept(steps)
+    flags = {"near_relative_of_staff": near_relative_of_staff, "near_relative_filed": near_relative_filed,
+             "extended": extended, "disputed": disputed}
+    home_visit = county_home_visit
     rule_set = rule_set_for(steps["accept"].day)
     checker = _Checker(rule_set, steps)
 

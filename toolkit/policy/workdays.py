@@ -58,17 +58,40 @@ def add_workdays(start: date, n: int) -> WorkdayResult:
     return WorkdayResult(day, confirmed)
 
 
+@lru_cache(maxsize=256)
+def _year_prefix(year: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per day of ``year`` (index 0 = 1 January): working days and unconfirmed days up to and including it."""
+    working = unconfirmed = 0
+    work_counts, unknown_counts = [], []
+    day = date(year, 1, 1)
+    while day.year == year:
+        is_working, known = workday_status(day)
+        working += is_working
+        unconfirmed += not known
+        work_counts.append(working)
+        unknown_counts.append(unconfirmed)
+        day += timedelta(days=1)
+    return tuple(work_counts), tuple(unknown_counts)
+
+
+def _through(day: date) -> tuple[int, int]:
+    """(working days, unconfirmed days) from 1 January of ``day``'s year up to and including ``day``."""
+    work, unknown = _year_prefix(day.year)
+    index = day.toordinal() - date(day.year, 1, 1).toordinal()
+    return work[index], unknown[index]
+
+
 def workdays_between(start: date, end: date) -> WorkdayCount:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
     if end < start:
         count = workdays_between(end, start)
         return WorkdayCount(-count.days, count.confirmed)
-    days = 0
-    confirmed = True
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        working, known = workday_status(day)
-        confirmed &= known
-        days += working
-    return WorkdayCount(days, confirmed)
+    days, unconfirmed = _through(end)
+    before, unknown_before = _through(start)
+    days -= before
+    unconfirmed -= unknown_before
+    for year in range(start.year, end.year):       # whole years from start's to end's
+        work, unknown = _year_prefix(year)
+        days += work[-1]
+        unconfirmed += unknown[-1]
+    return WorkdayCount(days, unconfirmed == 0)

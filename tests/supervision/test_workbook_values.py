@@ -1,0 +1,32 @@
+"""The fast form reader sees the same values openpyxl does, so messages do not depend on the reader."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+
+from toolkit.inspections.workbook_values import WorkbookValues
+
+
+def test_values_and_merged_ranges_match_openpyxl(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "低保档案材料核查表"
+    ws["B2"], ws["C2"], ws["D2"], ws["E2"], ws["F2"] = 8, 0.8, date(2019, 5, 1), " 是　", True
+    ws["C4"] = datetime(2019, 5, 1, 10, 30)
+    ws.merge_cells("H4:H5")
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+
+    values = WorkbookValues(path)
+    sheet = values["低保档案材料核查表"]
+    values.close()
+    reference = load_workbook(path, data_only=True)["低保档案材料核查表"]
+    for row in range(1, 7):
+        for column in range(1, 10):
+            expected = reference.cell(row=row, column=column).value
+            got = sheet.value(row, column)
+            assert got == expected and type(got) is type(expected), (row, column, got, expected)
+    assert values.sheetnames == ["低保档案材料核查表"]
+    assert sheet.merged == ["H4:H5"]
