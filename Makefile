@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@# rfc3987-syntax is an optional jsonschema extra that adds ~2 s to every
-	@# Jupyter start-up (see bench/startup.py); nothing here needs it.
+	@# Jupyter start-up (see bench/cli_startup.py); nothing here needs it.
 	-$(PY) -m pip uninstall --quiet --yes rfc3987-syntax
 	@touch $(STAMP)
 
@@ -47,8 +47,13 @@ test-e2e: e2e-deps
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not e2e"
 
+# Performance ratios against what a user would otherwise run; printed, never asserted.
 bench: setup
 	$(PY) bench/cli_startup.py
+	$(PY) bench/case_generation.py
+	$(PY) bench/import_scores.py
+	$(PY) bench/reports.py
+	$(PY) bench/grading.py
 
 clean:
 	rm -rf build data .pytest_cache

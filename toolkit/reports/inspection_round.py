@@ -1,4 +1,4 @@
-"""Supervision reports for one inspection round: every district, then the city summary.
+"""Supervision reports for one inspection round: every district and the city summary.
 
 The only part of ``toolkit.reports`` that knows the inspection store (through the scores API of
 ``toolkit.inspections.scores``, one layer down); it knows nothing of policy.  It checks the
@@ -69,9 +69,10 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
                                 title=f"{district}督导检查报告", formats=formats, timeout=timeout,
                                 sample=bool(scores.is_sample)))
     if not districts:  # the whole round: the city summary too
+        # The summary reads the store, not the district reports, and takes longest: start it first.
         jobs.append(NotebookJob(name=SUMMARY_NAME, notebook=SUMMARY_NOTEBOOK, parameters=common,
                                 title="全市督导检查汇总报告", formats=formats, timeout=timeout,
-                                sample=bool(scores.is_sample)))
+                                sample=bool(scores.is_sample), priority=1))
     extra = {"round": round_id, "store": str(store), "sample_data": bool(scores.is_sample),
              "checklists": scores.checklists.to_dict(orient="records")}
     return jobs, unrunnable, extra

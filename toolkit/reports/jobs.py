@@ -29,6 +29,7 @@ class NotebookJob:
     timeout: float = 600.0
     sample: bool = False
     output_dir: Path | None = None
+    priority: int = 0  # higher starts first (long jobs first keeps every worker busy to the end)
 
 
 @dataclass

@@ -102,7 +102,9 @@ def _staged(job: NotebookJob, staging: Path, declared: dict) -> NotebookJob:
 def _run_all(executor, jobs: list[NotebookJob], progress: bool) -> list[JobResult]:
     from tqdm import tqdm
 
-    futures = {executor.submit(run_job, job): job for job in jobs}
+    # Longest first: a long job submitted last would leave the other workers idle at the end.
+    ordered = sorted(jobs, key=lambda job: -job.priority)
+    futures = {executor.submit(run_job, job): job for job in ordered}
     results: dict[str, JobResult] = {}
     with tqdm(total=len(jobs), desc=msg.PROGRESS, unit="份", disable=not progress,
               file=sys.stderr, dynamic_ncols=True) as bar:
