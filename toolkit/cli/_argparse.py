@@ -48,6 +48,14 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="显示本帮助并退出")
 
+    def format_help(self) -> str:
+        """Chinese section headings end with a full-width colon; the sub-command group's
+        placeholder line (argparse repeats the metavar under the heading) is dropped."""
+        text = super().format_help()
+        for title in ("位置参数", "选项", "命令", "子命令"):
+            text = re.sub(rf"^(\s*){title}:\n(\s+{title}\n)?", rf"\1{title}：\n", text, flags=re.M)
+        return text
+
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{translate_error(message)}\n"
