@@ -147,7 +147,8 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
         stored = dict(conn.execute(select(st.unit_results.c.unit_id, st.unit_results.c.content_hash)
                                    .where(st.unit_results.c.round_id == ctx.round_id)).all())
         for sub, unit, outcomes, fhash in prepared:
-            digest = sub.content_hash()
+            records_json = sub.case_records()
+            digest = sub.content_hash(records_json)
             old = stored.get(unit.id)
             action = "新增" if old is None else ("未变化" if old == digest else "替换")
             rows = len(sub.items) + len(sub.case_files)
@@ -165,10 +166,9 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
             items.extend(_item_rows(ctx, sub, unit, outcomes, case_checklist))
             cases.extend({"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
                           "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
-                          "record": json.dumps(row.to_json(), ensure_ascii=False),
-                          "outcomes": outcomes_text(outcome.outcomes), "compliant": outcome.compliant,
-                          "remarks": "；".join(outcome.problems)[:1000]}
-                         for row, outcome in zip(sub.case_files, outcomes))
+                          "record": record, "outcomes": outcomes_text(outcome.outcomes),
+                          "compliant": outcome.compliant, "remarks": "；".join(outcome.problems)[:1000]}
+                         for row, record, outcome in zip(sub.case_files, records_json, outcomes))
         # the audit trail gets every attempt; results are written in a few bulk statements
         import_ids = conn.execute(insert(st.imports).returning(st.imports.c.id, sort_by_parameter_order=True),
                                   audit).scalars().all()
