@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from toolkit.inspections import importer
 from toolkit.inspections import store as st
 from toolkit.inspections.importer import ImportRejected, import_files
 
@@ -123,7 +124,10 @@ def test_form_of_another_round(city, rejected, checklists):
     assert any("“2019” 与导入的轮次“2020”不符" in p for p in err.problems)
 
 
-def test_case_the_policy_engine_cannot_check_is_located(city, rejected):
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_case_the_policy_engine_cannot_check_is_located(city, rejected, monkeypatch, in_workers):
+    if in_workers:                          # the forms are read and checked in worker processes
+        monkeypatch.setattr(importer, "PARALLEL_FORMS_FROM", 0)
     path = city.forms[0]
     _edit(path, CASE_SHEET, "G4", "2011-05-04")      # accepted before any rule set on file
     err = rejected(city, [path])
@@ -216,3 +220,24 @@ def test_content_hash_keeps_the_format_of_existing_stores(city):
     content["case_files"] = []
     assert sub.content_hash() == hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
                                                 .encode("utf-8")).hexdigest()
+
+
+def test_forms_read_in_worker_processes_store_the_same_results(city, tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "sequential.sqlite"
+    shutil.copy(city.store, copy)
+    import_files(copy, "2019", city.forms, imported_by="测试", today=TODAY)
+    monkeypatch.setattr(importer, "PARALLEL_FORMS_FROM", 0)
+    records = _import(city)
+    assert {r.action for r in records} == {"新增"} and len(records) == len(city.forms)
+    columns = [st.case_checks.c[name] for name in ("unit_id", "case_id", "record", "outcomes", "compliant", "remarks")]
+
+    def stored(store):
+        with st.open_store(store).connect() as conn:
+            cases = conn.execute(select(*columns).order_by(st.case_checks.c.case_id)).all()
+            items = conn.execute(select(st.item_results.c.unit_id, st.item_results.c.item_id, st.item_results.c.value,
+                                        st.item_results.c.score).order_by(st.item_results.c.unit_id,
+                                                                          st.item_results.c.item_id)).all()
+        return cases, items
+    assert stored(city.store) == stored(copy) and stored(copy)[0]

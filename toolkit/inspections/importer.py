@@ -79,7 +79,8 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
     hashes: dict[int, str] = {}
     problems: list[Problem] = []
     first_file: dict[tuple[str, str], str] = {}
-    for path, (sub, found) in zip(paths, read_forms(paths, ctx)):
+    checked: dict[int, list] = {}
+    for path, (sub, found, results) in zip(paths, read_forms(paths, ctx)):
         problems.extend(found)
         if sub is None:
             continue
@@ -90,10 +91,11 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
             continue
         first_file[key] = path.name
         hashes[id(sub)] = file_hash(path)
+        checked[id(sub)] = results
         submissions.append(sub)
     outcomes = None
-    if not problems:
-        outcomes, problems = evaluate_submissions(ctx, submissions)
+    if not problems:        # then every form was read without problems, so its case files were checked
+        outcomes, problems = evaluate_submissions(ctx, submissions, [checked[id(s)] for s in submissions])
     if problems:
         folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
         report = write_error_report(problems, folder, ctx.round_id)
@@ -104,11 +106,14 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
                              file_hashes=[hashes[id(s)] for s in submissions], outcomes=outcomes)
 
 
-def evaluate_submissions(ctx: RoundContext, submissions: list[UnitSubmission]
+def evaluate_submissions(ctx: RoundContext, submissions: list[UnitSubmission], results: list[list] | None = None
                          ) -> tuple[list[list[CaseOutcome]], list[Problem]]:
-    """Policy checks of every case file; a case the policy engine cannot check becomes a problem."""
-    case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
-    outcomes = evaluate_cases([sub.case_files for sub in submissions], case_checklist)
+    """Policy checks of every case file; a case the policy engine cannot check becomes a problem.
+
+    ``results``: per submission, the checks :func:`read_forms` already made (else made here).
+    """
+    outcomes = results if results is not None else evaluate_cases([sub.case_files for sub in submissions],
+                                                                   _case_checklist(ctx))
     problems = [Problem(sub.where.get(("case", i), Location(sub.source, field=row.case_id)), row.case_id,
                         f"无法按政策规则核查：{result}")
                 for sub, results in zip(submissions, outcomes)
@@ -124,7 +129,7 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
     ``outcomes``: from :func:`evaluate_submissions` when the caller already ran it.
     """
     who = imported_by or getpass.getuser()
-    case_checklist = next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
+    case_checklist = _case_checklist(ctx)
     if outcomes is None:
         outcomes, problems = evaluate_submissions(ctx, submissions)
         if problems:
@@ -203,6 +208,10 @@ def _insert_many(conn, table, rows: list[dict]) -> None:
     conn.exec_driver_sql(str(compiled), params)
 
 
+def _case_checklist(ctx: RoundContext):
+    return next((c for c in ctx.checklists.values() if c.kind == "case_file"), None)
+
+
 PARALLEL_FORMS_FROM = 200
 """Files per import from which forms are read in worker processes (one per CPU).
 
@@ -219,14 +228,24 @@ def _init_worker(ctx: RoundContext) -> None:
 
 
 def _read_in_worker(path: Path):
-    return read_form(path, _WORKER_CONTEXT)
+    return read_and_check_form(path, _WORKER_CONTEXT)
 
 
-def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmission | None, list[Problem]]]:
-    """``read_form`` for every path, in order; many files are read in parallel (one process per CPU)."""
+def read_and_check_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, list[Problem], list | None]:
+    """``read_form``, then, when the form has no problem, the policy checks of its case files
+    (:func:`evaluate_cases`' results for them; None when not checked)."""
+    sub, found = read_form(path, ctx)
+    if sub is None or found:
+        return sub, found, None
+    return sub, found, evaluate_cases([sub.case_files], _case_checklist(ctx))[0]
+
+
+def read_forms(paths: list[Path], ctx: RoundContext) -> list[tuple[UnitSubmission | None, list[Problem], list | None]]:
+    """:func:`read_and_check_form` for every path, in order; many files are read in parallel (one
+    process per CPU), so the policy checks of the case files run in the processes that read them."""
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_FORMS_FROM or workers < 2:
-        return [read_form(path, ctx) for path in paths]
+        return [read_and_check_form(path, ctx) for path in paths]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx,)) as pool:
         return list(pool.map(_read_in_worker, paths, chunksize=4))
 
@@ -245,8 +264,9 @@ def _evaluate_chunk(rows, checklist) -> list[CaseOutcome | str]:
 def evaluate_cases(groups: list[list], checklist) -> list[list]:
     """Outcome (or the policy engine's message) for every case-file row, grouped like ``groups``.
 
-    In this process: a check costs ~30 µs, less than sending the row to a worker process and the
-    outcome back (measured on 72,000 rows with 2 CPUs: 2.2 s here, 4.7 s with 2 workers).
+    A check costs ~30 µs, less than sending the row to another process and the outcome back
+    (measured on 72,000 rows with 2 CPUs: 2.2 s here, 4.7 s with 2 workers): many forms are
+    checked in the worker processes that read them (:func:`read_forms`), which send rows back anyway.
     """
     if checklist is None:
         return [[] for _ in groups]
