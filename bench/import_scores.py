@@ -65,8 +65,9 @@ def measure(folder: Path) -> None:
     results = evaluate_cases([s.case_files for s in subs], checklist)     # in phase 3 (read_forms)
     policy = time.perf_counter() - t1
     t2 = time.perf_counter()
-    outcomes, more = evaluate_submissions(ctx, subs, results)
-    write_submissions(engine, ctx, subs, imported_by="bench", outcomes=outcomes)
+    with importer.gc_paused():                  # as in import_files
+        outcomes, more = evaluate_submissions(ctx, subs, results)
+        write_submissions(engine, ctx, subs, imported_by="bench", outcomes=outcomes)
     t3 = time.perf_counter()
     scores = load_round_scores(engine, "2019")
     t4 = time.perf_counter()
