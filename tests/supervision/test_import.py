@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from toolkit.inspections import importer
 from toolkit.inspections import store as st
 from toolkit.inspections.importer import ImportRejected, import_files
 
@@ -123,7 +124,10 @@ def test_form_of_another_round(city, rejected, checklists):
     assert any("“2019” 与导入的轮次“2020”不符" in p for p in err.problems)
 
 
-def test_case_the_policy_engine_cannot_check_is_located(city, rejected):
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_case_the_policy_engine_cannot_check_is_located(city, rejected, monkeypatch, in_workers):
+    if in_workers:                          # the forms are read and checked in worker processes
+        monkeypatch.setattr(importer, "PARALLEL_FORMS_FROM", 0)
     path = city.forms[0]
     _edit(path, CASE_SHEET, "G4", "2011-05-04")      # accepted before any rule set on file
     err = rejected(city, [path])
@@ -190,3 +194,50 @@ def test_error_messages_do_not_show_full_id_numbers(city, rejected, fingerprint)
     _edit(path, CASE_SHEET, "C4", "990101198001011230")
     err = rejected(city, [path])
     assert "990101198001011230" not in "\n".join(err.problems)
+
+
+def test_content_hash_keeps_the_format_of_existing_stores(city):
+    """Stores already hold hashes of the whole content encoded in one ``json.dumps``: re-importing
+    an unchanged form into them must still count as 未变化, so the hash of a form stays that one."""
+    import hashlib
+    import json
+
+    from toolkit.inspections.forms import read_form
+    from toolkit.inspections.rounds import load_context
+
+    sub, found = read_form(city.forms[0], load_context(st.open_store(city.store), "2019", today=TODAY))
+    assert sub is not None and not found and sub.case_files
+    sub.case_files[0].remarks = '备注含"引号"、反斜杠\\ 和\n换行'
+    content = {"round_id": sub.round_id, "district": sub.district, "unit": sub.unit,
+               "team_district": sub.team_district, "inspectors": sub.inspectors,
+               "inspected_on": sub.inspected_on.isoformat(), "checklist_versions": sub.checklist_versions,
+               "items": sorted([list(k) + list(v) for k, v in sub.items.items()]),
+               "case_files": [[r.case_id, r.head_name, r.id_number, r.phone, r.to_json()] for r in sub.case_files]}
+    expected = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
+                              .encode("utf-8")).hexdigest()
+    assert sub.content_hash() == expected
+    sub.case_files = []
+    content["case_files"] = []
+    assert sub.content_hash() == hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
+                                                .encode("utf-8")).hexdigest()
+
+
+def test_forms_read_in_worker_processes_store_the_same_results(city, tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "sequential.sqlite"
+    shutil.copy(city.store, copy)
+    import_files(copy, "2019", city.forms, imported_by="测试", today=TODAY)
+    monkeypatch.setattr(importer, "PARALLEL_FORMS_FROM", 0)
+    records = _import(city)
+    assert {r.action for r in records} == {"新增"} and len(records) == len(city.forms)
+    columns = [st.case_checks.c[name] for name in ("unit_id", "case_id", "record", "outcomes", "compliant", "remarks")]
+
+    def stored(store):
+        with st.open_store(store).connect() as conn:
+            cases = conn.execute(select(*columns).order_by(st.case_checks.c.case_id)).all()
+            items = conn.execute(select(st.item_results.c.unit_id, st.item_results.c.item_id, st.item_results.c.value,
+                                        st.item_results.c.score).order_by(st.item_results.c.unit_id,
+                                                                          st.item_results.c.item_id)).all()
+        return cases, items
+    assert stored(city.store) == stored(copy) and stored(copy)[0]

@@ -104,14 +104,26 @@ class UnitSubmission:
     source: str = "表单录入"
     where: dict = field(default_factory=dict)       # key -> Location of the value (form reader)
 
-    def content_hash(self) -> str:
-        """SHA-256 of the normalised content: the same results give the same hash, whatever the file."""
-        data = {"round_id": self.round_id, "district": self.district, "unit": self.unit,
+    def case_records(self) -> list[str]:
+        """Each case-file row's :meth:`CaseFileRow.to_json` as JSON text: the stored record, also hashed."""
+        return [json.dumps(row.to_json(), ensure_ascii=False, sort_keys=True, default=str) for row in self.case_files]
+
+    def content_hash(self, case_records: list[str] | None = None) -> str:
+        """SHA-256 of the normalised content: the same results give the same hash, whatever the file.
+
+        The hashed text is ``json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)``
+        (hashes in existing stores depend on it); it is assembled from ``case_records`` (from
+        :meth:`case_records`, computed here when not given) so each row is encoded once per import.
+        """
+        records = self.case_records() if case_records is None else case_records
+        rest = {"round_id": self.round_id, "district": self.district, "unit": self.unit,
                 "team_district": self.team_district, "inspectors": self.inspectors,
                 "inspected_on": self.inspected_on.isoformat(), "checklist_versions": self.checklist_versions,
-                "items": sorted([list(k) + list(v) for k, v in self.items.items()]),
-                "case_files": [[r.case_id, r.head_name, r.id_number, r.phone, r.to_json()] for r in self.case_files]}
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+                "items": sorted([list(k) + list(v) for k, v in self.items.items()])}
+        # "case_files" sorts before every other key
+        files = ", ".join(f"{json.dumps([r.case_id, r.head_name, r.id_number, r.phone], ensure_ascii=False, default=str)[:-1]}"
+                          f", {record}]" for r, record in zip(self.case_files, records))
+        text = f'{{"case_files": [{files}], {json.dumps(rest, ensure_ascii=False, sort_keys=True, default=str)[1:]}'
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
