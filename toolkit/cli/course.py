@@ -40,24 +40,25 @@ def _add(group, name: str, help_text: str, handler):
     return parser
 
 
+def _print_paths(header: str, paths) -> int:
+    print(header)
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
 def _build(args) -> int:
     from toolkit.training import course
 
     paths = course.build(course.course_root(args.course), args.assignments or None)
-    print(f"已生成 {len(paths)} 个练习的学员版：")
-    for path in paths:
-        print(f"  {path}")
-    return 0
+    return _print_paths(f"已生成 {len(paths)} 个练习的学员版：", paths)
 
 
 def _release(args) -> int:
     from toolkit.training import course
 
     paths = course.release(course.course_root(args.course), args.assignments or None)
-    print(f"已发布 {len(paths)} 个练习到交换目录：")
-    for path in paths:
-        print(f"  {path}")
-    return 0
+    return _print_paths(f"已发布 {len(paths)} 个练习到交换目录：", paths)
 
 
 def _collect(args) -> int:
