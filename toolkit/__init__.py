@@ -3,7 +3,8 @@
 Layers (see shared/design/architecture.md): ``toolkit.policy`` (pure rules) ←
 ``toolkit.cases`` / ``toolkit.checklists`` ← ``toolkit.training`` / ``toolkit.inspections``;
 ``toolkit.reports`` runs notebooks; ``toolkit.cli`` is the thin ``jiuzhu`` command.
-``toolkit.errors`` and ``toolkit.privacy`` are leaf helpers every layer may use.
+``toolkit.errors``, ``toolkit.privacy``, ``toolkit.files`` (atomic writes) and ``toolkit.fonts``
+(CJK chart fonts) are leaf helpers every layer may use.
 """
 
 __version__ = "0.1.0"

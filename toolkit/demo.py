@@ -40,14 +40,11 @@ def run(out_dir: Path, say: Callable[[str], None] = print) -> list[Path]:
 
 
 def _write_json(path: Path, data) -> Path:
-    """Write JSON atomically (temporary name, then rename)."""
     import json
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    from toolkit.files import write_text_atomic
+
+    return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def policy_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from toolkit.reports.fonts import use_cjk_font
+from toolkit.fonts import use_cjk_font
 
 use_cjk_font(warn=False)  # charts drawn in tests use the same Chinese font as the reports
 
@@ -66,7 +66,8 @@ def small_store(tmp_path_factory) -> Path:
 
     from toolkit.checklists import load_checklists
     from toolkit.inspections import store as st
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename, save_atomic
+    from toolkit.files import save_workbook
+    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
     from toolkit.inspections.importer import import_files
     from toolkit.inspections.plan import make_plan
     from toolkit.inspections.rounds import load_context
@@ -89,7 +90,7 @@ def small_store(tmp_path_factory) -> Path:
                 continue
             sub = make_submission(ctx, unit, by_id, quality, 7)
             wb = fill_workbook(build_form(ctx, unit), sub, ctx)
-            forms.append(save_atomic(wb, base / "forms" / round_id / form_filename(ctx, unit)))
+            forms.append(save_workbook(wb, base / "forms" / round_id / form_filename(ctx, unit)))
         import_files(engine, round_id, forms, imported_by="测试", today=today)
     engine.dispose()
     return store

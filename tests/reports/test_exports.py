@@ -9,13 +9,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
 from toolkit import SAMPLE_MARK  # noqa: E402
-from toolkit.reports import fonts  # noqa: E402
+from toolkit import fonts  # noqa: E402
 from toolkit.reports.document import DOCX_NAME, ReportDocument  # noqa: E402
 from toolkit.reports.export_html import external_references, notebook_to_html  # noqa: E402
 

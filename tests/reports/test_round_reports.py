@@ -99,7 +99,7 @@ def test_html_is_self_contained_without_code_or_personal_data(round_run):
 
 @pytest.mark.slow
 def test_manifest_records_inputs_checklist_versions_and_parameters(round_run, small_store):
-    from toolkit.reports.files import sha256_file
+    from toolkit.files import sha256_file
 
     manifest = json.loads(round_run.manifest.read_text(encoding="utf-8"))
     assert manifest["inputs"]["store"]["sha256"] == sha256_file(small_store)

@@ -39,7 +39,8 @@ class City:
 @pytest.fixture(scope="session")
 def small_city_base(tmp_path_factory, checklists) -> City:
     from toolkit.inspections import store as st
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename, save_atomic
+    from toolkit.files import save_workbook
+    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
     from toolkit.inspections.plan import make_plan
     from toolkit.inspections.rounds import load_context
     from toolkit.inspections.sample_data import build_city, make_submission, write_city
@@ -56,7 +57,7 @@ def small_city_base(tmp_path_factory, checklists) -> City:
     for unit in sorted(ctx.units.values(), key=lambda u: (u.district, u.name)):
         sub = make_submission(ctx, unit, by_id, 0.8, 5)
         wb = fill_workbook(build_form(ctx, unit), sub, ctx)
-        forms.append(save_atomic(wb, base / "forms" / form_filename(ctx, unit)))
+        forms.append(save_workbook(wb, base / "forms" / form_filename(ctx, unit)))
     engine.dispose()
     return City(store, forms, base / "forms")
 

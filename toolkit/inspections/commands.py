@@ -6,7 +6,8 @@ from pathlib import Path
 
 from toolkit.checklists import load_checklists
 from toolkit.inspections import store as st
-from toolkit.inspections.forms import build_form, form_filename, save_atomic
+from toolkit.inspections.forms import build_form, form_filename
+from toolkit.files import save_workbook
 from toolkit.inspections.plan import Plan, make_plan
 from toolkit.inspections.rounds import RoundError, load_context
 
@@ -25,4 +26,4 @@ def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None
         raise RoundError(f"区“{'、'.join(unknown)}”不存在。可选：{'、'.join(ctx.districts)}")
     chosen = sorted((u for u in ctx.units.values() if not districts or u.district in districts),
                     key=lambda u: (u.district, u.name))
-    return [save_atomic(build_form(ctx, unit), Path(out_dir) / form_filename(ctx, unit)) for unit in chosen]
+    return [save_workbook(build_form(ctx, unit), Path(out_dir) / form_filename(ctx, unit)) for unit in chosen]

@@ -12,8 +12,6 @@ Sheets are protected (only input cells unlocked) and the workbook structure is l
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -208,21 +206,6 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     help_ws.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
-
-
-def save_atomic(wb: Workbook, path: Path) -> Path:
-    """Write to a temporary file in the same folder, then rename into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def fill_form(path: Path, sub: UnitSubmission, ctx: RoundContext) -> None:

@@ -25,7 +25,8 @@ from sqlalchemy import delete, insert, select
 
 from toolkit.errors import UserError, ValidationFailed
 from toolkit.inspections import store as st
-from toolkit.inspections.forms import read_form, save_atomic
+from toolkit.inspections.forms import read_form
+from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundContext, load_context
 from toolkit.inspections.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
 from toolkit.inspections.submission import UnitSubmission
@@ -86,7 +87,7 @@ def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> 
     for letter, width in zip("ABCDEFGH", [6, 36, 24, 6, 8, 20, 24, 80]):
         ws.column_dimensions[letter].width = width
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return save_atomic(wb, Path(folder) / f"导入错误清单_{round_id}_{stamp}.xlsx")
+    return save_workbook(wb, Path(folder) / f"导入错误清单_{round_id}_{stamp}.xlsx")
 
 
 @gc_paused()

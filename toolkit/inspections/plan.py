@@ -26,7 +26,7 @@ from sqlalchemy import delete, insert, select
 from toolkit import SAMPLE_MARK
 from toolkit.checklists import Checklist
 from toolkit.inspections import store as st
-from toolkit.inspections.forms import save_atomic
+from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundError, ensure_round, round_year
 
 SAMPLE_RULE = ("每个街镇抽取 n = min(N, max(20, ⌈N × 10%⌉), 60) 份低保档案（N 为该街镇截至本轮 11 月 30 日的低保户数），"
@@ -166,4 +166,4 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
             cell.font = Font(bold=True)
         for letter, width in zip("ABCDEFG", [14, 18, 10, 10, 10, 10, 120]):
             sheet.column_dimensions[letter].width = width
-    return save_atomic(wb, path)
+    return save_workbook(wb, path)

@@ -7,7 +7,6 @@ The notebooks stay thin: they call these functions and hand the results to ``Rep
 
 from __future__ import annotations
 
-import math
 
 from toolkit.inspections.scores import wilson_interval
 from toolkit.privacy import mask_name

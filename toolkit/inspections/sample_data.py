@@ -22,7 +22,8 @@ from toolkit.checklists import Checklist, load_checklists
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES
 from toolkit.errors import UserError
 from toolkit.inspections import store as st
-from toolkit.inspections.forms import build_form, fill_workbook, form_filename, save_atomic
+from toolkit.files import save_workbook
+from toolkit.inspections.forms import build_form, fill_workbook, form_filename
 from toolkit.inspections.importer import ImportRecord, import_files
 from toolkit.inspections.plan import make_plan
 from toolkit.inspections.rounds import RoundContext, load_context
@@ -249,7 +250,7 @@ def generate(out_dir: Path, seed: int = 1, say: Callable[[str], None] = print,
         for unit in sorted(ctx.units.values(), key=lambda u: (u.district, u.name)):
             sub = make_submission(ctx, unit, households_by_id, quality[round_id][unit.district], seed)
             wb = fill_workbook(build_form(ctx, unit), sub, ctx)
-            filled.append(save_atomic(wb, folder / form_filename(ctx, unit)))
+            filled.append(save_workbook(wb, folder / form_filename(ctx, unit)))
         result.forms.extend(filled)
         result.imports[round_id] = import_files(engine, round_id, filled, imported_by="示例数据生成")
         say(f"轮次 {round_id}：互检计划 {plan.path.relative_to(out_dir)}，{len(filled)} 份检查表格已填写并导入，"

@@ -16,9 +16,9 @@ FORMATS = ("html", "docx", "xlsx", "pdf")
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.inspections.demo import demo_store
     from toolkit.inspections.scores import list_rounds
-    from toolkit.reports.fonts import find_cjk_font
+    from toolkit.fonts import NO_CJK_FONT, find_cjk_font
     from toolkit.reports.inspection_round import run_round_reports
-    from toolkit.reports import messages, summary_text
+    from toolkit.reports import summary_text
 
     folder = Path(out_dir) / "reports"
     store = demo_store(out_dir)
@@ -30,7 +30,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     round_id = list_rounds(store)[-1]
     issue_date = f"{round_id[:4]}-12-02"  # assumed date the sample reports are issued
     if find_cjk_font() is None:
-        say(messages.NO_CJK_FONT)
+        say(NO_CJK_FONT)
     say(f"用示例数据库 {store} 生成轮次 {round_id} 的各区报告和全市汇总（下发日期按 {issue_date} 计）……")
     summary = run_round_reports(str(store), round_id, out=folder, formats=FORMATS, force=True,
                                 issue_date=issue_date, progress=True)

@@ -132,7 +132,7 @@ def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempt
     import nbformat
 
     from toolkit import __version__
-    from toolkit.reports.files import atomic_path, sha256_file
+    from toolkit.files import atomic_path, sha256_file
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["jiuzhu"] = {
@@ -156,7 +156,7 @@ def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempt
 
 def _export(job: NotebookJob, nb, out: Path) -> None:
     from toolkit.reports.export_html import notebook_to_html
-    from toolkit.reports.files import write_text_atomic
+    from toolkit.files import write_text_atomic
 
     if not ({"html", "pdf"} & set(job.formats)):
         return

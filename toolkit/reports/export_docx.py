@@ -10,7 +10,7 @@ import io
 import math
 from pathlib import Path
 
-from toolkit.reports.files import atomic_path
+from toolkit.files import atomic_path
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.reports.files import atomic_path
+from toolkit.files import atomic_path
 
 
 def html_to_pdf(html: str, target: Path) -> Path:

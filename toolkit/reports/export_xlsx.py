@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.reports.files import atomic_path
+from toolkit.files import atomic_path
 
 _HEADER_FILL = "DDE4EE"
 _MAX_WIDTH = 60

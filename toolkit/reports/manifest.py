@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from toolkit.reports.files import sha256_file, write_text_atomic
+from toolkit.files import sha256_file, write_text_atomic
 from toolkit.reports.jobs import JobResult, NotebookJob
 
 MANIFEST_NAME = "manifest.json"

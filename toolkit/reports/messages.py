@@ -23,9 +23,6 @@ NOTEBOOK_MISSING = "找不到笔记本文件 {notebook}，请检查工具箱是�
 UNKNOWN_FORMAT = "输出格式 {value} 无效，可选：{choices}"
 BAD_SCHEDULER = "无法连接 Dask 调度器 {address}：{error}。请确认地址形如 tcp://主机:端口 且调度器已启动"
 
-NO_CJK_FONT = ("警告：未找到中文字体（如 Noto Sans CJK SC），图表中的中文会显示为方框。"
-               "请安装 Debian 软件包 fonts-noto-cjk（apt-get install fonts-noto-cjk），"
-               "然后删除 ~/.cache/matplotlib 后重新运行")
 PDF_NO_FONT = "警告：未找到中文字体，PDF 中的中文可能无法显示"
 
 PROGRESS = "生成报告"

@@ -23,7 +23,7 @@ from toolkit.errors import UserError
 from toolkit.reports import messages as msg
 from toolkit.reports.execute import EXECUTED_NAME, run_job
 from toolkit.reports.executors import open_executor
-from toolkit.reports.files import replace_dir
+from toolkit.files import replace_dir
 from toolkit.reports.jobs import JobFailure, JobResult, NotebookJob
 from toolkit.reports.manifest import write_manifest
 from toolkit.reports.validate import validate_jobs

@@ -3,15 +3,14 @@ with its cell and error; a font warning when charts would show boxes."""
 
 from __future__ import annotations
 
-from toolkit.reports import messages as msg
 
 
 def render(summary) -> str:
-    from toolkit.reports.fonts import find_cjk_font
+    from toolkit.fonts import NO_CJK_FONT, find_cjk_font
 
     lines = []
     if find_cjk_font() is None:
-        lines.append(msg.NO_CJK_FONT)
+        lines.append(NO_CJK_FONT)
     ok = [r for r in summary.results if r.ok]
     lines.append(f"报告输出目录：{summary.out_dir}（{summary.executor}，用时 {summary.wall_s:.1f} 秒）")
     width = max([len(r.name) for r in summary.results] + [2])

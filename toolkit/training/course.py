@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
+from toolkit.files import atomic_path
 from toolkit.training import COURSE_ID
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -114,15 +114,8 @@ def write_source(root: Path, assignment: str) -> Path:
     folder = root / "source" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{assignment}.ipynb"
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".ipynb", dir=folder)
-    os.close(fd)
-    try:
+    with atomic_path(target, ".ipynb") as tmp:
         nbformat.write(notebook, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target
 
 

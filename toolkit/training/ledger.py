@@ -15,7 +15,7 @@ import pandas as pd
 
 from toolkit import SAMPLE_MARK
 from toolkit.training.analytics import TrainingStats
-from toolkit.training.xlsx import save_workbook
+from toolkit.files import save_workbook
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
 WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "练习": 16, "培训内容": 26, "提交时间": 17,

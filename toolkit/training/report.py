@@ -14,7 +14,6 @@ from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError
 from toolkit.training.analytics import TrainingStats, collect
 
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei")
 LEDGER_NAME = "培训台账.xlsx"
 
 
@@ -51,13 +50,11 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager
     import matplotlib.pyplot as plt
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [name for name in CJK_FONTS if name in installed]
-    matplotlib.rcParams["font.sans-serif"] = fonts + ["DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
+    from toolkit.fonts import use_cjk_font
+
+    use_cjk_font()
     return plt
 
 
@@ -66,12 +63,10 @@ def _title(text: str, sample: bool) -> str:
 
 
 def _save(fig, path: Path) -> Path:
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    try:
+    from toolkit.files import atomic_path
+
+    with atomic_path(path, ".png") as tmp:
         fig.savefig(tmp, dpi=130, bbox_inches="tight")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

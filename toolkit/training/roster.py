@@ -19,7 +19,7 @@ from pathlib import Path
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError, ValidationFailed
 from toolkit.privacy import mask_name
-from toolkit.training.xlsx import save_workbook
+from toolkit.files import save_workbook
 
 # Column headers as trainers see them (xlsx), mapped to field names.
 COLUMNS = {"学员编号": "id", "姓名": "name", "街镇": "town", "村居": "village", "岗位": "role", "手机号": "phone"}

@@ -1,5 +1,7 @@
 """Atomic file and folder writes, and content hashes for provenance.
 
+Leaf module (imports nothing of ours): every layer writes its outputs through it.
+
 Every output is written to a temporary name beside its final place and renamed into place, so a
 reader never sees half a file and an interrupted run leaves nothing that looks finished.
 """
@@ -46,6 +48,14 @@ def write_bytes_atomic(final: Path, data: bytes) -> Path:
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)
     return Path(final)
+
+
+def save_workbook(workbook, final: Path) -> Path:
+    """Save an openpyxl workbook (anything with ``.save(path)``) atomically; return ``final``."""
+    final = Path(final)
+    with atomic_path(final, final.suffix) as tmp:
+        workbook.save(tmp)
+    return final
 
 
 def write_text_atomic(final: Path, text: str) -> Path:

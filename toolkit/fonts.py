@@ -1,14 +1,16 @@
 """Chinese fonts for charts: find a CJK font and configure matplotlib, or warn clearly.
 
 Without a CJK font matplotlib draws Chinese labels as empty boxes; we would rather say so.
+Leaf module (imports nothing of ours): report notebooks and the training charts both use it.
 """
 
 from __future__ import annotations
 
 import warnings
 
-from toolkit.reports import messages as msg
-
+NO_CJK_FONT = ("警告：未找到中文字体（如 Noto Sans CJK SC），图表中的中文会显示为方框。"
+               "请安装 Debian 软件包 fonts-noto-cjk（apt-get install fonts-noto-cjk），"
+               "然后删除 ~/.cache/matplotlib 后重新运行")
 # Preferred first; any font whose name contains "CJK" (Noto/Source Han) also qualifies.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC")
@@ -36,7 +38,7 @@ def use_cjk_font(warn: bool = True) -> str | None:
     name = find_cjk_font()
     if name is None:
         if warn:
-            warnings.warn(msg.NO_CJK_FONT, NoCJKFontWarning, stacklevel=2)
+            warnings.warn(NO_CJK_FONT, NoCJKFontWarning, stacklevel=2)
         return None
     matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
     matplotlib.rcParams["font.family"] = "sans-serif"
