@@ -45,7 +45,7 @@ def test_assess_from_stdin(capsys, monkeypatch):
     ('{"date": "2019-05-01", "members": [{"income": {"wage": "很多"}}]}', "不是有效的金额"),
     ('{"date": "2019-13-01", "members": [{}]}', "date"),
     ('{"date": "2019-05-01", "members": []}', "请至少填写一名"),
-    ('{"date": "2025-01-01", "members": [{}]}', "没有在档"),
+    ('{"date": "2027-07-01", "members": [{}]}', "没有在档"),
 ])
 def test_assess_bad_input(capsys, monkeypatch, stdin, fragment):
     code, out, err = run(capsys, "policy", "assess", "-", stdin=stdin, monkeypatch=monkeypatch)

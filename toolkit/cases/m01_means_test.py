@@ -18,15 +18,15 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import standards_table
-from toolkit.policy import COUNTED_INCOME, assess, standard_on
+from toolkit.cases.standards import income_basis, last_case_day, standards_table
+from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, standard_on
 from toolkit.policy import basis
 
 ASSIGNMENT = "m01_means_test"
 TITLE = "家庭收入核算与低保金计算"
 
 FIRST_DAY = date(2018, 4, 1)    # earliest standard on file that the cases use
-LAST_DAY = date(2024, 6, 30)    # last day a standard is on file for
+LAST_DAY = last_case_day()      # up to the current standard year (see toolkit.cases.standards)
 WAGE_CAPS = (1680, 2360)          # wages stay below every minimum wage on file (no 条例 art. 27 question here)
 NONE_KEY = "none"
 
@@ -178,9 +178,8 @@ def generate(seed: int) -> Case:
     std_value = Decimal(str(result["standard"]))
     benefit = _money(result["monthly_benefit"])
     eligible = result["eligible"]
-    rule_2021 = day >= date(2021, 7, 1)
-    benefit_basis = basis.sh("第十六条") + "；" + (basis.m2021("第二十三条") if rule_2021 else basis.m2012("第二十七条"))
-    income_basis = basis.m2021("第十三条")
+    amount_basis = basis.sh("第十六条") + "；" + benefit_basis(day)
+    counted_basis = income_basis(day)
 
     head = members[0]
     intro = join_blocks(
@@ -198,15 +197,15 @@ def generate(seed: int) -> Case:
     )
     counted_text = "＋".join(yuan(a) for m, k, a in lines if k in COUNTED_INCOME) or "0"
     questions = (
-        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], income_basis, "income_excluded",
+        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], counted_basis, "income_excluded",
                  answer=excluded_keys, options=options,
                  explanation=f"优待抚恤金、计划生育奖励与扶助金、奖学金、见义勇为奖励、社会救助款物以及中央确定的城乡居民"
                              f"基本养老保险基础养老金不计入家庭收入；工资、经营、财产和赡养费等转移性收入、养老金应计入。"
                              f"本案不计入的收入合计 {yuan(_money(result['excluded_income']))} 元。"),
-        Question("q2", "number", Q_PROMPTS["q2"], POINTS["q2"], income_basis, "income_counted",
+        Question("q2", "number", Q_PROMPTS["q2"], POINTS["q2"], counted_basis, "income_counted",
                  answer=counted, unit="元",
                  explanation=f"只计入工资、经营、财产、转移性收入和养老金：{counted_text} = {yuan(counted)} 元。"),
-        Question("q3", "number", Q_PROMPTS["q3"], POINTS["q3"], basis.sh("第十条") + "；" + income_basis,
+        Question("q3", "number", Q_PROMPTS["q3"], POINTS["q3"], basis.sh("第十条") + "；" + counted_basis,
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"月人均收入 = 计入收入 ÷ 共同生活人数 = {yuan(counted)} ÷ {size} = {per_capita:.2f} 元"
                              "（四舍五入保留两位小数）。"),
@@ -220,7 +219,7 @@ def generate(seed: int) -> Case:
                  options=(Option("yes", "符合：月人均收入低于低保标准"), Option("no", "不符合：月人均收入不低于低保标准")),
                  explanation=f"月人均收入 {per_capita:.2f} 元，低保标准 {yuan(std_value)} 元。只有人均收入**低于**标准才符合条件，"
                              "等于标准的不符合。"),
-        Question("q6", "number", Q_PROMPTS["q6"], POINTS["q6"], benefit_basis, "benefit_amount",
+        Question("q6", "number", Q_PROMPTS["q6"], POINTS["q6"], amount_basis, "benefit_amount",
                  answer=benefit, unit="元",
                  explanation=(f"低保金按差额补足：{yuan(std_value)} × {size} − {yuan(counted)} = {benefit:.2f} 元。"
                               if eligible else "不符合收入条件，不发放低保金，填 0。")),

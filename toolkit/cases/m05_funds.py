@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import distinct_names, place
+from toolkit.cases.standards import last_case_day
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
@@ -23,9 +24,11 @@ from toolkit.policy import basis
 ASSIGNMENT = "m05_funds"
 TITLE = "资金发放核对"
 
-FIRST_MONTH = date(2019, 5, 1)
-LAST_MONTH = date(2024, 4, 1)    # three months from here stay within the standards on file
 MONTHS = 3
+FIRST_MONTH = date(2019, 5, 1)
+_LAST_ON_FILE = last_case_day()
+# the first month of the last ledger whose MONTHS months all have a standard on file
+LAST_MONTH = date(_LAST_ON_FILE.year + (_LAST_ON_FILE.month - MONTHS) // 12, (_LAST_ON_FILE.month - MONTHS) % 12 + 1, 1)
 CENT = Decimal("0.01")
 
 Q_PROMPTS = {

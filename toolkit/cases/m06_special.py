@@ -18,7 +18,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import standards_table
+from toolkit.cases.standards import income_basis, last_case_day, standards_table
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
 from toolkit.policy.special import TEMPORARY_MAX_MONTHS, expenditure_test, temporary_assistance_cap
@@ -27,7 +27,7 @@ ASSIGNMENT = "m06_special"
 TITLE = "支出型贫困与临时救助"
 
 FIRST_DAY = date(2019, 5, 1)     # 《上海市社会救助条例》 in force
-LAST_DAY = date(2024, 6, 30)     # last day a 低保 standard is on file for
+LAST_DAY = last_case_day()       # up to the current standard year (see toolkit.cases.standards)
 CENT = Decimal("0.01")
 
 YES_NO = (Option("yes", "是"), Option("no", "否"))
@@ -116,7 +116,7 @@ def generate(seed: int) -> Case:
     temp_basis = basis.sh("第十五条、第二十九条、第三十六条")
     after_text = f"({yuan(counted_income)} − {yuan(medical)}) ÷ {size}"
     questions = (
-        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], basis.sh("第十条") + "；" + basis.m2021("第十三条"),
+        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], basis.sh("第十条") + "；" + income_basis(day),
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"{yuan(counted_income)} ÷ {size} = {per_capita:.2f} 元。"),
         Question("q2", "choice", Q_PROMPTS["q2"], POINTS["q2"], basis.sh("第十条"), "eligibility_threshold",

@@ -12,6 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from toolkit.errors import InputError
+from toolkit.privacy import is_valid_id_number, mask_id_number, mask_name, mask_phone
+
+# Plausibility bounds of typed values (input checks, not policy limits).
+MAX_AMOUNT = Decimal(100_000_000)     # yuan: larger amounts are typing errors, and Decimal stays exact
+MAX_STAFF_NAME = 20                   # characters of one staff member's name
 
 _AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _DATE_PATTERNS = (
@@ -33,22 +38,71 @@ def parse_amount(value: object, where: str = "金额") -> Decimal:
     """An amount in yuan as Decimal: numbers, or text like ``１５００元``, ``1,500.50``, ``800 元``."""
     if isinstance(value, bool):
         raise InputError(where, value, "不是金额", "请填写数字，例如 1500 或 1500.50")
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = normalize_text(value or "")
+    if isinstance(value, (int, float, Decimal)):
+        return _bounded(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), value, where)
+    if not isinstance(value, str):
+        raise InputError(where, echo(value), "不是有效的金额", "请填写数字，例如 1500 或 1500.50（可带“元”）")
+    text = normalize_text(value)
     for suffix in ("元", "圆", "块"):
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     if text.startswith(("¥", "￥")):
         text = text[1:]
     if not text or not _AMOUNT_RE.match(text):
-        raise InputError(where, value, "不是有效的金额", "请填写数字，例如 1500 或 1500.50（可带“元”）")
+        raise InputError(where, echo(value), "不是有效的金额", "请填写数字，例如 1500 或 1500.50（可带“元”）")
     try:
-        return Decimal(text.replace(",", ""))
+        return _bounded(Decimal(text.replace(",", "")), value, where)
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
         raise InputError(where, value, "不是有效的金额", "请填写数字，例如 1500") from None
+
+
+def _bounded(amount: Decimal, value: object, where: str) -> Decimal:
+    """``amount`` when finite and within ±MAX_AMOUNT (NaN, Infinity, 1e30 are refused)."""
+    if not amount.is_finite():
+        raise InputError(where, echo(value), "不是有限的数值", "请填写数字金额，例如 1500（不能是 NaN 或 Infinity）")
+    if abs(amount) > MAX_AMOUNT:
+        raise InputError(where, echo(value), f"超过合理金额上限 {MAX_AMOUNT:,} 元",
+                         "请检查是否多输了位数；金额按元填写，例如 1500")
+    return amount
+
+
+def echo(value: object) -> str:
+    """A value as it may be shown in a message: objects summarised, personal-looking text masked.
+
+    Objects and lists are never echoed whole (they hold names and other members' data, and may
+    be nested without bound); 身份证号 and phone-like digit runs are masked; long text is cut.
+    """
+    if isinstance(value, dict):
+        return f"（JSON 对象，{len(value)} 个字段）"
+    if isinstance(value, (list, tuple)):
+        return f"（列表，{len(value)} 项）"
+    if isinstance(value, str):
+        text = value.strip()
+        if is_valid_id_number(text) or re.fullmatch(r"\d{15,18}[\dXx]?", text):
+            return mask_id_number(text)
+        if re.search(r"\d{7,}", re.sub(r"[\s-]", "", text)):
+            return mask_phone(text)
+        return text if len(text) <= 40 else text[:40] + "…"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def parse_staff(value: object, where: str) -> tuple[str, ...]:
+    """Staff names of a step: a name or a list of names; numbers and phone numbers are refused."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError(where, echo(value), "不是人员姓名列表", "写成 [\"王芳\", \"李强\"]")
+    cleaned = []
+    for index, name in enumerate(names):
+        text = name.strip()
+        if not text:
+            continue
+        if re.search(r"\d", normalize_text(text)) or len(text) > MAX_STAFF_NAME:
+            shown = echo(text) if re.search(r"\d{7,}", normalize_text(text)) else mask_name(text)
+            raise InputError(f"{where}[{index}]", shown, "不是人员姓名（像是电话号码、编号或多人连写）",
+                             "请只填写经办人员的姓名，每人一项，例如 [\"王芳\", \"李强\"]")
+        cleaned.append(text)
+    return tuple(cleaned)
 
 
 def parse_date(value: object, where: str = "日期") -> date:
@@ -57,7 +111,9 @@ def parse_date(value: object, where: str = "日期") -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = normalize_text(value or "")
+    if not isinstance(value, str):
+        raise InputError(where, echo(value), "不是有效的日期", "请写成 2019-05-01 或 2019年5月1日 这样的格式")
+    text = normalize_text(value)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -65,8 +121,8 @@ def parse_date(value: object, where: str = "日期") -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise InputError(where, value, "不是存在的日期", "请检查年、月、日，例如 2019-05-01") from None
-    raise InputError(where, value, "不是有效的日期", "请写成 2019-05-01 或 2019年5月1日 这样的格式")
+                raise InputError(where, echo(value), "不是存在的日期", "请检查年、月、日，例如 2019-05-01") from None
+    raise InputError(where, echo(value), "不是有效的日期", "请写成 2019-05-01 或 2019年5月1日 这样的格式")
 
 
 def parse_count(value: object, where: str) -> int:
@@ -75,9 +131,11 @@ def parse_count(value: object, where: str) -> int:
         raise InputError(where, value, "不是整数", "请填写 0 或正整数")
     if isinstance(value, int):
         number = value
+    elif not isinstance(value, str):
+        raise InputError(where, echo(value), "不是整数", "请填写 0 或正整数")
     else:
-        text = normalize_text(value if value is not None else "")
-        if not re.fullmatch(r"\d+", text):
+        text = normalize_text(value)
+        if not re.fullmatch(r"\d{1,12}", text):
             raise InputError(where, value, "不是整数", "请填写 0 或正整数")
         number = int(text)
     if number < 0:
@@ -88,11 +146,11 @@ def parse_count(value: object, where: str) -> int:
 def check_object(data: object, where: str, allowed: set[str], example: str, label: str = "字段") -> dict:
     """``data`` must be a JSON object whose keys are all in ``allowed``; errors name the path."""
     if not isinstance(data, dict):
-        shown = type(data).__name__ if where == "（根）" else data
+        shown = type(data).__name__ if where == "（根）" else echo(data)
         raise InputError(where, shown, "不是 JSON 对象", f"应写成 {example} 形式")
-    unknown = sorted(set(data) - allowed)
+    unknown = sorted(str(k) for k in set(data) - allowed)
     if unknown:
         key = unknown[0]
         path = key if where == "（根）" else f"{where}.{key}"
-        raise InputError(path, data[key], "是未知字段", f"可用{label}：{'、'.join(sorted(allowed))}")
+        raise InputError(path, echo(data[key]), "是未知字段", f"可用{label}：{'、'.join(sorted(allowed))}")
     return data

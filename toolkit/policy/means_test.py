@@ -16,11 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.errors import InputError, ParameterMissing
 from toolkit.policy import basis
-from toolkit.policy.inputs import check_object, parse_amount, parse_count, parse_date
+from toolkit.policy.inputs import check_object, echo, parse_amount, parse_count, parse_date
+from toolkit.policy.limits import rule_set_for
 from toolkit.policy.params import load_region, standard_on
 from toolkit.privacy import mask_name
 
 CENT = Decimal("0.01")
+CONFIDENCE_LABELS = {"H": "原文或官方网站", "M": "新闻报道或可靠的间接来源", "L": "来源薄弱，使用前须核实"}
 
 COUNTED_INCOME = {
     "wage": "工资性收入",
@@ -46,6 +48,7 @@ ASSET_KEYS = {
 }
 MEMBER_KEYS = {"name", "age", "income", "disability_grade", "relation"}
 HOUSEHOLD_KEYS = {"region", "date", "area", "members", "assets"}
+MAX_MEMBERS = 50      # plausibility bound of a household's size (input check, not a policy limit)
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,18 @@ def parse_household(data: object) -> Household:
         raise InputError("date", None, "缺失", "请填写评估日期，例如 \"2019-05-01\"")
     day = parse_date(data["date"], "date")
     region = data.get("region", "shanghai")
+    if not isinstance(region, str):
+        raise InputError("region", echo(region), "不是地区名称", "请填写参数文件名，例如 \"shanghai\"")
     load_region(region)  # unknown region → InputError listing the ones on file
     area = data.get("area", "urban")
     if area not in ("urban", "rural"):
-        raise InputError("area", area, "不是有效取值", "请填写 urban（城镇）或 rural（农村）")
+        raise InputError("area", echo(area), "不是有效取值", "请填写 urban（城镇）或 rural（农村）")
     members_raw = data.get("members")
     if not isinstance(members_raw, list) or not members_raw:
-        raise InputError("members", members_raw, "不是非空的家庭成员列表", "请至少填写一名共同生活的家庭成员")
+        raise InputError("members", echo(members_raw), "不是非空的家庭成员列表", "请至少填写一名共同生活的家庭成员")
+    if len(members_raw) > MAX_MEMBERS:
+        raise InputError("members", echo(members_raw), f"超过合理的家庭人数上限 {MAX_MEMBERS}",
+                         "请只填写共同生活的家庭成员")
     members = tuple(_parse_member(m, f"members[{i}]") for i, m in enumerate(members_raw))
     assets = None
     if data.get("assets") is not None:
@@ -105,11 +113,11 @@ def _parse_member(raw: object, where: str) -> Member:
     if raw.get("age") is not None:
         age = parse_count(raw["age"], f"{where}.age")
         if age > 130:
-            raise InputError(f"{where}.age", raw["age"], "不是合理的年龄", "请填写 0–130 之间的整数")
+            raise InputError(f"{where}.age", echo(raw["age"]), "不是合理的年龄", "请填写 0–130 之间的整数")
     income: dict[str, Decimal] = {}
     income_raw = raw.get("income") or {}
     if not isinstance(income_raw, dict):
-        raise InputError(f"{where}.income", income_raw, "不是收入对象", "写成 {\"wage\": 1500}")
+        raise InputError(f"{where}.income", echo(income_raw), "不是收入对象", "写成 {\"wage\": 1500}")
     for key, value in income_raw.items():
         path = f"{where}.income.{key}"
         if key not in COUNTED_INCOME and key not in EXCLUDED_INCOME:
@@ -117,19 +125,22 @@ def _parse_member(raw: object, where: str) -> Member:
             raise InputError(path, key, "不是已知的收入类型", f"可用类型：{names}")
         amount = parse_amount(value, path)
         if amount < 0:
-            raise InputError(path, value, "不能为负数", "收入请填写 0 或正数（月收入，元）")
+            raise InputError(path, echo(value), "不能为负数", "收入请填写 0 或正数（月收入，元）")
         income[key] = amount
     grade = None
     if raw.get("disability_grade") is not None:
         grade = parse_count(raw["disability_grade"], f"{where}.disability_grade")
         if not 1 <= grade <= 4:
-            raise InputError(f"{where}.disability_grade", raw["disability_grade"], "不是有效的残疾等级", "请填写 1–4")
-    return Member(name=str(raw.get("name", "")), age=age, income=income, disability_grade=grade)
+            raise InputError(f"{where}.disability_grade", echo(raw["disability_grade"]), "不是有效的残疾等级", "请填写 1–4")
+    name = raw.get("name", "")
+    if not isinstance(name, str):
+        raise InputError(f"{where}.name", echo(name), "不是姓名文字", "请填写成员姓名，例如 \"张三\"")
+    return Member(name=name, age=age, income=income, disability_grade=grade)
 
 
 def _parse_assets(raw: object) -> dict:
     if not isinstance(raw, dict):
-        raise InputError("assets", raw, "不是财产对象", "写成 {\"deposits\": 20000, \"vehicles\": 0}")
+        raise InputError("assets", echo(raw), "不是财产对象", "写成 {\"deposits\": 20000, \"vehicles\": 0}")
     assets: dict = {}
     for key, value in raw.items():
         path = f"assets.{key}"
@@ -138,15 +149,20 @@ def _parse_assets(raw: object) -> dict:
         if key == "deposits":
             amount = parse_amount(value, path)
             if amount < 0:
-                raise InputError(path, value, "不能为负数", "请填写 0 或正数（元）")
+                raise InputError(path, echo(value), "不能为负数", "请填写 0 或正数（元）")
             assets[key] = amount
         elif key == "per_capita_floor_area_below_average":
             if not isinstance(value, bool):
-                raise InputError(path, value, "不是是/否取值", "请填写 true 或 false")
+                raise InputError(path, echo(value), "不是是/否取值", "请填写 true 或 false")
             assets[key] = value
         else:
             assets[key] = parse_count(value, path)
     return assets
+
+
+def benefit_basis(day: date) -> str:
+    """The article on the benefit amount of the measures in force on ``day``."""
+    return rule_set_for(day).cite("benefit_amount")
 
 
 def assess(data: dict) -> dict:
@@ -165,14 +181,14 @@ def evaluate(household: Household) -> dict:
     per_capita = _money(counted / size)
     reasons: list[str] = []
     notes: list[str] = []
-    rules_2021 = day >= date(2021, 7, 1)
     cited = [params["dibao_standard"].basis, basis.m2021("第十三条")]
 
     if per_capita >= standard.value:
         reasons.append(f"家庭月人均收入 {per_capita:.2f} 元不低于当时低保标准 {_yuan(standard.value)} 元"
                        f"（{standard.effective_from.isoformat()} 起施行）")
     if standard.confidence != "H":
-        notes.append(f"所用低保标准 {_yuan(standard.value)} 元的可信度为 {standard.confidence}：{standard.note or standard.source}，请核实。")
+        notes.append(f"请核实：所用低保标准 {_yuan(standard.value)} 元的可信度为 {standard.confidence}"
+                     f"（{CONFIDENCE_LABELS.get(standard.confidence, '')}）：{standard.note or standard.source}。")
 
     if household.assets is None:
         notes.append("未提供家庭财产信息，本次未作财产状况核查。")
@@ -185,12 +201,14 @@ def evaluate(household: Household) -> dict:
     benefit = _money(standard.value * size - counted) if eligible else Decimal(0)
     supplements = _supplements(household, params, standard, notes) if eligible else []
     cited.append(basis.sh("第十六条"))
-    cited.append(basis.m2021("第二十三条") if rules_2021 else basis.m2012("第二十七条"))
+    cited.append(benefit_basis(day))
     return {
         "region": household.region,
         "date": day.isoformat(),
         "standard": _num(standard.value),
         "standard_effective_from": standard.effective_from.isoformat(),
+        "standard_source": standard.source,
+        "standard_confidence": standard.confidence,
         "household_size": size,
         "counted_income": float(_money(counted)),
         "excluded_income": float(_money(excluded)),

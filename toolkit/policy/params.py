@@ -17,6 +17,7 @@ import yaml
 from toolkit.errors import InputError, ParameterMissing
 
 PARAMS_DIR = Path(__file__).with_name("params")
+NOT_REGIONS = {"procedure"}     # params/procedure.yaml: the procedure rule sets (toolkit.policy.limits)
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,14 @@ class RegionParams:
 
 
 def available_regions() -> list[str]:
-    return sorted(p.stem for p in PARAMS_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in PARAMS_DIR.glob("*.yaml") if p.stem not in NOT_REGIONS)
 
 
 @lru_cache(maxsize=None)
 def load_region(region: str = "shanghai") -> RegionParams:
     """Load and check ``params/<region>.yaml``."""
     path = PARAMS_DIR / f"{region}.yaml"
-    if not region or not path.is_file():
+    if not region or region not in available_regions():
         raise InputError("region", region, "不是在档的地区",
                          f"可选：{'、'.join(available_regions())}；新增地区请在 {PARAMS_DIR} 添加同名 YAML 文件")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -133,3 +134,10 @@ def standard_on(day: date, region: str = "shanghai", area: str = "urban") -> Par
         if entry.get("rural") is not None:
             return series.on(day, "rural")
     return series.on(day)
+
+
+def standard_span(region: str = "shanghai") -> tuple[date, date]:
+    """First and last day a 低保 standard is on file for (the last: ``on_file_until``, else the newest entry)."""
+    series = load_region(region)["dibao_standard"]
+    last = series.on_file_until or series.entries[-1]["effective_from"]
+    return series.entries[0]["effective_from"], last

@@ -1,31 +1,33 @@
-"""Is a 低保 case's timeline lawful?  Procedure and time-limit rules of the 2012 and 2021 measures.
+"""Is a 低保 case's timeline lawful?  Procedure and time-limit rules of the 低保 measures.
 
-The rule set follows the acceptance date: 民发〔2012〕220号 for cases accepted before 2021-07-01,
-民发〔2021〕57号 from then.  Working days are counted on the Chinese statutory calendar (the day
-after the start up to and including the end day); the 公示 period is counted inclusively.
+The rule set follows the acceptance date and every limit is data: ``params/procedure.yaml``
+(see :mod:`toolkit.policy.limits`) holds each rule set's start date, steps order, limits with
+their units and articles; rule titles and messages are formatted from those values.  Working
+days are counted on the Chinese statutory calendar (the day after the start up to and including
+the end day); the 公示 period is counted inclusively.
 
 Modelling choices (documented because the measures have more steps than a case record keeps):
 - one 公示 pair (``notice_start``/``notice_end``) stands for the 公示 before the decision;
-- 2012: the decision must follow within 3 working days after the 公示 ends (art. 29), or within
-  20 working days when the 公示 drew objections (``disputed``);
-- 2021: the county decides within 10 working days of receiving the materials after the 公示
-  (art. 20) and the whole process ends within 30 working days of acceptance, 45 when ``extended``
-  (art. 22).
+- a rule set with ``decision_after_notice`` (2012) limits the time from the end of the 公示 to
+  the decision, with ``decision_after_notice_disputed`` when the 公示 drew objections
+  (``disputed``);
+- a rule set with ``county_review`` and ``total_time`` (2021) limits the county's decision after
+  the 公示 and the whole process from acceptance, with ``total_time_extended`` when ``extended``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
-from toolkit.errors import InputError, ParameterMissing
+from toolkit.errors import InputError
 from toolkit.policy import basis
-from toolkit.policy.inputs import check_object, parse_count, parse_date
+from toolkit.policy.inputs import check_object, echo, parse_count, parse_date, parse_staff
+from toolkit.policy.limits import RuleSet, rule_set_for as _rule_set_for, rule_sets
 from toolkit.policy.workdays import workdays_between
 from toolkit.privacy import mask_name
-
-RULES_2021_FROM = date(2021, 7, 1)
-RULES_2012_FROM = date(2012, 12, 12)
 
 STEPS = {
     "accept": "受理",
@@ -41,53 +43,65 @@ STEPS = {
 CASE_KEYS = {"region", "decision", "near_relative_of_staff", "near_relative_filed", "extended",
              "disputed", "county_home_visit", "steps"}
 STEP_KEYS = {"step", "date", "staff", "participants", "representatives"}
+MAX_PARTICIPANTS = 10_000      # plausibility bound of a 民主评议's head count (input check, not a policy limit)
 
-# (earlier, later) pairs that must hold when both steps are on file, per rule set.
-ORDER = {
-    "2012": [("accept", "investigate"), ("accept", "check"), ("investigate", "appraise"),
-             ("appraise", "review"), ("investigate", "review"), ("review", "notice_start"),
-             ("notice_start", "notice_end"), ("notice_end", "approve"), ("check", "approve"),
-             ("approve", "refuse_notice")],
-    "2021": [("accept", "investigate"), ("accept", "check"), ("investigate", "review"),
-             ("review", "notice_start"), ("notice_start", "notice_end"), ("notice_start", "appraise"),
-             ("appraise", "approve"), ("notice_end", "approve"), ("check", "approve"),
-             ("approve", "refuse_notice")],
+# Rule titles, formatted with the limits of a rule set ({name} = that limit's value).
+RULE_TITLES = {
+    "steps_order": "办理步骤按时间先后进行",
+    "missing_step": "必经步骤齐全",
+    "investigation_start": "按时启动家庭经济状况调查",
+    "investigators": "每组调查人员不少于{investigators}人",
+    "appraisal_required": "组织民主评议",
+    "appraisal_representatives": "民主评议中村（居）民代表不少于{appraisal_representatives}",
+    "notice_period": "公示期不少于{notice_period}天",
+    "decision_after_notice": "公示期满后按时作出审批决定",
+    "county_review": "县级民政部门{county_review}个工作日内提出审核确认意见",
+    "total_time": "审核确认自受理之日起{total_time}个工作日内完成（特殊情况{total_time_extended}个）",
+    "refusal_notice": "不予批准的按时书面告知理由",
+    "near_relative_filing": "经办人员近亲属申请单独登记备案",
+    "near_relative_home_visit": "近亲属申请由县级民政部门入户调查",
+    "separation_of_duties": "受理、审核、审批由不同人员办理（三分离）",
 }
+# Rules whose source is not a rule set of the measures but the seed notice.
+FIXED_BASIS = {"separation_of_duties": basis.SEED_NOTICE}
+
+
+def _values(rule_set: RuleSet) -> dict[str, str]:
+    return {key: limit.text if limit.unit == "share" else str(limit.value) for key, limit in rule_set.limits.items()}
+
+
+def rule_title(rule: str, rule_set: RuleSet) -> str:
+    """Chinese title of ``rule`` with the figures of ``rule_set``."""
+    return RULE_TITLES[rule].format(**_values(rule_set))
+
+
+def _applies(rule: str, rule_set: RuleSet) -> bool:
+    if rule in FIXED_BASIS:
+        return True
+    try:
+        RULE_TITLES[rule].format(**_values(rule_set))
+    except KeyError:
+        return False
+    return rule_set.has(rule)
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    title: str
-    basis: dict  # rule set → citation
+    title: str   # with the figures of the newest rule set it applies to
+    basis: dict  # rule set id → citation
 
 
-RULES: dict[str, Rule] = {r.id: r for r in [
-    Rule("steps_order", "办理步骤按时间先后进行",
-         {"2012": basis.m2012("第十八条至第二十九条"), "2021": basis.m2021("第十五条至第二十一条")}),
-    Rule("missing_step", "必经步骤齐全",
-         {"2012": basis.m2012("第十三条、第十八条、第二十一条、第二十五条、第二十六条"),
-          "2021": basis.m2021("第十条、第十五条、第十九条、第二十一条、第二十八条")}),
-    Rule("investigation_start", "按时启动家庭经济状况调查",
-         {"2012": basis.m2012("第十八条"), "2021": basis.m2021("第十五条")}),
-    Rule("investigators", "每组调查人员不少于2人",
-         {"2012": basis.m2012("第十八条"), "2021": basis.m2021("第十六条")}),
-    Rule("appraisal_required", "组织民主评议", {"2012": basis.m2012("第二十一条")}),
-    Rule("appraisal_representatives", "民主评议中村（居）民代表不少于三分之二", {"2012": basis.m2012("第二十二条")}),
-    Rule("notice_period", "公示期不少于7天",
-         {"2012": basis.m2012("第二十五条、第二十九条"), "2021": basis.m2021("第十九条")}),
-    Rule("decision_after_notice", "公示期满后按时作出审批决定", {"2012": basis.m2012("第二十九条")}),
-    Rule("county_review", "县级民政部门10个工作日内提出审核确认意见", {"2021": basis.m2021("第二十条")}),
-    Rule("total_time", "审核确认自受理之日起30个工作日内完成（特殊情况45个）", {"2021": basis.m2021("第二十二条")}),
-    Rule("refusal_notice", "不予批准的按时书面告知理由",
-         {"2012": basis.m2012("第二十六条"), "2021": basis.m2021("第二十一条")}),
-    Rule("near_relative_filing", "经办人员近亲属申请单独登记备案",
-         {"2012": basis.m2012("第十四条"), "2021": basis.m2021("第十一条")}),
-    Rule("near_relative_home_visit", "近亲属申请由县级民政部门入户调查",
-         {"2012": basis.m2012("第二十六条"), "2021": basis.m2021("第二十条")}),
-    Rule("separation_of_duties", "受理、审核、审批由不同人员办理（三分离）",
-         {"2012": basis.SEED_NOTICE, "2021": basis.SEED_NOTICE}),
-]}
+def _build_rules() -> dict[str, Rule]:
+    rules = {}
+    for rule in RULE_TITLES:
+        sets = [rs for rs in rule_sets() if _applies(rule, rs)]
+        cite = {rs.id: FIXED_BASIS.get(rule) or rs.cite(rule) for rs in sets}
+        rules[rule] = Rule(rule, rule_title(rule, sets[-1]) if sets else RULE_TITLES[rule], cite)
+    return rules
+
+
+RULES: dict[str, Rule] = _build_rules()
 
 
 @dataclass(frozen=True)
@@ -97,14 +111,6 @@ class Step:
     staff: tuple[str, ...]
     participants: int | None = None
     representatives: int | None = None
-
-
-def rule_set_for(accepted: date) -> str:
-    if accepted < RULES_2012_FROM:
-        raise ParameterMissing(
-            f"受理日期 {accepted.isoformat()} 早于 {basis.MEASURES_2012} 的施行日期 {RULES_2012_FROM.isoformat()}，"
-            "此前的审核审批规则未在档，无法检查。")
-    return "2021" if accepted >= RULES_2021_FROM else "2012"
 
 
 def _flag(data: dict, key: str) -> bool:
@@ -119,34 +125,44 @@ def _require_accept(steps: dict[str, Step]) -> None:
         raise InputError("steps", "（无 accept）", "缺少受理步骤", "请填写 {\"step\": \"accept\", \"date\": …}，规则集按受理日期确定")
 
 
+def _head_counts(item: dict, where: str) -> tuple[int | None, int | None]:
+    """民主评议 participants and representatives, plausible: at most MAX_PARTICIPANTS, representatives ≤ participants."""
+    counts = []
+    for key in ("participants", "representatives"):
+        raw = item.get(key)
+        number = None if raw is None else parse_count(raw, f"{where}.{key}")
+        if number is not None and number > MAX_PARTICIPANTS:
+            raise InputError(f"{where}.{key}", echo(raw), f"超过合理人数上限 {MAX_PARTICIPANTS}", "请填写实际参加民主评议的人数")
+        counts.append(number)
+    participants, representatives = counts
+    if participants is not None and representatives is not None and representatives > participants:
+        raise InputError(f"{where}.representatives", representatives, f"多于参加总人数 {participants}",
+                         "代表人数是参加人员中的村（居）民代表，不能多于参加总人数；请核对记录")
+    return participants, representatives
+
+
 def _parse_steps(raw: object) -> dict[str, Step]:
     if not isinstance(raw, list) or not raw:
-        raise InputError("steps", raw, "不是非空的步骤列表", "请按 [{\"step\": \"accept\", \"date\": …, \"staff\": […]}] 填写")
+        raise InputError("steps", echo(raw), "不是非空的步骤列表", "请按 [{\"step\": \"accept\", \"date\": …, \"staff\": […]}] 填写")
     steps: dict[str, Step] = {}
     for index, item in enumerate(raw):
         where = f"steps[{index}]"
         check_object(item, where, STEP_KEYS, '{"step": …, "date": …, "staff": […]}', "步骤字段")
         name = item.get("step")
-        if name not in STEPS:
+        if not isinstance(name, str) or name not in STEPS:
             listed = "、".join(f"{k}（{v}）" for k, v in STEPS.items())
-            raise InputError(f"{where}.step", name, "不是已知的步骤", f"可用步骤：{listed}")
+            raise InputError(f"{where}.step", echo(name), "不是已知的步骤", f"可用步骤：{listed}")
         if name in steps:
             raise InputError(f"{where}.step", name, "重复出现", "每个步骤只填写一次")
         if "date" not in item:
             raise InputError(f"{where}.date", None, "缺失", "请填写该步骤的日期，例如 2022-03-01")
-        staff_raw = item.get("staff", [])
-        if isinstance(staff_raw, str):
-            staff_raw = [staff_raw]
-        if not isinstance(staff_raw, list) or not all(isinstance(s, str) for s in staff_raw):
-            raise InputError(f"{where}.staff", staff_raw, "不是人员姓名列表", "写成 [\"王芳\", \"李强\"]")
-        participants = item.get("participants")
-        representatives = item.get("representatives")
+        participants, representatives = _head_counts(item, where)
         steps[name] = Step(
             name=name,
             day=parse_date(item["date"], f"{where}.date"),
-            staff=tuple(s.strip() for s in staff_raw if s.strip()),
-            participants=None if participants is None else parse_count(participants, f"{where}.participants"),
-            representatives=None if representatives is None else parse_count(representatives, f"{where}.representatives"),
+            staff=parse_staff(item.get("staff", []), f"{where}.staff"),
+            participants=participants,
+            representatives=representatives,
         )
     _require_accept(steps)
     return steps
@@ -177,13 +193,13 @@ def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_
     flags = {"near_relative_of_staff": near_relative_of_staff, "near_relative_filed": near_relative_filed,
              "extended": extended, "disputed": disputed}
     home_visit = county_home_visit
-    rule_set = rule_set_for(steps["accept"].day)
+    rule_set = _rule_set_for(steps["accept"].day)
     checker = _Checker(rule_set, steps)
 
     checker.order()
     checker.required(decision)
     checker.investigation()
-    if rule_set == "2012":
+    if rule_set.has("appraisal_required"):
         checker.appraisal()
     checker.notice()
     checker.decision_time(flags["disputed"], flags["extended"])
@@ -197,33 +213,40 @@ def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_
             checker.add("near_relative_home_visit", "近亲属申请未由县级民政部门入户调查", "县级民政部门入户调查", "未入户调查")
     checker.separation()
     return {
-        "rule_set": rule_set,
-        "rule_set_title": basis.MEASURES_2021 if rule_set == "2021" else basis.MEASURES_2012,
+        "rule_set": rule_set.id,
+        "rule_set_title": rule_set.title,
         "compliant": not checker.violations,
         "violations": checker.violations,
         "calendar_confirmed": checker.confirmed,
     }
 
 
+def _days_text(days: int, unit: str) -> str:
+    return f"{days} {'个工作日' if unit == 'working_days' else '日'}"
+
+
 class _Checker:
-    def __init__(self, rule_set: str, steps: dict[str, Step]):
+    def __init__(self, rule_set: RuleSet, steps: dict[str, Step]):
         self.rule_set = rule_set
         self.steps = steps
         self.violations: list[dict] = []
         self.confirmed = True
 
     def add(self, rule: str, message: str, expected: str, actual: str) -> None:
-        self.violations.append({"rule": rule, "title": RULES[rule].title, "message": message,
+        self.violations.append({"rule": rule, "title": rule_title(rule, self.rule_set), "message": message,
                                 "expected": expected, "actual": actual,
-                                "basis": RULES[rule].basis[self.rule_set]})
+                                "basis": RULES[rule].basis[self.rule_set.id]})
 
-    def workdays(self, start: str, end: str) -> int:
+    def elapsed(self, start: str, end: str, unit: str) -> int:
+        """Days from step ``start`` to step ``end``: working days, or calendar days after the start."""
+        if unit != "working_days":
+            return (self.steps[end].day - self.steps[start].day).days
         count = workdays_between(self.steps[start].day, self.steps[end].day)
         self.confirmed &= count.confirmed
         return count.days
 
     def order(self) -> None:
-        for earlier, later in ORDER[self.rule_set]:
+        for earlier, later in self.rule_set.order:
             if earlier in self.steps and later in self.steps and self.steps[later].day < self.steps[earlier].day:
                 a, b = self.steps[earlier], self.steps[later]
                 self.add("steps_order", f"“{STEPS[later]}”（{b.day.isoformat()}）早于“{STEPS[earlier]}”（{a.day.isoformat()}）",
@@ -239,70 +262,74 @@ class _Checker:
             if name not in self.steps:
                 self.add("missing_step", f"缺少“{STEPS[name]}”步骤的记录", f"有{STEPS[name]}记录", "无记录")
 
+    def late(self, rule: str, key: str, start: str, end: str, message: str) -> None:
+        """Violation of ``rule`` when step ``end`` comes later after ``start`` than limit ``key`` allows.
+
+        ``message`` is formatted with ``days`` (elapsed, with unit) and ``limit`` (the limit, with unit).
+        """
+        limit = self.rule_set.limit(key)
+        days = self.elapsed(start, end, limit.unit)
+        if days > limit.value:
+            used, allowed = _days_text(days, limit.unit), _days_text(limit.value, limit.unit)
+            self.add(rule, message.format(days=used, limit=allowed), f"≤ {allowed}", used)
+
     def investigation(self) -> None:
         if "investigate" not in self.steps:
             return
-        limit = 10 if self.rule_set == "2012" else 3
-        days = self.workdays("accept", "investigate")
-        if days > limit:
-            self.add("investigation_start", f"入户调查在受理后第 {days} 个工作日才启动，超过 {limit} 个工作日的时限",
-                     f"≤ {limit} 个工作日", f"{days} 个工作日")
+        self.late("investigation_start", "investigation_start", "accept", "investigate",
+                  "入户调查在受理后第 {days}才启动，超过 {limit}的时限")
+        minimum = self.rule_set.limit("investigators").value
         investigators = len(set(self.steps["investigate"].staff))
-        if investigators < 2:
-            self.add("investigators", f"入户调查人员只有 {investigators} 人，每组调查人员不得少于2人", "≥ 2 人", f"{investigators} 人")
+        if investigators < minimum:
+            self.add("investigators", f"入户调查人员只有 {investigators} 人，每组调查人员不得少于{minimum}人",
+                     f"≥ {minimum} 人", f"{investigators} 人")
 
     def appraisal(self) -> None:
         step = self.steps.get("appraise")
         if step is None:
-            self.add("appraisal_required", "未组织民主评议（2012年办法要求以村（居）为单位进行民主评议）", "有民主评议记录", "无记录")
+            self.add("appraisal_required", f"未组织民主评议（{self.rule_set.title}要求以村（居）为单位进行民主评议）",
+                     "有民主评议记录", "无记录")
             return
+        if "appraisal_representatives" not in self.rule_set.limits:
+            return
+        share = self.rule_set.limit("appraisal_representatives")
         if step.participants is None or step.representatives is None:
             self.add("appraisal_representatives", "民主评议记录未写明参加人数和村（居）民代表人数，无法核对代表比例",
                      "记录参加总人数和代表人数", "未记录")
-        elif step.representatives * 3 < step.participants * 2:
+        elif step.representatives < Fraction(share.value) * step.participants:
             self.add("appraisal_representatives",
-                     f"民主评议参加 {step.participants} 人，其中村（居）民代表 {step.representatives} 人，不足三分之二",
-                     f"≥ {-(-step.participants * 2 // 3)} 人", f"{step.representatives} 人")
+                     f"民主评议参加 {step.participants} 人，其中村（居）民代表 {step.representatives} 人，不足{share.text}",
+                     f"≥ {math.ceil(Fraction(share.value) * step.participants)} 人", f"{step.representatives} 人")
 
     def notice(self) -> None:
         if "notice_start" in self.steps and "notice_end" in self.steps:
+            minimum = self.rule_set.limit("notice_period").value
             days = (self.steps["notice_end"].day - self.steps["notice_start"].day).days + 1
-            if days < 7:
-                self.add("notice_period", f"公示期只有 {days} 天（含首尾两天），少于7天", "≥ 7 天", f"{days} 天")
+            if days < minimum:
+                self.add("notice_period", f"公示期只有 {days} 天（含首尾两天），少于{minimum}天", f"≥ {minimum} 天", f"{days} 天")
 
     def decision_time(self, disputed: bool, extended: bool) -> None:
         if "approve" not in self.steps:
             return
-        if self.rule_set == "2012":
-            if "notice_end" in self.steps:
-                limit = 20 if disputed else 3
-                days = self.workdays("notice_end", "approve")
-                if days > limit:
-                    self.add("decision_after_notice",
-                             f"公示期满后第 {days} 个工作日才作出审批决定，超过 {limit} 个工作日"
-                             + ("（公示有异议）" if disputed else ""), f"≤ {limit} 个工作日", f"{days} 个工作日")
-            return
-        if "notice_end" in self.steps:
-            days = self.workdays("notice_end", "approve")
-            if days > 10:
-                self.add("county_review", f"公示结束后第 {days} 个工作日才作出审核确认，超过10个工作日", "≤ 10 个工作日", f"{days} 个工作日")
-        limit = 45 if extended else 30
-        days = self.workdays("accept", "approve")
-        if days > limit:
-            self.add("total_time", f"自受理至审核确认用了 {days} 个工作日，超过 {limit} 个工作日"
-                     + ("（已按特殊情况延长）" if extended else ""), f"≤ {limit} 个工作日", f"{days} 个工作日")
+        limits = self.rule_set.limits
+        if "decision_after_notice" in limits and "notice_end" in self.steps:
+            key = "decision_after_notice_disputed" if disputed and "decision_after_notice_disputed" in limits \
+                else "decision_after_notice"
+            self.late("decision_after_notice", key, "notice_end", "approve",
+                      "公示期满后第 {days}才作出审批决定，超过 {limit}" + ("（公示有异议）" if disputed else ""))
+        if "county_review" in limits and "notice_end" in self.steps:
+            self.late("county_review", "county_review", "notice_end", "approve",
+                      "公示结束后第 {days}才作出审核确认，超过{limit}")
+        if "total_time" in limits:
+            key = "total_time_extended" if extended and "total_time_extended" in limits else "total_time"
+            self.late("total_time", key, "accept", "approve",
+                      "自受理至审核确认用了 {days}，超过 {limit}" + ("（已按特殊情况延长）" if extended else ""))
 
     def refusal(self) -> None:
         if "approve" not in self.steps or "refuse_notice" not in self.steps:
             return
-        if self.rule_set == "2012":
-            days = (self.steps["refuse_notice"].day - self.steps["approve"].day).days
-            unit = "日"
-        else:
-            days = self.workdays("approve", "refuse_notice")
-            unit = "个工作日"
-        if days > 3:
-            self.add("refusal_notice", f"作出不予批准决定后第 {days} {unit}才书面告知，超过3{unit}", f"≤ 3 {unit}", f"{days} {unit}")
+        self.late("refusal_notice", "refusal_notice", "approve", "refuse_notice",
+                  "作出不予批准决定后第 {days}才书面告知，超过{limit}")
 
     def separation(self) -> None:
         roles = [("accept", "受理"), ("review", "审核"), ("approve", "审批")]
