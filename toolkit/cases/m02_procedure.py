@@ -18,7 +18,7 @@ from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
 from toolkit.cases.timeline import (CLASHES, DECISION_RULES, assign_staff, build_timeline, calendar_hint,
                                     earliest_lawful, holiday_run, latest_lawful, step, step_day, violated_rules,
                                     with_step_date)
-from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, workdays_between
+from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, limit_for, workdays_between
 from toolkit.policy import basis
 
 ASSIGNMENT = "m02_procedure"
@@ -137,7 +137,8 @@ def build(seed: int) -> tuple[Case, dict]:
                              f"（节假日不计，调休上班日计入），期限内最后一个工作日是{cn_date(latest_investigate, weekday=True)}。"),
         Question("q4", "date", Q_PROMPTS["q4"], POINTS["q4"], RULES["notice_period"].basis[rs], "notice_period",
                  answer=earliest_end,
-                 explanation=f"公示期不少于7天，按自然日计算、首尾两天都算：{cn_date(notice_start)}开始，"
+                 explanation=f"公示期不少于{limit_for('notice_period', accept).value}天，按自然日计算、首尾两天都算："
+                             f"{cn_date(notice_start)}开始，"
                              f"最早{cn_date(earliest_end)}结束（节假日照常计算）。"),
         Question("q5", "date", Q_PROMPTS["q5"], POINTS["q5"], RULES[binding].basis[rs], binding,
                  answer=latest_decision,

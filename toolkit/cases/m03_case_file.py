@@ -18,7 +18,7 @@ from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
 from toolkit.cases.timeline import CLASHES, assign_staff, build_timeline, step_day, violated_rules
-from toolkit.policy import RULES, add_workdays, check_procedure
+from toolkit.policy import RULES, add_workdays, check_procedure, rule_set_for
 from toolkit.policy import basis
 
 ASSIGNMENT = "m03_case_file"
@@ -165,7 +165,8 @@ def build(seed: int) -> tuple[Case, dict]:
     rs = rule_set
     file_basis = f"{FILE_PRACTICE}（参照{RULES['missing_step'].basis[rs]}）"
     doc_options = tuple(Option(k, v) for k, v in DOCUMENTS.items())
-    defect_text = "；".join(_DEFECT_TEXT[d] for d in sorted(defects))
+    figures = rule_set_for(accept).figures()
+    defect_text = "；".join(_DEFECT_TEXT[d].format(**figures) for d in sorted(defects))
     questions = (
         Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], file_basis,
                  "file_missing", answer=frozenset(missing), options=doc_options,
@@ -199,12 +200,13 @@ def generate(seed: int) -> Case:
     return build(seed)[0]
 
 
+# Defects as told in the feedback, formatted with the limits of the case's rule set.
 _DEFECT_TEXT = {
-    "one_investigator": "入户调查表只有1名调查人员签名（调查人员不得少于2人）",
+    "one_investigator": "入户调查表只有1名调查人员签名（调查人员不得少于{investigators}人）",
     "visit_before_accept": "入户调查表的日期早于受理日期",
-    "short_notice": "公示不满7天",
+    "short_notice": "公示不满{notice_period}天",
     "approval_before_notice_end": "审批表的日期早于公示期满",
-    "few_representatives": "民主评议中居民代表不足参加人数的三分之二",
+    "few_representatives": "民主评议中居民代表不足参加人数的{appraisal_representatives}",
     "unsigned_application": "申请书没有申请人签名",
 }
 _KIN_TEXT = {

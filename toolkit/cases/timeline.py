@@ -1,20 +1,24 @@
 """Helpers for cases built on a 低保 case timeline (m02, m03, m04).
 
-Time limits are never restated here: the latest lawful date of a step is found by asking
-:func:`toolkit.policy.check_procedure` about candidate dates, so the cases follow the engine.
+Time limits are never restated here: deadlines come from :func:`toolkit.policy.procedure.deadline`,
+which reads the limits of the applicable rule set (``toolkit/policy/params/procedure.yaml``) and
+counts on the working-day calendar; whether a timeline breaks a rule is asked of
+:func:`toolkit.policy.check_procedure`.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import random
 from datetime import date, timedelta
+from fractions import Fraction
 
 from toolkit.cases.fiction import distinct_names
 from toolkit.cases.render import WEEKDAYS
-from toolkit.policy import add_workdays, check_procedure, is_workday, workdays_between
+from toolkit.policy import add_workdays, check_procedure, is_workday, limit_for, rule_set_for, workdays_between
+from toolkit.policy.procedure import SPANS, deadline
 
-HORIZON_DAYS = 120
 DECISION_RULES = {"decision_after_notice", "county_review", "total_time"}
 CLASHES = ("accept-review", "review-approve", "accept-approve")   # 三分离 broken: which two roles share staff
 
@@ -31,47 +35,34 @@ def violated_rules(case: dict) -> set[str]:
     return {v["rule"] for v in check_procedure(case)["violations"]}
 
 
+def _days(case: dict) -> dict[str, date]:
+    return {item["step"]: date.fromisoformat(item["date"]) for item in case["steps"]}
+
+
 def latest_lawful(case: dict, step: str, rules: set[str], start: date) -> tuple[date, dict]:
     """The last working day after ``start`` on which ``step`` breaks none of ``rules``.
 
     Returns that day (``start`` itself when the first working day after it already breaks a
-    rule) and the engine's violation for the next working day (the binding limit, with its
-    ``rule``, ``expected`` and ``basis``).  Time limits only ever break later, so the first
-    breaking working day is found by galloping and bisection instead of trying every day.
+    rule) and the binding limit as the engine states it (``rule``, ``expected``, ``basis``): of the
+    rules' deadlines the earliest, ties going to the rule the engine checks first.
     """
-    days: list[date] = []        # working days after start, extended as far as needed
-
-    def day_at(index: int) -> date:
-        while len(days) <= index:
-            days.append(add_workdays(days[-1] if days else start, 1).date)
-        return days[index]
-
-    def broken(index: int) -> list[dict]:
-        result = check_procedure(with_step_date(case, step, day_at(index)))
-        return [v for v in result["violations"] if v["rule"] in rules]
-
-    low, high = -1, 0            # days[low] lawful (or start), days[high] to be tried
-    while not broken(high):
-        low, high = high, 2 * high + 1
-        if day_at(high) > start + timedelta(days=HORIZON_DAYS):
-            raise RuntimeError(f"no limit found for {step} within {HORIZON_DAYS} days of {start}")
-    while high - low > 1:        # invariant: days[low] lawful, days[high] broken
-        middle = (low + high) // 2
-        if broken(middle):
-            high = middle
-        else:
-            low = middle
-    return (days[low] if low >= 0 else start), broken(high)[0]
+    days = _days(case)
+    rule_set = rule_set_for(days["accept"])
+    found = [deadline(rule, days, bool(case.get("disputed")), bool(case.get("extended")))
+             for rule, span in SPANS.items()
+             if rule in rules and span.end == step and span.start in days and span.key in rule_set.limits]
+    if not found:
+        raise ValueError(f"no limit of {sorted(rules)} applies to step {step} under rule set {rule_set.id}")
+    binding = min(found, key=lambda d: d.day)
+    latest = binding.day if binding.day > start else start
+    return latest, {"rule": binding.rule, "expected": binding.expected, "basis": binding.basis}
 
 
 def earliest_lawful(case: dict, step: str, rules: set[str], start: date) -> date:
-    """The first calendar day from ``start`` on which ``step`` breaks none of ``rules``."""
-    day = start
-    while day < start + timedelta(days=HORIZON_DAYS):
-        if not violated_rules(with_step_date(case, step, day)) & rules:
-            return day
-        day += timedelta(days=1)
-    raise RuntimeError(f"no lawful date for {step} within {HORIZON_DAYS} days of {start}")
+    """The first calendar day from ``start`` on which the 公示 may end (``notice_period``)."""
+    if step != "notice_end" or rules != {"notice_period"}:
+        raise ValueError("earliest_lawful answers only the earliest end of the 公示 (notice_period)")
+    return max(start, deadline("notice_period", _days(case)).day)
 
 
 def holiday_run(around: date) -> tuple[date, date]:
@@ -160,11 +151,12 @@ def build_timeline(rng: random.Random, accept: date, rule_set: str, faults: set[
     if rule_set == "2012":
         previous = add_workdays(previous, rng.randint(1, 3)).date
         participants = rng.randint(9, 21)
-        needed = -(-participants * 2 // 3)
+        needed = math.ceil(Fraction(limit_for("appraisal_representatives", accept).value) * participants)
         representatives = rng.randint(needed - 3, needed - 1) if "appraisal_representatives" in faults \
             else rng.randint(needed, participants)
         steps.append(step("appraise", previous, [], participants=participants, representatives=representatives))
-    gap = rng.randint(26, 30) if "total_time" in faults else rng.randint(1, 3)
+    total = limit_for("total_time", accept).value if "total_time" in faults else 0
+    gap = rng.randint(total - 4, total) if "total_time" in faults else rng.randint(1, 3)
     review = add_workdays(previous, gap).date
     steps.append(step("review", review, staff["review"]))
 

@@ -54,6 +54,10 @@ class RuleSet:
     region: str | None = None
     path: Path = field(default=PROCEDURE_FILE, compare=False)
 
+    def figures(self) -> dict[str, str]:
+        """Limit name → its figure as text (``3``, ``三分之二``), for formatting titles and messages."""
+        return {key: limit.text if limit.unit == "share" else str(limit.value) for key, limit in self.limits.items()}
+
     def has(self, key: str) -> bool:
         return key in self.limits or key in self.rules
 

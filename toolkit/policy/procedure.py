@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from toolkit.errors import InputError
 from toolkit.policy import basis
 from toolkit.policy.inputs import check_object, echo, parse_count, parse_date, parse_staff
-from toolkit.policy.limits import RuleSet, rule_set_for as _rule_set_for, rule_sets
-from toolkit.policy.workdays import workdays_between
+from toolkit.policy.limits import Limit, RuleSet, rule_set_for as _rule_set_for, rule_sets
+from toolkit.policy.workdays import add_workdays, workdays_between
 from toolkit.privacy import mask_name
 
 STEPS = {
@@ -66,20 +66,16 @@ RULE_TITLES = {
 FIXED_BASIS = {"separation_of_duties": basis.SEED_NOTICE}
 
 
-def _values(rule_set: RuleSet) -> dict[str, str]:
-    return {key: limit.text if limit.unit == "share" else str(limit.value) for key, limit in rule_set.limits.items()}
-
-
 def rule_title(rule: str, rule_set: RuleSet) -> str:
     """Chinese title of ``rule`` with the figures of ``rule_set``."""
-    return RULE_TITLES[rule].format(**_values(rule_set))
+    return RULE_TITLES[rule].format(**rule_set.figures())
 
 
 def _applies(rule: str, rule_set: RuleSet) -> bool:
     if rule in FIXED_BASIS:
         return True
     try:
-        RULE_TITLES[rule].format(**_values(rule_set))
+        RULE_TITLES[rule].format(**rule_set.figures())
     except KeyError:
         return False
     return rule_set.has(rule)
@@ -102,6 +98,68 @@ def _build_rules() -> dict[str, Rule]:
 
 
 RULES: dict[str, Rule] = _build_rules()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A time limit between two steps: ``end`` at most limit ``key`` after ``start``.
+
+    ``variant_key`` replaces ``key`` when the case flag ``variant_flag`` is set (objections to the
+    公示, an extended procedure) and the rule set has that limit.
+    """
+    start: str
+    end: str
+    key: str
+    variant_flag: str = ""
+    variant_key: str = ""
+
+    def limit_key(self, rule_set: RuleSet, flags: dict[str, bool]) -> str:
+        if self.variant_flag and flags.get(self.variant_flag) and self.variant_key in rule_set.limits:
+            return self.variant_key
+        return self.key
+
+
+SPANS = {
+    "investigation_start": Span("accept", "investigate", "investigation_start"),
+    "decision_after_notice": Span("notice_end", "approve", "decision_after_notice", "disputed",
+                                  "decision_after_notice_disputed"),
+    "county_review": Span("notice_end", "approve", "county_review"),
+    "total_time": Span("accept", "approve", "total_time", "extended", "total_time_extended"),
+    "refusal_notice": Span("approve", "refuse_notice", "refusal_notice"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The latest lawful day of a span's end step (for ``notice_period``: the earliest end of the 公示)."""
+    rule: str
+    day: date
+    limit: Limit
+    expected: str       # as in a violation, e.g. "≤ 3 个工作日"
+    basis: str
+    confirmed: bool     # the working-day calendar knew every day counted
+
+
+def deadline(rule: str, days: dict[str, date], disputed: bool = False, extended: bool = False) -> Deadline:
+    """Compute the deadline of ``rule`` from the step dates ``days`` (``accept`` fixes the rule set).
+
+    Computed on the working-day calendar, never searched: the n-th working day after the start
+    (or n calendar days for limits in days); ``notice_period`` gives the earliest lawful end.
+    """
+    rule_set = _rule_set_for(days["accept"])
+    if rule == "notice_period":
+        limit = rule_set.limit("notice_period")
+        end = days["notice_start"] + timedelta(days=limit.value - 1)     # both first and last day count
+        return Deadline(rule, end, limit, f"≥ {limit.value} 天", RULES[rule].basis[rule_set.id], True)
+    span = SPANS[rule]
+    limit = rule_set.limit(span.limit_key(rule_set, {"disputed": disputed, "extended": extended}))
+    if limit.unit == "working_days":
+        result = add_workdays(days[span.start], limit.value)
+        end, confirmed = result.date, result.confirmed
+    else:
+        end, confirmed = days[span.start] + timedelta(days=limit.value), True
+    return Deadline(rule, end, limit, f"≤ {_days_text(limit.value, limit.unit)}", RULES[rule].basis[rule_set.id],
+                    confirmed)
 
 
 @dataclass(frozen=True)
@@ -194,7 +252,7 @@ def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_
              "extended": extended, "disputed": disputed}
     home_visit = county_home_visit
     rule_set = _rule_set_for(steps["accept"].day)
-    checker = _Checker(rule_set, steps)
+    checker = _Checker(rule_set, steps, flags)
 
     checker.order()
     checker.required(decision)
@@ -226,9 +284,10 @@ def _days_text(days: int, unit: str) -> str:
 
 
 class _Checker:
-    def __init__(self, rule_set: RuleSet, steps: dict[str, Step]):
+    def __init__(self, rule_set: RuleSet, steps: dict[str, Step], flags: dict[str, bool]):
         self.rule_set = rule_set
         self.steps = steps
+        self.flags = flags
         self.violations: list[dict] = []
         self.confirmed = True
 
@@ -262,21 +321,23 @@ class _Checker:
             if name not in self.steps:
                 self.add("missing_step", f"缺少“{STEPS[name]}”步骤的记录", f"有{STEPS[name]}记录", "无记录")
 
-    def late(self, rule: str, key: str, start: str, end: str, message: str) -> None:
-        """Violation of ``rule`` when step ``end`` comes later after ``start`` than limit ``key`` allows.
+    def late(self, rule: str, message: str) -> None:
+        """Violation of ``rule`` when its span's end step comes later than its limit allows.
 
-        ``message`` is formatted with ``days`` (elapsed, with unit) and ``limit`` (the limit, with unit).
+        ``message`` is formatted with ``days`` (elapsed, with unit) and ``limit`` (the limit, with unit;
+        ``tight``: the same without a space).
         """
-        limit = self.rule_set.limit(key)
-        days = self.elapsed(start, end, limit.unit)
+        span = SPANS[rule]
+        limit = self.rule_set.limit(span.limit_key(self.rule_set, self.flags))
+        days = self.elapsed(span.start, span.end, limit.unit)
         if days > limit.value:
             used, allowed = _days_text(days, limit.unit), _days_text(limit.value, limit.unit)
-            self.add(rule, message.format(days=used, limit=allowed), f"≤ {allowed}", used)
+            self.add(rule, message.format(days=used, limit=allowed, tight=allowed.replace(" ", "")), f"≤ {allowed}", used)
 
     def investigation(self) -> None:
         if "investigate" not in self.steps:
             return
-        self.late("investigation_start", "investigation_start", "accept", "investigate",
+        self.late("investigation_start",
                   "入户调查在受理后第 {days}才启动，超过 {limit}的时限")
         minimum = self.rule_set.limit("investigators").value
         investigators = len(set(self.steps["investigate"].staff))
@@ -313,23 +374,17 @@ class _Checker:
             return
         limits = self.rule_set.limits
         if "decision_after_notice" in limits and "notice_end" in self.steps:
-            key = "decision_after_notice_disputed" if disputed and "decision_after_notice_disputed" in limits \
-                else "decision_after_notice"
-            self.late("decision_after_notice", key, "notice_end", "approve",
+            self.late("decision_after_notice",
                       "公示期满后第 {days}才作出审批决定，超过 {limit}" + ("（公示有异议）" if disputed else ""))
         if "county_review" in limits and "notice_end" in self.steps:
-            self.late("county_review", "county_review", "notice_end", "approve",
-                      "公示结束后第 {days}才作出审核确认，超过{limit}")
+            self.late("county_review", "公示结束后第 {days}才作出审核确认，超过{tight}")
         if "total_time" in limits:
-            key = "total_time_extended" if extended and "total_time_extended" in limits else "total_time"
-            self.late("total_time", key, "accept", "approve",
-                      "自受理至审核确认用了 {days}，超过 {limit}" + ("（已按特殊情况延长）" if extended else ""))
+            self.late("total_time", "自受理至审核确认用了 {days}，超过 {limit}" + ("（已按特殊情况延长）" if extended else ""))
 
     def refusal(self) -> None:
         if "approve" not in self.steps or "refuse_notice" not in self.steps:
             return
-        self.late("refusal_notice", "refusal_notice", "approve", "refuse_notice",
-                  "作出不予批准决定后第 {days}才书面告知，超过{limit}")
+        self.late("refusal_notice", "作出不予批准决定后第 {days}才书面告知，超过{tight}")
 
     def separation(self) -> None:
         roles = [("accept", "受理"), ("review", "审核"), ("approve", "审批")]
