@@ -18,8 +18,8 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import income_basis, last_case_day, standards_table
-from toolkit.policy import assess, standard_on
+from toolkit.cases.standards import last_case_day, standards_table
+from toolkit.policy import assess, income_basis, standard_on
 from toolkit.policy import basis
 from toolkit.policy.special import TEMPORARY_MAX_MONTHS, expenditure_test, temporary_assistance_cap
 

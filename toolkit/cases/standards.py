@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from toolkit.cases.render import cn_date, md_table, yuan
 from toolkit.errors import ParameterMissing
-from toolkit.policy import Param, rule_set_for, standard_on, standard_span
+from toolkit.policy import Param, standard_on, standard_span
 
 LOOKAHEAD_DAYS = 400
 
@@ -17,12 +17,6 @@ def last_case_day() -> date:
     first, last = standard_span()
     newest = standard_on(last).effective_from
     return min(last, date(newest.year, 12, 31))
-
-
-def income_basis(day: date) -> str:
-    """The article on counted income of the measures in force on ``day`` (their title when none is on file)."""
-    rule_set = rule_set_for(day)
-    return rule_set.cite("income_counted") if rule_set.has("income_counted") else f"{rule_set.title}（家庭收入认定）"
 
 
 def standards_around(day: date) -> list[Param]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from toolkit.cli._argparse import add_group
@@ -13,7 +14,12 @@ USAGE_EXAMPLE = """示例：
   jiuzhu policy check-procedure case.json
   jiuzhu policy workday add 2018-09-28 3
   jiuzhu policy workday between 2018-09-28 2018-10-08
-  jiuzhu policy standard 2019-05-01"""
+  jiuzhu policy standard 2019-05-01
+  jiuzhu policy params
+  jiuzhu policy workday add 2027-09-30 3 --holidays holidays.yaml"""
+
+HOLIDAYS_HELP = ("本地节假日文件（YAML，格式见 docs/policy.md）；不填时依次使用环境变量 JIUZHU_HOLIDAYS、"
+                 "~/.config/jiuzhu/holidays.yaml（若存在）")
 
 
 def register(subparsers) -> None:
@@ -25,6 +31,7 @@ def register(subparsers) -> None:
                                      "收入类型：计入 wage、business、property、transfer、pension；不计入 special_care、"
                                      "family_planning_award、scholarship、heroism_award、assistance、basic_pension_central。")
     p.add_argument("file", metavar="文件", help="JSON 文件路径；用 - 表示从标准输入读取")
+    p.add_argument("--today", metavar="日期", help="按该日判断参数是否过期（默认今天）")
     p.set_defaults(func=_assess)
 
     p = group.add_parser("check-procedure", help="检查一个低保案件的办理流程和时限是否合规",
@@ -32,20 +39,24 @@ def register(subparsers) -> None:
                                      "检查步骤顺序、调查时限、调查人数、民主评议、公示期、决定时限、书面告知、近亲属备案和三分离。\n"
                                      "步骤名：accept、investigate、check、appraise、review、notice_start、notice_end、approve、refuse_notice。")
     p.add_argument("file", metavar="文件", help="JSON 文件路径；用 - 表示从标准输入读取")
+    p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
     p.set_defaults(func=_check_procedure)
 
     workday = add_group(group, "workday", "按中国法定节假日和调休计算工作日",
-                        "按中国法定节假日和调休安排计算工作日（chinesecalendar）。超出日历覆盖年份时按周一至周五计算，"
-                        "并在结果中标注 \"confirmed\": false。")
+                        "按中国法定节假日和调休安排计算工作日（chinesecalendar）。内置日历未覆盖的年份，使用本地节假日文件"
+                        "（若有，结果注明来源）；都没有时按周一至周五计算，并在结果中标注 \"confirmed\": false。\n"
+                        "日期范围 1900-01-01 至 2199-12-31，一次最多推算 2500 个工作日。")
     p = workday.add_parser("add", help="某日期之后第 N 个工作日是哪天",
                            description="从起始日期的次日起算，第 N 个工作日的日期（N 为负数时向前推算）。")
     p.add_argument("date", metavar="日期", help="起始日期，例如 2018-09-28")
     p.add_argument("n", metavar="N", help="工作日数，例如 3")
+    p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
     p.set_defaults(func=_workday_add)
     p = workday.add_parser("between", help="两个日期之间有几个工作日",
                            description="统计起始日期之后、截至结束日期（含）的工作日数。")
     p.add_argument("start", metavar="起始日期")
     p.add_argument("end", metavar="结束日期")
+    p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
     p.set_defaults(func=_workday_between)
 
     p = group.add_parser("standard", help="查询某日在档的低保标准及其来源",
@@ -54,26 +65,52 @@ def register(subparsers) -> None:
     p.add_argument("--region", default="shanghai", metavar="地区", help="地区参数文件名（默认 shanghai）")
     p.set_defaults(func=_standard)
 
+    p = group.add_parser("params", help="列出在档的全部参数及其来源、可信度，并指出过期或需核实的参数",
+                         description="列出在档的每一项参数：内容、数值、起始日期、来源、可信度。\n"
+                                     "并直接说明哪些已过期或需核实：最新低保标准已施行超过13个月、本年或下一年的法定节假日未在档、"
+                                     "可信度为 L 的参数。")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--stale", action="store_true", help="只列出过期或需核实的参数")
+    p.add_argument("--today", metavar="日期", help="按该日判断是否过期（默认今天）")
+    p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
+    p.set_defaults(func=_params)
+
 
 def _read_json(path: str):
     from toolkit.errors import UserError
+    from toolkit.policy.jsoninput import MAX_BYTES, parse_json_bytes
 
     name = "标准输入" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(MAX_BYTES + 1) if stream is not None else sys.stdin.read(MAX_BYTES + 1).encode("utf-8")
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise UserError(f"找不到文件 {path}，请检查路径。") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{name} 不是 UTF-8 编码的文本，请另存为 UTF-8 后重试。") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} 是文件夹，请给出 JSON 文件的路径。") from None
     except OSError as err:
         raise UserError(f"无法读取 {name}：{err.strerror}。") from None
-    if not text.strip():
-        raise UserError(f"{name} 是空的，请提供 JSON 内容。")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UserError(f"{name} 第 {err.lineno} 行第 {err.colno} 列不是有效的 JSON（{err.msg}）。"
-                        "请检查引号、逗号和括号是否配对。") from None
+    return parse_json_bytes(data, name)
+
+
+def _use_holidays(args) -> None:
+    from toolkit.policy import holidays
+
+    if getattr(args, "holidays", None):
+        holidays.use_file(args.holidays)
+    holidays.active()        # a bad file is refused before anything is computed
+
+
+def _today(args):
+    from datetime import date
+
+    from toolkit.policy.inputs import parse_date
+
+    return parse_date(args.today, "--today") if getattr(args, "today", None) else date.today()
 
 
 def _print(data) -> None:
@@ -87,14 +124,20 @@ def _warn_unconfirmed() -> None:
 
 def _assess(args) -> int:
     from toolkit.policy import assess
+    from toolkit.policy.inventory import stale_used
 
-    _print(assess(_read_json(args.file)))
+    today = _today(args)
+    result = assess(_read_json(args.file))
+    for warning in stale_used(result["parameters_used"], today):
+        print(f"警告：本次计算使用了过期或需核实的参数——{warning}（详见 jiuzhu policy params）", file=sys.stderr)
+    _print(result)
     return 0
 
 
 def _check_procedure(args) -> int:
     from toolkit.policy import check_procedure
 
+    _use_holidays(args)
     result = check_procedure(_read_json(args.file))
     if not result["calendar_confirmed"]:
         _warn_unconfirmed()
@@ -107,20 +150,20 @@ def _parse_int(value: str, where: str) -> int:
     from toolkit.policy.inputs import normalize_text
 
     text = normalize_text(value)
-    try:
-        return int(text)
-    except ValueError:
-        raise InputError(where, value, "不是整数", "请填写整数，例如 3 或 -2") from None
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        raise InputError(where, value[:40], "不是整数", "请填写整数，例如 3 或 -2") from None
+    return int(text)
 
 
 def _workday_add(args) -> int:
     from toolkit.policy import add_workdays
     from toolkit.policy.inputs import parse_date
 
+    _use_holidays(args)
     result = add_workdays(parse_date(args.date, "日期"), _parse_int(args.n, "N"))
     if not result.confirmed:
         _warn_unconfirmed()
-    _print({"date": result.date.isoformat(), "confirmed": result.confirmed})
+    _print({"date": result.date.isoformat(), "confirmed": result.confirmed, **_sources(result.sources)})
     return 0
 
 
@@ -128,10 +171,16 @@ def _workday_between(args) -> int:
     from toolkit.policy import workdays_between
     from toolkit.policy.inputs import parse_date
 
+    _use_holidays(args)
     result = workdays_between(parse_date(args.start, "起始日期"), parse_date(args.end, "结束日期"))
     if not result.confirmed:
         _warn_unconfirmed()
-    _print({"working_days": result.days, "confirmed": result.confirmed})
+    _print({"working_days": result.days, "confirmed": result.confirmed, **_sources(result.sources)})
+
+
+def _sources(sources: tuple[str, ...]) -> dict:
+    """``{"source": …}`` when an office's holiday file decided a day (absent: the built-in calendar alone)."""
+    return {"source": "；".join(sources)} if sources else {}
     return 0
 
 
@@ -144,4 +193,25 @@ def _standard(args) -> int:
     _print({"region": args.region, "date": day.isoformat(), "standard": int(param.value),
             "effective_from": param.effective_from.isoformat(), "source": param.source,
             "confidence": param.confidence, "note": param.note})
+    return 0
+
+
+def _params(args) -> int:
+    from toolkit.policy.inventory import inventory
+
+    _use_holidays(args)
+    rows = [row.as_dict() for row in inventory(_today(args))]
+    if args.stale:
+        rows = [row for row in rows if row["stale"]]
+    if args.json:
+        _print(rows)
+        return 0
+    for row in rows:
+        status = f"【过期或需核实】{row['stale']}" if row["stale"] else ("已由后续数值取代" if row["until"] else "现行")
+        period = f"{row['from']} 起" + (f"，至 {row['until']} 止" if row["until"] else "") if row["from"] else ""
+        print(f"{row['what']}：{row['value']}" + (f"（{period}）" if period else "")
+              + f"；可信度 {row['confidence'] or '—'}；来源：{row['source'] or '—'}；{status}")
+    stale = [row for row in rows if row["stale"]]
+    print(f"\n共 {len(rows)} 项；过期或需核实 {len(stale)} 项。" if stale or not args.stale
+          else "没有过期或需核实的参数。")
     return 0

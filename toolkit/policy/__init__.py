@@ -4,7 +4,7 @@ Imports nothing of ours except the leaf helpers ``toolkit.errors`` and ``toolkit
 """
 
 from toolkit.policy.limits import Limit, RuleSet, limit_for, rule_set_for
-from toolkit.policy.means_test import COUNTED_INCOME, EXCLUDED_INCOME, assess, benefit_basis
+from toolkit.policy.means_test import COUNTED_INCOME, EXCLUDED_INCOME, assess, benefit_basis, income_basis
 from toolkit.policy.params import Param, available_regions, load_region, standard_on, standard_span
 from toolkit.policy.procedure import RULES, STEPS, Rule, Step, check_procedure, check_steps, rule_title
 from toolkit.policy.workdays import WorkdayCount, WorkdayResult, add_workdays, is_workday, workdays_between
@@ -12,6 +12,6 @@ from toolkit.policy.workdays import WorkdayCount, WorkdayResult, add_workdays, i
 __all__ = [
     "COUNTED_INCOME", "EXCLUDED_INCOME", "RULES", "STEPS", "Limit", "Param", "Rule", "RuleSet", "Step",
     "WorkdayCount", "WorkdayResult", "add_workdays", "assess", "available_regions", "benefit_basis",
-    "check_procedure", "check_steps", "is_workday", "limit_for", "load_region", "rule_set_for", "rule_title",
+    "check_procedure", "check_steps", "income_basis", "is_workday", "limit_for", "load_region", "rule_set_for", "rule_title",
     "standard_on", "standard_span", "workdays_between",
 ]

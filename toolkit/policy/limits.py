@@ -19,6 +19,19 @@ from toolkit.errors import ParameterMissing
 
 PROCEDURE_FILE = Path(__file__).with_name("params") / "procedure.yaml"
 UNITS = {"working_days": "个工作日", "days": "天", "persons": "人", "share": ""}
+# Chinese names of the limits (a new limit may bring its own ``title`` in the YAML).
+LIMIT_TITLES = {
+    "investigation_start": "受理后启动入户调查的时限",
+    "investigators": "每组调查人员最少人数",
+    "appraisal_representatives": "民主评议中村（居）民代表的最低比例",
+    "notice_period": "公示期（含首尾两天）",
+    "decision_after_notice": "公示期满后作出审批决定的时限",
+    "decision_after_notice_disputed": "公示有异议时作出审批决定的时限",
+    "county_review": "公示结束后县级民政部门审核确认的时限",
+    "total_time": "自受理至审核确认的总时限",
+    "total_time_extended": "特殊情况延长后的总时限",
+    "refusal_notice": "不予批准后书面告知理由的时限",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,7 @@ class Limit:
     effective_from: date
     source: str
     confidence: str
+    title: str = ""
 
     @property
     def text(self) -> str:
@@ -113,7 +127,8 @@ def _parse(raw: dict, index: int, path: Path) -> RuleSet:
                             citation=f"{title}{spec['article']}", rule_set=rs_id,
                             effective_from=spec.get("effective_from", raw["effective_from"]),
                             source=str(spec.get("source", raw["source"])),
-                            confidence=str(spec.get("confidence", raw["confidence"])))
+                            confidence=str(spec.get("confidence", raw["confidence"])),
+                            title=str(spec.get("title") or LIMIT_TITLES.get(key, key)))
     order = tuple((str(a), str(b)) for a, b in raw.get("order") or ())
     return RuleSet(id=rs_id, title=title, effective_from=raw["effective_from"], source=str(raw["source"]),
                    confidence=str(raw["confidence"]), order=order,

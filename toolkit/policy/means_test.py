@@ -160,6 +160,12 @@ def _parse_assets(raw: object) -> dict:
     return assets
 
 
+def income_basis(day: date) -> str:
+    """The article on counted income of the measures in force on ``day`` (their title when none is on file)."""
+    rule_set = rule_set_for(day)
+    return rule_set.cite("income_counted") if rule_set.has("income_counted") else f"{rule_set.title}（家庭收入认定）"
+
+
 def benefit_basis(day: date) -> str:
     """The article on the benefit amount of the measures in force on ``day``."""
     return rule_set_for(day).cite("benefit_amount")
@@ -181,7 +187,8 @@ def evaluate(household: Household) -> dict:
     per_capita = _money(counted / size)
     reasons: list[str] = []
     notes: list[str] = []
-    cited = [params["dibao_standard"].basis, basis.m2021("第十三条")]
+    cited = [params["dibao_standard"].basis, income_basis(day)]
+    used = [_used(household.region, "dibao_standard", standard.effective_from)]
 
     if per_capita >= standard.value:
         reasons.append(f"家庭月人均收入 {per_capita:.2f} 元不低于当时低保标准 {_yuan(standard.value)} 元"
@@ -195,8 +202,11 @@ def evaluate(household: Household) -> dict:
     else:
         reasons.extend(_property_reasons(household, params, notes))
         cited.append(params["property_limits"].basis)
+        used.append(_used(household.region, "property_limits", params["property_limits"].entry_on(day)["effective_from"]))
 
-    _wage_notes(household, params, notes)
+    minimum = _wage_notes(household, params, notes)
+    if minimum is not None:
+        used.append(_used(household.region, "minimum_wage", minimum.effective_from))
     eligible = not reasons
     benefit = _money(standard.value * size - counted) if eligible else Decimal(0)
     supplements = _supplements(household, params, standard, notes) if eligible else []
@@ -219,6 +229,7 @@ def evaluate(household: Household) -> dict:
         "supplements": supplements,
         "basis": cited,
         "notes": notes,
+        "parameters_used": used,
     }
 
 
@@ -253,21 +264,28 @@ def _property_reasons(household: Household, params, notes: list[str]) -> list[st
     return reasons
 
 
-def _wage_notes(household: Household, params, notes: list[str]) -> None:
+def _used(region: str, key: str, effective_from: date) -> dict:
+    """A parameter entry an assessment used, as ``jiuzhu policy params`` lists it."""
+    return {"key": f"{region}.{key}", "from": effective_from.isoformat()}
+
+
+def _wage_notes(household: Household, params, notes: list[str]):
+    """Notes on wages at or above the minimum wage; the minimum-wage entry used, if any."""
     if not params.has("minimum_wage"):
-        return
+        return None
     wages = [(m, m.income.get("wage")) for m in household.members if m.income.get("wage")]
     if not wages:
-        return
+        return None
     try:
         minimum = params["minimum_wage"].on(household.day)
     except ParameterMissing:
-        return
+        return None
     for member, wage in wages:
         if wage >= minimum.value:
             notes.append(
                 f"成员{mask_name(member.name)}工资性收入 {_yuan(wage)} 元不低于当时最低工资 {minimum.value} 元；"
                 f"{basis.sh('第二十七条')}规定的就业收入部分豁免没有在档的具体比例，本计算未作扣减，请按本地口径复核。")
+    return minimum
 
 
 def _supplements(household: Household, params, standard, notes: list[str]) -> list[dict]:
