@@ -125,8 +125,8 @@ def _days(entries: object, path: str, key: str, years: frozenset[int]) -> frozen
     found: set[date] = set()
     for index, entry in enumerate(entries):
         where = f"{key}[{index}]"
-        if isinstance(entry, date):
-            first = last = entry
+        if isinstance(entry, (date, str, int)):
+            first = last = _day(entry, path, where)
         elif isinstance(entry, dict) and "date" in entry:
             first = last = _day(entry["date"], path, f"{where}.date")
         elif isinstance(entry, dict) and "from" in entry and "to" in entry:

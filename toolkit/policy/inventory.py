@@ -8,6 +8,7 @@ L (weak source: re-verify before relying on it).
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -35,9 +36,11 @@ class Row:
                 "until": self.until, "source": self.source, "confidence": self.confidence, "stale": self.stale}
 
 
-def _months_between(earlier: date, later: date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - (later.day < earlier.day)
+def _months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 ENTRY_LABELS = {   # Chinese labels of structured entries (property limits)
@@ -87,7 +90,7 @@ def _region_rows(region: str, today: date) -> list[Row]:
             if entry.get("confidence") == CONFIDENCE_STALE:
                 stale = "可信度 L（来源薄弱），使用前须核实"
             if (series.key == "dibao_standard" and entry is newest
-                    and _months_between(entry["effective_from"], today) > STANDARD_STALE_MONTHS):
+                    and today > _months_after(entry["effective_from"], STANDARD_STALE_MONTHS)):
                 stale = (f"最新一次标准已施行超过 {STANDARD_STALE_MONTHS} 个月，可能已有新标准；"
                          f"请查明后在 {series.path} 补充")
             title = series.title if series.title.startswith(params.name) else f"{params.name}{series.title}"
