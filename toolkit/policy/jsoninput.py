@@ -14,12 +14,13 @@ from toolkit.errors import UserError
 MAX_BYTES = 5_000_000        # a household or a case timeline is a few KB
 MAX_DEPTH = 32               # nesting of objects and lists (a case timeline needs 4)
 UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16 = ("{name} 是 UTF-16 编码（常见于 Windows“Unicode”格式），本工具只读 UTF-8。"
+          "请用记事本“另存为”，编码选择 UTF-8 后重试。")
 
 
 def _encoding_problem(data: bytes, name: str, error: UnicodeDecodeError) -> UserError:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) >= 4 and (data[1:4:2] == b"\0\0" or data[0:4:2] == b"\0\0")):
-        return UserError(f"{name} 是 UTF-16 编码（常见于 Windows“Unicode”格式），本工具只读 UTF-8。"
-                         "请用记事本“另存为”，编码选择 UTF-8 后重试。")
+        return UserError(_UTF16.format(name=name))
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -54,6 +55,8 @@ def parse_json_bytes(data: bytes, name: str) -> object:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise _encoding_problem(data, name, err) from None
+    if "\0" in text:          # UTF-16 without a byte-order mark decodes as UTF-8 with NUL bytes
+        raise UserError(_UTF16.format(name=name))
     if not text.strip():
         raise UserError(f"{name} 是空的，请提供 JSON 内容。")
     try:
