@@ -7,6 +7,7 @@ distinct trainees, and the ratio to the fastest assignment.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import statistics
 import time
@@ -14,12 +15,13 @@ import time
 from toolkit.cases import ASSIGNMENTS, seed_for
 
 TRAINEES = 60
+TINY_ARGS = ["--trainees", "2"]     # seconds: the bench test (tests/test_bench.py)
 
 
-def median_ms(assignment: str) -> float:
+def median_ms(assignment: str, trainees: int = TRAINEES) -> float:
     module = importlib.import_module(f"toolkit.cases.{assignment}")
     times = []
-    for n in range(TRAINEES):
+    for n in range(trainees):
         seed = seed_for("jiuzhu", assignment, f"bench-{n:03d}")
         started = time.perf_counter()
         module.generate(seed)
@@ -27,8 +29,11 @@ def median_ms(assignment: str) -> float:
     return statistics.median(times) * 1000
 
 
-def main() -> None:
-    results = {a: median_ms(a) for a in ASSIGNMENTS}
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=TRAINEES, help="distinct trainees per assignment")
+    args = parser.parse_args(argv)
+    results = {a: median_ms(a, args.trainees) for a in ASSIGNMENTS}
     fastest = min(results.values())
     print(f"{'assignment':<16} {'ms/case':>8} {'ratio':>7}")
     for assignment, ms in results.items():

@@ -7,6 +7,7 @@ Prints the median of several runs for: a bare ``python -c pass`` (the floor), ``
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -15,24 +16,28 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 RUNS = 7
+TINY_ARGS = ["--runs", "1"]     # seconds: the bench test (tests/test_bench.py)
 
 
-def median_seconds(cmd: list[str]) -> float:
+def median_seconds(cmd: list[str], runs: int = RUNS) -> float:
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
-def main() -> None:
-    floor = median_seconds([sys.executable, "-c", "pass"])
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs per command (the median is printed)")
+    runs = parser.parse_args(argv).runs
+    floor = median_seconds([sys.executable, "-c", "pass"], runs)
     rows = [
         ("python -c pass", floor),
-        ("jiuzhu --help", median_seconds([str(BIN / "jiuzhu"), "--help"])),
-        ("jiuzhu policy --help", median_seconds([str(BIN / "jiuzhu"), "policy", "--help"])),
-        ("jupyter nbconvert --version", median_seconds([str(BIN / "jupyter-nbconvert"), "--version"])),
+        ("jiuzhu --help", median_seconds([str(BIN / "jiuzhu"), "--help"], runs)),
+        ("jiuzhu policy --help", median_seconds([str(BIN / "jiuzhu"), "policy", "--help"], runs)),
+        ("jupyter nbconvert --version", median_seconds([str(BIN / "jupyter-nbconvert"), "--version"], runs)),
     ]
     print(f"{'command':32} {'median s':>9} {'× floor':>8}")
     for name, seconds in rows:

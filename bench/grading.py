@@ -24,10 +24,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# seconds rather than minutes (tests/test_bench.py): one submission of one assignment
+TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1"]
 
 
-def build_course(root: Path, per_assignment: int) -> int:
-    from toolkit.cases import ASSIGNMENTS
+def build_course(root: Path, per_assignment: int, assignments: tuple[str, ...]) -> int:
     from toolkit.training import course
     from toolkit.training.course import ensure_venv_on_path
     from toolkit.training.simulate import sample_roster, simulate_submissions
@@ -35,11 +36,11 @@ def build_course(root: Path, per_assignment: int) -> int:
     ensure_venv_on_path()
     root.mkdir(parents=True)
     shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
-    course.build(root)
-    trainees = [t.id for t in sample_roster(per_assignment * len(ASSIGNMENTS)).trainees]
+    course.build(root, assignments)
+    trainees = [t.id for t in sample_roster(per_assignment * len(assignments)).trainees]
     plan = {}
     for index, student in enumerate(trainees):
-        assignment = ASSIGNMENTS[index % len(ASSIGNMENTS)]
+        assignment = assignments[index % len(assignments)]
         plan[(student, assignment)] = "correct" if index % 2 else "partly_wrong"
     return len(simulate_submissions(root, plan))
 
@@ -80,18 +81,20 @@ def bare_runs(root: Path, limit: int) -> float:
     return (time.perf_counter() - started) / max(1, len(notebooks))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    from toolkit.cases import ASSIGNMENTS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-assignment", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--bare", type=int, default=12, help="notebooks for the bare-kernel baseline")
-    args = parser.parse_args()
-
-    from toolkit.cases import ASSIGNMENTS
+    parser.add_argument("--assignments", default=",".join(ASSIGNMENTS), help="comma-separated (default: all six)")
+    args = parser.parse_args(argv)
+    selected = tuple(a for a in args.assignments.split(",") if a)
 
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         base = Path(tmp) / "base"
-        count = build_course(base, args.per_assignment)
+        count = build_course(base, args.per_assignment, selected)
         ours, theirs = Path(tmp) / "ours", Path(tmp) / "theirs"
         shutil.copytree(base, ours)
         shutil.copytree(base, theirs)
@@ -101,12 +104,12 @@ def main() -> None:
 
         t_ours = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(ours),
                         "--jobs", str(args.jobs), "--quiet"], cwd=REPO)
-        t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in ASSIGNMENTS)
+        t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in selected)
         s_ours, s_theirs = scores(ours), scores(theirs)
         mismatches = {k: (s_ours.get(k), v) for k, v in s_theirs.items() if s_ours.get(k) != v}
         t_bare = bare_runs(ours, args.bare)
 
-        print(f"submissions: {count} ({args.per_assignment} per assignment, {len(ASSIGNMENTS)} assignments)")
+        print(f"submissions: {count} ({args.per_assignment} per assignment, {len(selected)} assignments)")
         print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count}"
               + (f"  mismatches: {mismatches}" if mismatches else ""))
         print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s")

@@ -8,9 +8,12 @@ the timed phases run in a fresh child process so its peak memory is the import's
      on a subset and extrapolated to 1,200 (sequentially and with ``read_forms``' worker processes,
      the faster one counts).  As in ``import_files``, the policy checks run where the forms are read;
      phase 1 also times them in one process, for information only (not added to the total).
+  4. end to end: ``jiuzhu inspect import`` over the written forms as one process, the wall time a
+     user sees (start-up, reading, checking, writing and its own scoring), next to the phases.
 Target from the issue: import + score ≤ 10 s and ≤ 1 GiB on this 2-core machine.
 
 Run: .venv/bin/python bench/import_scores.py [--districts 100] [--forms 24]
+(``--forms 1200`` makes phase 4 the full round's figure.)
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from toolkit.checklists import load_checklists  # noqa: E402
 from toolkit.inspections import store as st  # noqa: E402
-from toolkit.inspections.forms import build_form, fill_workbook, save_atomic  # noqa: E402
+from toolkit.files import save_workbook  # noqa: E402
+from toolkit.inspections.forms import build_form, fill_workbook  # noqa: E402
 from toolkit.inspections import importer  # noqa: E402
 from toolkit.inspections.importer import evaluate_cases, evaluate_submissions, write_submissions  # noqa: E402
 from toolkit.inspections.plan import make_plan  # noqa: E402
@@ -41,6 +45,8 @@ from toolkit.inspections.scores import load_round_scores  # noqa: E402
 from toolkit.inspections.validation import check_submission  # noqa: E402
 
 TODAY = date(2020, 1, 15)
+TINY_ARGS = ["--districts", "3", "--forms", "2"]     # seconds: the bench test (tests/test_bench.py)
+BIN = Path(sys.executable).parent
 
 
 def peak_mib() -> float:
@@ -79,7 +85,7 @@ def measure(folder: Path) -> None:
     store = (t1 - t0) + (t4 - t2)
     print(f"store phases (1 + 2): {store:.1f} s")
     print(f"peak memory of the import process: {peak_mib():.0f} MiB "
-          f"(target ≤ 1024 MiB; of which {loaded:.0f} MiB once the 1,200 submissions are in memory); "
+          f"(target ≤ 1024 MiB; of which {loaded:.0f} MiB once the {len(subs):,} submissions are in memory); "
           f"worker processes: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB")
     (folder / "store_seconds").write_text(f"{store}")
 
@@ -101,13 +107,13 @@ def read_phase(folder: Path) -> None:
     (folder / "form_seconds").write_text(f"{sequential} {parallel}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--districts", type=int, default=100)
     parser.add_argument("--forms", type=int, default=24, help="forms read in phase 3")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--read-forms", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.measure:
         return measure(args.measure)
     if args.read_forms:
@@ -140,7 +146,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
 
     sample = subs[: args.forms]
     for i, s in enumerate(sample):
-        save_atomic(fill_workbook(build_form(ctx, ctx.units[(s.district, s.unit)]), s, ctx), folder / "forms" / f"{i}.xlsx")
+        save_workbook(fill_workbook(build_form(ctx, ctx.units[(s.district, s.unit)]), s, ctx), folder / "forms" / f"{i}.xlsx")
     del subs[args.forms:], households, by_id
     subprocess.run([sys.executable, __file__, "--read-forms", str(folder)], check=True)
     sequential, parallel = (float(x) for x in (folder / "form_seconds").read_text().split())
@@ -151,7 +157,23 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     total = store_seconds + best * units_count
     print(f"import + score from {units_count} forms: ≈ {total:.1f} s (target ≤ 10 s, ratio {total / 10:.2f}); "
           f"store phases only: {store_seconds:.1f} s (ratio {store_seconds / 10:.2f})")
+    wall = end_to_end(folder, len(sample))
+    print(f"4. end to end, `jiuzhu inspect import` of {len(sample)} forms as one process: {wall:.1f} s "
+          f"(phases 1–3 for the same {len(sample)} forms ≈ {store_seconds * len(sample) / units_count + best * len(sample):.1f} s)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+def end_to_end(folder: Path, count: int) -> float:
+    """Wall seconds of ``jiuzhu inspect import`` over the written forms, one process as a user runs it."""
+    forms = sorted((folder / "forms").glob("*.xlsx"))[:count]
+    command = [str(BIN / "jiuzhu"), "inspect", "import", "--round", "2019", "--store", str(folder / "bench.sqlite"),
+               "--by", "bench", *map(str, forms)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"jiuzhu inspect import failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return wall
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: `jiuzhu inspect report` vs a sequential shell loop of the `papermill` CLI.
 
-    .venv/bin/python bench/reports.py [--store data/jiuzhu.sqlite] [--round 2019] [--jobs N]
+    .venv/bin/python bench/reports.py [--store data/jiuzhu.sqlite] [--round 2019] [--jobs N] [--keep] [--quick]
 
 Runs the full sample round (every district + the city summary) both ways on the same notebooks
 and parameters, and prints wall times, the speed-up ratio, each notebook's time in our runner
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 ISSUE_DATE = "2019-12-02"
+# seconds rather than minutes (tests/test_bench.py): a sample city of 3 districts with 2 街镇 each
+TINY_ARGS = ["--sample-districts", "3", "--sample-units", "2", "--quick"]
 
 
 def tree_rss_mib(root_pid: int) -> float:
@@ -89,19 +92,38 @@ def bare_run_seconds(notebook: Path, parameters: dict, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default=None)
     parser.add_argument("--round", default=None)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    args = parser.parse_args()
+    parser.add_argument("--sample-districts", type=int, default=None, help="without --store: districts of the sample")
+    parser.add_argument("--sample-units", type=int, default=None, help="without --store: 街镇 per sample district")
+    parser.add_argument("--quick", action="store_true",
+                        help="our runner and one bare run only (no papermill loop, no solo run): the tiny size")
+    parser.add_argument("--keep", action="store_true", help="keep the outputs (default: the temporary folder is removed)")
+    args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    try:
+        measure(args, scratch)
+    finally:
+        if args.keep:
+            print(f"\noutputs kept in {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, scratch: Path) -> None:
     store = Path(args.store) if args.store else None
     if store is None:
-        from toolkit.inspections.sample_data import generate
+        from toolkit.inspections.sample_data import DISTRICTS, TARGET_HOUSEHOLDS, generate
 
         print("generating sample data …", flush=True)
-        store = generate(scratch / "sample", say=lambda _: None).store
+        districts = DISTRICTS[: args.sample_districts or len(DISTRICTS)]
+        units = (args.sample_units, args.sample_units) if args.sample_units else (5, 12)
+        households = TARGET_HOUSEHOLDS * len(districts) * units[1] // (len(DISTRICTS) * 12)
+        store = generate(scratch / "sample", say=lambda _: None, districts=districts, unit_range=units,
+                         total_households=max(households, 600 * len(districts) * units[1])).store
     from toolkit.inspections.scores import list_districts, list_rounds
 
     round_id = args.round or list_rounds(store)[-1]
@@ -116,6 +138,16 @@ def main() -> None:
                                  "--issue-date", ISSUE_DATE])
     manifest = json.loads((out / round_id / "manifest.json").read_text(encoding="utf-8"))
     print(f"jiuzhu inspect report: {ours_wall:.1f} s, peak {ours_mem:.0f} MiB", flush=True)
+
+    if args.quick:                                   # the floor for one notebook, then stop
+        work = scratch / "bare"
+        work.mkdir(parents=True)
+        seconds = bare_run_seconds(ROOT / "inspections" / "cross_district_summary.ipynb",
+                                   {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
+                                    "output_dir": str(work), "formats": "html,docx,xlsx"}, work)
+        job = manifest["jobs"]["全市汇总"]["timings"]
+        print(f"全市汇总: ours {job['total_s']:.1f} s, bare {seconds:.1f} s, ratio {job['total_s'] / seconds:.2f}× (--quick)")
+        return
 
     # 2. the same notebooks and parameters, one papermill CLI call after another
     lines = []
@@ -162,7 +194,6 @@ def main() -> None:
           f"{solo_job['execute_s']:.1f}, export {solo_job.get('export_s', 0):.1f})   bare "
           f"{bare[districts[0]]:6.1f} s   ratio {solo_job['total_s'] / bare[districts[0]]:.2f}×;"
           f"  whole command {solo_wall:.1f} s")
-    print(f"\noutputs kept in {scratch}")
 
 
 if __name__ == "__main__":
