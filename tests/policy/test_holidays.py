@@ -68,7 +68,7 @@ def test_check_procedure_uses_the_file(holiday_file):
     assert check_procedure(case)["calendar_confirmed"] is False
     holidays.use_file(holiday_file)
     result = check_procedure(case)
-    assert result["calendar_confirmed"] is True
+    assert result["calendar_confirmed"] is True and str(holiday_file) in result["calendar_source"]
     # 3 working days (民发〔2021〕57号 第十五条): 8, 9 (make-up), 11 Oct — in time with the file
     assert "investigation_start" not in {v["rule"] for v in result["violations"]}
 

@@ -276,6 +276,7 @@ def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_
         "compliant": not checker.violations,
         "violations": checker.violations,
         "calendar_confirmed": checker.confirmed,
+        **({"calendar_source": "；".join(sorted(checker.sources))} if checker.sources else {}),
     }
 
 
@@ -290,6 +291,7 @@ class _Checker:
         self.flags = flags
         self.violations: list[dict] = []
         self.confirmed = True
+        self.sources: set[str] = set()     # local holiday files that decided a counted day
 
     def add(self, rule: str, message: str, expected: str, actual: str) -> None:
         self.violations.append({"rule": rule, "title": rule_title(rule, self.rule_set), "message": message,
@@ -302,6 +304,7 @@ class _Checker:
             return (self.steps[end].day - self.steps[start].day).days
         count = workdays_between(self.steps[start].day, self.steps[end].day)
         self.confirmed &= count.confirmed
+        self.sources.update(count.sources)
         return count.days
 
     def order(self) -> None:
