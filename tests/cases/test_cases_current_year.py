@@ -41,3 +41,16 @@ def test_the_basis_cited_is_the_one_in_force_on_the_case_date():
             assert "民发〔2012〕220号）第二十七条" in q6.basis
             assert "2021" not in case.questions[1].basis
         assert standard_on(day).value == answers(case)["q4"]
+
+
+def test_procedure_cases_reach_the_current_year_on_a_confirmed_calendar():
+    from toolkit.cases import m02_procedure, m03_case_file
+    from toolkit.policy import check_procedure
+
+    years = set()
+    for seed in range(120):
+        for module in (m02_procedure, m03_case_file):
+            _, timeline = module.build(seed)
+            years.add(timeline["steps"][0]["date"][:4])
+            assert check_procedure(timeline)["calendar_confirmed"], (module.ASSIGNMENT, seed)
+    assert str(last_case_day().year) in years

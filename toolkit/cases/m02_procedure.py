@@ -1,6 +1,6 @@
 """m02 审核确认流程与时限: a case timeline around a 国庆 or 春节 holiday.
 
-The seed picks a year (2018–2025, so both the 2012 and the 2021 rule sets occur), a holiday, the
+The seed picks a year (2018 to the current case year, so both the 2012 and the 2021 rule sets occur), a holiday, the
 acceptance day just before it, and one to three procedural faults to build in.  The right answers —
 which rules are broken and the deadline dates — come from :func:`toolkit.policy.check_procedure`
 and the working-day calendar, never from limits written here.
@@ -15,6 +15,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
+from toolkit.cases.standards import LAST_CASE_DAY
 from toolkit.cases.timeline import (CLASHES, DECISION_RULES, assign_staff, build_timeline, calendar_hint,
                                     earliest_lawful, holiday_run, latest_lawful, step, step_day, violated_rules,
                                     with_step_date)
@@ -24,7 +25,7 @@ from toolkit.policy import basis
 ASSIGNMENT = "m02_procedure"
 TITLE = "审核确认流程与时限"
 
-YEARS = range(2018, 2026)
+YEARS = range(2018, LAST_CASE_DAY.year + 1)    # up to the current year (toolkit.cases.standards)
 FAULTS_BOTH = ("investigation_start", "investigators", "separation_of_duties", "near_relative_filing",
                "notice_period", "steps_order", "late_decision")
 FAULTS_2012 = ("appraisal_representatives",)

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import KIN_NEAR, KIN_NOT_NEAR, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
+from toolkit.cases.standards import LAST_CASE_DAY
 from toolkit.cases.timeline import CLASHES, assign_staff, build_timeline, step_day, violated_rules
 from toolkit.policy import RULES, add_workdays, check_procedure, rule_set_for
 from toolkit.policy import basis
@@ -25,7 +26,7 @@ ASSIGNMENT = "m03_case_file"
 TITLE = "档案材料核查"
 
 FIRST_ACCEPT = date(2019, 6, 3)
-LAST_ACCEPT = date(2024, 4, 30)
+LAST_ACCEPT = date(LAST_CASE_DAY.year, 9, 30)   # the whole timeline stays inside the calendar year
 FILE_PRACTICE = "本市低保档案管理要求（完整档案材料清单）"
 
 # Documents of a complete 低保 case file (policy-facts: "A complete case file", local rule, M).

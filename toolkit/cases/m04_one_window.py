@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import CITY, TOWNS, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
+from toolkit.cases.standards import LAST_CASE_DAY
 from toolkit.cases.timeline import calendar_hint, latest_lawful, step
 from toolkit.policy import RULES, add_workdays, check_procedure
 from toolkit.policy import basis
@@ -24,7 +25,7 @@ ASSIGNMENT = "m04_one_window"
 TITLE = "一口受理与一次性告知"
 
 FIRST_DAY = date(2022, 1, 4)
-LAST_DAY = date(2025, 11, 28)
+LAST_DAY = date(LAST_CASE_DAY.year, 10, 15)   # the decision deadline stays inside the calendar year
 
 # Supporting material an applicant may be asked for (local practice; policy-facts "case file", M).
 MATERIALS = {

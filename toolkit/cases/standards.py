@@ -11,12 +11,17 @@ from toolkit.policy import Param, standard_on, standard_span
 LOOKAHEAD_DAYS = 400
 
 
+# The last day a case may be set on: the end of the current standard year's calendar year (the
+# newest standard on file starts 2026-07-01, so a trainee of 2026 computes with 1,690 元).  A fixed,
+# dated constant on purpose: a trainee's case is regenerated from the seed at grading, so adding a
+# parameter entry mid-course must not move the case dates.  Move it on with the next course year,
+# once the standard it reaches is on file (tests/cases/test_cases_current_year.py checks that).
+LAST_CASE_DAY = date(2026, 12, 31)
+
+
 def last_case_day() -> date:
-    """The last day a case may be set on: the end of the calendar year of the newest standard on file
-    (so a trainee of that year computes with the current standard), never past what is on file."""
-    first, last = standard_span()
-    newest = standard_on(last).effective_from
-    return min(last, date(newest.year, 12, 31))
+    """The last day a case may be set on, and never past what is on file."""
+    return min(LAST_CASE_DAY, standard_span()[1])
 
 
 def standards_around(day: date) -> list[Param]:
