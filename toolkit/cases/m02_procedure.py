@@ -20,6 +20,7 @@ from toolkit.cases.timeline import (CLASHES, DECISION_RULES, assign_staff, build
                                     earliest_lawful, holiday_run, latest_lawful, step, step_day, violated_rules,
                                     with_step_date)
 from toolkit.policy import RULES, STEPS, add_workdays, check_procedure, limit_for, workdays_between
+from toolkit.policy.limits import rule_sets
 from toolkit.policy import basis
 
 ASSIGNMENT = "m02_procedure"
@@ -124,7 +125,7 @@ def build(seed: int) -> tuple[Case, dict]:
     listed = "；".join(f"{v['title']}（{v['message']}）" for v in result["violations"])
     q = (
         Question("q1", "choice", Q_PROMPTS["q1"], POINTS["q1"],
-                 f"{basis.MEASURES_2021}自2021年7月1日起施行，{basis.MEASURES_2012}同时废止", "rule_set",
+                 _switch_basis(), "rule_set",
                  answer=rs, options=RULE_SET_OPTIONS,
                  explanation=f"以受理日期确定适用的办法：本案{cn_date(accept)}受理，适用"
                              f"{basis.MEASURES_2021 if rs == '2021' else basis.MEASURES_2012}。"),
@@ -154,6 +155,12 @@ def build(seed: int) -> tuple[Case, dict]:
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
     return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
+
+
+def _switch_basis() -> str:
+    """"《新办法》自…起施行，《旧办法》同时废止" for the newest national rule set on file."""
+    *_, old, new = [rs for rs in rule_sets() if rs.region is None]
+    return f"{new.title}自{cn_date(new.effective_from)}起施行，{old.title}同时废止"
 
 
 def _circumstances(disputed: bool, extended: bool) -> str:

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=_assess)
 
     p = group.add_parser("check-procedure", help="检查一个低保案件的办理流程和时限是否合规",
-                         description="按受理日期适用的规则集（2021-07-01 前为民发〔2012〕220号，之后为民发〔2021〕57号）"
+                         description="按受理日期适用的规则集（民发〔2012〕220号或民发〔2021〕57号；各规则集的施行日期和时限见 jiuzhu policy params）"
                                      "检查步骤顺序、调查时限、调查人数、民主评议、公示期、决定时限、书面告知、近亲属备案和三分离。\n"
                                      "步骤名：accept、investigate、check、appraise、review、notice_start、notice_end、approve、refuse_notice。")
     p.add_argument("file", metavar="文件", help="JSON 文件路径；用 - 表示从标准输入读取")
