@@ -73,29 +73,38 @@ def use_file(path: str | os.PathLike | None) -> None:
 
 
 def config_dir() -> Path:
-    if os.environ.get(ENV_CONFIG_DIR):
-        return Path(os.environ[ENV_CONFIG_DIR])
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "jiuzhu"
+    return _config_dir(os.environ.get(ENV_CONFIG_DIR), os.environ.get("XDG_CONFIG_HOME"))[0]
+
+
+@lru_cache(maxsize=8)
+def _config_dir(configured: str | None, xdg: str | None) -> tuple[Path, str]:
+    """(the config folder, its holiday file as a string) for these settings."""
+    folder = Path(configured) if configured else Path(xdg or Path.home() / ".config") / "jiuzhu"
+    return folder, str(folder / FILE_NAME)
 
 
 def file_path() -> Path | None:
     """The holiday file in use, or ``None`` when there is none."""
     if _explicit is not None:
         return _explicit
-    if os.environ.get(ENV_FILE):
-        return Path(os.environ[ENV_FILE])
-    default = config_dir() / FILE_NAME
-    return default if default.is_file() else None
+    named = os.environ.get(ENV_FILE)
+    if named:
+        return Path(named)
+    default = _config_dir(os.environ.get(ENV_CONFIG_DIR), os.environ.get("XDG_CONFIG_HOME"))[1]
+    return Path(default) if os.path.isfile(default) else None
 
 
 def active() -> LocalCalendar | None:
-    """The local calendar in use (read once per file version), or ``None``."""
+    """The local calendar in use (read once per file version), or ``None``.
+
+    Called for every working-day computation, so the common case (no file) costs a dictionary
+    look-up and one ``stat``.
+    """
     path = file_path()
     if path is None:
         return None
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         raise HolidayFileError(f"找不到节假日文件 {path}。请检查路径（{ENV_FILE} 或 --holidays），"
                                "或删除该设置以只使用内置日历。") from None

@@ -26,7 +26,8 @@ from toolkit.errors import InputError
 from toolkit.policy import basis
 from toolkit.policy.inputs import check_object, echo, parse_count, parse_date, parse_staff
 from toolkit.policy.limits import Limit, RuleSet, rule_set_for as _rule_set_for, rule_sets
-from toolkit.policy.workdays import add_workdays, workdays_between
+from toolkit.policy.holidays import active
+from toolkit.policy.workdays import add_workdays, count_workdays
 from toolkit.privacy import mask_name
 
 STEPS = {
@@ -292,6 +293,7 @@ class _Checker:
         self.violations: list[dict] = []
         self.confirmed = True
         self.sources: set[str] = set()     # local holiday files that decided a counted day
+        self.calendar = active()            # looked up once per case
 
     def add(self, rule: str, message: str, expected: str, actual: str) -> None:
         self.violations.append({"rule": rule, "title": rule_title(rule, self.rule_set), "message": message,
@@ -302,7 +304,7 @@ class _Checker:
         """Days from step ``start`` to step ``end``: working days, or calendar days after the start."""
         if unit != "working_days":
             return (self.steps[end].day - self.steps[start].day).days
-        count = workdays_between(self.steps[start].day, self.steps[end].day)
+        count = count_workdays(self.steps[start].day, self.steps[end].day, self.calendar)
         self.confirmed &= count.confirmed
         self.sources.update(count.sources)
         return count.days

@@ -122,12 +122,16 @@ def _through(day: date, local: LocalCalendar | None) -> tuple[int, int]:
 
 def workdays_between(start: date, end: date) -> WorkdayCount:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+    return count_workdays(start, end, active())
+
+
+def count_workdays(start: date, end: date, local: LocalCalendar | None) -> WorkdayCount:
+    """:func:`workdays_between` with the office's calendar already looked up (``holidays.active()``)."""
     if end < start:
-        count = workdays_between(end, start)
+        count = count_workdays(end, start, local)
         return WorkdayCount(-count.days, count.confirmed, count.sources)
     _check_day(start, "起始日期")
     _check_day(end, "结束日期")
-    local = active()
     days, unconfirmed = _through(end, local)
     before, unknown_before = _through(start, local)
     days -= before
