@@ -136,7 +136,7 @@ class Deadline:
     rule: str
     day: date
     limit: Limit
-    expected: str       # as in a violation, e.g. "≤ 3 个工作日"
+    expected: str       # as in a violation: "≤ " and the limit with its unit
     basis: str
     confirmed: bool     # the working-day calendar knew every day counted
 
