@@ -150,3 +150,31 @@ def test_titles_are_formatted_from_the_limits():
     assert RULES["notice_period"].title == "公示期不少于7天"
     assert RULES["total_time"].title == "审核确认自受理之日起30个工作日内完成（特殊情况45个）"
     assert RULES["appraisal_representatives"].title == "民主评议中村（居）民代表不少于三分之二"
+
+
+def test_a_new_rule_set_is_a_new_yaml_entry(tmp_path, monkeypatch):
+    """A district's stricter local limit: one more entry in procedure.yaml, no code change."""
+    import yaml
+
+    from toolkit.policy import limits
+
+    raw = yaml.safe_load(limits.PROCEDURE_FILE.read_text(encoding="utf-8"))
+    national = raw["rule_sets"][-1]
+    raw["rule_sets"].append({**national, "id": "demo-2024", "region": "demo_city",
+                             "title": "《示例市低保审核确认实施细则》", "effective_from": date(2024, 1, 1),
+                             "source": "示例市民政局（测试用，虚构）", "confidence": "H",
+                             "limits": {**national["limits"],
+                                        "investigation_start": {"value": 2, "unit": "working_days", "article": "第八条"}}})
+    path = tmp_path / "procedure.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(limits, "PROCEDURE_FILE", path)
+    # Mon 2024-03-04 accepted; Thu 03-07 is the 3rd working day: in time nationally, late locally
+    steps = {"accept": ("2024-03-04", ["甲"]), "investigate": ("2024-03-07", ["乙", "丙"])}
+    local = check_procedure({**timeline(steps), "region": "demo_city"})
+    assert local["rule_set"] == "demo-2024" and local["rule_set_title"] == "《示例市低保审核确认实施细则》"
+    late = [v for v in local["violations"] if v["rule"] == "investigation_start"]
+    assert late and late[0]["basis"] == "《示例市低保审核确认实施细则》第八条" and late[0]["expected"] == "≤ 2 个工作日"
+    national_result = check_procedure(timeline(steps))
+    assert national_result["rule_set"] == "2021"
+    assert "investigation_start" not in {v["rule"] for v in national_result["violations"]}
+    assert limit_for("investigation_start", date(2024, 3, 4), "demo_city").value == 2

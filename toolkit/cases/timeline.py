@@ -47,8 +47,8 @@ def latest_lawful(case: dict, step: str, rules: set[str], start: date) -> tuple[
     rules' deadlines the earliest, ties going to the rule the engine checks first.
     """
     days = _days(case)
-    rule_set = rule_set_for(days["accept"])
-    found = [deadline(rule, days, bool(case.get("disputed")), bool(case.get("extended")))
+    rule_set = rule_set_for(days["accept"], case.get("region"))
+    found = [deadline(rule, days, bool(case.get("disputed")), bool(case.get("extended")), case.get("region"))
              for rule, span in SPANS.items()
              if rule in rules and span.end == step and span.start in days and span.key in rule_set.limits]
     if not found:
@@ -62,7 +62,7 @@ def earliest_lawful(case: dict, step: str, rules: set[str], start: date) -> date
     """The first calendar day from ``start`` on which the 公示 may end (``notice_period``)."""
     if step != "notice_end" or rules != {"notice_period"}:
         raise ValueError("earliest_lawful answers only the earliest end of the 公示 (notice_period)")
-    return max(start, deadline("notice_period", _days(case)).day)
+    return max(start, deadline("notice_period", _days(case), region=case.get("region")).day)
 
 
 def holiday_run(around: date) -> tuple[date, date]:

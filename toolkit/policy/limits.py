@@ -136,9 +136,13 @@ def _parse(raw: dict, index: int, path: Path) -> RuleSet:
                    limits=limits, region=raw.get("region"), path=path)
 
 
-@lru_cache(maxsize=None)
-def rule_sets(path: Path = PROCEDURE_FILE) -> tuple[RuleSet, ...]:
-    """Every rule set on file, oldest first."""
+def rule_sets() -> tuple[RuleSet, ...]:
+    """Every rule set on file (``PROCEDURE_FILE``), oldest first."""
+    return _load(PROCEDURE_FILE)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[RuleSet, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     parsed = [_parse(entry, i, path) for i, entry in enumerate(raw.get("rule_sets") or ())]
     return tuple(sorted(parsed, key=lambda rs: rs.effective_from))
@@ -154,7 +158,7 @@ def rule_set_for(accepted: date, region: str | None = None) -> RuleSet:
         first = rule_sets()[0]
         raise ParameterMissing(
             f"受理日期 {accepted.isoformat()} 早于 {first.title} 的施行日期 {first.effective_from.isoformat()}，"
-            f"此前的审核审批规则未在档，无法检查（如需补充，请在 {PROCEDURE_FILE} 中增加规则集）。")
+            f"此前的审核审批规则未在档，无法检查（如需补充，请在 {first.path} 中增加规则集）。")
     return found
 
 

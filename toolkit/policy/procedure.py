@@ -72,6 +72,11 @@ def rule_title(rule: str, rule_set: RuleSet) -> str:
     return RULE_TITLES[rule].format(**rule_set.figures())
 
 
+def rule_basis(rule: str, rule_set: RuleSet) -> str:
+    """Document and article of ``rule`` in ``rule_set`` (ParameterMissing naming the file when not on file)."""
+    return FIXED_BASIS.get(rule) or rule_set.cite(rule)
+
+
 def _applies(rule: str, rule_set: RuleSet) -> bool:
     if rule in FIXED_BASIS:
         return True
@@ -93,7 +98,7 @@ def _build_rules() -> dict[str, Rule]:
     rules = {}
     for rule in RULE_TITLES:
         sets = [rs for rs in rule_sets() if _applies(rule, rs)]
-        cite = {rs.id: FIXED_BASIS.get(rule) or rs.cite(rule) for rs in sets}
+        cite = {rs.id: rule_basis(rule, rs) for rs in sets}
         rules[rule] = Rule(rule, rule_title(rule, sets[-1]) if sets else RULE_TITLES[rule], cite)
     return rules
 
@@ -141,17 +146,18 @@ class Deadline:
     confirmed: bool     # the working-day calendar knew every day counted
 
 
-def deadline(rule: str, days: dict[str, date], disputed: bool = False, extended: bool = False) -> Deadline:
+def deadline(rule: str, days: dict[str, date], disputed: bool = False, extended: bool = False,
+             region: str | None = None) -> Deadline:
     """Compute the deadline of ``rule`` from the step dates ``days`` (``accept`` fixes the rule set).
 
     Computed on the working-day calendar, never searched: the n-th working day after the start
     (or n calendar days for limits in days); ``notice_period`` gives the earliest lawful end.
     """
-    rule_set = _rule_set_for(days["accept"])
+    rule_set = _rule_set_for(days["accept"], region)
     if rule == "notice_period":
         limit = rule_set.limit("notice_period")
         end = days["notice_start"] + timedelta(days=limit.value - 1)     # both first and last day count
-        return Deadline(rule, end, limit, f"≥ {limit.value} 天", RULES[rule].basis[rule_set.id], True)
+        return Deadline(rule, end, limit, f"≥ {limit.value} 天", rule_basis(rule, rule_set), True)
     span = SPANS[rule]
     limit = rule_set.limit(span.limit_key(rule_set, {"disputed": disputed, "extended": extended}))
     if limit.unit == "working_days":
@@ -159,8 +165,7 @@ def deadline(rule: str, days: dict[str, date], disputed: bool = False, extended:
         end, confirmed = result.date, result.confirmed
     else:
         end, confirmed = days[span.start] + timedelta(days=limit.value), True
-    return Deadline(rule, end, limit, f"≤ {_days_text(limit.value, limit.unit)}", RULES[rule].basis[rule_set.id],
-                    confirmed)
+    return Deadline(rule, end, limit, f"≤ {_days_text(limit.value, limit.unit)}", rule_basis(rule, rule_set), confirmed)
 
 
 @dataclass(frozen=True)
@@ -237,13 +242,16 @@ def check_procedure(data: dict) -> dict:
     home_visit = data.get("county_home_visit")
     if home_visit is not None and not isinstance(home_visit, bool):
         raise InputError("county_home_visit", home_visit, "不是是/否取值", "请填写 true 或 false，未记录时不填")
+    region = data.get("region")
+    if region is not None and not isinstance(region, str):
+        raise InputError("region", echo(region), "不是地区名称", "请填写地区名，例如 \"shanghai\"，或不填")
     steps = _parse_steps(data.get("steps"))
-    return check_steps(steps, decision, home_visit, **flags)
+    return check_steps(steps, decision, home_visit, region=region, **flags)
 
 
 def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_visit: bool | None = None, *,
                 near_relative_of_staff: bool = False, near_relative_filed: bool = False,
-                extended: bool = False, disputed: bool = False) -> dict:
+                extended: bool = False, disputed: bool = False, region: str | None = None) -> dict:
     """:func:`check_procedure` on steps already typed and validated by the caller (bulk imports).
 
     ``steps``: step name -> :class:`Step`, names from ``STEPS``; the result is the same dict.
@@ -252,7 +260,7 @@ def check_steps(steps: dict[str, Step], decision: str = "approved", county_home_
     flags = {"near_relative_of_staff": near_relative_of_staff, "near_relative_filed": near_relative_filed,
              "extended": extended, "disputed": disputed}
     home_visit = county_home_visit
-    rule_set = _rule_set_for(steps["accept"].day)
+    rule_set = _rule_set_for(steps["accept"].day, region)
     checker = _Checker(rule_set, steps, flags)
 
     checker.order()
@@ -297,8 +305,7 @@ class _Checker:
 
     def add(self, rule: str, message: str, expected: str, actual: str) -> None:
         self.violations.append({"rule": rule, "title": rule_title(rule, self.rule_set), "message": message,
-                                "expected": expected, "actual": actual,
-                                "basis": RULES[rule].basis[self.rule_set.id]})
+                                "expected": expected, "actual": actual, "basis": rule_basis(rule, self.rule_set)})
 
     def elapsed(self, start: str, end: str, unit: str) -> int:
         """Days from step ``start`` to step ``end``: working days, or calendar days after the start."""
