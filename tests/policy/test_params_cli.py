@@ -86,3 +86,21 @@ def test_params_text_output_is_chinese_and_names_what_is_stale(capsys, monkeypat
     assert code == 0
     assert "上海市城乡居民最低生活保障标准" in out and "自受理至审核确认的总时限" in out
     assert "【过期或需核实】" in out and out.rstrip().endswith("项。")
+
+
+def test_check_procedure_warns_about_a_confidence_L_limit(capsys, monkeypatch, tmp_path):
+    import yaml
+
+    from toolkit.policy import limits
+
+    raw = yaml.safe_load(limits.PROCEDURE_FILE.read_text(encoding="utf-8"))
+    raw["rule_sets"][-1]["limits"]["notice_period"]["confidence"] = "L"
+    path = tmp_path / "procedure.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(limits, "PROCEDURE_FILE", path)
+    case = json.dumps({"steps": [{"step": "accept", "date": "2022-03-01", "staff": ["甲"]}]})
+    code, out, err = run(capsys, monkeypatch, "policy", "check-procedure", "-", stdin=case)
+    assert code == 0 and json.loads(out)["rule_set"] == "2021"
+    assert "公示期（含首尾两天）" in err and "可信度 L" in err
+    code, out, _ = run(capsys, monkeypatch, "policy", "params", "--stale", "--json", "--today", "2026-12-01")
+    assert "procedure.2021.notice_period" in {row["key"] for row in json.loads(out)}

@@ -136,11 +136,14 @@ def _assess(args) -> int:
 
 def _check_procedure(args) -> int:
     from toolkit.policy import check_procedure
+    from toolkit.policy.inventory import stale_limits
 
     _use_holidays(args)
     result = check_procedure(_read_json(args.file))
     if not result["calendar_confirmed"]:
         _warn_unconfirmed()
+    for warning in stale_limits(result["rule_set"]):
+        print(f"警告：本次检查使用了需核实的时限——{warning}（详见 jiuzhu policy params）", file=sys.stderr)
     _print(result)
     return 0
 

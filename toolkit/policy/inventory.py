@@ -144,3 +144,9 @@ def stale_used(used: list[dict], today: date | None = None) -> list[str]:
     stale = {(row.key, row.effective_from): row for row in inventory(today) if row.stale}
     return [f"{row.what}（{row.effective_from} 起）：{row.stale}"
             for item in used if (row := stale.get((item["key"], item["from"])))]
+
+
+def stale_limits(rule_set_id: str, today: date | None = None) -> list[str]:
+    """Chinese warnings for the stale limits (confidence L) of the rule set a check used."""
+    prefix = f"procedure.{rule_set_id}."
+    return [f"{row.what}：{row.stale}" for row in _procedure_rows() if row.key.startswith(prefix) and row.stale]
