@@ -80,6 +80,10 @@ BAD = [
      steps('{"step": "accept", "date": "2019-03-01", "staff": ["甲"]}',
            '{"step": "appraise", "date": "2019-03-08", "participants": 1e300, "representatives": 6}'),
      ["steps[1].participants", "不是整数"], []),
+    ("5000-digit head count as text", CHECK,
+     steps('{"step": "accept", "date": "2019-03-01", "staff": ["甲"]}',
+           '{"step": "appraise", "date": "2019-03-08", "participants": "%s", "representatives": 6}' % ("1" * 5000)),
+     ["steps[1].participants", "数值过大"], []),
     ("region a list", ASSESS, b'{"date": "2019-05-01", "region": ["shanghai"], "members": [{}]}', ["region"], []),
     ("51 members", ASSESS, household(", ".join(["{}"] * 51)), ["members", "上限 50"], []),
 ]

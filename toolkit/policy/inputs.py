@@ -17,6 +17,7 @@ from toolkit.privacy import is_valid_id_number, mask_id_number, mask_name, mask_
 # Plausibility bounds of typed values (input checks, not policy limits).
 MAX_AMOUNT = Decimal(100_000_000)     # yuan: larger amounts are typing errors, and Decimal stays exact
 MAX_STAFF_NAME = 20                   # characters of one staff member's name
+ECHO_CHARS = 40                       # at most this much of a refused value is shown
 
 _AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _DATE_PATTERNS = (
@@ -79,12 +80,12 @@ def echo(value: object) -> str:
     if isinstance(value, str):
         text = value.strip()
         if is_valid_id_number(text) or re.fullmatch(r"\d{15,18}[\dXx]?", text):
-            return mask_id_number(text)
-        if re.search(r"\d{7,}", re.sub(r"[\s-]", "", text)):
-            return mask_phone(text)
-        return text if len(text) <= 40 else text[:40] + "…"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:40] + "…"
+            text = mask_id_number(text)
+        elif re.search(r"\d{7,}", re.sub(r"[\s-]", "", text)):
+            text = mask_phone(text)
+    else:
+        text = repr(value)
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
 
 
 def parse_staff(value: object, where: str) -> tuple[str, ...]:
@@ -135,8 +136,10 @@ def parse_count(value: object, where: str) -> int:
         raise InputError(where, echo(value), "不是整数", "请填写 0 或正整数")
     else:
         text = normalize_text(value)
-        if not re.fullmatch(r"\d{1,12}", text):
-            raise InputError(where, value, "不是整数", "请填写 0 或正整数")
+        if not re.fullmatch(r"\d+", text):
+            raise InputError(where, echo(value), "不是整数", "请填写 0 或正整数")
+        if len(text) > 12:
+            raise InputError(where, echo(value), "数值过大", "请填写实际的数量")
         number = int(text)
     if number < 0:
         raise InputError(where, value, "不能为负数", "请填写 0 或正整数")
