@@ -21,8 +21,27 @@ def test_store_that_is_not_a_database(tmp_path, capsys):
     assert "不是督导检查数据库" in capsys.readouterr().err
 
 
+def test_checklist_init_writes_editable_copies_and_never_overwrites(tmp_path, capsys):
+    from toolkit.checklists import default_checklist_dir, load_checklists
+
+    folder = tmp_path / "本单位检查表"
+    assert main(["checklist", "init", str(folder)]) == 0
+    assert "--checklists" in capsys.readouterr().out
+    names = sorted(p.name for p in default_checklist_dir().glob("*.yaml"))
+    assert sorted(p.name for p in folder.glob("*.yaml")) == names and len(names) == 3
+    assert load_checklists(folder).keys() == load_checklists().keys()
+    edited = folder / names[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# 本单位修改\n", encoding="utf-8")
+    assert main(["checklist", "init", str(folder)]) == 2
+    assert "不会覆盖" in capsys.readouterr().err
+    assert edited.read_text(encoding="utf-8").endswith("# 本单位修改\n")
+
+
 def test_checklist_validate_and_show(tmp_path, capsys):
-    assert main(["checklist", "validate", "checklists/town_street.yaml", "checklists/case_file.yaml"]) == 0
+    assert main(["checklist", "init", str(tmp_path / "c")]) == 0
+    capsys.readouterr()
+    c = tmp_path / "c"
+    assert main(["checklist", "validate", str(c / "town_street.yaml"), str(c / "case_file.yaml")]) == 0
     assert "校验通过" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ntitle: 坏表\nkind: unit\ntotal_points: 5\ngrade_bands: [{grade: 合格, min_pct: 0}]\n"
@@ -31,7 +50,7 @@ def test_checklist_validate_and_show(tmp_path, capsys):
     assert main(["checklist", "validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml 第 9 行 检查项 A：未知字段“colour”" in err and "合计 3 与 total_points 5 不符" in err
-    assert main(["checklist", "show", "checklists/service_window.yaml"]) == 0
+    assert main(["checklist", "show", str(c / "service_window.yaml")]) == 0
     out = capsys.readouterr().out
     assert "窗口服务检查表" in out and "SW-05" in out and "暗访" in out
 

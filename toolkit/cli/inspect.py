@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     plan.add_argument("--round", required=True, metavar="轮次", help="轮次编号，以四位年份开头，例如 2019")
     plan.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1）")
     plan.add_argument("--out", default=".", metavar="目录", help="plan.xlsx 的输出目录（默认当前目录）")
-    plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认项目的 checklists/）")
+    plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认使用工具箱自带的检查表；可先用 jiuzhu checklist init 目录 复制后修改）")
     _store_option(plan)
     plan.set_defaults(func=_plan)
 
@@ -59,6 +59,12 @@ def register(subparsers) -> None:
     _store_option(scores)
     scores.set_defaults(func=_scores)
 
+    entry = group.add_parser("entry", help="复制录入笔记本，在 JupyterLab 中录入或修改检查结果",
+                             description="把录入笔记本 data_entry.ipynb 复制到 目录，在 JupyterLab 中打开，"
+                                         "在第一格填写数据库路径和轮次后运行全部单元格。已有同名文件时不覆盖。")
+    entry.add_argument("--out", default=".", metavar="目录", help="写入笔记本的目录（默认当前目录）")
+    entry.set_defaults(func=_entry)
+
     for target in EXTENSIONS:
         module_name, func_name = target.split(":")
         getattr(importlib.import_module(module_name), func_name)(group)
@@ -71,6 +77,13 @@ def _plan(args) -> int:
     from toolkit.inspections.views import plan_text
 
     print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists)))
+    return 0
+
+
+def _entry(args) -> int:
+    from toolkit.inspections.package_files import copy_entry_notebook
+
+    print(f"已写出录入笔记本：{copy_entry_notebook(args.out)}\n请在 JupyterLab 中打开它，在第一格填写数据库路径和轮次。")
     return 0
 
 
