@@ -7,11 +7,56 @@ from toolkit.inspections import store as st
 
 
 def test_store_created_and_migrated_on_first_use(tmp_path):
-    path = tmp_path / "sub" / "jiuzhu.sqlite"
+    path = tmp_path / "jiuzhu.sqlite"
     st.open_store(path).dispose()
-    assert path.exists() and st.schema_versions(path) == [1]
+    assert path.exists() and st.schema_versions(path) == [1, 2]
     st.open_store(path).dispose()                     # second open applies nothing twice
-    assert st.schema_versions(path) == [1]
+    assert st.schema_versions(path) == [1, 2]
+
+
+def test_migration_2_adds_register_columns_to_an_older_store(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    st.open_store(path).dispose()
+    with sqlite3.connect(path) as db:                 # what a store made before migration 2 looks like
+        for table, column in (("rounds", "kind"), ("rounds", "scope"), ("households", "id_number")):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        db.execute("DROP TABLE register_changes")
+        db.execute("DELETE FROM schema_version WHERE version = 2")
+    st.open_store(path).dispose()
+    with sqlite3.connect(path) as db:
+        columns = {r[1] for r in db.execute("PRAGMA table_info(rounds)")}
+        assert {"kind", "scope"} <= columns
+        assert "id_number" in {r[1] for r in db.execute("PRAGMA table_info(households)")}
+        assert db.execute("SELECT count(*) FROM register_changes").fetchone() == (0,)
+    assert st.schema_versions(path) == [1, 2]
+
+
+def test_a_mistyped_store_path_creates_nothing(tmp_path, capsys):
+    typo = tmp_path / "dta" / "jiuzhu.sqlite"
+    for argv in (["inspect", "scores", "--round", "2019"], ["inspect", "plan", "--round", "2019"],
+                 ["inspect", "forms", "--round", "2019", "--out", str(tmp_path / "forms")]):
+        assert main(argv + ["--store", str(typo)]) == 2
+        err = capsys.readouterr().err
+        assert "不存在" in err and "未创建任何文件" in err and "Traceback" not in err
+    missing = tmp_path / "jiuzhu.sqlite"
+    assert main(["inspect", "scores", "--round", "2019", "--store", str(missing)]) == 2
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_postgresql_url_without_its_driver_names_the_extra(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['psycopg'] = None\n"
+            "from toolkit.cli import main\n"
+            "sys.exit(main(['inspect', 'scores', '--round', '2019', '--store', "
+            "'postgresql+psycopg://jz:secret@127.0.0.1:1/jiuzhu']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert "jiuzhu-toolkit[postgres]" in run.stderr and "psycopg" in run.stderr
+    assert "Traceback" not in run.stderr and "secret" not in run.stderr
 
 
 def test_store_that_is_not_a_database(tmp_path, capsys):

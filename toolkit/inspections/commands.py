@@ -20,7 +20,7 @@ def plan_round(store, round_id: str, seed: int = 1, out_dir: Path | None = None,
 
 def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None = None) -> list[Path]:
     """One blank workbook per inspected 街镇 of the round (optionally only some districts)."""
-    ctx = load_context(st.open_store(store), str(round_id))
+    ctx = load_context(st.open_store(store, create=False), str(round_id))
     unknown = [d for d in districts or [] if d not in ctx.districts]
     if unknown:
         raise RoundError(f"区“{'、'.join(unknown)}”不存在。可选：{'、'.join(ctx.districts)}")

@@ -108,7 +108,7 @@ def _households(conn) -> pd.DataFrame:
 def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int = 1,
               out_dir: Path | None = None, is_sample: bool | None = None) -> Plan:
     """Record the plan and the sample for a round (re-planning is refused once results exist)."""
-    engine = st.open_store(store)
+    engine = st.open_store(store, create=False)
     round_id = str(round_id)
     with engine.connect() as conn:
         districts = [r[0] for r in conn.execute(select(st.districts.c.name).order_by(st.districts.c.name))]
@@ -125,7 +125,7 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
     ensure_round(engine, round_id, checklists, is_sample=is_sample)
     assignments = assign_teams(districts, stable_seed(seed, round_id, "teams"))
     sample = draw_sample(households, round_id, seed)
-    with engine.begin() as conn:
+    with st.write_transaction(engine) as conn:
         conn.execute(delete(st.assignments).where(st.assignments.c.round_id == round_id))
         conn.execute(delete(st.samples).where(st.samples.c.round_id == round_id))
         conn.execute(insert(st.assignments), [{"round_id": round_id, "district": d, "team_district": t}

@@ -71,7 +71,7 @@ def ensure_round(engine, round_id: str, checklists: dict[str, Checklist], is_sam
     A round that already has results keeps its versions: editing a checklist never re-scores it.
     """
     year = round_year(round_id)
-    with engine.begin() as conn:
+    with st.write_transaction(engine) as conn:
         exists = conn.execute(select(st.rounds.c.id).where(st.rounds.c.id == round_id)).first()
         if not exists:
             conn.execute(insert(st.rounds).values(id=round_id, title=f"{round_id} 年度社会救助督导检查",
