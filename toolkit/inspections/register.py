@@ -195,8 +195,8 @@ def _changes(old: dict, new: dict, fields) -> dict:
     for key in fields:
         a, b = old.get(key), new.get(key)
         if (a or None) != (b or None):
-            mask = MASKS.get(key, lambda v: v)
-            diff[key] = [mask(str(a)) if a not in (None, "") else a, mask(str(b)) if b not in (None, "") else b]
+            mask = MASKS.get(key)
+            diff[key] = [mask(str(v)) if mask and v not in (None, "") else v for v in (a, b)]
     return diff
 
 
