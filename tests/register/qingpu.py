@@ -60,7 +60,7 @@ def fill_templates(folder: Path, per_unit: int = 25) -> tuple[Path, Path]:
     return org, register
 
 
-def fill_forms(store: Path, round_id: str, forms: list[Path], quality: float = 0.85) -> None:
+def fill_forms(store, round_id: str, forms: list[Path], quality: float = 0.85) -> None:
     """Fill generated forms with plausible fictional results, as a team would in Excel."""
     import pandas as pd
     from sqlalchemy import select
