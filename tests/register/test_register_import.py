@@ -174,3 +174,42 @@ def test_reimport_changes_exactly_the_changed_rows_and_logs_them(store, tmp_path
     assert set(by_key[body[3][0]][1]) == {"status", "phone"}
     assert "13900001111" not in changes[0]["changes"] + json.dumps([dict(c) for c in changes], ensure_ascii=False)
     assert by_key[body[-1][0]][0] == "新增" and len(changes) == 3
+
+
+def test_updating_sampled_households_leaves_the_rounds_results_alone(store, tmp_path, capsys):
+    from sqlalchemy import select
+
+    from toolkit.inspections import store as st
+    from toolkit.inspections.scores import load_round_scores
+
+    folder = tmp_path / "org"
+    qingpu.fill(folder / "低保档案名册.xlsx", qingpu.households(per_unit=22))
+    assert main(["register", "import", str(folder / "低保档案名册.xlsx"), "--store", str(store)]) == 0
+    assert main(["inspect", "plan", "--round", "2019", "--store", str(store), "--out", str(tmp_path / "p")]) == 0
+    assert main(["inspect", "forms", "--round", "2019", "--store", str(store), "--out", str(tmp_path / "f")]) == 0
+    forms = sorted((tmp_path / "f").glob("*.xlsx"))
+    qingpu.fill_forms(str(store), "2019", forms)
+    assert main(["inspect", "import", *map(str, forms), "--round", "2019", "--store", str(store)]) == 0
+    engine = st.open_store(store)
+    with engine.connect() as conn:
+        sample = conn.execute(select(st.samples).order_by(st.samples.c.case_id)).all()
+        checks = conn.execute(select(st.case_checks).order_by(st.case_checks.c.case_id)).all()
+    before = load_round_scores(store, "2019")
+    capsys.readouterr()
+
+    rows = qingpu.households(per_unit=22)
+    sampled = {r.case_id for r in sample}
+    touched = [r for r in rows if r[0] in sampled][:3]
+    for r in touched:
+        r[5], r[8], r[2] = 6, "终止", "白鹤镇"          # size, status and even the 街镇 change
+    assert main(["org", "template", "--out", str(tmp_path / "v2")]) == 0
+    updated = qingpu.fill(tmp_path / "v2" / "低保档案名册.xlsx", rows)
+    assert main(["register", "import", str(updated), "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "已被轮次 2019 抽中" in out and "更新 3" in out
+    with engine.connect() as conn:
+        assert conn.execute(select(st.samples).order_by(st.samples.c.case_id)).all() == sample
+        assert conn.execute(select(st.case_checks).order_by(st.case_checks.c.case_id)).all() == checks
+    after = load_round_scores(store, "2019")
+    for frame in ("units", "districts", "case_files", "findings"):
+        assert getattr(after, frame).equals(getattr(before, frame)), frame
