@@ -113,6 +113,27 @@ def test_the_whole_flow_on_postgresql_with_two_imports_at_once(postgres_url, tmp
     again = import_at_once(postgres_url, "2019-区级督导", [forms[:1], forms[:1]], tmp_path)
     assert all(r.returncode == 0 for r in again), [r.stderr for r in again]
     assert all("未变化" in r.stdout for r in again), [r.stdout for r in again]
+    # two register updates at once (different households changed in each): both land, both logged
+    from toolkit.inspections import store as st
+
+    rows = qingpu.households(per_unit=22)
+    first, second = [list(r) for r in rows], [list(r) for r in rows]
+    first[0][5], second[1][5] = 8, 9
+    files = []
+    for i, body in enumerate((first, second)):
+        assert main(["org", "template", "--out", str(tmp_path / f"r{i}")]) == 0
+        files.append(qingpu.fill(tmp_path / f"r{i}" / "低保档案名册.xlsx", body))
+    command = [sys.executable, "-m", "toolkit", "register", "import", "--store", postgres_url]
+    procs = [subprocess.Popen([*command, str(f)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for f in files]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    assert [code for code, _, _ in results] == [0, 0] and all("Traceback" not in err for _, _, err in results)
+    engine = st.open_store(postgres_url, create=False)
+    with engine.connect() as conn:
+        logged = conn.execute(select(func.count()).select_from(st.register_imports)
+                              .where(st.register_imports.c.what == "低保档案名册")).scalar()
+    engine.dispose()
+    assert logged == 3
     capsys.readouterr()
     assert main(["inspect", "scores", "--round", "2019-区级督导", "--store", postgres_url]) == 0
     assert "夏阳街道" in capsys.readouterr().out

@@ -18,9 +18,10 @@ def _store_option(parser) -> None:
 
 
 def register(subparsers) -> None:
-    group = add_group(subparsers, "inspect", "督导检查：互检计划、检查表格、导入、评分",
-                      "督导检查流程：plan 制定互检计划并抽样 → forms 生成检查表格 → 检查组填写 → "
-                      "import 校验并导入 → scores 查看评分。")
+    group = add_group(subparsers, "inspect", "督导检查：检查计划、检查表格、导入、评分",
+                      "督导检查流程：plan 制定检查计划（自查、区级督导或各区互检）并抽样 → forms 生成检查表格 → "
+                      "检查组填写 → import 校验并导入 → scores 查看评分。\n"
+                      "本单位的区街镇和低保档案：先用 jiuzhu org template / org import / register import 导入。")
 
     plan = group.add_parser("plan", help="制定检查计划（自查、区级督导或各区互检）并抽取档案",
                             description="制定本轮检查计划并按街镇分层随机抽取低保档案（同一随机种子结果相同），写出 目录/plan.xlsx。\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 MUTUAL, DISTRICT, SELF = "各区互检", "区级督导", "自查"
 KINDS = (SELF, DISTRICT, MUTUAL)
 REPORT_WORD = {MUTUAL: "互检报告", DISTRICT: "区级督导检查报告", SELF: "街镇自查报告"}
+SUMMARY_WORD = {MUTUAL: "各区互检", DISTRICT: "区级督导", SELF: "街镇自查"}
 CITY_SUMMARY, DISTRICT_SUMMARY = "全市汇总", "全区汇总"
 TEXT = {
     "unknown": "检查类型“{kind}”无效。请选择：{kinds}",
@@ -59,8 +60,9 @@ def summary_name(districts: list[str]) -> str:
 
 
 def summary_title(kind: str, districts: list[str]) -> str:
-    scope = f"{districts[0]}全区" if len(districts) == 1 else "全市"
-    return f"{scope}{kind}汇总报告"
+    """青浦区区级督导全区汇总报告 with one district, 全市各区互检汇总报告 with several."""
+    word = SUMMARY_WORD.get(kind, kind)
+    return f"{districts[0]}{word}全区汇总报告" if len(districts) == 1 else f"全市{word}汇总报告"
 
 
 def ranking_table(s):
