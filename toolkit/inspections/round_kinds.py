@@ -51,8 +51,12 @@ def team_for(kind: str, teams: dict[str, str], district: str, unit: str) -> str:
     return unit if kind == SELF else teams.get(district, "")
 
 
+SUBJECT = "社会救助管理服务质量"
+
+
 def report_title(kind: str, district: str) -> str:
-    return f"{district}{REPORT_WORD.get(kind, REPORT_WORD[MUTUAL])}"
+    """东湖区社会救助管理服务质量互检报告 / …区级督导检查报告 / …街镇自查报告."""
+    return f"{district}{SUBJECT}{REPORT_WORD.get(kind, REPORT_WORD[MUTUAL])}"
 
 
 def summary_name(districts: list[str]) -> str:
@@ -60,9 +64,9 @@ def summary_name(districts: list[str]) -> str:
 
 
 def summary_title(kind: str, districts: list[str]) -> str:
-    """青浦区区级督导全区汇总报告 with one district, 全市各区互检汇总报告 with several."""
+    """青浦区社会救助管理服务质量区级督导全区汇总报告 (one district) or …各区互检全市汇总报告."""
     word = SUMMARY_WORD.get(kind, kind)
-    return f"{districts[0]}{word}全区汇总报告" if len(districts) == 1 else f"全市{word}汇总报告"
+    return f"{districts[0]}{SUBJECT}{word}全区汇总报告" if len(districts) == 1 else f"{SUBJECT}{word}全市汇总报告"
 
 
 def ranking_table(s):
