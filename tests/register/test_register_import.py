@@ -213,3 +213,23 @@ def test_updating_sampled_households_leaves_the_rounds_results_alone(store, tmp_
     after = load_round_scores(store, "2019")
     for frame in ("units", "districts", "case_files", "findings"):
         assert getattr(after, frame).equals(getattr(before, frame)), frame
+
+
+def test_a_bad_organisation_file_creates_no_store_and_lists_every_problem(tmp_path, capsys):
+    folder = tmp_path / "org"
+    assert main(["org", "template", "--out", str(folder)]) == 0
+    qingpu.fill(folder / "区街镇名册.xlsx", [[qingpu.DISTRICT, "夏阳街道", "街道", ""], [qingpu.DISTRICT, "夏阳街道", "街道", ""],
+                                         [qingpu.DISTRICT, "朱家角镇", "乡", ""], [qingpu.DISTRICT, "", "镇", "12345"]])
+    capsys.readouterr()
+    store = tmp_path / "新库.sqlite"
+    assert main(["org", "import", str(folder / "区街镇名册.xlsx"), "--store", str(store)]) == 2
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "与第 2 行是同一个街镇" in err
+    assert "第 4 行" in err and "“乡”" in err and "第 5 行" in err and "“12345”" in err and "不能为空" in err
+    assert not store.exists() and "Traceback" not in err
+    good = tmp_path / "good"
+    assert main(["org", "template", "--out", str(good)]) == 0
+    qingpu.fill(good / "区街镇名册.xlsx", [[qingpu.DISTRICT, u, k, ""] for u, k in qingpu.UNITS])
+    capsys.readouterr()
+    assert main(["org", "import", str(good / "区街镇名册.xlsx"), "--store", str(tmp_path / "无此目录" / "x.sqlite")]) == 2
+    assert "文件夹" in capsys.readouterr().err and not (tmp_path / "无此目录").exists()

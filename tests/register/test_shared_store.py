@@ -138,6 +138,6 @@ def test_the_whole_flow_on_postgresql_with_two_imports_at_once(postgres_url, tmp
     assert main(["inspect", "scores", "--round", "2019-区级督导", "--store", postgres_url]) == 0
     assert "夏阳街道" in capsys.readouterr().out
     assert main(["inspect", "report", "--round", "2019-区级督导", "--store", postgres_url, "--out",
-                 str(tmp_path / "报告"), "--formats", "html,docx,xlsx", "--jobs", "2",
-                 "--issue-date", "2020-01-20"]) == 0
-    assert list((tmp_path / "报告" / "2019-区级督导" / "全区汇总").glob("*.docx"))
+                 str(tmp_path / "报告"), "--formats", "html", "--jobs", "2",
+                 "--issue-date", "2020-01-20"]) == 0           # the kernels read PostgreSQL too
+    assert list((tmp_path / "报告" / "2019-区级督导" / "全区汇总").glob("*.html"))
