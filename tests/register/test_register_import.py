@@ -233,3 +233,19 @@ def test_a_bad_organisation_file_creates_no_store_and_lists_every_problem(tmp_pa
     capsys.readouterr()
     assert main(["org", "import", str(good / "区街镇名册.xlsx"), "--store", str(tmp_path / "无此目录" / "x.sqlite")]) == 2
     assert "文件夹" in capsys.readouterr().err and not (tmp_path / "无此目录").exists()
+
+
+def test_the_docs_alias_table_is_the_catalogue():
+    """docs/real-data.md shows the same header alias table as --help (register_labels)."""
+    from toolkit.inspections.register_labels import ORG_COLUMNS, REGISTER_COLUMNS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "real-data.md").read_text(encoding="utf-8")
+    shown = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 2 and "、" in cells[1] or line.startswith("| 备注"):
+            shown.setdefault(cells[0].replace("（可选）", ""), set()).update(cells[1].split("、"))
+    expected = {}
+    for column in ORG_COLUMNS + REGISTER_COLUMNS:
+        expected.setdefault(column.header, set()).update(column.aliases)
+    assert shown == expected
