@@ -5,16 +5,29 @@ the sheet names and the merged ranges; calamine reads those about 20× faster th
 Values are normalised to what openpyxl returns for the same cell, so parsing and messages do not
 depend on the reader: an empty cell is ``None``, a whole number is ``int``, a date is a
 ``datetime`` at midnight.
+
+Bounded: calamine keeps a sheet as a dense grid from A1 to its last cell, so one stray cell at
+XFD1048576 would ask for 512 GiB.  Before a sheet is handed to calamine, its XML is scanned for
+the last row and column that hold something; beyond the limits of ``form_limits.yaml`` the sheet
+is refused with :class:`SheetTooLarge` (and a control character in a cell is reported by
+:meth:`SheetValues.control_cells`).
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
+
+from toolkit.cells import CONTROL_CHARACTERS
+from toolkit.inspections.form_limits import limit
 
 
 def _normalise(value: object) -> object:
@@ -43,6 +56,13 @@ class SheetValues:
         cells = self.rows[row - 1]
         return _normalise(cells[column - 1]) if column <= len(cells) else None
 
+    def control_cells(self) -> list[tuple[str, str]]:
+        """(cell reference, text) of every text cell holding a control character (U+0000–U+001F
+        other than tab, LF, CR): an xlsx error list could not hold it, and it is never meant."""
+        return [(f"{get_column_letter(c)}{r}", value)
+                for r, cells in enumerate(self.rows, start=1) for c, value in enumerate(cells, start=1)
+                if type(value) is str and CONTROL_CHARACTERS.search(value)]
+
     def row_values(self, row: int, columns: int) -> list[object]:
         """The values of columns 1 to ``columns`` of 1-based ``row``."""
         cells = self.rows[row - 1] if row <= len(self.rows) else []
@@ -54,12 +74,14 @@ class WorkbookValues:
     """An opened workbook; sheets are read on first use."""
 
     def __init__(self, path: Path):
+        self._path = Path(path)
         self._book = CalamineWorkbook.from_path(str(path))
         self.sheetnames: list[str] = list(self._book.sheet_names)
         self._sheets: dict[str, SheetValues] = {}
 
     def __getitem__(self, name: str) -> SheetValues:
         if name not in self._sheets:
+            check_used_range(self._path, name)
             sheet = self._book.get_sheet_by_name(name)
             merged = [f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
                       for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -69,3 +91,81 @@ class WorkbookValues:
     def close(self) -> None:
         self._book.close()
 
+
+
+class SheetTooLarge(ValueError):
+    """A sheet holds something beyond the rows, columns or size the import reads."""
+
+    def __init__(self, sheet: str, cell: str, message: str):
+        super().__init__(message)
+        self.sheet, self.cell, self.message = sheet, cell, message
+
+
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TOKENS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*?)(/?)>")
+_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]*)(\d*)[\"']")
+_BEYOND = 10 ** 9              # a column reference longer than XFD's three letters
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding ``sheet``'s cells (None when the workbook does not say)."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rel_id = next((el.get(_NS_REL) for el in book.iter() if el.tag.endswith("}sheet") and el.get("name") == sheet),
+                  None)
+    target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def used_extent(xml: bytes, stop: tuple[int, int] | None = None) -> tuple[int, int]:
+    """(last row, last column) holding a cell that is not an empty self-closed ``<c …/>``.
+
+    Cells and rows without an ``r`` attribute follow the previous one, as in a spreadsheet program.
+    ``stop``: (rows, columns) beyond which the scan ends at the first such cell."""
+    last_row = last_col = row = col = 0
+    for match in _TOKENS.finditer(xml):
+        kind, attrs, closed = match.groups()
+        ref = _REF.search(attrs)
+        if kind == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            continue
+        letters = ref.group(1) if ref else b""
+        if letters:
+            col = column_index_from_string(letters.decode().upper()) if len(letters) <= 3 else _BEYOND
+        else:
+            col += 1
+        if ref and ref.group(2):
+            row = int(ref.group(2))
+        if not closed:
+            last_row, last_col = max(last_row, row), max(last_col, col)
+            if stop and (row > stop[0] or col > stop[1]):
+                return row, col
+    return last_row, last_col
+
+
+def check_used_range(path: Path, sheet: str) -> None:
+    """Raise :class:`SheetTooLarge` when ``sheet`` of the xlsx at ``path`` goes beyond the limits."""
+    max_rows, max_cols = limit("max_rows"), limit("max_columns")
+    max_bytes = limit("max_sheet_megabytes") * 1024 * 1024
+    with zipfile.ZipFile(path) as archive:
+        try:
+            part = sheet_part(archive, sheet)
+        except (KeyError, ElementTree.ParseError):
+            return                                  # calamine reports a damaged workbook itself
+        if part is None or part not in archive.namelist():
+            return
+        with archive.open(part) as stream:
+            xml = stream.read(max_bytes + 1)
+    if len(xml) > max_bytes:
+        raise SheetTooLarge(sheet, "", f"工作表解压后超过 {limit('max_sheet_megabytes')} MB（导入上限），"
+                            "表中可能有大量多余内容；请只保留表格原有的行和列，另存后重新导入")
+    rows, cols = used_extent(xml, (max_rows, max_cols))
+    if rows > max_rows or cols > max_cols:
+        cell = f"{get_column_letter(min(max(cols, 1), 16384))}{rows}"
+        raise SheetTooLarge(sheet, cell, f"单元格 {cell} 有内容，超出导入读取范围（每个工作表最多 {max_rows} 行、"
+                            f"{max_cols} 列，即 A1:{get_column_letter(max_cols)}{max_rows}）；"
+                            f"请删除第 {max_rows} 行以下和 {get_column_letter(max_cols)} 列以右的所有内容"
+                            "（含空格和备注），另存后重新导入")

@@ -15,6 +15,8 @@ import pandas as pd
 
 from toolkit import SAMPLE_MARK
 from toolkit.training.analytics import TrainingStats
+from toolkit.cells import safe_row
+from toolkit.privacy import mask_name, mask_personal
 from toolkit.files import save_workbook
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
@@ -52,18 +54,22 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(name)
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([stamp])
+    sheet.append(safe_row([stamp]))
     sheet["A2"].font = Font(color="666666", size=9)
     header_row = 3
-    sheet.append(list(frame.columns))
+    sheet.append(safe_row(frame.columns))
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ids = list(frame.columns).index("学员编号") if "学员编号" in frame.columns else None
     for record in frame.itertuples(index=False):
-        sheet.append([_plain(v) for v in record])
+        values = [_plain(v) for v in record]
+        if ids is not None:
+            values[ids] = _shown_id(values[ids])
+        sheet.append(safe_row(values))
     if frame.empty:
         sheet.append(["（无）"])
     for index, column in enumerate(frame.columns, start=1):
@@ -79,6 +85,15 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
+def _shown_id(value):
+    """A 学员编号 as shown: a submission folder not on the roster may be named after the person
+    (张三, a phone number), so whatever looks personal or is not an ASCII id is masked."""
+    if not isinstance(value, str):
+        return value
+    shown = mask_personal(value)
+    return shown if shown.isascii() else mask_name(shown)
+
+
 def _plain(value):
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
@@ -92,7 +107,7 @@ def _add_charts(workbook, title: str, charts: list[Path]) -> None:
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet("图表")
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=14)
     row = 3
     for chart in charts:

@@ -19,6 +19,7 @@ from pathlib import Path
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError, ValidationFailed
 from toolkit.privacy import mask_name
+from toolkit.cells import safe_row
 from toolkit.files import save_workbook
 
 # Column headers as trainers see them (xlsx), mapped to field names.
@@ -153,13 +154,13 @@ def write_roster_xlsx(roster: Roster, path: Path) -> Path:
     sheet = workbook.active
     sheet.title = "花名册"
     title = "培训学员花名册" + (f"（{SAMPLE_MARK}，人员均为虚构）" if roster.sample else "")
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(COLUMNS))
+    sheet.append(safe_row(COLUMNS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for t in roster.trainees:
-        sheet.append([t.id, t.name, t.town, t.village, t.role, t.phone])
+        sheet.append(safe_row([t.id, t.name, t.town, t.village, t.role, t.phone]))
     for letter, width in zip("ABCDEF", (12, 10, 14, 16, 14, 14)):
         sheet.column_dimensions[letter].width = width
     return save_workbook(workbook, Path(path))
