@@ -7,6 +7,7 @@ in a report, a log or a feedback file; call these functions at the edge where da
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -76,20 +77,22 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫",
                      "司徒", "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "呼延")
 
 _DATE = r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
-_NUMBER = r"\d(?:[\s\-–—()（）]{0,2}\d){6,}[Xx]?"
+_NUMBER = r"\d(?:[\s\-–—()（）]{0,2}\d){6,}[XxＸｘ]?"
 _PERSONAL_TEXT = re.compile(rf"(?<![A-Za-z\d])(?:(?P<date>{_DATE})|(?P<number>{_NUMBER}))(?![A-Za-z\d])")
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fff·]{2,5}")
+PLACE_ENDINGS = tuple("村区镇乡县市省街道路巷组队社委会局办所站院校")
+"""Last characters of place and office names (王家村, 金山区, 李庄镇): such text is not guessed to be a name."""
 
 
 def _mask_number(text: str) -> str:
     """A 身份证号, phone or other long number: a few leading and trailing digits kept."""
-    digits = re.sub(r"[^\dXx]", "", text)
+    digits = re.sub(r"[^\dXx]", "", unicodedata.normalize("NFKC", text))
     keep_head, keep_tail = (6, 4) if len(digits) >= 15 else (3, 4) if len(digits) >= 11 else (2, 2)
     return digits[:keep_head] + "*" * (len(digits) - keep_head - keep_tail) + digits[-keep_tail:]
 
 
 def _looks_like_name(text: str) -> bool:
-    if not _NAME_LIKE.fullmatch(text):
+    if not _NAME_LIKE.fullmatch(text) or text.endswith(PLACE_ENDINGS):
         return False
     if text[:2] in COMPOUND_SURNAMES:
         return len(text) <= 5
