@@ -80,10 +80,10 @@ def mask_problems(problems: list[Problem], names=frozenset()) -> list[Problem]:
 
 def control_character_problems(at: Callable[..., Location], sheet: str, values) -> list[Problem]:
     """A problem for every cell of ``values`` (a sheet's cells) holding a control character."""
-    return [Problem(at(sheet=sheet, column=cell), text,
-                    f"含有不可见的控制字符（U+{ord(CONTROL_CHARACTER.search(text).group()):04X}），"
+    return [Problem(at(sheet, row, column), CONTROL_CHARACTER.sub("\ufffd", text),
+                    f"含有不可见的控制字符（U+{ord(CONTROL_CHARACTER.search(text).group()):04X}，显示为 \ufffd），"
                     "多为从其他系统复制粘贴带入；请删除该单元格内容后重新输入，另存后重新导入")
-            for cell, text in values.control_cells()]
+            for row, column, text in values.control_cells()]
 
 
 Locate = Callable[[object], Location]

@@ -56,10 +56,10 @@ class SheetValues:
         cells = self.rows[row - 1]
         return _normalise(cells[column - 1]) if column <= len(cells) else None
 
-    def control_cells(self) -> list[tuple[str, str]]:
-        """(cell reference, text) of every text cell holding a control character (U+0000–U+001F
+    def control_cells(self) -> list[tuple[int, str, str]]:
+        """(row, column letter, text) of every text cell holding a control character (U+0000–U+001F
         other than tab, LF, CR): an xlsx error list could not hold it, and it is never meant."""
-        return [(f"{get_column_letter(c)}{r}", value)
+        return [(r, get_column_letter(c), value)
                 for r, cells in enumerate(self.rows, start=1) for c, value in enumerate(cells, start=1)
                 if type(value) is str and CONTROL_CHARACTERS.search(value)]
 
