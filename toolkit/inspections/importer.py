@@ -179,7 +179,7 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
     if outcomes is None:
         outcomes, problems = evaluate_submissions(ctx, submissions)
         if problems:
-            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", [str(p) for p in problems])
+            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", shown_problems(mask_problems(problems)))
     hashes = file_hashes or [None] * len(submissions)
     prepared = [(sub, ctx.units[(sub.district, sub.unit)], unit_outcomes, hashes[i])
                 for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]

@@ -16,7 +16,7 @@ import pandas as pd
 from toolkit import SAMPLE_MARK
 from toolkit.training.analytics import TrainingStats
 from toolkit.cells import safe_row
-from toolkit.privacy import mask_name, mask_personal
+from toolkit.training.roster import shown_student_id
 from toolkit.files import save_workbook
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
@@ -86,12 +86,8 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
 
 
 def _shown_id(value):
-    """A 学员编号 as shown: a submission folder not on the roster may be named after the person
-    (张三, a phone number), so whatever looks personal or is not an ASCII id is masked."""
-    if not isinstance(value, str):
-        return value
-    shown = mask_personal(value)
-    return shown if shown.isascii() else mask_name(shown)
+    """A 学员编号 as shown (:func:`toolkit.training.roster.shown_student_id`)."""
+    return shown_student_id(value) if isinstance(value, str) else value
 
 
 def _plain(value):
