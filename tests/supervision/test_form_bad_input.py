@@ -38,6 +38,7 @@ class Case:
     control: str = ""                            # cell whose text gets a U+0001
     many_rows: int = 0                           # remark-only rows appended to the case sheet
     more_than_shown: bool = False                # the screen lists a count of the rest
+    padding: str = ""                            # part of the xlsx inflated by 40 MB of blanks (zip bomb)
 
 
 CASES = [
@@ -62,6 +63,8 @@ CASES = [
          secrets=[PHONE]),
     Case("99 representatives of 11 participants", {CASE_SHEET: {"L4": 11, "M4": 99}},
          ["多于评议参加人数 11 人"], CASE_SHEET, "M4"),
+    Case("sheet inflated to 40 MB", {}, ["解压后超过 32 MB"], CASE_SHEET, padding="sheet"),
+    Case("shared strings inflated to 40 MB", {}, ["xl/sharedStrings.xml", "解压后超过 32 MB"], "", padding="strings"),
     Case("1e300 participants", {CASE_SHEET: {"L4": 1e300}}, ["超过合理上限"], CASE_SHEET, "L4"),
 ]
 
@@ -83,16 +86,25 @@ def _prepare(path: Path, case: Case) -> list[str]:
     book.save(path)
     if case.control:
         _patch(path, b"CONTROLMARK", b"bad_x0001_text")
+    if case.padding == "sheet":
+        _patch(path, b"</sheetData>", b" " * (40 * 1024 ** 2) + b"</sheetData>", CASE_SHEET)
+    if case.padding == "strings":
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (40 * 1024 ** 2) + b"</sst>")
     return [head.get(s, s) for s in case.secrets]
 
 
-def _patch(path: Path, old: bytes, new: bytes) -> None:
-    """Replace bytes inside the xlsx's parts (openpyxl refuses to write a control character)."""
+def _patch(path: Path, old: bytes, new: bytes, sheet: str = "") -> None:
+    """Replace bytes inside the xlsx's parts (openpyxl refuses to write a control character);
+    with ``sheet``, only in that sheet's part."""
+    from toolkit.inspections.workbook_values import sheet_part
+
     with zipfile.ZipFile(path) as src:
         parts = {name: src.read(name) for name in src.namelist()}
+        only = sheet_part(src, sheet) if sheet else None
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
-            out.writestr(name, data.replace(old, new))
+            out.writestr(name, data.replace(old, new) if only in (None, name) else data)
 
 
 def _limits() -> None:
@@ -118,7 +130,7 @@ def test_bad_form_is_refused_cleanly(city, case):
     assert _sha(city.store) == before, "a refused import must leave the store byte-identical"
     lines = [line for line in out.splitlines() if all(f in line for f in case.fragments)]
     assert lines, out[-3000:]
-    assert any(form.name in line and f"工作表“{case.where}”" in line for line in lines), lines
+    assert any(form.name in line and (f"工作表“{case.where}”" in line or not case.where) for line in lines), lines
     if case.cell.rstrip("0123456789") and case.cell[-1].isdigit() and len(case.cell) <= 4:
         letters, row = case.cell.rstrip("0123456789"), case.cell[len(case.cell.rstrip("0123456789")):]
         assert any(f"第 {row} 行 {letters} 列" in line for line in lines), lines

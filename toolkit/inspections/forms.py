@@ -263,6 +263,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
 
     try:
         wb = WorkbookValues(path)
+    except SheetTooLarge as err:
+        return None, [Problem(at(sheet=err.sheet), "", err.message)]
     except Exception as err:  # calamine raises many types for damaged or foreign zip files
         return None, unreadable(err)
 

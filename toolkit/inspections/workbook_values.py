@@ -75,6 +75,7 @@ class WorkbookValues:
 
     def __init__(self, path: Path):
         self._path = Path(path)
+        check_shared_parts(self._path)
         self._book = CalamineWorkbook.from_path(str(path))
         self.sheetnames: list[str] = list(self._book.sheet_names)
         self._sheets: dict[str, SheetValues] = {}
@@ -146,10 +147,34 @@ def used_extent(xml: bytes, stop: tuple[int, int] | None = None) -> tuple[int, i
     return last_row, last_col
 
 
+SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
+"""Parts calamine reads in full when it opens a workbook."""
+
+
+def _read_capped(archive: zipfile.ZipFile, part: str, sheet: str = "") -> bytes:
+    """The decompressed part, refused beyond ``max_sheet_megabytes`` (read at most one byte more)."""
+    max_bytes = limit("max_sheet_megabytes") * 1024 * 1024
+    with archive.open(part) as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SheetTooLarge(sheet, "", f"{'工作表' if sheet else part + ' '}解压后超过 "
+                            f"{limit('max_sheet_megabytes')} MB（导入上限），表中可能有大量多余内容；"
+                            "请只保留表格原有的行和列，另存后重新导入")
+    return data
+
+
+def check_shared_parts(path: Path) -> None:
+    """Raise :class:`SheetTooLarge` when a part read at opening is beyond the size limit."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for part in SHARED_PARTS:
+            if part in names:
+                _read_capped(archive, part)
+
+
 def check_used_range(path: Path, sheet: str) -> None:
     """Raise :class:`SheetTooLarge` when ``sheet`` of the xlsx at ``path`` goes beyond the limits."""
     max_rows, max_cols = limit("max_rows"), limit("max_columns")
-    max_bytes = limit("max_sheet_megabytes") * 1024 * 1024
     with zipfile.ZipFile(path) as archive:
         try:
             part = sheet_part(archive, sheet)
@@ -157,11 +182,7 @@ def check_used_range(path: Path, sheet: str) -> None:
             return                                  # calamine reports a damaged workbook itself
         if part is None or part not in archive.namelist():
             return
-        with archive.open(part) as stream:
-            xml = stream.read(max_bytes + 1)
-    if len(xml) > max_bytes:
-        raise SheetTooLarge(sheet, "", f"工作表解压后超过 {limit('max_sheet_megabytes')} MB（导入上限），"
-                            "表中可能有大量多余内容；请只保留表格原有的行和列，另存后重新导入")
+        xml = _read_capped(archive, part, sheet)
     rows, cols = used_extent(xml, (max_rows, max_cols))
     if rows > max_rows or cols > max_cols:
         cell = f"{get_column_letter(min(max(cols, 1), 16384))}{rows}"
