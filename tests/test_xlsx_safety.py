@@ -1,8 +1,8 @@
 """Every xlsx the toolkit writes holds values, never formulas: a formula-looking text goes in, a plain
 string comes out (``toolkit.cells.safe_cell``).
 
-The writers are found by scanning the package (a module that creates an openpyxl ``Workbook``, or
-loads one and saves it); ``WRITERS`` must have a case for each, so a new writer cannot be forgotten.
+The writers are found by scanning the package (a module that creates an openpyxl ``Workbook``, loads
+one and saves it, or uses pandas' ``to_excel`` / ``ExcelWriter``); ``WRITERS`` must have a case for each, so a new writer cannot be forgotten.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def _writes_xlsx(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
              and (node.module or "").split(".")[0] == "openpyxl" for alias in node.names}
-    saves = any(isinstance(node, ast.Attribute) and node.attr == "save" for node in ast.walk(tree))
-    return "Workbook" in names or ("load_workbook" in names and saves)
+    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    pandas_writes = bool(attributes & {"to_excel", "ExcelWriter"})
+    return "Workbook" in names or ("load_workbook" in names and "save" in attributes) or pandas_writes
 
 
 def discovered_writers() -> set[str]:
