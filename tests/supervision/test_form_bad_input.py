@@ -61,6 +61,8 @@ CASES = [
     Case("phone number as 受理人", {CASE_SHEET: {"H4": PHONE}}, ["不是人员姓名"], CASE_SHEET, "H4", secrets=[PHONE]),
     Case("phone number as 检查人员", {"基本信息": {"B6": f"王五、{PHONE}"}}, ["不是人员姓名"], "基本信息", "B6",
          secrets=[PHONE]),
+    Case("staff names run together", {CASE_SHEET: {"O4": "王芳李强赵敏钱多多孙悟空周八戒吴沙僧郑唐僧"}},
+         ["超过 20 个字"], CASE_SHEET, "O4"),
     Case("99 representatives of 11 participants", {CASE_SHEET: {"L4": 11, "M4": 99}},
          ["多于评议参加人数 11 人"], CASE_SHEET, "M4"),
     Case("sheet inflated to 40 MB", {}, ["解压后超过 32 MB"], CASE_SHEET, padding="sheet"),

@@ -153,6 +153,9 @@ def staff_name_problem(names: list[str]) -> str:
     """Why ``names`` (of staff or inspectors) are not names of people, or "" when they may be."""
     if any(_NOT_A_NAME.search(n) for n in names):
         return "不是人员姓名（含数字，像电话号码、身份证号或编号）；请填写经办人员的姓名，多人用、分隔"
+    longest = limit("max_staff_name_characters")
+    if any(len(n) > longest for n in names):
+        return f"不是人员姓名（一个姓名超过 {longest} 个字，像多人连写或填错了内容）；多人请用、分隔"
     return ""
 
 
