@@ -99,11 +99,11 @@ def _prepare(path: Path, case: Case) -> list[str]:
 def _patch(path: Path, old: bytes, new: bytes, sheet: str = "") -> None:
     """Replace bytes inside the xlsx's parts (openpyxl refuses to write a control character);
     with ``sheet``, only in that sheet's part."""
-    from toolkit.inspections.workbook_values import sheet_part
+    from toolkit.inspections.workbook_values import sheet_parts
 
     with zipfile.ZipFile(path) as src:
         parts = {name: src.read(name) for name in src.namelist()}
-        only = sheet_part(src, sheet) if sheet else None
+        only = sheet_parts(src)[sheet] if sheet else None
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
             out.writestr(name, data.replace(old, new) if only in (None, name) else data)

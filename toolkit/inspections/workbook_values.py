@@ -71,18 +71,23 @@ class SheetValues:
 
 
 class WorkbookValues:
-    """An opened workbook; sheets are read on first use."""
+    """An opened workbook; sheets are read on first use, each after :func:`check_used_range`."""
 
     def __init__(self, path: Path):
-        self._path = Path(path)
-        check_shared_parts(self._path)
-        self._book = CalamineWorkbook.from_path(str(path))
+        self._archive = zipfile.ZipFile(path)
+        try:
+            check_shared_parts(self._archive)
+            self._parts = sheet_parts(self._archive)
+            self._book = CalamineWorkbook.from_path(str(path))
+        except BaseException:
+            self._archive.close()
+            raise
         self.sheetnames: list[str] = list(self._book.sheet_names)
         self._sheets: dict[str, SheetValues] = {}
 
     def __getitem__(self, name: str) -> SheetValues:
         if name not in self._sheets:
-            check_used_range(self._path, name)
+            check_used_range(self._archive, self._parts, name)
             sheet = self._book.get_sheet_by_name(name)
             merged = [f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
                       for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -91,7 +96,7 @@ class WorkbookValues:
 
     def close(self) -> None:
         self._book.close()
-
+        self._archive.close()
 
 
 class SheetTooLarge(ValueError):
@@ -103,28 +108,44 @@ class SheetTooLarge(ValueError):
 
 
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_REFS = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
 _TOKENS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*?)(/?)>")
 _REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]*)(\d*)[\"']")
 _BEYOND = 10 ** 9              # a column reference longer than XFD's three letters
 
 
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding ``sheet``'s cells (None when the workbook does not say)."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    rel_id = next((el.get(_NS_REL) for el in book.iter() if el.tag.endswith("}sheet") and el.get("name") == sheet),
-                  None)
-    target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rel_id), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip member holding its cells ({} when the workbook does not say)."""
+    try:
+        book = ElementTree.fromstring(_read_capped(archive, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(_read_capped(archive, "xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {el.get("Id"): el.get("Target") or "" for el in rels.iter()}
+    parts = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") and el.get(_NS_REL) in targets:
+            target = targets[el.get(_NS_REL)]
+            parts[el.get("name")] = (target.lstrip("/") if target.startswith("/")
+                                     else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
 
 
-def used_extent(xml: bytes, stop: tuple[int, int] | None = None) -> tuple[int, int]:
-    """(last row, last column) holding a cell that is not an empty self-closed ``<c …/>``.
+def used_extent(xml: bytes, stop: tuple[int, int]) -> tuple[int, int]:
+    """(last row, last column) holding a cell that is not an empty self-closed ``<c …/>``, or the
+    first such cell found beyond ``stop`` (rows, columns).
 
-    Cells and rows without an ``r`` attribute follow the previous one, as in a spreadsheet program.
-    ``stop``: (rows, columns) beyond which the scan ends at the first such cell."""
+    Fast path: when every ``<c`` tag has a plain ``r="A1"`` reference and none (empty or not) lies
+    beyond ``stop``, the largest reference is the answer.  Otherwise the tags are walked one by
+    one; cells and rows without an ``r`` attribute follow the previous one, as in a spreadsheet
+    program."""
+    refs = _REFS.findall(xml)
+    if xml.count(b"<c ") + xml.count(b"<c>") == len(refs):
+        rows = max((int(r) for r in {ref[1] for ref in refs}), default=0)
+        letters = max({ref[0] for ref in refs}, key=lambda ref: (len(ref), ref), default=b"")
+        columns = column_index_from_string(letters.decode()) if letters else 0
+        if rows <= stop[0] and columns <= stop[1]:
+            return rows, columns
     last_row = last_col = row = col = 0
     for match in _TOKENS.finditer(xml):
         kind, attrs, closed = match.groups()
@@ -142,13 +163,13 @@ def used_extent(xml: bytes, stop: tuple[int, int] | None = None) -> tuple[int, i
             row = int(ref.group(2))
         if not closed:
             last_row, last_col = max(last_row, row), max(last_col, col)
-            if stop and (row > stop[0] or col > stop[1]):
+            if row > stop[0] or col > stop[1]:
                 return row, col
     return last_row, last_col
 
 
-SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
-"""Parts calamine reads in full when it opens a workbook."""
+SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")
+"""Parts calamine reads in full when it opens a workbook (``xl/workbook.xml``: by :func:`sheet_parts`)."""
 
 
 def _read_capped(archive: zipfile.ZipFile, part: str, sheet: str = "") -> bytes:
@@ -163,30 +184,27 @@ def _read_capped(archive: zipfile.ZipFile, part: str, sheet: str = "") -> bytes:
     return data
 
 
-def check_shared_parts(path: Path) -> None:
+def check_shared_parts(archive: zipfile.ZipFile) -> None:
     """Raise :class:`SheetTooLarge` when a part read at opening is beyond the size limit."""
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        for part in SHARED_PARTS:
-            if part in names:
-                _read_capped(archive, part)
+    names = set(archive.namelist())
+    for part in SHARED_PARTS:
+        if part in names:
+            _read_capped(archive, part)
 
 
-def check_used_range(path: Path, sheet: str) -> None:
-    """Raise :class:`SheetTooLarge` when ``sheet`` of the xlsx at ``path`` goes beyond the limits."""
+def check_used_range(archive: zipfile.ZipFile, parts: dict[str, str], sheet: str) -> None:
+    """Raise :class:`SheetTooLarge` when ``sheet`` goes beyond the limits; ``parts``: :func:`sheet_parts`.
+
+    When the workbook does not say which part is the sheet, every worksheet part is checked."""
     max_rows, max_cols = limit("max_rows"), limit("max_columns")
-    with zipfile.ZipFile(path) as archive:
-        try:
-            part = sheet_part(archive, sheet)
-        except (KeyError, ElementTree.ParseError):
-            return                                  # calamine reports a damaged workbook itself
-        if part is None or part not in archive.namelist():
-            return
-        xml = _read_capped(archive, part, sheet)
-    rows, cols = used_extent(xml, (max_rows, max_cols))
-    if rows > max_rows or cols > max_cols:
-        cell = f"{get_column_letter(min(max(cols, 1), 16384))}{rows}"
-        raise SheetTooLarge(sheet, cell, f"单元格 {cell} 有内容，超出导入读取范围（每个工作表最多 {max_rows} 行、"
-                            f"{max_cols} 列，即 A1:{get_column_letter(max_cols)}{max_rows}）；"
-                            f"请删除第 {max_rows} 行以下和 {get_column_letter(max_cols)} 列以右的所有内容"
-                            "（含空格和备注），另存后重新导入")
+    names = archive.namelist()
+    part = parts.get(sheet)
+    candidates = [part] if part in names else [n for n in names if n.startswith("xl/worksheets/")]
+    for candidate in candidates:
+        rows, cols = used_extent(_read_capped(archive, candidate, sheet), (max_rows, max_cols))
+        if rows > max_rows or cols > max_cols:
+            cell = f"{get_column_letter(min(max(cols, 1), 16384))}{rows}"
+            raise SheetTooLarge(sheet, cell, f"单元格 {cell} 有内容，超出导入读取范围（每个工作表最多 {max_rows} 行、"
+                                f"{max_cols} 列，即 A1:{get_column_letter(max_cols)}{max_rows}）；"
+                                f"请删除第 {max_rows} 行以下和 {get_column_letter(max_cols)} 列以右的所有内容"
+                                "（含空格和备注），另存后重新导入")
