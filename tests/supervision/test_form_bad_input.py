@@ -63,6 +63,8 @@ CASES = [
          secrets=[PHONE]),
     Case("staff names run together", {CASE_SHEET: {"O4": "王芳李强赵敏钱多多孙悟空周八戒吴沙僧郑唐僧"}},
          ["超过 20 个字"], CASE_SHEET, "O4"),
+    Case("32,767 characters in one cell", {CASE_SHEET: {"E4": "很长的文字" * 7000}}, ["不是可选的取值", "…（共 32767 字）"],
+         CASE_SHEET, "E4"),
     Case("99 representatives of 11 participants", {CASE_SHEET: {"L4": 11, "M4": 99}},
          ["多于评议参加人数 11 人"], CASE_SHEET, "M4"),
     Case("sheet inflated to 40 MB", {}, ["解压后超过 32 MB"], CASE_SHEET, padding="sheet"),
@@ -146,6 +148,6 @@ def test_bad_form_is_refused_cleanly(city, case):
     for secret in secrets:
         assert secret not in out, f"{secret} shown in full on screen"
         assert not any(secret in text for text in listed), f"{secret} written in full into the error list"
-    assert len(out.splitlines()) <= 60, "the screen lists a bounded number of problems"
+    assert len(out.splitlines()) <= 60 and len(out) < 30_000, "the screen lists a bounded number of problems"
     if case.more_than_shown:
         assert "处问题未在此列出" in out

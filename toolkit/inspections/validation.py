@@ -62,10 +62,24 @@ class Problem:
     def masked(self, names=frozenset()) -> "Problem":
         """The same problem with what looks personal masked in its value and message
         (:func:`toolkit.privacy.mask_personal`); any value of a personal field is masked."""
-        value = None if self.value is None else mask_personal(self.value, names)
+        value = None if self.value is None else mask_personal(_shortened(self.value), names)
         if self.location.field in PERSONAL_FIELDS and value and value == str(self.value):
             value = mask_name(value)
         return Problem(self.location, value, mask_personal(self.message, names, guess_names=False))
+
+
+ECHO_CHARACTERS = 200
+"""Characters of a value echoed in a message or an error list at most (a cell may hold 32,767)."""
+
+
+_SHORTENED = re.compile(r"…（共 \d+ 字）$")
+
+
+def _shortened(value: object) -> object:
+    text = value if isinstance(value, str) else None
+    if text is None or len(text) <= ECHO_CHARACTERS or _SHORTENED.search(text):
+        return value
+    return f"{text[:ECHO_CHARACTERS]}…（共 {len(text)} 字）"
 
 
 PERSONAL_FIELDS = frozenset({"户主姓名", "身份证号", "联系电话"})
