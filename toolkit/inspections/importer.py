@@ -78,7 +78,7 @@ def file_hash(path: Path) -> str:
 def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> Path:
     """The xlsx error list: one row per problem (at most ``max_error_rows``, then a row with the count
     of the rest); every cell a plain value (:func:`toolkit.cells.safe_cell`).  ``problems`` come
-    masked (:func:`masked_problems`)."""
+    masked (:func:`~toolkit.inspections.validation.mask_problems`)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "导入错误清单"
@@ -100,7 +100,6 @@ def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> 
     return save_workbook(wb, Path(folder) / f"导入错误清单_{round_id}_{stamp}.xlsx")
 
 
-@gc_paused()
 def shown_problems(problems: list[Problem]) -> list[str]:
     """The lines printed for a rejected import: the first ``max_problems_shown``, then the count of the rest."""
     most = limit("max_problems_shown")
@@ -110,6 +109,7 @@ def shown_problems(problems: list[Problem]) -> list[str]:
     return lines
 
 
+@gc_paused()
 def import_files(store, round_id: str, paths: list[Path | str], imported_by: str | None = None,
                  today: date | None = None, known_names: Iterable[str] = ()) -> list[ImportRecord]:
     """Validate every file, then import all of them in one transaction (or none).
@@ -142,7 +142,8 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
     if not problems:        # then every form was read without problems, so its case files were checked
         outcomes, problems = evaluate_submissions(ctx, submissions, [checked[id(s)] for s in submissions])
     if problems:
-        problems = mask_problems(problems, frozenset(known_names))
+        written = limit("max_error_rows")       # the rest is only counted
+        problems = mask_problems(problems[:written], frozenset(known_names)) + problems[written:]
         folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
         report = write_error_report(problems, folder, ctx.round_id)
         raise ImportRejected(

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
+from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Item
 from toolkit.errors import InputError
 from toolkit.inspections.form_limits import limit
@@ -20,7 +21,6 @@ from toolkit.inspections.rounds import RoundContext
 from toolkit.inspections.submission import (
     CASE_STEPS, DECISIONS, REQUIRED_CASE_FIELDS, CaseFileRow, UnitSubmission,
 )
-from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.policy.inputs import normalize_text, parse_count, parse_date
 from toolkit.privacy import is_valid_id_number, mask_name, mask_personal
 
@@ -63,7 +63,7 @@ class Problem:
         """The same problem with what looks personal masked in its value and message
         (:func:`toolkit.privacy.mask_personal`); any value of a personal field is masked."""
         value = None if self.value is None else mask_personal(_shortened(self.value), names)
-        if self.location.field in PERSONAL_FIELDS and value and value == str(self.value):
+        if self.location.field in PERSONAL_FIELDS and value and not _ALREADY_MASKED.search(value):
             value = mask_name(value)
         return Problem(self.location, value, mask_personal(self.message, names, guess_names=False))
 
@@ -84,6 +84,7 @@ def _shortened(value: object) -> object:
 
 PERSONAL_FIELDS = frozenset({"户主姓名", "身份证号", "联系电话"})
 """Case-file fields whose every value is personal, whatever it looks like."""
+_ALREADY_MASKED = re.compile(r"[*…]")     # e.g. the parsers' “110105…” and mask_personal's “138****5678”
 
 
 def mask_problems(problems: list[Problem], names=frozenset()) -> list[Problem]:
