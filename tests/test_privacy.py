@@ -57,6 +57,7 @@ NOT_PERSONAL = [
     ("case file id", "AB01-0001"),
     ("case id with a long number after letters", "DB20190001"),
     ("proportion", "0.8"),
+    ("proportion with many decimals", "0.12345678"),
     ("count", "12"),
     ("choice", "不批准"),
     ("district", "东湖区"),

@@ -71,14 +71,14 @@ COMMON_SURNAMES = (
     "简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎"
     "甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-"""Single-character surnames (the most frequent ~300, 公安部 户籍统计 order) for guessing that a short
-text is a person's name; compound surnames below."""
+"""About 300 frequent single-character surnames, for guessing that a short text is a person's name;
+compound surnames below.  A guess, not a register: :func:`mask_personal` also takes known names."""
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
                      "司徒", "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "呼延")
 
 _DATE = r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
 _NUMBER = r"\d(?:[\s\-–—()（）]{0,2}\d){6,}[XxＸｘ]?"
-_PERSONAL_TEXT = re.compile(rf"(?<![A-Za-z\d])(?:(?P<date>{_DATE})|(?P<number>{_NUMBER}))(?![A-Za-z\d])")
+_PERSONAL_TEXT = re.compile(rf"(?<![A-Za-z\d])(?<!\d\.)(?:(?P<date>{_DATE})|(?P<number>{_NUMBER}))(?![A-Za-z\d])")
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fff·]{2,5}")
 PLACE_ENDINGS = tuple("村区镇乡县市省街道路巷组队社委会局办所站院校")
 """Last characters of place and office names (王家村, 金山区, 李庄镇): such text is not guessed to be a name."""
