@@ -107,7 +107,7 @@ def _patch(path: Path, old: bytes, new: bytes, sheet: str = "") -> None:
 
     with zipfile.ZipFile(path) as src:
         parts = {name: src.read(name) for name in src.namelist()}
-        only = sheet_parts(src)[sheet] if sheet else None
+        only = sheet_parts(src)[sheet][0] if sheet else None
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
             out.writestr(name, data.replace(old, new) if only in (None, name) else data)

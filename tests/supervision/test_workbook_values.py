@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from toolkit.inspections.workbook_values import WorkbookValues
@@ -46,3 +47,23 @@ def test_used_extent_ignores_empty_styled_cells_and_follows_cells_without_refere
     assert used_extent(prefixed, stop) == (3, 3)
     four_letters = b'<row r="1"><c r="AAAA1"><v>1</v></c></row>'
     assert used_extent(four_letters, stop)[1] > 16384
+
+
+def test_a_sheet_the_workbook_does_not_locate_is_checked_in_every_worksheet_part(tmp_path):
+    import zipfile
+
+    from toolkit.inspections.workbook_values import SheetTooLarge, check_used_range, sheet_parts
+
+    wb = Workbook()
+    wb.active.title = "表一"
+    wb.create_sheet("表二")["XFD2000"] = "x"
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+        assert list(parts) == ["表一", "表二"]
+        check_used_range(archive, parts, "表一")                      # located: only its own part
+        with pytest.raises(SheetTooLarge, match="XFD2000"):
+            check_used_range(archive, {}, "表一")                     # not located: every part checked
+        with pytest.raises(SheetTooLarge, match="XFD2000"):
+            check_used_range(archive, {"表一": parts["表一"] + parts["表二"]}, "表一")   # named twice

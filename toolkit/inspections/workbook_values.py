@@ -114,8 +114,9 @@ _REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]*)(\d*)[\"']")
 _BEYOND = 10 ** 9              # a column reference longer than XFD's three letters
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip member holding its cells ({} when the workbook does not say)."""
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Sheet name → the zip members holding its cells (more than one when a hostile workbook names
+    two sheets alike; {} when the workbook does not say)."""
     try:
         book = ElementTree.fromstring(_read_capped(archive, "xl/workbook.xml"))
         rels = ElementTree.fromstring(_read_capped(archive, "xl/_rels/workbook.xml.rels"))
@@ -126,8 +127,8 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for el in book.iter():
         if el.tag.endswith("}sheet") and el.get(_NS_REL) in targets:
             target = targets[el.get(_NS_REL)]
-            parts[el.get("name")] = (target.lstrip("/") if target.startswith("/")
-                                     else posixpath.normpath(posixpath.join("xl", target)))
+            parts.setdefault(el.get("name"), []).append(
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
     return parts
 
 
@@ -192,14 +193,15 @@ def check_shared_parts(archive: zipfile.ZipFile) -> None:
             _read_capped(archive, part)
 
 
-def check_used_range(archive: zipfile.ZipFile, parts: dict[str, str], sheet: str) -> None:
+def check_used_range(archive: zipfile.ZipFile, parts: dict[str, list[str]], sheet: str) -> None:
     """Raise :class:`SheetTooLarge` when ``sheet`` goes beyond the limits; ``parts``: :func:`sheet_parts`.
 
     When the workbook does not say which part is the sheet, every worksheet part is checked."""
     max_rows, max_cols = limit("max_rows"), limit("max_columns")
     names = archive.namelist()
-    part = parts.get(sheet)
-    candidates = [part] if part in names else [n for n in names if n.startswith("xl/worksheets/")]
+    candidates = [part for part in parts.get(sheet, []) if part in names]
+    if len(candidates) != len(parts.get(sheet, [])) or not candidates:
+        candidates = [n for n in names if n.startswith("xl/worksheets/")]
     for candidate in candidates:
         rows, cols = used_extent(_read_capped(archive, candidate, sheet), (max_rows, max_cols))
         if rows > max_rows or cols > max_cols:
