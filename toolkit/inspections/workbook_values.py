@@ -89,8 +89,9 @@ class WorkbookValues:
         if name not in self._sheets:
             check_used_range(self._archive, self._parts, name)
             sheet = self._book.get_sheet_by_name(name)
-            merged = [f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
-                      for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            ranges = (sheet.merged_cell_ranges or [])[:limit("max_error_rows")]     # each one a problem
+            merged = [f"{get_column_letter(min(c0, 16383) + 1)}{r0 + 1}:{get_column_letter(min(c1, 16383) + 1)}{r1 + 1}"
+                      for (r0, c0), (r1, c1) in ranges]
             self._sheets[name] = SheetValues(sheet.to_python(skip_empty_area=False), merged)
         return self._sheets[name]
 
