@@ -38,7 +38,7 @@ class Case:
     control: str = ""                            # cell whose text gets a U+0001
     many_rows: int = 0                           # remark-only rows appended to the case sheet
     more_than_shown: bool = False                # the screen lists a count of the rest
-    padding: str = ""                            # part of the xlsx inflated by 40 MB of blanks (zip bomb)
+    padding: str = ""                            # sheet / strings: inflated by 40 MB of blanks; merges
 
 
 CASES = [
@@ -71,6 +71,7 @@ CASES = [
          ["多于评议参加人数 11 人"], CASE_SHEET, "M4"),
     Case("sheet inflated to 40 MB", {}, ["解压后超过 32 MB"], CASE_SHEET, padding="sheet"),
     Case("shared strings inflated to 40 MB", {}, ["xl/sharedStrings.xml", "解压后超过 32 MB"], "", padding="strings"),
+    Case("300,000 merged ranges", {}, ["是合并单元格"], CASE_SHEET, padding="merges", more_than_shown=True),
     Case("1e300 participants", {CASE_SHEET: {"L4": 1e300}}, ["超过合理上限"], CASE_SHEET, "L4"),
 ]
 
@@ -94,6 +95,10 @@ def _prepare(path: Path, case: Case) -> list[str]:
         _patch(path, b"CONTROLMARK", b"bad_x0001_text")
     if case.padding == "sheet":
         _patch(path, b"</sheetData>", b" " * (40 * 1024 ** 2) + b"</sheetData>", CASE_SHEET)
+    if case.padding == "merges":
+        merges = b"".join(b'<mergeCell ref="AF%d:AG%d"/>' % (r, r) for r in range(1, 300_001))
+        _patch(path, b"</sheetData>", b'</sheetData><mergeCells count="300000">' + merges + b"</mergeCells>",
+               CASE_SHEET)
     if case.padding == "strings":
         with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (40 * 1024 ** 2) + b"</sst>")
