@@ -1,14 +1,14 @@
 """The house plan's layers hold: no upward imports between toolkit's packages.
 
 policy ← cases, checklists ← training, inspections ← reports ← cli / demo.  ``toolkit.errors``,
-``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts`` and the package root are leaf helpers any layer may use.
+``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts``, ``toolkit.cells`` and the package root are leaf helpers any layer may use.
 """
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "toolkit"
-LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts"}
+LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts", "toolkit.cells"}
 ALLOWED = {
     "policy": {"policy"},
     "cases": {"cases", "policy"},

@@ -16,7 +16,7 @@ from toolkit.inspections import store as st
 from toolkit.inspections.importer import ImportRecord, evaluate_submissions, write_submissions
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import CaseFileRow, UnitSubmission
-from toolkit.inspections.validation import Location, check_submission
+from toolkit.inspections.validation import Location, check_submission, mask_problems
 
 FIELD_LABELS = {"round": "检查轮次", "district": "被检查区", "unit": "被检查街镇", "team": "检查组",
                 "inspectors": "检查人员", "inspected_on": "检查日期", "versions": "检查表版本", "cases": "抽查档案"}
@@ -70,6 +70,6 @@ def save_submission(store, ctx: RoundContext, sub: UnitSubmission, imported_by: 
         outcomes, problems = evaluate_submissions(ctx, [sub])
     if problems:
         raise ValidationFailed(f"发现 {len(problems)} 处问题，未保存（数据库保持不变）：",
-                               problems=[str(p) for p in problems])
+                               problems=[str(p) for p in mask_problems(problems, {r.head_name for r in sub.case_files})])
     sub.source = "表单录入"
     return write_submissions(st.open_store(store, create=False), ctx, [sub], imported_by, outcomes=outcomes)[0]

@@ -22,14 +22,15 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit import SAMPLE_MARK
+from toolkit.cells import safe_cell
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import UnitSubmission, case_columns
 from toolkit.inspections.validation import (
-    BadValue, Location, Problem, check_submission, clean_text, parse_case_row, parse_item_value,
-    parse_names, parse_past_date,
+    BadValue, Location, Problem, check_submission, clean_text, control_character_problems, mask_problems,
+    parse_case_row, parse_item_value, parse_names, parse_past_date,
 )
-from toolkit.inspections.workbook_values import WorkbookValues
+from toolkit.inspections.workbook_values import SheetTooLarge, WorkbookValues
 
 INFO_SHEET = "基本信息"
 HELP_SHEET = "说明"
@@ -95,9 +96,9 @@ def _input(cell, style: str = INPUT_STYLE) -> None:
 
 
 def _header(ws, title: str, note: str, headers: list[str], widths: list[int]) -> None:
-    ws["A1"] = title
+    ws["A1"] = safe_cell(title)
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = note
+    ws["A2"] = safe_cell(note)
     for col, (text, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=3, column=col, value=text)
         cell.font = HEADER_FONT
@@ -122,7 +123,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     help_ws = wb.active
     help_ws.title = HELP_SHEET
     for row, line in enumerate([mark + f"{ctx.round_id} 社会救助督导检查表格：{unit.district} {unit.name}"] + HELP_TEXT, 1):
-        help_ws.cell(row=row, column=1, value=line)
+        help_ws.cell(row=row, column=1, value=safe_cell(line))
     help_ws.column_dimensions["A"].width = 120
 
     info = wb.create_sheet(INFO_SHEET)
@@ -133,7 +134,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
               "versions": _versions_text(ctx)}
     for key, row in INFO_ROWS.items():
         info.cell(row=row, column=1, value=INFO_LABELS[key]).font = HEADER_FONT
-        cell = info.cell(row=row, column=2, value=values[key])
+        cell = info.cell(row=row, column=2, value=safe_cell(values[key]))
         if key in ("inspectors", "inspected_on"):
             _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)
     date_rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
@@ -159,7 +160,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
             values = [item.id, item.section, item.text, item.evidence, item.method, standard, item.points,
                       None, None, item.basis]
             for col, value in enumerate(values, start=1):
-                ws.cell(row=row, column=col, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.cell(row=row, column=col, value=safe_cell(value)).alignment = Alignment(wrap_text=True, vertical="top")
             _input(ws.cell(row=row, column=RESULT_COL))
             _input(ws.cell(row=row, column=REMARK_COL))
             ref = f"{get_column_letter(RESULT_COL)}{row}"
@@ -180,7 +181,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 [label for _, label in columns], [12 if i else 14 for i in range(len(columns))])
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
-            ws.cell(row=FIRST_ROW + offset, column=1, value=case_id)
+            ws.cell(row=FIRST_ROW + offset, column=1, value=safe_cell(case_id))
         for col, (key, _label) in enumerate(columns, start=1):
             letter = get_column_letter(col)
             ref = f"{letter}{FIRST_ROW}:{letter}{last}"
@@ -218,7 +219,7 @@ def fill_form(path: Path, sub: UnitSubmission, ctx: RoundContext) -> None:
 def fill_workbook(wb: Workbook, sub: UnitSubmission, ctx: RoundContext) -> Workbook:
     """Write a submission's values into the input cells of a form (sample data, tests)."""
     info = wb[INFO_SHEET]
-    info.cell(row=INFO_ROWS["inspectors"], column=2, value="、".join(sub.inspectors))
+    info.cell(row=INFO_ROWS["inspectors"], column=2, value=safe_cell("、".join(sub.inspectors)))
     info.cell(row=INFO_ROWS["inspected_on"], column=2, value=sub.inspected_on)
     for checklist in _unit_checklists(ctx):
         ws = wb[checklist.title[:31]]
@@ -226,8 +227,8 @@ def fill_workbook(wb: Workbook, sub: UnitSubmission, ctx: RoundContext) -> Workb
             value, remarks = sub.items.get((checklist.id, item.id), (None, ""))
             if item.scoring == "proportion" and value not in (None, NOT_APPLICABLE):
                 value = float(value)
-            ws.cell(row=row, column=RESULT_COL, value=value)
-            ws.cell(row=row, column=REMARK_COL, value=remarks or None)
+            ws.cell(row=row, column=RESULT_COL, value=safe_cell(value))
+            ws.cell(row=row, column=REMARK_COL, value=safe_cell(remarks or None))
     case_checklist = _case_checklist(ctx)
     if case_checklist is not None:
         ws = wb[case_checklist.title[:31]]
@@ -238,7 +239,7 @@ def fill_workbook(wb: Workbook, sub: UnitSubmission, ctx: RoundContext) -> Workb
             if row is None:
                 continue
             for col, (key, _label) in enumerate(columns, start=1):
-                ws.cell(row=r, column=col, value=row.field_value(key))
+                ws.cell(row=r, column=col, value=safe_cell(row.field_value(key)))
     return wb
 
 
@@ -262,6 +263,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
 
     try:
         wb = WorkbookValues(path)
+    except SheetTooLarge as err:
+        return None, [Problem(at(sheet=err.sheet), "", err.message)]
     except Exception as err:  # calamine raises many types for damaged or foreign zip files
         return None, unreadable(err)
 
@@ -280,6 +283,9 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
             for merged in wb[sheet].merged:
                 problems.append(Problem(at(sheet=sheet, column=merged), merged,
                                         "是合并单元格，导入无法确定其取值；请取消合并并在每个单元格中分别填写"))
+            problems.extend(control_character_problems(at, sheet, wb[sheet]))
+    except SheetTooLarge as err:
+        return None, [Problem(at(sheet=err.sheet, column=err.cell), "", err.message)]
     except Exception as err:  # a damaged sheet part
         return None, unreadable(err)
     finally:
@@ -336,6 +342,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                                         err.value, err.message))
 
     case_rows: list[int] = []
+    names: set[str] = set()         # the households' names: masked wherever a problem echoes them
     if case_checklist is not None:
         sheet = case_checklist.title[:31]
         ws = wb[sheet]
@@ -351,6 +358,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                 raw = dict(zip(keys, ws.row_values(r, len(keys))))
                 if all(k == "case_id" or clean_text(v) == "" for k, v in raw.items()):
                     continue        # an empty row, or a listed case file not yet filled: reported as missing below
+                names.add(clean_text(raw.get("head_name")))
                 row, errors = parse_case_row(raw, documents, ctx.today)
                 for key, err in errors:
                     col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == key)
@@ -372,4 +380,4 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
 
     sub.where = {("case", i): locate(("case", i)) for i in range(len(sub.case_files))}
     problems.extend(check_submission(sub, ctx, locate, check_items=False))
-    return (None if problems else sub), problems
+    return (None if problems else sub), mask_problems(problems, frozenset(names))

@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import delete, insert, select
 
+from toolkit.cells import safe_cell
 from toolkit.errors import UserError, ValidationFailed
 from toolkit.inspections import store as st
 from toolkit.inspections.forms import read_form
@@ -30,7 +32,8 @@ from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundContext, load_context
 from toolkit.inspections.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
 from toolkit.inspections.submission import UnitSubmission
-from toolkit.inspections.validation import Location, Problem
+from toolkit.inspections.form_limits import limit
+from toolkit.inspections.validation import Location, Problem, mask_problems
 
 
 class ImportRejected(ValidationFailed):
@@ -73,6 +76,9 @@ def file_hash(path: Path) -> str:
 
 
 def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> Path:
+    """The xlsx error list: one row per problem (at most ``max_error_rows``, then a row with the count
+    of the rest); every cell a plain value (:func:`toolkit.cells.safe_cell`).  ``problems`` come
+    masked (:func:`~toolkit.inspections.validation.mask_problems`)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "导入错误清单"
@@ -80,20 +86,37 @@ def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> 
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for number, p in enumerate(problems, start=1):
+    most = limit("max_error_rows")
+    for number, p in enumerate(problems[:most], start=1):
         loc = p.location
-        ws.append([number, loc.file, loc.sheet, loc.row, loc.column, loc.field,
-                   "" if p.value is None else str(p.value), p.message])
+        ws.append([safe_cell(v) for v in (number, loc.file, loc.sheet, loc.row, loc.column, loc.field,
+                                          "" if p.value is None else str(p.value), p.message)])
+    if len(problems) > most:
+        ws.append(["", "", "", "", "", "", "", f"另有 {len(problems) - most} 处问题未列出（清单最多 {most} 行，"
+                   "form_limits.yaml）；请先改正以上问题后重新导入"])
     for letter, width in zip("ABCDEFGH", [6, 36, 24, 6, 8, 20, 24, 80]):
         ws.column_dimensions[letter].width = width
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return save_workbook(wb, Path(folder) / f"导入错误清单_{round_id}_{stamp}.xlsx")
 
 
+def shown_problems(problems: list[Problem]) -> list[str]:
+    """The lines printed for a rejected import: the first ``max_problems_shown``, then the count of the rest."""
+    most = limit("max_problems_shown")
+    lines = [str(p) for p in problems[:most]]
+    if len(problems) > most:
+        lines.append(f"……另有 {len(problems) - most} 处问题未在此列出，全部见错误清单")
+    return lines
+
+
 @gc_paused()
 def import_files(store, round_id: str, paths: list[Path | str], imported_by: str | None = None,
-                 today: date | None = None) -> list[ImportRecord]:
-    """Validate every file, then import all of them in one transaction (or none)."""
+                 today: date | None = None, known_names: Iterable[str] = ()) -> list[ImportRecord]:
+    """Validate every file, then import all of them in one transaction (or none).
+
+    ``known_names``: names of people (e.g. the households of the register) masked wherever a
+    problem echoes them, besides the households named in each form and whatever looks like a
+    身份证号, a phone number or a name (:func:`toolkit.privacy.mask_personal`)."""
     engine = st.open_store(store, create=False)
     ctx = load_context(engine, str(round_id), today)
     paths = [Path(p) for p in paths]
@@ -119,11 +142,13 @@ def import_files(store, round_id: str, paths: list[Path | str], imported_by: str
     if not problems:        # then every form was read without problems, so its case files were checked
         outcomes, problems = evaluate_submissions(ctx, submissions, [checked[id(s)] for s in submissions])
     if problems:
+        written = limit("max_error_rows")       # the rest is only counted
+        problems = mask_problems(problems[:written], frozenset(known_names)) + problems[written:]
         folder = next((p.parent for p in paths if p.parent.is_dir()), Path.cwd())
         report = write_error_report(problems, folder, ctx.round_id)
         raise ImportRejected(
             f"导入失败：发现 {len(problems)} 处问题，未导入任何数据（数据库保持不变）。错误清单已保存到 {report}",
-            [str(p) for p in problems], report)
+            shown_problems(problems), report)
     return write_submissions(engine, ctx, submissions, imported_by,
                              file_hashes=[hashes[id(s)] for s in submissions], outcomes=outcomes)
 
@@ -155,7 +180,7 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
     if outcomes is None:
         outcomes, problems = evaluate_submissions(ctx, submissions)
         if problems:
-            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", [str(p) for p in problems])
+            raise ImportRejected(f"发现 {len(problems)} 处问题，未写入任何数据。", shown_problems(mask_problems(problems)))
     hashes = file_hashes or [None] * len(submissions)
     prepared = [(sub, ctx.units[(sub.district, sub.unit)], unit_outcomes, hashes[i])
                 for i, (sub, unit_outcomes) in enumerate(zip(submissions, outcomes))]

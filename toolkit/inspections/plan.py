@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert, select
 from toolkit import SAMPLE_MARK
 from toolkit.checklists import Checklist
 from toolkit.inspections import store as st
+from toolkit.cells import safe_row
 from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundError, ensure_round, round_year
 
@@ -165,22 +166,22 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
     mark = f"【{SAMPLE_MARK}】" if is_sample else ""
     ws = wb.active
     ws.title = "互检安排" if plan.kind == "各区互检" else "检查安排"
-    ws.append([mark + f"{plan.round_id} 年度社会救助督导检查 {plan.kind}安排（随机种子 {plan.seed}）"])
+    ws.append(safe_row([mark + f"{plan.round_id} 年度社会救助督导检查 {plan.kind}安排（随机种子 {plan.seed}）"]))
     ws.append([KIND_RULE.get(plan.kind, KIND_RULE["各区互检"])])
     ws.append(["被检查区", "检查组（派出区）", "街镇数", "抽查档案数"])
     counts = plan.sample.groupby("district").agg(units=("unit", "nunique"), cases=("case_id", "size"))
     for district, team in plan.assignments:
         row = counts.loc[district] if district in counts.index else None
-        ws.append([district, team, int(row["units"]) if row is not None else 0,
-                   int(row["cases"]) if row is not None else 0])
+        ws.append(safe_row([district, team, int(row["units"]) if row is not None else 0,
+                            int(row["cases"]) if row is not None else 0]))
     ws2 = wb.create_sheet("抽样名单")
     ws2.append([mark + "抽样规则：" + SAMPLE_RULE])
     ws2.append(["区", "街镇", "低保户数", "抽取份数", "分层", "本层份数", "档案编号"])
     population = households.groupby(["district", "unit"]).size()
     for (district, unit), group in plan.sample.groupby(["district", "unit"], sort=True):
         for stratum, part in group.groupby("stratum"):
-            ws2.append([district, unit, int(population.get((district, unit), 0)), len(group), stratum, len(part),
-                        "、".join(part["case_id"])])
+            ws2.append(safe_row([district, unit, int(population.get((district, unit), 0)), len(group), stratum,
+                                 len(part), "、".join(part["case_id"])]))
     for sheet in (ws, ws2):
         for cell in sheet[3 if sheet is ws else 2]:
             cell.font = Font(bold=True)

@@ -13,14 +13,16 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
+from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Item
 from toolkit.errors import InputError
+from toolkit.inspections.form_limits import limit
 from toolkit.inspections.rounds import RoundContext
 from toolkit.inspections.submission import (
     CASE_STEPS, DECISIONS, REQUIRED_CASE_FIELDS, CaseFileRow, UnitSubmission,
 )
 from toolkit.policy.inputs import normalize_text, parse_count, parse_date
-from toolkit.privacy import is_valid_id_number
+from toolkit.privacy import is_valid_id_number, mask_name, mask_personal
 
 
 class BadValue(ValueError):
@@ -57,6 +59,47 @@ class Problem:
         shown = "（空）" if self.value in (None, "") else f"“{self.value}”"
         return f"{self.location}：{shown} {self.message}"
 
+    def masked(self, names=frozenset()) -> "Problem":
+        """The same problem with what looks personal masked in its value and message
+        (:func:`toolkit.privacy.mask_personal`); any value of a personal field is masked."""
+        value = None if self.value is None else mask_personal(_shortened(self.value), names)
+        if self.location.field in PERSONAL_FIELDS and value and not _ALREADY_MASKED.search(value):
+            value = mask_name(value)
+        return Problem(self.location, value, mask_personal(self.message, names, guess_names=False))
+
+
+ECHO_CHARACTERS = 200
+"""Characters of a value echoed in a message or an error list at most (a cell may hold 32,767)."""
+
+
+_SHORTENED = re.compile(r"…（共 \d+ 字）$")
+
+
+def _shortened(value: object) -> object:
+    text = value if isinstance(value, str) else None
+    if text is None or len(text) <= ECHO_CHARACTERS or _SHORTENED.search(text):
+        return value
+    return f"{text[:ECHO_CHARACTERS]}…（共 {len(text)} 字）"
+
+
+PERSONAL_FIELDS = frozenset({"户主姓名", "身份证号", "联系电话"})
+"""Case-file fields whose every value is personal, whatever it looks like."""
+_ALREADY_MASKED = re.compile(r"[*…]")     # e.g. the parsers' “110105…” and mask_personal's “138****5678”
+
+
+def mask_problems(problems: list[Problem], names=frozenset()) -> list[Problem]:
+    """:meth:`Problem.masked` of each; ``names``: known names (the form's households, the register)."""
+    names = names if isinstance(names, frozenset) else frozenset(names)
+    return [p.masked(names) for p in problems]
+
+
+def control_character_problems(at: Callable[..., Location], sheet: str, values) -> list[Problem]:
+    """A problem for every cell of ``values`` (a sheet's cells) holding a control character."""
+    return [Problem(at(sheet, row, column), CONTROL_CHARACTER.sub("\ufffd", text),
+                    f"含有不可见的控制字符（U+{ord(CONTROL_CHARACTER.search(text).group()):04X}，显示为 \ufffd），"
+                    "多为从其他系统复制粘贴带入；请删除该单元格内容后重新输入，另存后重新导入")
+            for row, column, text in values.control_cells()]
+
 
 Locate = Callable[[object], Location]
 """Where a submission value came from: a key such as "round" or ("item", checklist, item id)."""
@@ -84,6 +127,8 @@ def parse_proportion(value: object) -> str:
     if isinstance(value, bool):
         raise BadValue(value, f"不是比例，{_PROPORTION_HELP}")
     if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(str(value), f"不是比例，{_PROPORTION_HELP}")
         number = Decimal(repr(value))
     else:
         text = normalize_text(clean_text(value))
@@ -91,6 +136,8 @@ def parse_proportion(value: object) -> str:
             number = Decimal(text.rstrip("%"))
         except InvalidOperation:
             raise BadValue(value, f"不是比例，{_PROPORTION_HELP}") from None
+        if not number.is_finite():
+            raise BadValue(value, f"不是比例，{_PROPORTION_HELP}")
         if text.endswith("%"):
             number /= 100
     if number < 0 or number > 1:
@@ -112,6 +159,28 @@ def parse_item_value(item: Item, value: object) -> str:
 def parse_names(value: object) -> list[str]:
     """Names separated by 、 , ， ; ； / or spaces."""
     return [n for n in re.split(r"[、,，;；/\s]+", clean_text(value)) if n]
+
+
+_NOT_A_NAME = re.compile(r"\d")
+
+
+def staff_name_problem(names: list[str]) -> str:
+    """Why ``names`` (of staff or inspectors) are not names of people, or "" when they may be."""
+    if any(_NOT_A_NAME.search(n) for n in names):
+        return "不是人员姓名（含数字，像电话号码、身份证号或编号）；请填写经办人员的姓名，多人用、分隔"
+    longest = limit("max_staff_name_characters")
+    if any(len(n) > longest for n in names):
+        return f"不是人员姓名（一个姓名超过 {longest} 个字，像多人连写或填错了内容）；多人请用、分隔"
+    return ""
+
+
+def parse_staff_names(value: object) -> list[str]:
+    """Staff names (:func:`parse_names`) that hold names, not numbers or phone numbers."""
+    names = parse_names(value)
+    problem = staff_name_problem(names)
+    if problem:
+        raise BadValue(clean_text(value), problem)
+    return names
 
 
 def parse_past_date(value: object, today: date) -> date:
@@ -139,13 +208,18 @@ def parse_phone(value: object) -> str:
     return text
 
 
-def parse_optional_count(value: object) -> int | None:
+def parse_optional_count(value: object, most: int | None = None) -> int | None:
+    """A whole number of people (empty: None); above ``most`` it is taken for a typing error."""
     if clean_text(value) == "":
         return None
     try:
-        return parse_count(clean_text(value) if isinstance(value, str) else value, "")
+        number = parse_count(clean_text(value) if isinstance(value, str) else value, "")
     except InputError:
         raise BadValue(value, "不是整数，请填写 0 或正整数") from None
+    if most is not None and number > most:
+        raise BadValue(value if number < 10 ** 15 else "（过大的数字）",
+                       f"超过合理上限 {most} 人（form_limits.yaml），请核对是否多输了数字")
+    return number
 
 
 def require(value: object, what: str) -> object:
@@ -191,6 +265,8 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
                 add(("item", checklist_id, item.id), err.value, err.message)
     if not sub.inspectors:
         add("inspectors", "", "缺失：请填写检查人员姓名（多人用、分隔）")
+    elif staff_name_problem(sub.inspectors):
+        add("inspectors", "、".join(sub.inspectors), staff_name_problem(sub.inspectors))
     if sub.inspected_on > ctx.today:
         add("inspected_on", sub.inspected_on.isoformat(), f"晚于今天（{ctx.today.isoformat()}），日期不能在将来")
     unit = ctx.units.get((sub.district, sub.unit))
@@ -241,11 +317,15 @@ def parse_case_row(raw: dict[str, object], document_items, today: date
             if day is not None:
                 row.dates[key] = day
         if has_staff:
-            names = field(f"staff:{key}", parse_names)
+            names = field(f"staff:{key}", parse_staff_names)
             if names:
                 row.staff[key] = names
-    row.participants = field("participants", parse_optional_count)
-    row.representatives = field("representatives", parse_optional_count)
+    most = limit("max_appraisal_participants")
+    row.participants = field("participants", parse_optional_count, most)
+    row.representatives = field("representatives", parse_optional_count, most)
+    if row.participants is not None and row.representatives is not None and row.representatives > row.participants:
+        errors.append(("representatives", BadValue(
+            row.representatives, f"多于评议参加人数 {row.participants} 人（代表是参加人员中的一部分），请核对两个人数")))
     for item in document_items:
         key = f"doc:{item.check['document']}"
         value = field(key, lambda v: parse_choice(require(v, item.text), (YES, NO, NOT_APPLICABLE)))

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from toolkit.cells import safe_cell
 from toolkit.files import atomic_path
 
 _HEADER_FILL = "DDE4EE"
@@ -40,7 +41,7 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
         width = max(1, len(columns))
         row = 1
         for line in sheet.lines:
-            ws.cell(row=row, column=1, value=line).font = Font(
+            ws.cell(row=row, column=1, value=safe_cell(line)).font = Font(
                 bold=True, color="C00000" if line in sheet.highlight else None,
                 size=14 if row == 1 else 11)
             if width > 1:
@@ -48,7 +49,7 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
             row += 1
         header_row = row
         for col, name in enumerate(columns, start=1):
-            cell = ws.cell(row=header_row, column=col, value=name)
+            cell = ws.cell(row=header_row, column=col, value=safe_cell(name))
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -56,7 +57,7 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
         for values in frame.itertuples(index=False, name=None):
             row += 1
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=row, column=col, value=_cell_value(value))
+                cell = ws.cell(row=row, column=col, value=safe_cell(_cell_value(value)))
                 if isinstance(cell.value, str):
                     cell.alignment = wrap
                 elif isinstance(cell.value, (date, datetime)):

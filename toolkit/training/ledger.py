@@ -9,13 +9,16 @@ per-question and per-rule tables, the lists of who has not submitted or passed, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit import SAMPLE_MARK
 from toolkit.training.analytics import TrainingStats
+from toolkit.cells import safe_cell
 from toolkit.files import save_workbook
+from toolkit.training.roster import shown_student_id
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
 WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "练习": 16, "培训内容": 26, "提交时间": 17,
@@ -24,6 +27,7 @@ WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "练习":
 
 def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> Path:
     """Write the workbook atomically (temporary file, then rename) and return its path."""
+    stats = with_shown_ids(stats)
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -80,11 +84,12 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
 
 
 def _plain(value):
+    """A cell value: numpy scalars as Python numbers, text never a formula (:func:`safe_cell`)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if hasattr(value, "item"):          # numpy scalars → Python numbers
         return value.item()
-    return value
+    return safe_cell(value)
 
 
 def _add_charts(workbook, title: str, charts: list[Path]) -> None:
@@ -100,3 +105,15 @@ def _add_charts(workbook, title: str, charts: list[Path]) -> None:
         image.width, image.height = image.width * 0.6, image.height * 0.6
         sheet.add_image(image, f"A{row}")
         row += int(image.height / 20) + 3
+
+
+def with_shown_ids(stats: TrainingStats) -> TrainingStats:
+    """``stats`` with every 学员编号 as shown (:func:`toolkit.training.roster.shown_student_id`):
+    a submission folder not on the roster may be named after the person (张三, a phone number)."""
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:
+        if "学员编号" not in frame.columns:
+            return frame
+        return frame.assign(学员编号=[shown_student_id(v) if isinstance(v, str) else v for v in frame["学员编号"]])
+
+    return replace(stats, ledger=shown(stats.ledger), not_submitted=shown(stats.not_submitted),
+                   not_passed=shown(stats.not_passed))

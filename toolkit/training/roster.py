@@ -18,7 +18,8 @@ from pathlib import Path
 
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError, ValidationFailed
-from toolkit.privacy import mask_name
+from toolkit.privacy import mask_name, mask_personal
+from toolkit.cells import safe_row
 from toolkit.files import save_workbook
 
 # Column headers as trainers see them (xlsx), mapped to field names.
@@ -27,6 +28,12 @@ REQUIRED = ("学员编号", "姓名", "街镇", "村居")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 PHONE_PATTERN = re.compile(r"^1\d{10}$")
 TABLE = "jiuzhu_roster"
+MAX_ROWS = 5000
+"""Rows of the roster sheet read at most (header included); content below refuses the file (bounded
+time and memory: a stray cell at A1048576 would otherwise be read as a million rows)."""
+MAX_COLUMNS = 26
+"""Columns read (A–Z); the roster has six, anything to the right is ignored."""
+MAX_PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,12 @@ def read_roster_xlsx(path: Path) -> Roster:
         raise InputError(str(path), path.name, f"不是可读取的 Excel 文件（{type(err).__name__}）",
                          "请用 Excel 或 WPS 另存为 .xlsx 后重试") from None
     sheet = workbook.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = [list(r) for r in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
     workbook.close()
+    if len(rows) > MAX_ROWS:
+        raise InputError(f"{path.name} 工作表“{sheet.title}”第 {MAX_ROWS + 1} 行", "",
+                         f"超出花名册读取上限（最多 {MAX_ROWS} 行）",
+                         f"请删除第 {MAX_ROWS} 行以下的所有内容（含空格），学员更多时请分成几个文件导入")
 
     header_at = next((i for i, row in enumerate(rows[:10]) if any(_text(v) == "学员编号" for v in row)), None)
     if header_at is None:
@@ -102,13 +113,17 @@ def read_roster_xlsx(path: Path) -> Roster:
                 problems.append(f"{where(field)}：不能为空，请填写{label}")
                 row_ok = False
         sid = values["id"]
-        if sid and not ID_PATTERN.match(sid):
-            shown = sid if sid.isascii() else mask_name(sid)      # may be a name typed in the wrong column
+        if sid and _personal_id(sid):
+            problems.append(f"{where('id')}：值“{mask_personal(sid)}”像身份证号或手机号，不能作学员编号"
+                            f"（它会出现在培训台账中），请改用 dh001 这样的编号")
+            row_ok = False
+        elif sid and not ID_PATTERN.match(sid):
+            shown = mask_personal(sid) if sid.isascii() else mask_name(sid)   # may be a name in the wrong column
             problems.append(f"{where('id')}：值“{shown}”不是有效的学员编号，只能用英文字母、数字、"
                             f"下划线、点和减号（例如 dh001），它也是提交文件夹的名称")
             row_ok = False
         if sid and sid in first_row:
-            problems.append(f"{where('id')}：学员编号“{sid}”与第 {first_row[sid]} 行重复，请保证每人一个编号")
+            problems.append(f"{where('id')}：学员编号“{shown_student_id(sid)}”与第 {first_row[sid]} 行重复，请保证每人一个编号")
             row_ok = False
         phone = re.sub(r"[\s-]", "", values.get("phone", ""))
         if phone and not PHONE_PATTERN.match(phone):
@@ -120,10 +135,30 @@ def read_roster_xlsx(path: Path) -> Roster:
             trainees.append(Trainee(sid, values["name"], values["town"], values["village"],
                                     values.get("role", ""), phone))
     if problems:
-        raise ValidationFailed(f"花名册 {path.name} 有 {len(problems)} 处错误，未导入任何数据：", problems=problems)
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"……另有 {len(problems) - MAX_PROBLEMS_SHOWN} 处错误未列出，请先改正以上错误")
+        raise ValidationFailed(f"花名册 {path.name} 有 {len(problems)} 处错误，未导入任何数据：", problems=shown)
     if not trainees:
         raise InputError(str(path), path.name, "没有任何学员行", "请在表头下方逐行填写学员")
     return Roster(tuple(trainees), sample)
+
+
+_PERSONAL_ID = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+
+
+def _personal_id(sid: str) -> bool:
+    """A 身份证号 or a mobile number typed as the 学员编号."""
+    return bool(_PERSONAL_ID.fullmatch(sid))
+
+
+def shown_student_id(sid: str) -> str:
+    """A 学员编号 as printed or exported: a submission folder not on the roster may be named after
+    the person (张三, a phone number), so anything that is not a plain ASCII id is masked."""
+    if ID_PATTERN.match(sid) and not _personal_id(sid):
+        return sid
+    shown = mask_personal(sid)
+    return shown if shown.isascii() and shown != sid else mask_name(shown)
 
 
 def _text(value) -> str:
@@ -153,13 +188,13 @@ def write_roster_xlsx(roster: Roster, path: Path) -> Path:
     sheet = workbook.active
     sheet.title = "花名册"
     title = "培训学员花名册" + (f"（{SAMPLE_MARK}，人员均为虚构）" if roster.sample else "")
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(COLUMNS))
+    sheet.append(safe_row(COLUMNS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for t in roster.trainees:
-        sheet.append([t.id, t.name, t.town, t.village, t.role, t.phone])
+        sheet.append(safe_row([t.id, t.name, t.town, t.village, t.role, t.phone]))
     for letter, width in zip("ABCDEF", (12, 10, 14, 16, 14, 14)):
         sheet.column_dimensions[letter].width = width
     return save_workbook(workbook, Path(path))
