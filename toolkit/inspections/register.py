@@ -92,6 +92,7 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
     def bad(key, message):
         problems.append(Problem(table.where(number, cols[key]), _shown(cols[key], row[key]), message))
 
+    row["unit_id"] = None
     if row["district"] and row["unit"]:
         row["unit_id"] = units.get((row["district"], row["unit"]))
         if row["unit_id"] is None:
@@ -126,8 +127,8 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
         bad("approved_on", TEXT["before_accepted"].format(accepted=row["accepted_on"].isoformat()))
     if row["status"] and row["status"] not in STATUSES:
         bad("status", TEXT["bad_status"])
-    if row["phone"] and not re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) or \
-            row["phone"] and not 7 <= len(re.sub(r"\D", "", row["phone"])) <= 15:
+    digits = len(re.sub(r"\D", "", row["phone"]))
+    if row["phone"] and not (re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) and 7 <= digits <= 15):
         bad("phone", TEXT["bad_phone"])
     row["phone"] = row["phone"] or ""
     return row
