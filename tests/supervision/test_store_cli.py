@@ -147,3 +147,13 @@ def test_an_import_that_cannot_get_the_write_lock_is_refused_in_chinese(city, ca
     err = capsys.readouterr().err
     assert code == 2 and "正被另一个导入占用" in err and "未写入任何数据" in err and "Traceback" not in err
     assert fingerprint(city.store) == before
+
+
+def test_demo_and_sample_data_take_checklists_and_refuse_a_folder_without_any(tmp_path, capsys):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    for argv in (["demo", "--out", str(tmp_path / "demo")], ["sample-data", "--out", str(tmp_path / "s")]):
+        assert main([*argv, "--checklists", str(empty)]) == 2
+        err = capsys.readouterr().err
+        assert "没有检查表" in err and "--checklists" in err and "Traceback" not in err
+    assert not (tmp_path / "demo").exists() and not (tmp_path / "s").exists()
