@@ -21,7 +21,9 @@ STAGES: list[tuple[str, str]] = [
 ]
 
 
-def run(out_dir: Path, say: Callable[[str], None] = print) -> list[Path]:
+def run(out_dir: Path, say: Callable[[str], None] = print, options: dict | None = None) -> list[Path]:
+    """Run every stage; ``options``: keyword arguments per stage target (e.g. its checklists)."""
+    options = options or {}
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -30,7 +32,7 @@ def run(out_dir: Path, say: Callable[[str], None] = print) -> list[Path]:
         say(f"\n=== {title} ===")
         started = time.perf_counter()
         stage = getattr(importlib.import_module(module_name), func_name)
-        paths = stage(out_dir, say)
+        paths = stage(out_dir, say, **options.get(target, {}))
         written.extend(paths)
         say(f"（用时 {time.perf_counter() - started:.1f} 秒）")
     say("\n=== 输出文件 ===")

@@ -13,7 +13,7 @@ import pytest
 
 from tests.register import qingpu
 from toolkit.cli import main
-from toolkit.privacy import mask_id_number
+from toolkit.privacy import mask_id_number, mask_phone
 
 HEADER = ["档案编号", "区", "街镇", "户主姓名", "身份证号", "家庭人数", "受理日期", "审批日期", "状态", "联系电话", "备注"]
 
@@ -71,6 +71,8 @@ CASES = [
     ("GB18030 CSV", _set(8, "状态", "已销户"), "gb18030", 10, "已销户", "不是有效状态"),
     ("UTF-8-BOM CSV", _set(9, "街镇", "夏阳"), "utf-8-sig", 11, "夏阳", "不在区街镇名册中"),
     ("bad date text", _set(10, "审批日期", "2019年13月1日"), "utf-8", 12, "2019年13月1日", "不是有效日期"),
+    ("approved before accepted", _set(11, "审批日期", "2000-01-01"), "utf-8", 13, "2000-01-01", "早于受理日期"),
+    ("bad phone", _set(1, "联系电话", "139-abc-0000"), "utf-8", 3, mask_phone("139-abc-0000"), "不像电话号码"),
 ]
 
 
@@ -249,3 +251,16 @@ def test_the_docs_alias_table_is_the_catalogue():
     for column in ORG_COLUMNS + REGISTER_COLUMNS:
         expected.setdefault(column.header, set()).update(column.aliases)
     assert shown == expected
+
+
+def test_a_bad_xlsx_register_names_sheet_row_and_column(store, tmp_path, capsys):
+    assert main(["org", "template", "--out", str(tmp_path / "t")]) == 0
+    body = qingpu.households(per_unit=1)
+    body[2][8] = "待定"
+    path = qingpu.fill(tmp_path / "t" / "低保档案名册.xlsx", body)
+    before = digest(store)
+    capsys.readouterr()
+    assert main(["register", "import", str(path), "--store", str(store)]) == 2
+    err = capsys.readouterr().err
+    assert "工作表“低保档案名册” 第 4 行 I 列 （状态）：“待定” 不是有效状态" in err
+    assert digest(store) == before

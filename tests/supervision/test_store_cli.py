@@ -130,3 +130,30 @@ def test_inspect_plan_and_forms_commands(city, capsys, tmp_path):
     assert "已生成" in capsys.readouterr().out and list((tmp_path / "f").glob("2020_东湖区_*.xlsx"))
     assert main(["inspect", "plan", "--round", "二〇二〇", "--store", str(city.store)]) == 2
     assert "四位年份" in capsys.readouterr().err
+
+
+def test_an_import_that_cannot_get_the_write_lock_is_refused_in_chinese(city, capsys, monkeypatch, fingerprint):
+    import sqlite3
+
+    before = fingerprint(city.store)
+    monkeypatch.setattr(st, "BUSY_SECONDS", 1)
+    holder = sqlite3.connect(city.store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")                 # another writer holds the store throughout
+    try:
+        code = main(["inspect", "import", *map(str, city.forms), "--round", "2019", "--store", str(city.store)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "正被另一个导入占用" in err and "未写入任何数据" in err and "Traceback" not in err
+    assert fingerprint(city.store) == before
+
+
+def test_demo_and_sample_data_take_checklists_and_refuse_a_folder_without_any(tmp_path, capsys):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    for argv in (["demo", "--out", str(tmp_path / "demo")], ["sample-data", "--out", str(tmp_path / "s")]):
+        assert main([*argv, "--checklists", str(empty)]) == 2
+        err = capsys.readouterr().err
+        assert "没有检查表" in err and "--checklists" in err and "Traceback" not in err
+    assert not (tmp_path / "demo").exists() and not (tmp_path / "s").exists()

@@ -21,10 +21,11 @@ def demo_store(out_dir: Path) -> Path:
     return Path(out_dir) / AREA / "jiuzhu.sqlite"
 
 
-def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
+def run_demo_stage(out_dir: Path, say: Callable[[str], None], checklists=None) -> list[Path]:
+    """``checklists``: the bureau's own (``jiuzhu demo --checklists 目录``), else the packaged ones."""
     folder = Path(out_dir) / AREA
     say("生成示例数据（示例市，均为虚构），制定两轮互检计划，生成并填写检查表格，校验后导入：")
-    result = generate(folder, seed=1, say=say)
+    result = generate(folder, seed=1, say=say, checklists=checklists)
     say(import_text(result.imports["2019"][:5]) + f"\n  …… 共 {len(result.imports['2019'])} 个街镇")
     text = scores_text(load_round_scores(result.store, "2019"))
     say(text)

@@ -82,13 +82,17 @@ def _check_org_row(table, number, values, problems) -> dict:
     return row
 
 
+REGISTER_BY_KEY = {c.key: c for c in REGISTER_COLUMNS}
+
+
 def _check_register_row(table, number, values, units, today, problems) -> dict:
-    cols = {c.key: c for c in REGISTER_COLUMNS}
+    cols = REGISTER_BY_KEY
     row = {k: _text(table, values, c, problems, number) for k, c in cols.items()}
 
     def bad(key, message):
         problems.append(Problem(table.where(number, cols[key]), _shown(cols[key], row[key]), message))
 
+    row["unit_id"] = None
     if row["district"] and row["unit"]:
         row["unit_id"] = units.get((row["district"], row["unit"]))
         if row["unit_id"] is None:
@@ -123,8 +127,8 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
         bad("approved_on", TEXT["before_accepted"].format(accepted=row["accepted_on"].isoformat()))
     if row["status"] and row["status"] not in STATUSES:
         bad("status", TEXT["bad_status"])
-    if row["phone"] and not re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) or \
-            row["phone"] and not 7 <= len(re.sub(r"\D", "", row["phone"])) <= 15:
+    digits = len(re.sub(r"\D", "", row["phone"]))
+    if row["phone"] and not (re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) and 7 <= digits <= 15):
         bad("phone", TEXT["bad_phone"])
     row["phone"] = row["phone"] or ""
     return row
