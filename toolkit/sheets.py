@@ -18,7 +18,7 @@ import math
 
 PORTRAIT_WIDTH = 95        # column-width units (≈ characters) that fit across A4 portrait
 LINE_HEIGHT = 15.0         # points per line of 11-point text (Excel's default row is 15 pt)
-MAX_LINES = 30             # a row never grows beyond this (Excel's limit is 409 pt)
+MAX_HEIGHT = 409.0         # Excel's limit for a row, in points
 DEFAULT_WIDTH = 8.43       # Excel's default column width
 FOOTER = "第 &P 页，共 &N 页"
 
@@ -43,13 +43,39 @@ def column_width(ws, column: int) -> float:
 
 
 def header_row(ws) -> int | None:
-    """The table's header row: the row above the frozen panes (None when nothing is frozen)."""
+    """The table's header row: the row above the frozen panes, else the first of the top ten
+    rows with two or more cells, all bold (None when there is no such row)."""
     from openpyxl.utils.cell import coordinate_from_string
 
-    if not ws.freeze_panes:
-        return None
-    _, row = coordinate_from_string(ws.freeze_panes)
-    return row - 1 if row > 1 else None
+    if ws.freeze_panes:
+        _, row = coordinate_from_string(ws.freeze_panes)
+        if row > 1:
+            return row - 1
+    for row in ws.iter_rows(min_row=1, max_row=min(10, ws.max_row)):
+        filled = [c for c in row if c.value not in (None, "")]
+        if len(filled) >= 2 and all(c.font is not None and c.font.b for c in filled):
+            return row[0].row
+    return None
+
+
+def wrap_long_cells(ws, first_row: int) -> None:
+    """Wrap text cells from ``first_row`` on that are wider than their column (print, not cut)."""
+    from copy import copy
+
+    widths: dict[int, float] = {}
+    merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged:
+                continue
+            if cell.alignment is not None and cell.alignment.wrap_text:
+                continue
+            width = widths.setdefault(cell.column, column_width(ws, cell.column))
+            if text_width(cell.value) > width - 1:
+                alignment = copy(cell.alignment)
+                alignment.wrap_text = True
+                alignment.vertical = alignment.vertical or "top"
+                cell.alignment = alignment
 
 
 def fit_row_heights(ws, first_row: int = 1) -> None:
@@ -69,9 +95,9 @@ def fit_row_heights(ws, first_row: int = 1) -> None:
             width = merged.get((cell.row, cell.column)) or widths.setdefault(
                 cell.column, column_width(ws, cell.column))
             size = float(cell.font.sz or 11) if cell.font is not None else 11.0
-            lines = min(MAX_LINES, lines_needed(cell.value, width * 11.0 / size))
+            lines = lines_needed(cell.value, width * 11.0 / size)
             if lines > 1:
-                height = max(height, lines * LINE_HEIGHT * size / 11.0 + 3)
+                height = max(height, min(MAX_HEIGHT, lines * LINE_HEIGHT * size / 11.0 + 3))
         current = ws.row_dimensions[row[0].row].height
         if height and (current is None or current < height):
             ws.row_dimensions[row[0].row].height = round(height, 1)
@@ -107,5 +133,42 @@ def prepare_workbook(workbook) -> None:
     for ws in getattr(workbook, "worksheets", []):
         if ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None:
             continue
+        header = header_row(ws)
+        if header:
+            wrap_long_cells(ws, header + 1)
         fit_row_heights(ws)
-        print_setup(ws)
+        print_setup(ws, header)
+
+
+def print_problems(ws) -> list[str]:
+    """What keeps a worksheet from printing well (empty when it is print-ready)."""
+    problems = []
+    setup = ws.page_setup
+    if str(setup.paperSize) != str(ws.PAPERSIZE_A4):
+        problems.append("纸张不是 A4")
+    if not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage) \
+            or setup.fitToWidth != 1 or setup.fitToHeight != 0:
+        problems.append("未设置“调整为一页宽”")
+    wide = used_width(ws) > PORTRAIT_WIDTH
+    if wide and setup.orientation != "landscape":
+        problems.append(f"表格宽 {used_width(ws):.0f}，应横向打印")
+    header = header_row(ws)
+    if header and str(ws.print_title_rows or "").replace("$", "") != f"{header}:{header}":
+        problems.append(f"未设置打印标题行（表头第 {header} 行）")
+    margins = ws.page_margins
+    if not (0.3 <= margins.left <= 1.0 and 0.3 <= margins.right <= 1.0 and 0.4 <= margins.top <= 1.2):
+        problems.append("页边距不合适")
+    merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows(min_row=1):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text:
+                width = column_width(ws, cell.column)
+                if (cell.row, cell.column) in merged:
+                    continue
+                size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+                needed = min(MAX_HEIGHT, lines_needed(cell.value, width * 11.0 / size) * LINE_HEIGHT * size / 11.0)
+                height = ws.row_dimensions[cell.row].height or LINE_HEIGHT
+                if height + 0.5 < needed:
+                    problems.append(f"{cell.coordinate} 行高 {height:g} 不足以显示换行文字（需要 {needed:g}）")
+                    break
+    return problems

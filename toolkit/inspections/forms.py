@@ -186,7 +186,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     for checklist in _unit_checklists(ctx):
         ws = wb.create_sheet(checklist.title[:31])
         _header(ws, mark + checklist.title, f"版本 {checklist.version_hash}；{checklist.description}",
-                ITEM_HEADERS, [8, 14, 50, 28, 10, 30, 6, 22, 24, 40])
+                ITEM_HEADERS, [8, 12, 34, 20, 9, 24, 6, 16, 22, 28])
         proportion = _prompted(DataValidation(
             type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
             showErrorMessage=True, errorTitle="比例无效", error="请填写 0 到 1 之间的小数，例如 0.8"),
@@ -220,7 +220,8 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         sampled = ctx.sample.get(unit.id, [])
         _header(ws, mark + case_checklist.title,
                 f"版本 {case_checklist.version_hash}；本街镇抽取 {len(sampled)} 份档案。日期写成 2019-05-01；多人用、分隔。",
-                [label for _, label in columns], [12 if i else 14 for i in range(len(columns))])
+                [label for _, label in columns],
+                [16 if key.startswith("doc:") else 12 if i else 14 for i, (key, _l) in enumerate(columns)])
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
             ws.cell(row=FIRST_ROW + offset, column=1, value=case_id)

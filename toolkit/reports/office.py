@@ -57,17 +57,39 @@ def fontconfig_file(folder: Path) -> Path:
 
 def convert(source: Path, fmt: str, out_dir: Path, timeout: float = 180.0) -> Path:
     """Convert ``source`` with LibreOffice to ``fmt`` (e.g. 'pdf', 'xlsx') into ``out_dir``."""
-    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
+    return convert_all([source], fmt, out_dir, timeout)[0]
+
+
+def convert_all(sources: list[Path], fmt: str, out_dir: Path, timeout: float = 600.0) -> list[Path]:
+    """Convert several files in one LibreOffice run (its start-up is most of the time).
+
+    Results are named after their source; when two sources share a name (每区的 报告.docx), the
+    source's folder name is put in front: ``东湖区-报告.pdf``.
+    """
+    sources = [Path(p).resolve() for p in sources]
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    names = [p.name for p in sources]
+    ext = fmt.split(":")[0]
     with tempfile.TemporaryDirectory(prefix="jiuzhu-office-") as tmp:
+        inbox, outbox = Path(tmp) / "in", Path(tmp) / "out"
+        inbox.mkdir()
+        staged = []
+        for n, source in enumerate(sources):
+            stem = source.stem if names.count(source.name) == 1 else f"{source.parent.name}-{source.stem}"
+            link = inbox / f"{n:04d}{source.suffix}"
+            shutil.copyfile(source, link)
+            staged.append((link, out_dir / f"{stem}.{ext}"))
         env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(Path(tmp))), HOME=tmp)
         command = [soffice(), f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", fmt, "--outdir", str(out_dir), str(source)]
+                   "--nolockcheck", "--convert-to", fmt, "--outdir", str(outbox), *(str(a) for a, _ in staged)]
         try:
             done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as err:
-            raise OfficeError(f"LibreOffice 转换 {source.name} 超过 {timeout:.0f} 秒未完成") from err
-    target = out_dir / f"{source.stem}.{fmt.split(':')[0]}"
-    if done.returncode != 0 or not target.is_file():
-        raise OfficeError(f"LibreOffice 无法转换 {source.name}：{(done.stderr or done.stdout).strip()[:300]}")
-    return target
+            raise OfficeError(f"LibreOffice 转换 {len(sources)} 个文件超过 {timeout:.0f} 秒未完成") from err
+        for (link, target), source in zip(staged, sources):
+            result = outbox / f"{link.stem}.{ext}"
+            if done.returncode != 0 or not result.is_file():
+                raise OfficeError(f"LibreOffice 无法转换 {source.name}：{(done.stderr or done.stdout).strip()[:300]}")
+            shutil.move(str(result), target)
+    return [target for _, target in staged]
