@@ -122,6 +122,7 @@ def print_setup(ws, header: int | None = None, landscape: bool | None = None) ->
     setup.fitToHeight = 0                  # as many pages tall as needed
     ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
+    ws.print_options.gridLines = True      # cell borders on paper: every table reads as a table
     if header and not ws.print_title_rows:
         ws.print_title_rows = f"{header}:{header}"
     if not ws.oddFooter.center.text:

@@ -28,11 +28,12 @@ ANNEX = re.compile(r"^\s*附件\s*1\s*$", re.M)
 @pytest.fixture(scope="module")
 def sample_city(tmp_path_factory):
     """The sample city of ``jiuzhu demo`` (8 districts, 7–11 街镇 each), its reports and PDFs."""
-    from toolkit.inspections.sample_data import generate
+    from toolkit.cli import main
     from toolkit.reports.inspection_round import run_round_reports
 
     base = tmp_path_factory.mktemp("sample-city")
-    store = generate(base / "data", seed=1, say=lambda _line: None).store
+    assert main(["sample-data", "--out", str(base / "data"), "--seed", "1"]) == 0  # as README says
+    store = base / "data" / "jiuzhu.sqlite"
     summary = run_round_reports(str(store), "2019", out=base / "reports", workers=2, formats=("docx", "xlsx"),
                                 issue_date="2019-12-02", progress=False)
     assert not summary.failures, [r.failure.describe() for r in summary.failures]

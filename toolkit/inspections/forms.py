@@ -85,6 +85,7 @@ def _input_styles() -> list[NamedStyle]:
         style = NamedStyle(name=name, number_format=number_format)
         style.protection = Protection(locked=False)
         style.fill = INPUT_FILL
+        style.alignment = Alignment(wrap_text=True, vertical="top")
         styles.append(style)
     return styles
 
