@@ -41,9 +41,19 @@ def page_texts(pdf: Path, layout: bool = True) -> list[str]:
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
+def _alone(word: Word, words: list[Word]) -> bool:
+    """No other word follows on the same line within a space's width (so the character is the
+    whole line of its cell, not the start of '镇 10 份')."""
+    width = word.x1 - word.x0
+    return not any(abs(o.y0 - word.y0) < 1.0 and word.x1 - 0.5 <= o.x0 <= word.x1 + 0.6 * width
+                   for o in words if o is not word)
+
+
 def one_char_stacks(words: list[Word], run: int = 3) -> list[str]:
-    """Stacks of ``run`` or more single Chinese characters, same x, one line pitch apart."""
-    singles = sorted((w for w in words if _CJK.match(w.text)), key=lambda w: (round(w.x0), w.y0))
+    """Stacks of ``run`` or more lines that are a single Chinese character each, at the same x,
+    one line pitch apart: a table column squeezed to one character per line."""
+    singles = sorted((w for w in words if _CJK.match(w.text) and _alone(w, words)),
+                     key=lambda w: (round(w.x0), w.y0))
     stacks, current = [], []
     for word in singles:
         if current:

@@ -34,7 +34,7 @@ def sample_city(tmp_path_factory):
     base = tmp_path_factory.mktemp("sample-city")
     assert main(["sample-data", "--out", str(base / "data"), "--seed", "1"]) == 0  # as README says
     store = base / "data" / "jiuzhu.sqlite"
-    summary = run_round_reports(str(store), "2019", out=base / "reports", workers=2, formats=("docx", "xlsx"),
+    summary = run_round_reports(str(store), "2019", out=base / "reports", workers=2, formats=("docx", "xlsx", "pdf"),
                                 issue_date="2019-12-02", progress=False)
     assert not summary.failures, [r.failure.describe() for r in summary.failures]
     docs = sorted((base / "reports" / "2019").glob("*/报告.docx"))
@@ -63,6 +63,17 @@ def test_no_table_column_wraps_one_character_per_line(sample_city):
         for number, words in enumerate(words_by_page(pdf), start=1):
             stacks = one_char_stacks(words)
             assert not stacks, f"{docx.parent.name} page {number}: {stacks[:3]}"
+
+
+def test_html_pdf_tables_do_not_wrap_one_character_per_line(sample_city):
+    """report.pdf (the HTML page printed by weasyprint) uses the same column widths."""
+    for docx, _pdf in sample_city:
+        pdf = docx.parent / "report.pdf"
+        pages = words_by_page(pdf)
+        assert len(pages) >= 3
+        for number, words in enumerate(pages, start=1):
+            stacks = one_char_stacks(words)
+            assert not stacks, f"{docx.parent.name} report.pdf page {number}: {stacks[:3]}"
 
 
 def test_docx_columns_are_wide_enough_for_their_longest_word(sample_city):
