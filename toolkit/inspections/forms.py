@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit import SAMPLE_MARK
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
+from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import UnitSubmission, case_columns
 from toolkit.inspections.validation import (
@@ -256,7 +257,7 @@ def fill_form(path: Path, sub: UnitSubmission, ctx: RoundContext) -> None:
     """Write a submission's values into the input cells of a generated form file."""
     wb = load_workbook(path)
     fill_workbook(wb, sub, ctx)
-    wb.save(path)
+    save_workbook(wb, Path(path))  # atomic, and print set-up / row heights for the new values
 
 
 def fill_workbook(wb: Workbook, sub: UnitSubmission, ctx: RoundContext) -> Workbook:
