@@ -9,7 +9,11 @@ STAMP  := $(VENV)/.jiuzhu-installed
 # Debian packages: CJK fonts for charts and reports, Chromium for PDF and browser tests.
 APT_PACKAGES ?= fonts-noto-cjk chromium
 
-.PHONY: all setup system-deps e2e-deps demo test test-fast test-e2e bench clean
+# LibreOffice (Writer, Calc) and poppler-utils: the report and form tests render documents
+# as an office would (docx → PDF, xlsx re-saved) and read the PDF's pages and text positions.
+OFFICE_PACKAGES ?= libreoffice-writer libreoffice-calc poppler-utils
+
+.PHONY: all setup system-deps e2e-deps office-deps demo test test-fast test-e2e bench clean
 
 all: test
 
@@ -35,10 +39,17 @@ e2e-deps: setup
 	  && echo "浏览器测试使用：$$(chromium --version 2>/dev/null)" \
 	  || echo "提示：未找到 chromium，浏览器测试（tests/e2e）将报错；请执行 sudo apt-get install chromium" >&2
 
+# As root this installs LibreOffice by package name (no recommends) and checks it runs headless.
+office-deps: setup
+	@bash tools/system-deps.sh $(OFFICE_PACKAGES)
+	@command -v soffice >/dev/null 2>&1 \
+	  && soffice --headless --version \
+	  || echo "提示：未找到 LibreOffice，文档渲染测试将报错；请执行 sudo apt-get install --no-install-recommends $(OFFICE_PACKAGES)" >&2
+
 demo: setup
 	$(VENV)/bin/jiuzhu demo
 
-test: setup e2e-deps
+test: setup e2e-deps office-deps
 	@# PostgreSQL for the shared inspection store test (tests/register/test_postgres.py)
 	@bash tools/system-deps.sh postgresql
 	$(PY) -m pytest

@@ -8,7 +8,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "toolkit"
-LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts", "toolkit.cells"}
+LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts",
+          "toolkit.sheets", "toolkit.cells"}
 ALLOWED = {
     "policy": {"policy"},
     "cases": {"cases", "policy"},

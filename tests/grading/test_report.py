@@ -124,3 +124,21 @@ def test_cli_report_rejects_a_bad_pass_rate(tmp_path, course_template, capsys):
     assert "--pass-rate" in capsys.readouterr().err
     assert main(["course", "report", "--course", str(root), "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "培训台账.xlsx").exists()
+
+
+def test_ledger_names_rules_in_chinese_and_prints_well(report):
+    import re
+
+    from toolkit.sheets import print_problems
+
+    _stats, paths = report
+    book = load_workbook(paths["培训台账"])
+    for name in ("题目答错比例", "规则答错比例"):
+        rows, _ = _rows(book[name])
+        assert rows and all(r["规则"] and not re.search(r"[A-Za-z_]", r["规则"]) for r in rows), rows
+    assert "不计入家庭收入的项目" in {r["规则"] for r in _rows(book["规则答错比例"])[0]}
+    for ws in book.worksheets:
+        if ws.title == "图表":
+            continue
+        assert print_problems(ws) == [], (ws.title, print_problems(ws))
+        assert ws.print_title_rows == "$3:$3"

@@ -39,8 +39,8 @@ def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> P
         ("培训台账", f"培训台账{mark}", stats.ledger.drop(columns=["练习"])),
         ("街镇统计", f"各街镇完成率与通过率{mark}", stats.towns),
         ("村居统计", f"各村居完成率与通过率{mark}", stats.villages),
-        ("题目答错比例", f"各题答错比例{mark}", stats.questions),
-        ("规则答错比例", f"各规则答错比例（从高到低）{mark}", stats.rules),
+        ("题目答错比例", f"各题答错比例{mark}", chinese_rules(stats.questions)),
+        ("规则答错比例", f"各规则答错比例（从高到低）{mark}", chinese_rules(stats.rules)),
         ("未提交名单", f"未提交名单{mark}", stats.not_submitted),
         ("未通过名单", f"未通过名单{mark}", stats.not_passed),
     ]
@@ -49,6 +49,20 @@ def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> P
     if charts:
         _add_charts(workbook, f"图表{mark}", charts)
     return save_workbook(workbook, Path(path))
+
+
+def chinese_rules(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 规则 column in Chinese: the rule's title from the catalogue (``toolkit.cases.rules``),
+    never its English id (income_excluded); a 规则名称 column already there takes its place."""
+    from toolkit.cases.rules import rule_title
+
+    if "规则" not in frame.columns:
+        return frame
+    if "规则名称" in frame.columns:
+        return frame.drop(columns="规则").rename(columns={"规则名称": "规则"})
+    shown = frame.copy()
+    shown["规则"] = [rule_title(r) or ("（未标注）" if r == "（未标注）" else "（未命名规则）") for r in frame["规则"]]
+    return shown
 
 
 def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame) -> None:
@@ -66,8 +80,12 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for record in frame.itertuples(index=False):
         sheet.append([_plain(v) for v in record])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.alignment = wrap
     if frame.empty:
         sheet.append(["（无）"])
     for index, column in enumerate(frame.columns, start=1):
@@ -79,8 +97,7 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     if not frame.empty:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{sheet.max_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"  # page set-up: toolkit.sheets, on save
 
 
 def _plain(value):

@@ -76,7 +76,7 @@ def write_charts(stats: TrainingStats, out_dir: Path) -> dict[str, Path]:
 
     rules = stats.rules.head(15).iloc[::-1]
     if not rules.empty:
-        labels = [f"{name or rule}" for rule, name in zip(rules["规则"], rules["规则名称"])]
+        labels = [name or "（未命名规则）" for name in rules["规则名称"]]
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(rules) + 1.6))
         bars = ax.barh(labels, rules["答错比例"] * 100, color="#c0504d")
         ax.bar_label(bars, labels=[f"{v:.0%}" for v in rules["答错比例"]], padding=3, fontsize=9)
