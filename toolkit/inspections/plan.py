@@ -59,7 +59,8 @@ def stable_seed(*parts: object) -> int:
 def assign_teams(districts: list[str], seed: int) -> list[tuple[str, str]]:
     """(inspected, team) pairs: one cycle over a seeded shuffle of the districts."""
     if len(districts) < 3:
-        raise RoundError(f"互检至少需要 3 个区（现有 {len(districts)} 个：{'、'.join(districts)}），否则无法避免两区互查。")
+        raise RoundError(f"互检至少需要 3 个区（现有 {len(districts)} 个：{'、'.join(districts)}），否则无法避免两区互查。"
+                         "区内检查请用 --kind 区级督导（多个区时加 --district 区）或 --kind 自查。")
     order = list(np.random.default_rng(seed).permutation(sorted(districts)))
     return sorted((order[(i + 1) % len(order)], order[i]) for i in range(len(order)))
 

@@ -304,8 +304,9 @@ def write_transaction(engine: Engine) -> Iterator:
                 raise
             if engine.dialect.name == "sqlite":
                 # Fold the write into the database file now: a later reader never rewrites it,
-                # so a refused command leaves the file byte-identical.
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                # so a refused command leaves the file byte-identical.  PASSIVE never waits for
+                # readers (a report kernel reading the store does not stall the writer).
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
     except OperationalError as err:
         if "locked" in str(err.orig).lower() or "busy" in str(err.orig).lower():
             raise StoreError(TEXT["busy"].format(url=shown, seconds=BUSY_SECONDS)) from None
