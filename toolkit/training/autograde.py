@@ -126,6 +126,28 @@ def grade(assignment: str, qid: str, folder: Path | str | None = None) -> float 
     return earned
 
 
+def _bundle(lines: list[str]) -> dict[str, str]:
+    """The feedback lines as a display bundle: plain text and HTML (wrapped, readable in a page)."""
+    items = "".join(f"<div style='margin-left:{'1.5em' if line.startswith('  ') else '0'}'>"
+                    f"{html.escape(line.strip())}</div>" for line in lines)
+    return {"text/plain": "\n".join(lines), "text/html": f"<div class='jiuzhu-feedback'>{items}</div>"}
+
+
+def card_feedback(lines: list[str], earned: float, note: str | None = None) -> list:
+    """The outputs of an answer-card test cell, made by the grader (not by the trainee's kernel).
+
+    A display of the feedback lines, then the earned points as the cell's result, which nbgrader
+    reads as partial credit.
+    """
+    import nbformat
+
+    if note:
+        lines = lines + [TEXT["bad_sidecar"].format(problem=note)]
+    return [nbformat.v4.new_output("display_data", data=_bundle(lines)),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},
+                                   execution_count=None)]
+
+
 def _show(lines: list[str]) -> None:
     """Feedback lines: HTML (wrapped, readable in the feedback page) in a kernel, text otherwise."""
     text = "\n".join(lines)
@@ -138,6 +160,4 @@ def _show(lines: list[str]) -> None:
         return
     from IPython.display import display
 
-    items = "".join(f"<div style='margin-left:{'1.5em' if line.startswith('  ') else '0'}'>"
-                    f"{html.escape(line.strip())}</div>" for line in lines)
-    display({"text/plain": text, "text/html": f"<div class='jiuzhu-feedback'>{items}</div>"}, raw=True)
+    display(_bundle(lines), raw=True)
