@@ -73,10 +73,14 @@ def _collect(args) -> int:
 def _feedback(args) -> int:
     from toolkit.training import course
 
-    paths = course.feedback(course.course_root(args.course), args.assignments or None,
-                            student=args.student, publish=args.release)
-    print(f"已生成 {len(paths)} 份反馈（已检查：不含参考答案和隐藏测试代码）"
-          + ("，并已发布到交换目录" if args.release else "") + "：")
-    for path in paths:
+    run = course.feedback(course.course_root(args.course), args.assignments or None,
+                          student=args.student, publish=args.release)
+    print(f"已生成 {len(run.written)} 份反馈（已检查：不含参考答案和隐藏测试代码）"
+          + (f"，已发布 {len(run.released)} 份到交换目录" if args.release else "") + "：")
+    for path in run.written:
         print(f"  {path}")
-    return 0
+    for line in run.skipped:
+        print(line)
+    for line in run.withheld:
+        print(f"！{line}")
+    return 1 if run.withheld else 0

@@ -57,7 +57,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     say(format_summary(run))
 
     say("生成反馈……")
-    feedback = course.feedback(root, list(DEMO_ASSIGNMENTS))
+    feedback = course.feedback(root, list(DEMO_ASSIGNMENTS)).written
     report = write_training_report(root, area / "report")
     written = [roster_file, *report.values()]
     if feedback:

@@ -162,7 +162,7 @@ def wrap_command(cmd: list[str], *, scratch: str, workdir: str, rundir: str | No
             argv += ["--symlink", os.readlink(host), str(host)]
         elif host.is_dir():
             argv += ["--ro-bind", str(host), str(host)]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
              "--perms", "0755", "--dir", "/etc"]
     for name in ETC_FILES:
         if os.path.exists(f"/etc/{name}"):
