@@ -13,7 +13,7 @@ import pytest
 from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
 from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
-from toolkit.training.exercise import trainee_case
+from toolkit.training.casedata import trainer_case
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,7 +58,7 @@ def flow(tmp_path_factory):
     result = {"root": root, "built": course.build(root), "released": course.release(root)}
 
     # li4 answers everything right except half of the multiple choice; wang5 submits blank
-    li4_case = trainee_case(ASSIGNMENT, "li4")
+    li4_case = trainer_case(root, ASSIGNMENT, "li4")
     folder, submit = _trainee(root, tmp, "li4", mp)
     q = {x.id: x for x in li4_case.questions}
     save_answer(folder, ASSIGNMENT, "li4", "q1", f"{q['q1'].answer}元")

@@ -174,7 +174,38 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
                 _check(api.unrelease(assignment), "list --remove", assignment)
             _check(api.release_assignment(assignment), "release_assignment", assignment)
             released.append(outbound)
+    trainees = roster_ids(root)
+    if trainees:
+        cases(root, assignments, trainees, home=Path.home())
     return released
+
+
+def roster_ids(root: Path) -> list[str]:
+    """Trainee ids of the course roster (empty when none was imported)."""
+    from toolkit.training.roster import load_roster
+
+    url = load_config(root).CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return []
+    return [t.id for t in load_roster(url).trainees]
+
+
+def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
+          home: Path | None = None) -> list[Path]:
+    """Make each trainee's cases on this side and write them to ``<course>/cases/<trainee>/``.
+
+    With ``home`` also deliver them to ``<home>/.jiuzhu/cases/`` (one machine; a hub's spawner
+    calls :func:`toolkit.training.casedata.deliver` with the trainee's home instead).
+    """
+    from toolkit.training import casedata
+
+    assignments = assignment_ids(selected)
+    trainees = list(trainees)
+    written = casedata.write_cases(root, trainees, assignments)
+    if home is not None:
+        for trainee in trainees:
+            casedata.deliver(root, trainee, assignments, home)
+    return written
 
 
 def collect(root: Path, selected: Iterable[str] | None = None) -> dict[str, list[str]]:

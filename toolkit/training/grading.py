@@ -359,6 +359,8 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                 outcome.problems.append(Problem("empty"))
                 bar.update(1)
                 continue
+            if assignment in card_courses:
+                _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
             remaining[(student, assignment)] = len(prepared)
             for task in prepared:
                 task.notebook_timeout = timeout
@@ -383,7 +385,8 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                 outcome.problems.extend(Problem("output_limit", c)
                                         for c in timed_out_cells(nb, OUTPUT_LIMIT_ENAME))
                 if nbg["assignment"] in card_courses:
-                    card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"])
+                    card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
+                                 Path(coursedir.root))
                     result.nb_json = nbformat.writes(nb)
                 writer.save(result)
             except Exception as err:
@@ -472,7 +475,7 @@ def _card_assignments(coursedir) -> set[str]:
 _CARD_CALL = re.compile(r"""\bgrade\(\s*["'](\w+)["']\s*,\s*["'](\w+)["']\s*\)""")
 
 
-def card_outputs(nb, submitted: Path, assignment: str, student: str) -> None:
+def card_outputs(nb, submitted: Path, assignment: str, student: str, course_root: Path) -> None:
     """Replace the outputs of every answer-card test cell by the score computed on this side.
 
     The cell's source is nbgrader's (restored from the gradebook by ``OverwriteCells``), so the
@@ -481,13 +484,13 @@ def card_outputs(nb, submitted: Path, assignment: str, student: str) -> None:
     """
     from toolkit.training.answers import AnswersFileError, load_answers
     from toolkit.training.autograde import card_feedback, score_question
-    from toolkit.training.exercise import trainee_case
+    from toolkit.training.casedata import trainer_case
 
     try:
         answers, note = load_answers(submitted), None
     except AnswersFileError as err:
         answers, note = {}, str(err)
-    questions = {q.id: q for q in trainee_case(assignment, student).questions}
+    questions = {q.id: q for q in trainer_case(course_root, assignment, student).questions}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("grade"):
@@ -497,6 +500,16 @@ def card_outputs(nb, submitted: Path, assignment: str, student: str) -> None:
             continue
         earned, lines = score_question(questions[match.group(2)], answers.get(match.group(2)))
         cell.outputs = card_feedback(lines, earned, note)
+
+
+def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None:
+    """The trainee's case without answers, in the folder the sandboxed kernel runs from."""
+    import json
+
+    from toolkit.training.casedata import GRADING_FILE, trainee_case_data
+
+    (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment),
+                                                ensure_ascii=False), encoding="utf-8")
 
 
 def _zero_failed(coursedir, outcomes) -> None:
