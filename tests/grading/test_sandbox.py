@@ -167,8 +167,13 @@ def test_a_sigint_ignoring_loop_scores_zero_everywhere(attacked):
 def test_markers_in_trainee_text_do_not_break_feedback(attacked):
     from toolkit.training import course
 
+    from nbgrader.api import Gradebook
+
     root, _, _, hostile = attacked
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "jiuzhu") as gb:
+        gb.update_or_create_assignment("ps2")               # released, nothing submitted yet
     run = course.feedback(root, publish=True)
+    assert "练习 ps2：还没有已评分的提交，跳过。" in run.skipped
     made = {p.parts[-3] for p in run.written}
     assert {"h_marker_out", "h_marker_src", "s_good"} <= made and not run.withheld
     assert "h_sigint" not in made                                  # not graded: nothing to show

@@ -279,6 +279,9 @@ class SandboxProvisioner(LocalProvisioner):
                                      rundir=self.rundir, env=kwargs.get("env") or {})
         kwargs["env"] = _launch_env(kwargs.get("env") or {})
         kwargs["cwd"] = self.rundir
+        # the kernel's own console chatter must not reach the trainer's terminal
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
         return kwargs
 
     async def send_signal(self, signum: int) -> None:
