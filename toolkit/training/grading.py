@@ -512,18 +512,25 @@ def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None
                                                 ensure_ascii=False), encoding="utf-8")
 
 
+def _submissions(gb, outcomes):
+    """(outcome, gradebook submission) for every outcome that has a submission row."""
+    from nbgrader.api import MissingEntry
+
+    for outcome in outcomes:
+        try:
+            yield outcome, gb.find_submission(outcome.assignment, outcome.student)
+        except MissingEntry:
+            continue
+
+
 def _zero_failed(coursedir, outcomes) -> None:
     """A submission that could not be graded scores 0 in the gradebook, as the summary says."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     if not outcomes:
         return
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-        for outcome in outcomes:
-            try:
-                sub = gb.find_submission(outcome.assignment, outcome.student)
-            except MissingEntry:
-                continue
+        for _, sub in _submissions(gb, outcomes):
             for notebook in sub.notebooks:
                 for grade in notebook.grades:
                     grade.auto_score = 0.0 if grade.max_score else grade.auto_score
@@ -533,14 +540,10 @@ def _zero_failed(coursedir, outcomes) -> None:
 
 
 def _fill_scores(coursedir, outcomes) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-        for outcome in outcomes:
-            try:
-                sub = gb.find_submission(outcome.assignment, outcome.student)
-            except MissingEntry:
-                continue
+        for outcome, sub in _submissions(gb, outcomes):
             outcome.score = float(sub.score)
             outcome.max_score = float(sub.max_score)
             outcome.seconds_late = float(sub.total_seconds_late or 0)

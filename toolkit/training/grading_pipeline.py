@@ -48,7 +48,7 @@ class Problem:
     """Something wrong with a submission, as a code plus the cell it concerns."""
 
     code: str          # cell_type | edited_test | points | locked | duplicate | unknown_cell |
-                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers
+                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers | output_limit
     cell: str = ""     # nbgrader grade id when the problem concerns one cell
     detail: str = ""   # technical detail (exception text), for the log only
 
