@@ -26,6 +26,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import time
 import warnings
 from collections import deque
@@ -36,6 +37,7 @@ from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
 from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Problem
+from toolkit.training.sandbox import RUN_BASE_ENV
 
 log = logging.getLogger(__name__)
 
@@ -129,17 +131,14 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 def _worker_main(config, conn) -> None:
     """Worker process: execute notebooks sent over ``conn`` until told to stop."""
-    import tempfile
-
     from toolkit.training.grading_pipeline import DeadlineExecute, execute_notebook
-    from toolkit.training.sandbox import KERNEL_NAME, install_kernelspec
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    if config.Execute.get("kernel_name") == KERNEL_NAME:
-        specs = tempfile.mkdtemp(prefix="jzsbx-spec-")
-        install_kernelspec(specs)
+    specs = config.get(SPEC_SECTION, {}).get("kernelspec_dir")
+    if specs:       # where the parent wrote the sandbox kernel spec; kernels' run folders go there too
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [specs, os.environ.get("JUPYTER_PATH")]))
+        os.environ[RUN_BASE_ENV] = specs
 
     def report_kernel(pid: int) -> None:
         conn.send(("kernel", pid))     # lets the parent kill an endless kernel with the worker
@@ -274,8 +273,13 @@ class SandboxUnavailable(UserError):
     """Grading refused: no sandbox here and the trainer did not turn it off explicitly."""
 
 
-def _sandbox_config(config, unsafe_no_sandbox: bool) -> str:
+SPEC_SECTION = "JiuzhuSandbox"     # config section telling workers where the kernel spec is
+
+
+def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
     """Point nbgrader's ``Execute`` at the sandboxed kernel; return a warning when turned off."""
+    from traitlets.config import Config
+
     from toolkit.training import sandbox
 
     reason = sandbox.unavailable_reason()
@@ -283,7 +287,8 @@ def _sandbox_config(config, unsafe_no_sandbox: bool) -> str:
         return sandbox.TEXT["unsafe"].format(reason=reason or "由培训老师关闭")
     if reason:
         raise SandboxUnavailable(sandbox.TEXT["refused"].format(reason=reason))
-    config.Execute.kernel_name = sandbox.KERNEL_NAME
+    config.Execute.kernel_name = sandbox.install_kernelspec(spec_dir)
+    config[SPEC_SECTION] = Config({"kernelspec_dir": spec_dir})
     config.DeadlineExecute.output_bytes = float(sandbox.default_limits().output_bytes)
     return ""
 
@@ -293,11 +298,6 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                  students: list[str] | None = None, force: bool = False,
                  progress: bool = True, unsafe_no_sandbox: bool = False) -> GradeRun:
     """Autograde every submission of a course in parallel; see the module docstring."""
-    from nbgrader.api import Gradebook
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
-    from toolkit.training.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
-
     started = time.perf_counter()
     if jobs < 1:
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
@@ -306,7 +306,23 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     config, coursedir = load_course(course_root, db_url)
     if "transport_encryption" not in config.KernelManager:
         config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
-    warning = _sandbox_config(config, unsafe_no_sandbox)
+    specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
+    try:
+        return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
+                      started=started, jobs=jobs, timeout=timeout, assignments=assignments,
+                      students=students, force=force, progress=progress)
+    finally:
+        specs.cleanup()
+
+
+def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeout, assignments,
+           students, force: bool, progress: bool) -> GradeRun:
+    """The batch itself, once the course and the sandbox are set up."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from toolkit.training.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
+
     if warning:
         print(warning, file=sys.stderr)
     pairs = find_submissions(coursedir, assignments, students)

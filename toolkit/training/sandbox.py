@@ -48,6 +48,7 @@ from typing import Any
 KERNEL_NAME = "jiuzhu-sandbox"
 PROVISIONER_NAME = "jiuzhu-sandbox"
 SANDBOX_USER = "jiuzhu-sandbox"
+RUN_BASE_ENV = "JIUZHU_SANDBOX_RUN"
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "alternatives",
              "mime.types", "nsswitch.conf", "matplotlibrc")
 
@@ -214,8 +215,13 @@ def _launch_env(env: dict[str, str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- scratch and run folders
 
 def make_scratch(workdir: str) -> tuple[str, str]:
-    """A private run folder holding a copy of ``workdir``: (rundir, scratch), owned by the sandbox user."""
-    rundir = tempfile.mkdtemp(prefix="jzsbx-")
+    """A private run folder holding a copy of ``workdir``: (rundir, scratch), owned by the sandbox user.
+
+    It is made under ``$JIUZHU_SANDBOX_RUN`` when set (the grader's own temporary folder, removed
+    at the end of the batch even when a worker was killed), else in the system's temporary folder.
+    """
+    base = os.environ.get(RUN_BASE_ENV)
+    rundir = tempfile.mkdtemp(prefix="jzsbx-", dir=base if base and os.path.isdir(base) else None)
     scratch = os.path.join(rundir, "work")
     if os.path.isdir(workdir):
         shutil.copytree(workdir, scratch, symlinks=True)
