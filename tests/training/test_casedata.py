@@ -62,3 +62,11 @@ def test_deliver_puts_the_cases_in_the_trainees_home(tmp_path, cases_course, mon
     monkeypatch.delenv("JIUZHU_CASES")
     monkeypatch.setenv("HOME", str(home))
     assert casedata.trainee_case_file("t01_practice", "li4") == paths[0]
+
+
+def test_the_grading_copy_carries_the_marking_guide_of_free_text_only(cases_course):
+    plain = casedata.trainee_case_data(cases_course, "li4", "t01_practice")
+    graded = casedata.trainee_case_data(cases_course, "li4", "t01_practice", grading=True)
+    guides = {q["id"]: q.get("explanation") for q in graded["questions"] if q.get("explanation")}
+    assert guides == {"q5": "评分要点：列明全部缺少的材料。"}
+    assert not any("explanation" in q for q in plain["questions"])

@@ -160,7 +160,8 @@ def case_from_givens(data: dict) -> Case:
     questions = tuple(Question(id=q["id"], kind=q["kind"], prompt=q["prompt"], points=float(q["points"]),
                                basis=q.get("basis", ""), rule=q.get("rule", ""), answer=None,
                                options=tuple(Option(k, label) for k, label in q.get("options", [])),
-                               tolerance=Decimal(q.get("tolerance", "0.01")), unit=q.get("unit", ""))
+                               tolerance=Decimal(q.get("tolerance", "0.01")), unit=q.get("unit", ""),
+                               explanation=q.get("explanation", ""))
                       for q in data["questions"])
     return Case(assignment=data["assignment"], title=data["title"], seed=0,
                 intro_markdown=data["intro_markdown"], questions=questions, data=_typed(data.get("data", {})),

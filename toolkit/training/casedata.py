@@ -98,11 +98,20 @@ def trainer_case(root: Path | str, assignment: str, student: str) -> Case:
     return _trainer_case(str(Path(root).resolve()), assignment, student, secret)
 
 
-def trainee_case_data(root: Path | str, trainee: str, assignment: str) -> dict:
-    """The trainee-side data of trainee ``trainee``'s case of ``assignment`` (no answers)."""
+def trainee_case_data(root: Path | str, trainee: str, assignment: str, *, grading: bool = False) -> dict:
+    """The trainee-side data of trainee ``trainee``'s case of ``assignment`` (no answers).
+
+    With ``grading`` (the copy put into the sandbox at grading time, after submission): the
+    marking guide of free-text questions is added, for the trainer reading them in formgrader.
+    """
     case = trainer_case(root, assignment, trainee)
     data = givens(case, case_code(case.seed))
     data.update(course=COURSE_ID, student=trainee)
+    if grading:
+        guides = {q.id: q.explanation for q in case.questions if q.kind == "text" and q.explanation}
+        for question in data["questions"]:
+            if question["id"] in guides:
+                question["explanation"] = guides[question["id"]]
     return data
 
 

@@ -124,4 +124,24 @@ class Exercise:
 
 def start(assignment: str, folder: Path | str | None = None) -> Exercise:
     """Begin an exercise in the notebook's folder (the current directory by default)."""
+    if not identity.is_grading(Path.cwd() if folder is None else Path(folder), assignment):
+        _plain_user_errors()      # never while grading: an error there must stay an error
     return Exercise(assignment, folder)
+
+
+def _plain_user_errors() -> None:
+    """In a notebook, a :class:`toolkit.errors.UserError` shows its Chinese message, no traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from toolkit.errors import UserError
+
+    def show(shell, etype, value, tb, tb_offset=None):
+        print(str(value))
+        return None
+
+    shell.set_custom_exc((UserError,), show)

@@ -524,7 +524,7 @@ def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None
 
     from toolkit.training.casedata import GRADING_FILE, trainee_case_data
 
-    (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment),
+    (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment, grading=True),
                                                 ensure_ascii=False), encoding="utf-8")
 
 
