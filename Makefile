@@ -8,6 +8,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.jiuzhu-installed
 # Debian packages: CJK fonts for charts and reports, Chromium for PDF and browser tests.
 APT_PACKAGES ?= fonts-noto-cjk chromium
+# bubblewrap: the autograde sandbox (docs/sandbox.md); util-linux gives prlimit and setpriv.
+APT_PACKAGES += bubblewrap
+APT_PACKAGES += util-linux
 
 # LibreOffice (Writer, Calc) and poppler-utils: the report and form tests render documents
 # as an office would (docx → PDF, xlsx re-saved) and read the PDF's pages and text positions.
@@ -30,6 +33,7 @@ $(STAMP): pyproject.toml
 
 system-deps:
 	@bash tools/system-deps.sh $(APT_PACKAGES)
+	@bash tools/sandbox-user.sh
 
 # Browser tests drive Debian's chromium through the playwright Python package (never a
 # downloaded browser). As root this installs chromium and the CJK fonts by package name.

@@ -7,8 +7,12 @@ assignment, the way nbgrader's documentation shows.  Checks that every score mat
 prints both times and the ratio, and compares the time per notebook with a bare kernel
 start-and-run (nbclient executing the same autograded notebooks one after another).
 
-Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]``.  Ratios are printed,
-never asserted.
+The sandbox's cost is printed two ways: a third copy graded with ``--unsafe-no-sandbox`` (same
+submissions, per-notebook difference), and a bare kernel start-run-stop in the sandbox against
+the same without it (``--kernels`` of each).
+
+Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
+--bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # seconds rather than minutes (tests/test_bench.py): one submission of one assignment
-TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1"]
+TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1", "--kernels", "1"]
 
 
 def build_course(root: Path, per_assignment: int, assignments: tuple[str, ...]) -> int:
@@ -81,6 +85,36 @@ def bare_runs(root: Path, limit: int) -> float:
     return (time.perf_counter() - started) / max(1, len(notebooks))
 
 
+def kernel_cycle(n: int, sandboxed: bool) -> float:
+    """Mean seconds to start a kernel, run one cell and stop it, in the sandbox or not."""
+    from jupyter_client.manager import KernelManager
+
+    from toolkit.training import sandbox
+
+    env_before = os.environ.get("JUPYTER_PATH")
+    with tempfile.TemporaryDirectory(prefix="bench-kernel-") as tmp:
+        name = "python3"
+        if sandboxed:
+            name = sandbox.install_kernelspec(tmp)
+            os.environ["JUPYTER_PATH"] = tmp
+        started = time.perf_counter()
+        for _ in range(n):
+            km = KernelManager(kernel_name=name, transport_encryption="auto")
+            km.start_kernel(cwd=tmp)
+            client = km.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("x = 1 + 1", timeout=60)
+            client.stop_channels()
+            km.shutdown_kernel(now=True)
+        elapsed = (time.perf_counter() - started) / max(1, n)
+    if env_before is None:
+        os.environ.pop("JUPYTER_PATH", None)
+    else:
+        os.environ["JUPYTER_PATH"] = env_before
+    return elapsed
+
+
 def main(argv: list[str] | None = None) -> None:
     from toolkit.cases import ASSIGNMENTS
 
@@ -89,25 +123,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--bare", type=int, default=12, help="notebooks for the bare-kernel baseline")
     parser.add_argument("--assignments", default=",".join(ASSIGNMENTS), help="comma-separated (default: all six)")
+    parser.add_argument("--kernels", type=int, default=5, help="kernel cycles for the sandbox cost")
     args = parser.parse_args(argv)
     selected = tuple(a for a in args.assignments.split(",") if a)
 
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         base = Path(tmp) / "base"
         count = build_course(base, args.per_assignment, selected)
-        ours, theirs = Path(tmp) / "ours", Path(tmp) / "theirs"
-        shutil.copytree(base, ours)
-        shutil.copytree(base, theirs)
-        for root in (ours, theirs):       # the copied config points at its own folder
+        ours, theirs, open_ = Path(tmp) / "ours", Path(tmp) / "theirs", Path(tmp) / "unsandboxed"
+        for copy in (ours, theirs, open_):
+            shutil.copytree(base, copy)
+        for root in (ours, theirs, open_):       # the copied config points at its own folder
             (root / "nbgrader_config.py").write_text(
                 (base / "nbgrader_config.py").read_text(encoding="utf-8"), encoding="utf-8")
 
         t_ours = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(ours),
                         "--jobs", str(args.jobs), "--quiet"], cwd=REPO)
+        t_open = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(open_),
+                        "--jobs", str(args.jobs), "--quiet", "--unsafe-no-sandbox"], cwd=REPO)
         t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in selected)
         s_ours, s_theirs = scores(ours), scores(theirs)
         mismatches = {k: (s_ours.get(k), v) for k, v in s_theirs.items() if s_ours.get(k) != v}
         t_bare = bare_runs(ours, args.bare)
+        k_plain, k_sandbox = kernel_cycle(args.kernels, False), kernel_cycle(args.kernels, True)
+        open_same = scores(open_) == s_ours
 
         print(f"submissions: {count} ({args.per_assignment} per assignment, {len(selected)} assignments)")
         print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count}"
@@ -119,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"per notebook: jiuzhu {per_notebook:.2f} s of one core's time "
               f"(wall x jobs / notebooks); bare kernel start-and-run {t_bare:.2f} s; "
               f"ratio {per_notebook / t_bare:.2f} (goal <= 1.5)")
+        sandbox_cost = (t_ours - t_open) * args.jobs / count
+        print(f"sandbox cost per notebook: {sandbox_cost:+.2f} s of one core's time "
+              f"(jiuzhu course grade {t_ours:.1f} s vs --unsafe-no-sandbox {t_open:.1f} s; "
+              f"scores identical: {open_same})")
+        print(f"sandbox cost per kernel: start-run-stop {k_sandbox:.2f} s in the sandbox vs {k_plain:.2f} s "
+              f"without (+{k_sandbox - k_plain:.2f} s, ratio {k_sandbox / k_plain:.2f})")
 
 
 if __name__ == "__main__":

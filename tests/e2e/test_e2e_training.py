@@ -34,7 +34,13 @@ def course(tmp_path_factory):
     shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
     run_jiuzhu("course", "build", M01, "--course", str(root))
     run_jiuzhu("course", "release", M01, "--course", str(root))
+    # each trainee's case is made on the trainer's side and delivered without answers
+    run_jiuzhu("course", "cases", "--student", CADRE, "--course", str(root))
+    _COURSE[:] = [root]
     return root
+
+
+_COURSE: list[Path] = []
 
 
 def cadre_config(course: Path, cache: Path) -> str:
@@ -47,10 +53,10 @@ def cadre_config(course: Path, cache: Path) -> str:
 
 
 def my_case_for(assignment: str = M01, student: str = CADRE):
-    """The case a trainee must see, from the same generator the notebook uses."""
-    from toolkit.cases.base import case_for
+    """The case a trainee must see, made on the trainer's side from the course secret."""
+    from toolkit.training.casedata import trainer_case
 
-    return case_for(COURSE_ID, assignment, student)
+    return trainer_case(_COURSE[0], assignment, student)
 
 
 def table_cells(markdown: str) -> list[str]:
@@ -105,7 +111,7 @@ def test_cadre_completes_m01_in_jupyterlab(course, lab_factory, page, shot, tmp_
     home = tmp_path / "cadre"
     home.mkdir()
     lab = lab_factory("cadre", home, nbgrader_config=cadre_config(course, tmp_path / "cache"),
-                      env={"JIUZHU_STUDENT": CADRE})
+                      env={"JIUZHU_STUDENT": CADRE, "JIUZHU_CASES": str(course / "cases")})
     open_lab(page, lab)
 
     # Fetch the released exercise through nbgrader's Assignments panel.
@@ -221,11 +227,10 @@ def trainee_answers(assignment: str, student: str, wrong: tuple[str, ...] = ()) 
     """Right answers (wrong for ``wrong``) as typed; the auto-graded points they earn, and the maximum."""
     import random
 
-    from toolkit.cases.base import case_for
     from toolkit.training.simulate import right_raw, wrong_raw
 
     rng = random.Random(6)
-    case = case_for(COURSE_ID, assignment, student)
+    case = my_case_for(assignment, student)
     answers, earned, maximum = {}, 0.0, 0.0
     for q in case.questions:
         if q.kind == "text":

@@ -65,7 +65,10 @@ def make_course(root: Path) -> Path:
         "c.CourseDirectory.root = __file__.rsplit('/', 1)[0]\n"
         f"c.Exchange.root = {str(root / 'exchange')!r}\n"
         "c.Execute.timeout = 20\n"
-        "c.Execute.shutdown_kernel = 'immediate'\n",
+        "c.Execute.shutdown_kernel = 'immediate'\n"
+        "from nbgrader.preprocessors import ClearHiddenTests, GetGrades\n"
+        "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor\n"
+        "c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]\n",
         encoding="utf-8")
     (root / "source" / "ps1").mkdir(parents=True)
     nbformat.write(source_notebook(), root / "source" / "ps1" / "ps1.ipynb")

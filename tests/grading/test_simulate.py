@@ -6,7 +6,7 @@ import json
 
 import nbformat
 
-from toolkit.cases.base import case_for
+from toolkit.training.casedata import trainer_case
 from toolkit.training.answers import load_answers
 from toolkit.training.parsing import parse_response
 from toolkit.training.simulate import KINDS, plan_kinds, sample_roster, simulate_submissions
@@ -26,7 +26,7 @@ def _released(root, assignment):
 
 
 def _fractions(folder, assignment, student):
-    case = case_for("jiuzhu", assignment, student)
+    case = trainer_case(folder.parents[2], assignment, student)      # <course>/submitted/<s>/<a>
     answers = load_answers(folder)
     return {q.id: q.score(parse_response(q, answers.get(q.id))) for q in case.questions if q.kind != "text"}
 

@@ -5,11 +5,28 @@ from nbgrader.utils import determine_grade
 
 from toolkit.training.answers import save_answer
 from toolkit.training.autograde import check, grade
-from toolkit.training.exercise import trainee_case
+from toolkit.training import casedata
+
+
+def course(tmp_path):
+    """A course folder with its secret: the trainer's side."""
+    root = tmp_path / "course"
+    root.mkdir(exist_ok=True)
+    (root / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    casedata.course_secret(root)
+    return root
+
+
+def trainee_case(assignment, student, tmp_path=None):
+    return casedata.trainer_case(course(tmp_path or _TMP[0]), assignment, student)
+
+
+_TMP = []
 
 
 def graded_folder(tmp_path, student="li4"):
-    folder = tmp_path / "autograded" / student / "t01_practice"
+    _TMP[:] = [tmp_path]
+    folder = course(tmp_path) / "autograded" / student / "t01_practice"
     folder.mkdir(parents=True)
     return folder
 
@@ -68,9 +85,12 @@ def test_damaged_sidecar_scores_zero_without_stopping(tmp_path, capsys):
 
 def test_outside_the_autograder_nothing_is_revealed(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("JIUZHU_STUDENT", "li4")
-    folder = tmp_path / "t01_practice"
-    folder.mkdir()
-    q1 = trainee_case("t01_practice", "li4").questions[0]
+    root = course(tmp_path)
+    casedata.write_cases(root, ["li4"], ["t01_practice"])
+    monkeypatch.setenv("JIUZHU_CASES", str(root / "cases"))
+    folder = tmp_path / "home" / "t01_practice"
+    folder.mkdir(parents=True)
+    q1 = trainee_case("t01_practice", "li4", tmp_path).questions[0]
     save_answer(folder, "t01_practice", "li4", "q1", str(q1.answer))
     assert grade("t01_practice", "q1", folder) is None
     check("t01_practice", "q1", folder)
@@ -78,3 +98,18 @@ def test_outside_the_autograder_nothing_is_revealed(tmp_path, capsys, monkeypatc
     out = capsys.readouterr().out
     assert "已作答，识别为" in out and "第2题：尚未作答" in out
     assert "得" not in out and "正确答案" not in out
+
+
+def test_a_sandboxed_kernel_without_the_key_leaves_scoring_to_the_grader(tmp_path, capsys):
+    import pytest
+
+    from toolkit.training.autograde import GradedByGrader
+
+    root = course(tmp_path)
+    folder = tmp_path / "sandbox" / "autograded" / "li4" / "t01_practice"    # no course above
+    folder.mkdir(parents=True)
+    (folder / casedata.GRADING_FILE).write_text(
+        __import__("json").dumps(casedata.trainee_case_data(root, "li4", "t01_practice")), encoding="utf-8")
+    with pytest.raises(GradedByGrader):
+        grade("t01_practice", "q1", folder)
+    assert "评分程序" in capsys.readouterr().out

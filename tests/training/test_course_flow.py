@@ -13,7 +13,7 @@ import pytest
 from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
 from toolkit.training import course, leaks
 from toolkit.training.answers import save_answer
-from toolkit.training.exercise import trainee_case
+from toolkit.training.casedata import trainer_case
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,7 +58,7 @@ def flow(tmp_path_factory):
     result = {"root": root, "built": course.build(root), "released": course.release(root)}
 
     # li4 answers everything right except half of the multiple choice; wang5 submits blank
-    li4_case = trainee_case(ASSIGNMENT, "li4")
+    li4_case = trainer_case(root, ASSIGNMENT, "li4")
     folder, submit = _trainee(root, tmp, "li4", mp)
     q = {x.id: x for x in li4_case.questions}
     save_answer(folder, ASSIGNMENT, "li4", "q1", f"{q['q1'].answer}元")
@@ -80,7 +80,7 @@ def flow(tmp_path_factory):
             assert outcome["success"], outcome.get("log")
         result["scores"] = {s["student"]: (s["score"], s["max_score"], s["needs_manual_grade"])
                             for s in api.get_submissions(ASSIGNMENT)}
-    result["feedback"] = course.feedback(root, publish=True)
+    result["feedback"] = course.feedback(root, publish=True).written
     yield result
     mp.undo()
 
@@ -169,12 +169,14 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
                      "发布目录中含有作答文件"}
 
 
-def test_feedback_that_would_leak_is_refused_and_removed(flow, monkeypatch):
+def test_feedback_that_would_leak_is_withheld_and_named_the_rest_released(flow, monkeypatch):
     root = flow["root"]
     from toolkit.training.leaks import Leak
 
-    monkeypatch.setattr(leaks, "scan", lambda r, files=None: [Leak(files[0], "含有隐藏测试代码", "x")])
-    with pytest.raises(course.CourseError) as err:
-        course.feedback(root, student="wang5")
-    assert "泄露" in str(err.value) and "含有隐藏测试代码" in str(err.value)
+    real_scan = leaks.scan
+    monkeypatch.setattr(leaks, "scan", lambda r, files=None: (
+        [Leak(files[0], "含有隐藏测试代码", "x")] if files and "wang5" in str(files[0]) else real_scan(r, files)))
+    run = course.feedback(root, publish=True)
+    assert any("wang5" in line and "含有隐藏测试代码" in line for line in run.withheld)
     assert not list((root / "feedback" / "wang5").glob("*/*.html"))
+    assert {p.parts[-3] for p in run.released} == {"li4"}

@@ -46,23 +46,23 @@ def test_same_case_in_trainee_and_autograde_contexts(tmp_path, monkeypatch):
     assert not trainee.grading and grader.grading
     assert trainee.case == grader.case
     other = start("t01_practice", tmp_path / "course" / "autograded" / "zhou9" / "t01_practice")
-    assert other.case.seed != trainee.case.seed
+    assert other.case != trainee.case and other.case.code != trainee.case.code
 
 
-def test_case_is_the_same_in_another_process():
+def test_case_is_the_same_in_another_process(cases_course):
     import subprocess
     import sys
 
     from training_helpers import FAKE_CASES
-    from toolkit.training.exercise import trainee_case
+    from toolkit.training.casedata import trainer_case
 
     code = ("import toolkit.cases; "
             f"toolkit.cases.__path__.append({str(FAKE_CASES)!r}); "
-            "from toolkit.training.exercise import trainee_case; "
-            "c = trainee_case('t01_practice', 'sun8'); print(c.seed, c.questions[0].answer)")
+            "from toolkit.training.casedata import trainer_case; "
+            f"c = trainer_case({str(cases_course)!r}, 't01_practice', 'sun8'); print(c.seed, c.questions[0].answer)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin"})
-    here = trainee_case("t01_practice", "sun8")
+    here = trainer_case(cases_course, "t01_practice", "sun8")
     assert out.stdout.split() == [str(here.seed), str(here.questions[0].answer)]
 
 

@@ -26,3 +26,25 @@ def copy_course(tmp: Path) -> Path:
     root.mkdir()
     shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
     return root
+
+
+TRAINEES = ("li4", "wang5", "sun8", "zhou9", "trainer")
+
+
+def trainer_course(path: Path) -> Path:
+    """A course folder with its secret (the trainer's side) and every test trainee's cases delivered."""
+    from toolkit.training import casedata
+
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    casedata.course_secret(path)
+    return path
+
+
+def deliver_all(root: Path, assignment: str = ASSIGNMENT) -> Path:
+    from nbgrader.utils import get_username
+
+    from toolkit.training import casedata
+
+    casedata.write_cases(root, [*TRAINEES, get_username()], [assignment])
+    return root / casedata.OUTBOX

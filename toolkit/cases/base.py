@@ -81,6 +81,7 @@ class Case:
     intro_markdown: str          # the case as Chinese Markdown (tables allowed)
     questions: tuple[Question, ...]
     data: dict = field(default_factory=dict)   # structured case data (e.g. a ledger for pandas)
+    code: str = ""               # short code shown to the trainee (set for delivered cases)
 
 
 def seed_for(course: str, assignment: str, student_id: str) -> int:
@@ -93,3 +94,75 @@ def case_for(course: str, assignment: str, student_id: str) -> Case:
     """The case a given trainee sees for an assignment."""
     module = importlib.import_module(f"toolkit.cases.{assignment}")
     return module.generate(seed_for(course, assignment, student_id))
+
+
+# ---- answers apart from givens (issue 10, item 2) --------------------------------------------
+# What a trainee's kernel may hold is the case *without* its answer key: ``givens(case)`` is that
+# data (JSON-ready) and ``case_from_givens`` turns it back into a Case whose questions have no
+# answer.  The seed of the case a trainee sees is keyed by a course secret kept on the trainer's
+# side (``keyed_seed``), so no one can regenerate another trainee's case -- or their own answers.
+
+GIVENS_FORMAT = 1
+
+
+def keyed_seed(secret: bytes, course: str, assignment: str, student_id: str) -> int:
+    """Per-trainee seed keyed by the course secret: first 8 bytes of HMAC-SHA256."""
+    import hmac
+
+    message = f"{course}\x1f{assignment}\x1f{student_id}".encode("utf-8")
+    return int.from_bytes(hmac.new(secret, message, hashlib.sha256).digest()[:8], "big")
+
+
+def generate(assignment: str, seed: int) -> Case:
+    """The case of ``assignment`` for ``seed``."""
+    module = importlib.import_module(f"toolkit.cases.{assignment}")
+    return module.generate(seed)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$decimal"}:
+            return Decimal(value["$decimal"])
+        if set(value) == {"$date"}:
+            return date.fromisoformat(value["$date"])
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return value
+
+
+def givens(case: Case, code: str = "") -> dict:
+    """The trainee-side data of a case: text, tables and questions, no answers or explanations.
+
+    ``code`` is the short case code shown to the trainee (not the seed).
+    """
+    questions = [{"id": q.id, "kind": q.kind, "prompt": q.prompt, "points": q.points, "basis": q.basis,
+                  "rule": q.rule, "options": [[o.key, o.label] for o in q.options],
+                  "tolerance": str(q.tolerance), "unit": q.unit} for q in case.questions]
+    return {"format": GIVENS_FORMAT, "assignment": case.assignment, "title": case.title, "code": code,
+            "intro_markdown": case.intro_markdown, "questions": questions, "data": _plain(case.data)}
+
+
+def case_from_givens(data: dict) -> Case:
+    """A Case from ``givens`` data: the questions carry no answer (``answer`` is ``None``)."""
+    questions = tuple(Question(id=q["id"], kind=q["kind"], prompt=q["prompt"], points=float(q["points"]),
+                               basis=q.get("basis", ""), rule=q.get("rule", ""), answer=None,
+                               options=tuple(Option(k, label) for k, label in q.get("options", [])),
+                               tolerance=Decimal(q.get("tolerance", "0.01")), unit=q.get("unit", ""),
+                               explanation=q.get("explanation", ""))
+                      for q in data["questions"])
+    return Case(assignment=data["assignment"], title=data["title"], seed=0,
+                intro_markdown=data["intro_markdown"], questions=questions, data=_typed(data.get("data", {})),
+                code=str(data.get("code", "")))

@@ -23,6 +23,11 @@ def register(subparsers) -> None:
     _add(group, "build", "生成练习：为每个练习写出源笔记本并生成学员版（release/）", _build)
     _add(group, "release", "发布练习：把学员版放到交换目录，学员即可在 Assignments 页面获取", _release)
     _add(group, "collect", "收取作业：把学员提交的作业收到 submitted/ 目录", _collect)
+    cases = _add(group, "cases", "发放案例：为学员生成各自的案例（不含答案），供学员的笔记本读取", _cases)
+    cases.add_argument("--student", action="append", metavar="学员编号",
+                       help="为这位学员发放（可重复）；默认花名册中的全部学员")
+    cases.add_argument("--home", metavar="目录",
+                       help="同时放到这个主目录下（学员的 ~/.jiuzhu/cases/）；默认只写入课程目录的 cases/")
     feedback = _add(group, "feedback", "生成反馈：每题的得分、学员作答、正确答案与政策依据（HTML）", _feedback)
     feedback.add_argument("--student", metavar="学员", help="只为这位学员生成（默认全部已评分学员）")
     feedback.add_argument("--release", action="store_true", help="同时发布到交换目录，学员可获取反馈")
@@ -70,13 +75,33 @@ def _collect(args) -> int:
     return 0
 
 
+def _cases(args) -> int:
+    from pathlib import Path
+
+    from toolkit.errors import UserError
+    from toolkit.training import course
+
+    root = course.course_root(args.course)
+    trainees = args.student or course.roster_ids(root)
+    if not trainees:
+        raise UserError("花名册为空：请用 --student 指定学员编号，或先运行 jiuzhu course roster import。")
+    paths = course.cases(root, args.assignments or None, trainees,
+                         home=Path(args.home) if args.home else None)
+    print(f"已为 {len(trainees)} 名学员生成 {len(paths)} 份案例（不含答案），位于 {root / 'cases'}")
+    return 0
+
+
 def _feedback(args) -> int:
     from toolkit.training import course
 
-    paths = course.feedback(course.course_root(args.course), args.assignments or None,
-                            student=args.student, publish=args.release)
-    print(f"已生成 {len(paths)} 份反馈（已检查：不含参考答案和隐藏测试代码）"
-          + ("，并已发布到交换目录" if args.release else "") + "：")
-    for path in paths:
+    run = course.feedback(course.course_root(args.course), args.assignments or None,
+                          student=args.student, publish=args.release)
+    print(f"已生成 {len(run.written)} 份反馈（已检查：不含参考答案和隐藏测试代码）"
+          + (f"，已发布 {len(run.released)} 份到交换目录" if args.release else "") + "：")
+    for path in run.written:
         print(f"  {path}")
-    return 0
+    for line in run.skipped:
+        print(line)
+    for line in run.withheld:
+        print(f"！{line}")
+    return 1 if run.withheld else 0

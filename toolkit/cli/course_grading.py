@@ -21,7 +21,8 @@ def register_grading(course) -> None:
         "grade", help="并行自动评分已收取的提交",
         description="对 submitted/ 下的全部提交并行自动评分（与 nbgrader autograde 的分数一致），"
                     "由一个进程写入评分数据库。损坏、被改动、空白或运行不止的笔记本照常得其应得之分，"
-                    "并在最后的汇总表中列出原因，不会中断整批评分。\n"
+                    "并在最后的汇总表中列出原因，不会中断整批评分。学员代码一律在评分沙箱中运行"
+                    "（无网络、不能读取课程和他人文件、限制内存和时间），沙箱不可用时拒绝评分。\n"
                     "退出状态：0 全部评分完成；1 有提交未能评分（见汇总表）；2 输入错误。")
     _course_option(grade)
     grade.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="并行进程数，默认 2")
@@ -34,6 +35,9 @@ def register_grading(course) -> None:
                        help="只评这个学员（可重复）；默认全部")
     grade.add_argument("--force", action="store_true", help="重新评已评过的提交")
     grade.add_argument("--quiet", action="store_true", help="不显示进度条")
+    grade.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="危险：不用评分沙箱，学员代码以评分程序的权限运行（可读写评分数据库和他人作答）。"
+                            "只在沙箱不可用且确认全部提交可信时使用；见 docs/sandbox.md")
     grade.set_defaults(func=_grade)
 
     report = course.add_parser(
@@ -65,7 +69,7 @@ def _grade(args) -> int:
 
     run = grade_course(args.course, jobs=args.jobs, db_url=args.db, timeout=args.timeout,
                        assignments=args.assignment, students=args.student, force=args.force,
-                       progress=not args.quiet)
+                       progress=not args.quiet, unsafe_no_sandbox=args.unsafe_no_sandbox)
     print(format_summary(run))
     return run.exit_code
 

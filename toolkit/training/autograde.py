@@ -46,15 +46,20 @@ TEXT = {
     "basis": "  依据：{basis}",
     "explanation": "  说明：{text}",
     "bad_sidecar": "  作答文件有问题，按未作答计：{problem}",
+    "by_grader": "（本题由评分程序按培训老师一侧的答案评分。）",
 }
+
+
+class GradedByGrader(Exception):
+    """Raised in a sandboxed kernel: no answer key here; ``jiuzhu course grade`` scores the cell."""
 
 
 def _label(question: Question) -> str:
     return f"第{question.id.lstrip('q')}题"
 
 
-def _question(assignment: str, student: str, qid: str) -> Question:
-    case = trainee_case(assignment, student)
+def _question(assignment: str, student: str, qid: str, folder: Path) -> Question:
+    case = trainee_case(assignment, student, folder.resolve())
     for question in case.questions:
         if question.id == qid:
             return question
@@ -67,7 +72,7 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
     if identity.is_grading(folder, assignment):
         return None
     student = identity.resolve(folder, assignment).student
-    question = _question(assignment, student, qid)
+    question = _question(assignment, student, qid, folder)
     label = _label(question)
     try:
         raw = load_answers(folder).get(qid)
@@ -114,7 +119,11 @@ def grade(assignment: str, qid: str, folder: Path | str | None = None) -> float 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         student = identity.resolve(folder, assignment).student
-        question = _question(assignment, student, qid)
+        question = _question(assignment, student, qid, folder)
+        if question.kind != "text" and question.answer is None:
+            # the sandbox holds the givens only: the grader scores this cell itself
+            print(TEXT["by_grader"])
+            raise GradedByGrader(TEXT["by_grader"])
         notes: list[str] = []
         try:
             raw = load_answers(folder).get(qid)
@@ -124,6 +133,28 @@ def grade(assignment: str, qid: str, folder: Path | str | None = None) -> float 
         earned, lines = score_question(question, raw)
     _show(lines + notes)
     return earned
+
+
+def _bundle(lines: list[str]) -> dict[str, str]:
+    """The feedback lines as a display bundle: plain text and HTML (wrapped, readable in a page)."""
+    items = "".join(f"<div style='margin-left:{'1.5em' if line.startswith('  ') else '0'}'>"
+                    f"{html.escape(line.strip())}</div>" for line in lines)
+    return {"text/plain": "\n".join(lines), "text/html": f"<div class='jiuzhu-feedback'>{items}</div>"}
+
+
+def card_feedback(lines: list[str], earned: float, note: str | None = None) -> list:
+    """The outputs of an answer-card test cell, made by the grader (not by the trainee's kernel).
+
+    A display of the feedback lines, then the earned points as the cell's result, which nbgrader
+    reads as partial credit.
+    """
+    import nbformat
+
+    if note:
+        lines = lines + [TEXT["bad_sidecar"].format(problem=note)]
+    return [nbformat.v4.new_output("display_data", data=_bundle(lines)),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},
+                                   execution_count=None)]
 
 
 def _show(lines: list[str]) -> None:
@@ -138,6 +169,4 @@ def _show(lines: list[str]) -> None:
         return
     from IPython.display import display
 
-    items = "".join(f"<div style='margin-left:{'1.5em' if line.startswith('  ') else '0'}'>"
-                    f"{html.escape(line.strip())}</div>" for line in lines)
-    display({"text/plain": text, "text/html": f"<div class='jiuzhu-feedback'>{items}</div>"}, raw=True)
+    display(_bundle(lines), raw=True)

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -30,6 +31,12 @@ TEXT = {
     "leaks": "生成的反馈中发现泄露（已删除本次生成的反馈，未发布）：",
     "leaks_release": "生成的学员版中发现泄露（已删除，请检查源笔记本）：",
     "no_release": "练习 {assignment} 尚未生成发布版本。请先运行 jiuzhu course build。",
+    "nothing_graded": "评分数据库中还没有任何练习，未生成反馈。请先运行 jiuzhu course grade。",
+    "not_graded": "练习 {assignment}：还没有已评分的提交，跳过。",
+    "feedback_failed": "练习 {assignment}，学员 {student}：反馈生成失败，跳过（请检查该份评分结果）。",
+    "withheld": "练习 {assignment}，学员 {student}：反馈页中发现{what}，该页已删除、未发布；其余学员不受影响。",
+    "no_secret": "练习 {assignment}，学员 {student}：该提交不是经交换目录提交的（缺少 submission_secret.txt），"
+                 "学员无法获取，未发布。",
 }
 
 
@@ -63,8 +70,12 @@ def ensure_venv_on_path() -> None:
 
 
 @contextmanager
-def nbgrader_api(root: Path) -> Iterator:
-    """An ``NbGraderAPI`` for the course, run with the course root as working directory."""
+def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
+    """An ``NbGraderAPI`` for the course, run with the course root as working directory.
+
+    With ``feedback``: the feedback converter first neutralises nbgrader markers in trainees'
+    own text (see :mod:`toolkit.training.feedback`).
+    """
     from nbgrader.apps import NbGraderAPI
 
     ensure_venv_on_path()
@@ -72,7 +83,12 @@ def nbgrader_api(root: Path) -> Iterator:
     previous = Path.cwd()
     os.chdir(root)
     try:
-        yield NbGraderAPI(config=load_config(root))
+        config = load_config(root)
+        if feedback:
+            from toolkit.training.feedback import feedback_preprocessors
+
+            config.GenerateFeedback.preprocessors = feedback_preprocessors(config)
+        yield NbGraderAPI(config=config)
     finally:
         os.chdir(previous)
 
@@ -158,7 +174,38 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
                 _check(api.unrelease(assignment), "list --remove", assignment)
             _check(api.release_assignment(assignment), "release_assignment", assignment)
             released.append(outbound)
+    trainees = roster_ids(root)
+    if trainees:
+        cases(root, assignments, trainees, home=Path.home())
     return released
+
+
+def roster_ids(root: Path) -> list[str]:
+    """Trainee ids of the course roster (empty when none was imported)."""
+    from toolkit.training.roster import load_roster
+
+    url = load_config(root).CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return []
+    return [t.id for t in load_roster(url).trainees]
+
+
+def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
+          home: Path | None = None) -> list[Path]:
+    """Make each trainee's cases on this side and write them to ``<course>/cases/<trainee>/``.
+
+    With ``home`` also deliver them to ``<home>/.jiuzhu/cases/`` (one machine; a hub's spawner
+    calls :func:`toolkit.training.casedata.deliver` with the trainee's home instead).
+    """
+    from toolkit.training import casedata
+
+    assignments = assignment_ids(selected)
+    trainees = list(trainees)
+    written = casedata.write_cases(root, trainees, assignments)
+    if home is not None:
+        for trainee in trainees:
+            casedata.deliver(root, trainee, assignments, home)
+    return written
 
 
 def collect(root: Path, selected: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -172,23 +219,94 @@ def collect(root: Path, selected: Iterable[str] | None = None) -> dict[str, list
 
 
 # ---- feedback -------------------------------------------------------------------------------
-def feedback(root: Path, selected: Iterable[str] | None = None, student: str | None = None,
-             publish: bool = False) -> list[Path]:
-    """Render feedback HTML from graded submissions; refuse (and remove it) if anything leaks.
+@dataclass
+class FeedbackRun:
+    """What ``feedback`` did: pages written (clean), released, withheld for a leak, skipped."""
 
-    With ``publish`` the feedback is also copied to the exchange for trainees to fetch.
+    written: list[Path] = field(default_factory=list)
+    released: list[Path] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)     # Chinese, one line per page
+    skipped: list[str] = field(default_factory=list)      # Chinese, one line per assignment/trainee
+
+
+def graded_assignments(root: Path) -> list[str]:
+    """Assignments in the gradebook (course order first), whatever their markup."""
+    from nbgrader.api import Gradebook
+
+    config = load_config(root)
+    url = config.CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return []
+    with Gradebook(url, COURSE_ID) as gb:
+        names = [a.name for a in gb.assignments]
+    import toolkit.cases as cases
+
+    order = {a: i for i, a in enumerate(getattr(cases, "ASSIGNMENTS", ()))}
+    return sorted(names, key=lambda a: (order.get(a, len(order)), a))
+
+
+def _graded_students(root: Path, assignment: str, student: str | None) -> list[str]:
+    folder = root / "autograded"
+    found = sorted(p.parent.name for p in folder.glob(f"*/{assignment}") if p.is_dir()) if folder.is_dir() else []
+    return [s for s in found if student is None or s == student]
+
+
+def feedback(root: Path, selected: Iterable[str] | None = None, student: str | None = None,
+             publish: bool = False) -> FeedbackRun:
+    """Render feedback pages from graded submissions, one trainee at a time.
+
+    Without ``selected``: every assignment in the gradebook; one not graded yet is skipped with a
+    Chinese line.  Trainees' own text that looks like an nbgrader marker is shown as text
+    (:class:`toolkit.training.feedback.TraineeText`).  A page in which the leak scan finds
+    something is deleted, named in ``withheld`` and never released; the other pages are written
+    and (with ``publish``) released.  A submission that did not come through the exchange (no
+    ``submission_secret.txt``, e.g. simulated) cannot be fetched by a trainee: skipped with a line.
     """
-    assignments = assignment_ids(selected)
-    written: list[Path] = []
-    with nbgrader_api(root) as api:
+    from toolkit.training import leaks
+
+    root = Path(root)
+    assignments = list(selected) if selected else graded_assignments(root)
+    run = FeedbackRun()
+    if selected is None and not assignments:
+        run.skipped.append(TEXT["nothing_graded"])
+    with nbgrader_api(root, feedback=True) as api:
         for assignment in assignments:
-            _check(api.generate_feedback(assignment, student), "generate_feedback", assignment)
-            made = sorted((root / "feedback").glob(f"{student or '*'}/{assignment}/*.html"))
-            _refuse_leaks(root, made, TEXT["leaks"])
-            written.extend(made)
-            if publish:
-                _check(api.release_feedback(assignment, student), "release_feedback", assignment)
-    return written
+            students = _graded_students(root, assignment, student)
+            if not students:
+                run.skipped.append(TEXT["not_graded"].format(assignment=assignment))
+                continue
+            for who in students:
+                result = api.generate_feedback(assignment, who)
+                pages = sorted((root / "feedback" / who / assignment).glob("*.html"))
+                if not (result or {}).get("success") or not pages:
+                    run.skipped.append(TEXT["feedback_failed"].format(
+                        assignment=assignment, student=mask_student(who)))
+                    continue
+                found = leaks.scan(root, pages)
+                if found:
+                    for path in pages:
+                        path.unlink(missing_ok=True)
+                    run.withheld.append(TEXT["withheld"].format(
+                        assignment=assignment, student=mask_student(who),
+                        what="；".join(sorted({leak.kind for leak in found}))))
+                    continue
+                run.written.extend(pages)
+                if not publish:
+                    continue
+                if not (root / "autograded" / who / assignment / "submission_secret.txt").is_file():
+                    run.skipped.append(TEXT["no_secret"].format(assignment=assignment,
+                                                                student=mask_student(who)))
+                    continue
+                _check(api.release_feedback(assignment, who), "release_feedback", assignment)
+                run.released.extend(pages)
+    return run
+
+
+def mask_student(student: str) -> str:
+    """A trainee id as shown in messages: masked when it looks like a name."""
+    from toolkit.privacy import mask_name
+
+    return mask_name(student) if any("\u4e00" <= ch <= "\u9fff" for ch in student) else student
 
 
 def scan_for_leaks(root: Path) -> list:

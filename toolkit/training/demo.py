@@ -47,6 +47,8 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     import_roster(root, roster_file)
     set_due_dates(root, {a: DEMO_DUE for a in DEMO_ASSIGNMENTS})
     say(f"导入示例花名册：{len(roster.trainees)} 名学员（均为虚构）。")
+    course.cases(root, None, [t.id for t in roster.trainees])
+    say("已为每位学员生成各自的案例（不含答案，位于 course/cases/）。")
 
     plan = plan_kinds([t.id for t in roster.trainees], list(DEMO_ASSIGNMENTS))
     made = simulate_submissions(root, plan, due={a: DEMO_DUE for a in DEMO_ASSIGNMENTS})
@@ -57,7 +59,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     say(format_summary(run))
 
     say("生成反馈……")
-    feedback = course.feedback(root, list(DEMO_ASSIGNMENTS))
+    feedback = course.feedback(root, list(DEMO_ASSIGNMENTS)).written
     report = write_training_report(root, area / "report")
     written = [roster_file, *report.values()]
     if feedback:

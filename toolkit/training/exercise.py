@@ -16,8 +16,8 @@ from typing import Any
 
 from toolkit import SAMPLE_MARK
 from toolkit.privacy import mask_name
-from toolkit.cases.base import Case, case_for
-from toolkit.training import COURSE_ID, identity
+from toolkit.cases.base import Case
+from toolkit.training import identity
 from toolkit.training.answers import load_answers
 
 TEXT = {
@@ -35,14 +35,22 @@ TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
 
 
 @functools.lru_cache(maxsize=32)
-def trainee_case(assignment: str, student: str) -> Case:
-    """The case ``student`` sees for ``assignment`` (cached per process)."""
-    return case_for(COURSE_ID, assignment, student)
+def trainee_case(assignment: str, student: str, folder: Path | str | None = None) -> Case:
+    """The case ``student`` sees for ``assignment`` in ``folder`` (cached per process).
+
+    Made on the trainer's side and delivered as data (:mod:`toolkit.training.casedata`): in a
+    trainee's kernel it carries no answers.
+    """
+    from toolkit.training.casedata import case_for_kernel
+
+    return case_for_kernel(assignment, student, Path.cwd() if folder is None else Path(folder))
 
 
 def case_code(case: Case) -> str:
-    """A short code a trainer can quote to identify a trainee's variant (not secret)."""
-    return f"{case.seed:016X}"[:8]
+    """A short code a trainer can quote to identify a trainee's variant (reveals nothing)."""
+    from toolkit.training.casedata import case_code as code_of_seed
+
+    return case.code or code_of_seed(case.seed)
 
 
 @dataclass
@@ -70,7 +78,7 @@ class Exercise:
         self.identity = identity.resolve(self.folder, assignment)
         self.student = self.identity.student
         self.grading = identity.is_grading(self.folder, assignment)
-        self.case = trainee_case(assignment, self.student)
+        self.case = trainee_case(assignment, self.student, self.folder.resolve())
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
@@ -116,4 +124,24 @@ class Exercise:
 
 def start(assignment: str, folder: Path | str | None = None) -> Exercise:
     """Begin an exercise in the notebook's folder (the current directory by default)."""
+    if not identity.is_grading(Path.cwd() if folder is None else Path(folder), assignment):
+        _plain_user_errors()      # never while grading: an error there must stay an error
     return Exercise(assignment, folder)
+
+
+def _plain_user_errors() -> None:
+    """In a notebook, a :class:`toolkit.errors.UserError` shows its Chinese message, no traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from toolkit.errors import UserError
+
+    def show(shell, etype, value, tb, tb_offset=None):
+        print(str(value))
+        return None
+
+    shell.set_custom_exc((UserError,), show)

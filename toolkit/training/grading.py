@@ -9,6 +9,13 @@ in the one process that writes to the gradebook (SQLite by default, any SQLAlche
 A broken, tampered, empty or endless notebook never stops the batch: it scores what it earns and
 is listed with the reason.  A worker that does not come back within the notebook time budget
 plus a grace period is killed together with its kernel and replaced.
+
+Every kernel runs in the autograde sandbox (:mod:`toolkit.training.sandbox`); without one,
+grading refuses unless the trainer passes ``unsafe_no_sandbox=True``.  Answer-card questions are
+scored here, from the submitted ``answers.json`` and the trainee's case made on this side
+(:func:`card_outputs`): whatever the kernel printed for them is replaced before nbgrader's
+``SaveAutoGrades`` reads the outputs.  A submission that could not be graded is set to 0 in the
+gradebook too, so summary, gradebook and ledger agree.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
+import tempfile
 import time
 import warnings
 from collections import deque
@@ -28,6 +37,7 @@ from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
 from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Problem
+from toolkit.training.sandbox import RUN_BASE_ENV
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +61,7 @@ PROBLEM_TEXT = {
     "killed": "运行超过时限仍未结束，已强制终止（记 0 分）",
     "no_answers": "没有作答记录（answers.json 缺失或为空）",
     "bad_answers": "作答记录 answers.json 被改坏，无法读取（相关题目不得分）",
+    "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
 }
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
@@ -76,6 +87,8 @@ class GradeRun:
     outcomes: list[SubmissionOutcome]
     seconds: float
     jobs: int
+    sandboxed: bool = True
+    warning: str = ""           # shown first when the sandbox was turned off
 
     @property
     def exit_code(self) -> int:
@@ -122,6 +135,10 @@ def _worker_main(config, conn) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
     os.environ["NBGRADER_EXECUTION"] = "autograde"
+    specs = config.get(SPEC_SECTION, {}).get("kernelspec_dir")
+    if specs:       # where the parent wrote the sandbox kernel spec; kernels' run folders go there too
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [specs, os.environ.get("JUPYTER_PATH")]))
+        os.environ[RUN_BASE_ENV] = specs
 
     def report_kernel(pid: int) -> None:
         conn.send(("kernel", pid))     # lets the parent kill an endless kernel with the worker
@@ -252,16 +269,35 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
 
 # --------------------------------------------------------------------------- the batch
 
+class SandboxUnavailable(UserError):
+    """Grading refused: no sandbox here and the trainer did not turn it off explicitly."""
+
+
+SPEC_SECTION = "JiuzhuSandbox"     # config section telling workers where the kernel spec is
+
+
+def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
+    """Point nbgrader's ``Execute`` at the sandboxed kernel; return a warning when turned off."""
+    from traitlets.config import Config
+
+    from toolkit.training import sandbox
+
+    reason = sandbox.unavailable_reason()
+    if unsafe_no_sandbox:
+        return sandbox.TEXT["unsafe"].format(reason=reason or "由培训老师关闭")
+    if reason:
+        raise SandboxUnavailable(sandbox.TEXT["refused"].format(reason=reason))
+    config.Execute.kernel_name = sandbox.install_kernelspec(spec_dir)
+    config[SPEC_SECTION] = Config({"kernelspec_dir": spec_dir})
+    config.DeadlineExecute.output_bytes = float(sandbox.default_limits().output_bytes)
+    return ""
+
+
 def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | None = None,
                  timeout: float | None = DEFAULT_TIMEOUT, assignments: list[str] | None = None,
                  students: list[str] | None = None, force: bool = False,
-                 progress: bool = True) -> GradeRun:
+                 progress: bool = True, unsafe_no_sandbox: bool = False) -> GradeRun:
     """Autograde every submission of a course in parallel; see the module docstring."""
-    from nbgrader.api import Gradebook
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
-    from toolkit.training.grading_pipeline import WriterPipeline, timed_out_cells
-
     started = time.perf_counter()
     if jobs < 1:
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
@@ -270,6 +306,25 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     config, coursedir = load_course(course_root, db_url)
     if "transport_encryption" not in config.KernelManager:
         config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
+    specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
+    try:
+        return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
+                      started=started, jobs=jobs, timeout=timeout, assignments=assignments,
+                      students=students, force=force, progress=progress)
+    finally:
+        specs.cleanup()
+
+
+def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeout, assignments,
+           students, force: bool, progress: bool) -> GradeRun:
+    """The batch itself, once the course and the sandbox are set up."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from toolkit.training.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
+
+    if warning:
+        print(warning, file=sys.stderr)
     pairs = find_submissions(coursedir, assignments, students)
     if not pairs:
         where = Path(coursedir.root) / coursedir.submitted_directory
@@ -289,6 +344,7 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     warnings.filterwarnings("ignore", message=".*not in session.*")
     writer = WriterPipeline(config, coursedir, log=_quiet_logger())
     expected_cells = _grade_cells_by_notebook(coursedir)
+    card_courses = _card_assignments(coursedir)
     unknown = sorted({a for _, a in pairs} - {a for a, _ in expected_cells})
     if unknown:
         raise UserError(f"练习 {'、'.join(unknown)} 不在评分数据库中：请先运行 jiuzhu course build"
@@ -311,13 +367,16 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                 outcome.status = "skipped"
                 bar.update(1)
                 continue
-            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None)
+            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
+                if assignment in card_courses else None
             if problem:
                 outcome.problems.append(problem)
             if not prepared:
                 outcome.problems.append(Problem("empty"))
                 bar.update(1)
                 continue
+            if assignment in card_courses:
+                _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
             remaining[(student, assignment)] = len(prepared)
             for task in prepared:
                 task.notebook_timeout = timeout
@@ -339,6 +398,12 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                     if cell not in present:
                         outcome.problems.append(Problem("deleted_test", cell))
                 outcome.problems.extend(Problem("timeout", c) for c in timed_out_cells(nb))
+                outcome.problems.extend(Problem("output_limit", c)
+                                        for c in timed_out_cells(nb, OUTPUT_LIMIT_ENAME))
+                if nbg["assignment"] in card_courses:
+                    card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
+                                 Path(coursedir.root))
+                    result.nb_json = nbformat.writes(nb)
                 writer.save(result)
             except Exception as err:
                 outcome.problems.append(Problem("broken", detail=str(err)))
@@ -358,6 +423,7 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         run_pool(config, prepared_tasks(), min(jobs, len(pairs)), hard_limit, on_result)
     finally:
         bar.close()
+    _zero_failed(coursedir, [o for o in outcomes.values() if o.status == "failed"])
     _fill_scores(coursedir, outcomes.values())
     for outcome in outcomes.values():
         outcome.problems = list(dict.fromkeys(outcome.problems))
@@ -367,7 +433,8 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         outcome.problems = [p for p in outcome.problems if not (p.code == "edited_test" and p.cell in retyped)]
         if outcome.status == "ok" and outcome.problems:
             outcome.status = "problem"
-    return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs)
+    return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs,
+                    sandboxed=not warning, warning=warning)
 
 
 def _quiet_logger() -> logging.Logger:
@@ -408,15 +475,91 @@ def _grade_cells_by_notebook(coursedir) -> dict[tuple[str, str], list[str]]:
     return cells
 
 
+def _card_assignments(coursedir) -> set[str]:
+    """Assignments whose test cells call the answer-card grader (the others are plain nbgrader)."""
+    from nbgrader.api import Gradebook
+
+    found = set()
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for assignment in gb.assignments:
+            if any(_CARD_CALL.search(cell.source or "") for nb in assignment.notebooks
+                   for cell in nb.source_cells):
+                found.add(assignment.name)
+    return found
+
+
+_CARD_CALL = re.compile(r"""\bgrade\(\s*["'](\w+)["']\s*,\s*["'](\w+)["']\s*\)""")
+
+
+def card_outputs(nb, submitted: Path, assignment: str, student: str, course_root: Path) -> None:
+    """Replace the outputs of every answer-card test cell by the score computed on this side.
+
+    The cell's source is nbgrader's (restored from the gradebook by ``OverwriteCells``), so the
+    question it grades is the trainer's; the answer comes from the submitted ``answers.json`` and
+    the right answer from the trainee's case generated here.  Nothing the kernel printed counts.
+    """
+    from toolkit.training.answers import AnswersFileError, load_answers
+    from toolkit.training.autograde import card_feedback, score_question
+    from toolkit.training.casedata import trainer_case
+
+    try:
+        answers, note = load_answers(submitted), None
+    except AnswersFileError as err:
+        answers, note = {}, str(err)
+    questions = {q.id: q for q in trainer_case(course_root, assignment, student).questions}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade"):
+            continue
+        match = _CARD_CALL.search(cell.source)
+        if not match or match.group(1) != assignment or match.group(2) not in questions:
+            continue
+        earned, lines = score_question(questions[match.group(2)], answers.get(match.group(2)))
+        cell.outputs = card_feedback(lines, earned, note)
+
+
+def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None:
+    """The trainee's case without answers, in the folder the sandboxed kernel runs from."""
+    import json
+
+    from toolkit.training.casedata import GRADING_FILE, trainee_case_data
+
+    (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment, grading=True),
+                                                ensure_ascii=False), encoding="utf-8")
+
+
+def _submissions(gb, outcomes):
+    """(outcome, gradebook submission) for every outcome that has a submission row."""
+    from nbgrader.api import MissingEntry
+
+    for outcome in outcomes:
+        try:
+            yield outcome, gb.find_submission(outcome.assignment, outcome.student)
+        except MissingEntry:
+            continue
+
+
+def _zero_failed(coursedir, outcomes) -> None:
+    """A submission that could not be graded scores 0 in the gradebook, as the summary says."""
+    from nbgrader.api import Gradebook
+
+    if not outcomes:
+        return
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for _, sub in _submissions(gb, outcomes):
+            for notebook in sub.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0.0 if grade.max_score else grade.auto_score
+                    grade.manual_score = None
+                    grade.extra_credit = None
+        gb.db.commit()
+
+
 def _fill_scores(coursedir, outcomes) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-        for outcome in outcomes:
-            try:
-                sub = gb.find_submission(outcome.assignment, outcome.student)
-            except MissingEntry:
-                continue
+        for outcome, sub in _submissions(gb, outcomes):
             outcome.score = float(sub.score)
             outcome.max_score = float(sub.max_score)
             outcome.seconds_late = float(sub.total_seconds_late or 0)
@@ -427,7 +570,8 @@ def _fill_scores(coursedir, outcomes) -> None:
 def format_summary(run: GradeRun) -> str:
     """Chinese summary table: totals, then every submission with a problem."""
     counts = {key: sum(o.status == key for o in run.outcomes) for key in STATUS_TEXT}
-    lines = [
+    lines = [run.warning] if run.warning else []
+    lines += [
         f"评分完成：共 {len(run.outcomes)} 份提交，用时 {run.seconds:.1f} 秒（{run.jobs} 个并行进程）。",
         "  " + "，".join(f"{STATUS_TEXT[k]} {v} 份" for k, v in counts.items()),
     ]

@@ -20,6 +20,7 @@ reports problems as :class:`Problem` codes which :mod:`toolkit.training.grading`
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -28,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbconvert.writers import FilesWriter
 from nbgrader import utils as nbutils
@@ -38,6 +40,7 @@ from traitlets.config import Config
 
 GRADEBOOK_WRITERS = (SaveAutoGrades, AssignLatePenalties)
 TIMEOUT_ENAME = "CellTimeoutError"
+OUTPUT_LIMIT_ENAME = "OutputLimitError"
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Problem:
     """Something wrong with a submission, as a code plus the cell it concerns."""
 
     code: str          # cell_type | edited_test | points | locked | duplicate | unknown_cell |
-                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers
+                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers | output_limit
     cell: str = ""     # nbgrader grade id when the problem concerns one cell
     detail: str = ""   # technical detail (exception text), for the log only
 
@@ -81,7 +84,27 @@ class DeadlineExecute(Execute):
 
     notebook_timeout = Float(None, allow_none=True).tag(config=True)
     grace_seconds = Float(5.0).tag(config=True)
+    output_bytes = Float(None, allow_none=True).tag(config=True)   # outputs kept per notebook
     on_kernel_started = None     # worker hook: called with the kernel's process id
+    _output_used = 0.0
+    _output_cut = False
+
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output handler, keeping at most ``output_bytes`` of outputs per notebook.
+
+        Past the limit outputs are dropped and the cell gets one ``OutputLimitError`` output, so
+        a flood of output neither fills the grader's memory nor earns the cell its points.
+        """
+        if self.output_bytes:
+            self._output_used += len(json.dumps(msg.get("content", {}), ensure_ascii=False))
+            if self._output_used > self.output_bytes:
+                if not self._output_cut:
+                    self._output_cut = True
+                    outs.append(nbformat.v4.new_output(
+                        "error", ename=OUTPUT_LIMIT_ENAME, traceback=[],
+                        evalue=f"output beyond {int(self.output_bytes)} bytes dropped"))
+                return None
+        return super().output(outs, msg, display_id, cell_index)
 
     def start_new_kernel(self, **kwargs):
         super().start_new_kernel(**kwargs)
@@ -92,6 +115,7 @@ class DeadlineExecute(Execute):
                 pass
 
     def preprocess(self, nb, resources=None, km=None):
+        self._output_used, self._output_cut = 0.0, False
         if self.notebook_timeout:
             deadline = time.monotonic() + self.notebook_timeout
             per_cell = self.timeout if self.timeout and self.timeout > 0 else None
@@ -137,12 +161,15 @@ def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
     return list(dict.fromkeys(found))
 
 
-def timed_out_cells(nb) -> list[str]:
-    """Grade ids (or cell numbers) of cells that were interrupted for running too long."""
+def timed_out_cells(nb, ename: str = TIMEOUT_ENAME) -> list[str]:
+    """Grade ids (or cell numbers) of cells that were interrupted for running too long.
+
+    With ``ename=OUTPUT_LIMIT_ENAME``: the cell whose output was cut off.
+    """
     cells = []
     for index, cell in enumerate(nb.cells, start=1):
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") == TIMEOUT_ENAME:
+            if output.get("output_type") == "error" and output.get("ename") == ename:
                 cells.append(cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index}")
                 break
     return cells

@@ -11,14 +11,14 @@ submission really is correct and a "partly wrong" one loses points only where it
 from __future__ import annotations
 
 import random
+import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.cases.base import Question, case_for
-from toolkit.training import COURSE_ID
+from toolkit.cases.base import Question
 from toolkit.training.roster import Roster, Trainee
 
 # Fictional geography of the sample city: 街镇 → 村居.
@@ -142,6 +142,7 @@ def simulate_submissions(course_root: Path, plan: dict[tuple[str, str], str | No
     import nbformat
 
     from toolkit.training.answers import save_answer
+    from toolkit.training.casedata import trainer_case
 
     root = Path(course_root)
     rng = random.Random(seed)
@@ -158,7 +159,7 @@ def simulate_submissions(course_root: Path, plan: dict[tuple[str, str], str | No
         shutil.copyfile(release, target)
         detail = ""
         if kind != "blank":
-            case = case_for(COURSE_ID, assignment, student)
+            case = trainer_case(root, assignment, student)
             wrong = set()
             if kind == "partly_wrong":
                 graded = [q.id for q in case.questions if q.kind != "text"]
@@ -180,6 +181,8 @@ def simulate_submissions(course_root: Path, plan: dict[tuple[str, str], str | No
         stamp = when + (timedelta(days=2, hours=3) if kind == "late" else -timedelta(days=1, hours=rng.randrange(72)))
         (folder / "timestamp.txt").write_text(stamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC"),
                                               encoding="utf-8")
+        # as nbgrader's submit does: the secret that names the released feedback page
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(64), encoding="utf-8")
         made.append(SimulatedSubmission(student, assignment, kind, folder, detail))
     return made
 
