@@ -63,8 +63,9 @@ def warm_kernel(profile: str, preload: tuple[str, ...] | list[str]) -> str:
     return name
 
 
-def prestart(kernel_name: str) -> None:
-    """Start the template of a warm kernel now, so its imports overlap the caller's own work."""
+def prestart(kernel_name: str, wait: bool = False) -> None:
+    """Start the template of a warm kernel now, so its imports overlap the caller's own work
+    (``wait``: return once it has imported everything)."""
     if not kernel_name.startswith(PREFIX):
         return
     from jupyter_client.kernelspec import KernelSpecManager
@@ -73,4 +74,6 @@ def prestart(kernel_name: str) -> None:
 
     spec = KernelSpecManager().get_kernel_spec(kernel_name)
     preload = spec.metadata["kernel_provisioner"]["config"]["preload"]
-    template_for(tuple(preload))
+    template = template_for(tuple(preload))
+    if wait:
+        template.wait_ready()
