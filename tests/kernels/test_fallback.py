@@ -30,8 +30,14 @@ def test_preload_that_starts_a_thread_falls_back_to_cold(tmp_path, monkeypatch, 
     assert "冷启动" in err and "2 threads" in err
 
 
-def test_a_good_preload_is_forked_warm(tmp_path, capfd):
+def test_a_good_preload_is_forked_warm_from_the_prestarted_template(tmp_path, capfd):
+    from toolkit.kernels import prestart
+    from toolkit.kernels.pool import _templates
+
     name = warm_kernel("plain", ("json",))
+    prestart(name, wait=True)
+    before = set(_templates)
     assert _run(name, tmp_path) == f"{tmp_path} False"
     assert last_launch()["warm"] is True
+    assert set(_templates) == before  # the launch found the prestarted template
     assert "冷启动" not in capfd.readouterr().err

@@ -26,12 +26,17 @@ WARM_PRELOAD = ("pandas", "matplotlib.pyplot", "sqlalchemy")
 _STARTUP_ATTEMPTS = 2
 
 
-def preload() -> None:
-    """Import the heavy machinery once per worker process (warm workers start kernels sooner)."""
+def preload(notebooks: tuple = ()) -> None:
+    """Import the heavy machinery once per worker process (warm workers start kernels sooner);
+    start the warm-kernel template for ``notebooks`` so its imports overlap the caller's work."""
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
+    from toolkit.kernels import prestart
+
     _register_readable_translator()
+    for notebook in notebooks:
+        prestart(kernel_for(Path(notebook)))
 
 
 def _register_readable_translator() -> None:

@@ -128,9 +128,10 @@ def _worker_main(config, conn) -> None:
 
     DeadlineExecute.on_kernel_started = staticmethod(report_kernel)
     if "kernel_name" not in config.Execute:      # a configured kernel (e.g. a sandbox's) wins
-        from toolkit.kernels import warm_kernel
+        from toolkit.kernels import prestart, warm_kernel
 
         config.Execute.kernel_name = warm_kernel("grading", WARM_PRELOAD)
+        prestart(config.Execute.kernel_name)   # its imports overlap the first sanitize
     while True:
         try:
             task = conn.recv()
