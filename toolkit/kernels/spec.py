@@ -1,16 +1,18 @@
 """Kernel specs that select the ``jiuzhu-warm`` provisioner, in a private Jupyter data folder.
 
-:func:`warm_kernel` writes ``<folder>/kernels/jiuzhu-warm-<profile>/kernel.json`` (the native
+:func:`warm_kernel` writes ``<folder>/kernels/jiuzhu-warm-<profile>-<hash>/kernel.json`` (the native
 ``python3`` command line plus the provisioner and its preload list) and puts ``<folder>`` first on
 ``JUPYTER_PATH`` of this process, where every new ``KernelSpecManager`` (nbclient, papermill,
-nbgrader) finds it.  Nothing is written outside the folder.
+nbgrader) finds it.  The folder is private to this process (created by ``mkdtemp``) and removed at exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,8 +25,16 @@ PREFIX = "jiuzhu-warm-"
 COLD_KERNEL = "python3"
 
 
+_data_dir: list[Path] = []
+
+
 def data_dir() -> Path:
-    return Path(tempfile.gettempdir()) / f"jiuzhu-kernels-{os.getuid()}"
+    """This process's own Jupyter data folder (``mkdtemp``: mode 0700, nobody else can plant a
+    kernel spec in it), removed at exit."""
+    if not _data_dir or not _data_dir[0].is_dir():
+        _data_dir[:] = [Path(tempfile.mkdtemp(prefix="jiuzhu-kernels-"))]
+        atexit.register(shutil.rmtree, _data_dir[0], True)
+    return _data_dir[0]
 
 
 def spec_json(preload: tuple[str, ...]) -> dict:
