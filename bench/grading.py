@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PHASES = (("kernel_launch_s", "launch"), ("handshake_s", "handshake"), ("imports_s", "imports cell"),
+          ("cells_s", "other cells"), ("shutdown_s", "shutdown"), ("run_s", "total"))
 BIN = Path(sys.executable).parent
 
 
@@ -91,25 +93,15 @@ def phases_of_run(path: Path, kernel_name: str) -> dict[str, float]:
     import nbformat
     from nbclient import NotebookClient
 
-    from toolkit.kernels import last_launch
+    from toolkit.kernels import PhaseClock
 
-    marks, cells = {}, []
+    clock = PhaseClock()
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, kernel_name=kernel_name, resources={"metadata": {"path": str(path.parent)}}, timeout=120,
-        shutdown_kernel="immediate", allow_errors=True,
-        on_notebook_start=lambda **_: marks.setdefault("ready", time.perf_counter()),
-        on_cell_start=lambda **_: marks.__setitem__("cell", time.perf_counter()),
-        on_cell_complete=lambda **_: cells.append(time.perf_counter() - marks["cell"]),
-        on_notebook_complete=lambda **_: marks.setdefault("done", time.perf_counter()))
-    begin = time.perf_counter()
-    client.execute()
-    end = time.perf_counter()
-    launch = last_launch().get("launch_s", 0.0)
-    imports = cells[0] if cells else 0.0
-    return {"launch": launch, "handshake": marks["ready"] - begin - launch, "imports cell": imports,
-            "other cells": marks["done"] - marks["ready"] - imports, "shutdown": end - marks["done"],
-            "total": end - begin}
+    NotebookClient(nb, kernel_name=kernel_name, resources={"metadata": {"path": str(path.parent)}},
+                   timeout=120, shutdown_kernel="immediate", allow_errors=True,
+                   **clock.hooks()).execute()
+    phases = clock.phases()
+    return {label: phases[key] for key, label in PHASES}
 
 
 def print_warm_breakdown(root: Path, limit: int) -> None:

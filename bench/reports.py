@@ -96,8 +96,10 @@ def bare_run_seconds(notebook: Path, parameters: dict, workdir: Path) -> float:
 
 
 PHASES = (("kernel_launch_s", "launch (fork or exec)"), ("handshake_s", "until kernel ready"),
+          ("kernel_start_s", "kernel start (both)"),
           ("imports_s", "imports cell"), ("cells_s", "other cells"), ("shutdown_s", "shutdown + save"),
           ("export_s", "export html"), ("total_s", "total per notebook"))
+_STAGING = re.compile(r"\.staging-\d+-\d+")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 
 
@@ -107,21 +109,25 @@ def print_breakdown(runs: dict[str, dict]) -> None:
     print(f"  {'':24}" + "".join(f"{label:>12}" for label in runs))
     jobs = {label: [j["timings"] for j in m["jobs"].values() if j["ok"]] for label, m in runs.items()}
     for key, label in PHASES:
-        cells = "".join(f"{sum(t.get(key, 0) for t in ts) / max(1, len(ts)):12.2f}" for ts in jobs.values())
+        cells = "".join(f"{sum(t[key] for t in ts) / len(ts):12.2f}" if ts and all(key in t for t in ts)
+                        else f"{'—':>12}" for ts in jobs.values())
         print(f"  {label:24}{cells}")
     print(f"  {'kernels forked warm':24}" + "".join(
         f"{sum(bool(t.get('warm_kernel')) for t in ts):>7}/{len(ts):<4}" for ts in jobs.values()))
 
 
-def _normalised(path: Path):
-    """A file's content with what legitimately differs between two runs (times, paths) removed."""
-    if path.suffix == ".ipynb":
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        return [(c.get("source"), c.get("outputs")) for c in nb["cells"]]
+def _normalised(path: Path, root: Path):
+    """A file's content with what legitimately differs between two runs removed: times, and the
+    run's own output folder (the injected ``output_dir`` parameter)."""
     if path.suffix in {".docx", ".xlsx"}:
         with zipfile.ZipFile(path) as archive:
             return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps/")}
-    return _STAMP.sub("<time>", path.read_text(encoding="utf-8", errors="replace"))
+    text = path.read_text(encoding="utf-8", errors="replace").replace(str(root), "<out>")
+    text = _STAGING.sub(".staging", text)
+    if path.suffix == ".ipynb":
+        nb = json.loads(text)
+        return [(c.get("source"), c.get("outputs")) for c in nb["cells"]]
+    return _STAMP.sub("<time>", text)
 
 
 def differing_outputs(a: Path, b: Path) -> list[str]:
@@ -130,7 +136,7 @@ def differing_outputs(a: Path, b: Path) -> list[str]:
     for folder in sorted(p for p in a.iterdir() if p.is_dir()):
         for path in sorted(folder.iterdir()):
             other = b / folder.name / path.name
-            if not other.exists() or _normalised(path) != _normalised(other):
+            if not other.exists() or _normalised(path, a) != _normalised(other, b):
                 different.append(f"{folder.name}/{path.name}")
     return different
 

@@ -7,15 +7,20 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from toolkit.kernels import last_launch, warm_kernel
+from toolkit.kernels import PhaseClock, last_launch, warm_kernel
 
 pytestmark = pytest.mark.slow
 
 
 def _run(kernel_name: str, cwd) -> str:
-    nb = new_notebook(cells=[new_code_cell("import os, sys\nprint(os.getcwd(), 'jz_leaky' in sys.modules)")])
+    nb = new_notebook(cells=[new_code_cell("import os, sys\nprint(os.getcwd(), 'jz_leaky' in sys.modules)"),
+                             new_code_cell("x = 1")])
+    clock = PhaseClock()
     NotebookClient(nb, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}},
-                   shutdown_kernel="immediate", timeout=120).execute()
+                   shutdown_kernel="immediate", timeout=120, **clock.hooks()).execute()
+    phases = clock.phases()
+    assert phases["warm_kernel"] is last_launch()["warm"]
+    assert set(phases) >= {"kernel_launch_s", "handshake_s", "imports_s", "cells_s", "shutdown_s"}
     return nb.cells[0].outputs[0]["text"].strip()
 
 

@@ -36,6 +36,7 @@ seen.update(
     extra_path="/nonexistent-leak" in sys.path,
     fake_module="jiuzhu_leak" in sys.modules,
     threads=sorted(t.name for t in threading.enumerate() if t.name.startswith("leak")),
+    history=str(get_ipython().history_manager.hist_file),
 )
 print("OBSERVED " + json.dumps(seen))'''
 
@@ -118,7 +119,8 @@ def _run_sequence(notebook: Path, out: Path, executor) -> None:
         first.pop(key), second.pop(key)
     assert second == first == {
         "leaked_global": False, "math_floor": 2, "frame_sum": 3, "cwd_is_own": True,
-        "env_leak": None, "extra_path": False, "fake_module": False, "threads": []}
+        "env_leak": None, "extra_path": False, "fake_module": False, "threads": [],
+        "history": ":memory:"}  # like a python3 kernel under nbclient: no shared history file
     assert _gone(polluter["pid"])  # its leaked non-daemon thread did not keep it alive
 
 

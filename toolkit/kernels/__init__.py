@@ -11,6 +11,7 @@ docs/warm-kernels.md.
 """
 
 from toolkit.kernels.imports import notebook_imports
+from toolkit.kernels.phases import PhaseClock
 from toolkit.kernels.spec import prestart, warm_kernel
 
 
@@ -22,4 +23,4 @@ def last_launch() -> dict:
     return dict(LAST_LAUNCH)
 
 
-__all__ = ["last_launch", "notebook_imports", "prestart", "warm_kernel"]
+__all__ = ["PhaseClock", "last_launch", "notebook_imports", "prestart", "warm_kernel"]

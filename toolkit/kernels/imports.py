@@ -12,7 +12,8 @@ OPTIONAL = "?"  # prefix: import this module if it exists, say nothing if not
 def notebook_imports(notebook: Path) -> list[str]:
     """Absolute module names of the ``import``/``from … import`` statements in ``notebook``.
 
-    ``?pkg.name`` marks a name that is a submodule only perhaps.  Only for our own notebooks: importing a module runs its top-level code in the template.
+    ``?pkg.name`` marks a name that is a submodule only perhaps.  Only for our own notebooks:
+    importing a module runs its top-level code in the template.
     Cells that are not valid Python (magics, shell escapes) are skipped."""
     cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     found: set[str] = set()

@@ -23,6 +23,7 @@ from toolkit.kernels import availability
 PROVISIONER = "jiuzhu-warm"
 PREFIX = "jiuzhu-warm-"
 COLD_KERNEL = "python3"
+HISTORY = "--HistoryManager.hist_file"
 
 
 _data_dir: list[Path] = []
@@ -49,6 +50,10 @@ def spec_json(preload: tuple[str, ...]) -> dict:
     except NoSuchKernel:
         spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
                 "display_name": "Python 3 (ipykernel)", "language": "python", "metadata": {}}
+    if not any(arg.startswith(HISTORY) for arg in spec["argv"]):
+        # what nbclient adds for kernels named python3 only: no history database on disk (a
+        # shared one is "locked" when kernels start in parallel, and says so in the notebook)
+        spec["argv"] = [*spec["argv"], f"{HISTORY}=:memory:"]
     spec["metadata"] = {**spec.get("metadata", {}), "kernel_provisioner": {
         "provisioner_name": PROVISIONER, "config": {"preload": list(preload)}}}
     return spec

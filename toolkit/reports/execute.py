@@ -87,28 +87,12 @@ def kernel_for(notebook: Path) -> str:
     return warm_kernel("reports", (*WARM_PRELOAD, *notebook_imports(notebook)))
 
 
-def _phases(marks: dict, cells: list[tuple[int, float]], ended: float) -> dict:
-    """Where one run's seconds went: kernel launch, handshake, imports cell, other cells, shutdown."""
-    from toolkit.kernels import last_launch
-
-    if "kernel_ready" not in marks:
-        return {}
-    launch = last_launch()
-    kernel = marks["kernel_ready"] - marks["begin"]
-    imports = cells[1][1] if len(cells) > 1 else 0.0  # first cell after parameters: the imports
-    last = marks.get("cells_done", ended)
-    phases = {"kernel_start_s": kernel, "kernel_launch_s": launch.get("launch_s", 0.0),
-              "handshake_s": kernel - launch.get("launch_s", 0.0), "imports_s": imports,
-              "cells_s": last - marks["kernel_ready"] - imports, "shutdown_s": ended - last}
-    phases = {key: round(max(0.0, value), 3) for key, value in phases.items()}
-    phases["warm_kernel"] = bool(launch.get("warm"))
-    return phases
-
-
 def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | None, int, dict]:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+
+    from toolkit.kernels import PhaseClock
 
     deadline = time.monotonic() + job.timeout
     kernel_name = kernel_for(Path(job.notebook))
@@ -116,20 +100,10 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
     while True:
         attempt += 1
         running: dict = {}  # the cell being executed (nbclient hook): names a timeout's cell
-        marks = {"begin": time.perf_counter()}
-        cells: list[tuple[int, float]] = []
+        clock = PhaseClock()
 
         def note_cell(cell, cell_index, **_):
-            running.update(index=cell_index, source=cell.get("source", ""), started=time.perf_counter())
-
-        def note_done(cell, cell_index, **_):
-            cells.append((cell_index, time.perf_counter() - running.get("started", marks["begin"])))
-
-        def note(key):
-            return lambda **_: marks.setdefault(key, time.perf_counter())
-
-        def phases():
-            return _phases(marks, cells, time.perf_counter())
+            running.update(index=cell_index, source=cell.get("source", ""))
 
         try:
             # No save per cell (it re-serialises every chart twice per cell); papermill writes
@@ -139,19 +113,18 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
                 kernel_name=kernel_name, progress_bar=False, log_output=False,
                 cwd=str(executed.parent), request_save_on_cell_execute=False,
                 shutdown_kernel="immediate", config=_kernel_config(), on_cell_start=note_cell,
-                on_cell_complete=note_done, on_notebook_start=note("kernel_ready"),
-                on_notebook_complete=note("cells_done"),
+                **clock.hooks(),
                 start_timeout=max(5, min(60, int(deadline - time.monotonic()))),
                 timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
             )
-            return None, attempt, phases()
+            return None, attempt, clock.phases()
         except PapermillExecutionError as err:
             return JobFailure(kind="cell", message=str(err.evalue), ename=err.ename,
-                              cell_index=err.cell_index, cell_source=err.source), attempt, phases()
+                              cell_index=err.cell_index, cell_source=err.source), attempt, clock.phases()
         except CellTimeoutError:
             return JobFailure(kind="timeout", message=msg.TIMEOUT.format(seconds=job.timeout),
                               cell_index=running.get("index"),
-                              cell_source=running.get("source", "")), attempt, phases()
+                              cell_source=running.get("source", "")), attempt, clock.phases()
         except Exception as err:  # kernel died or never started
             if not running and attempt < _STARTUP_ATTEMPTS and time.monotonic() < deadline:
                 continue
@@ -160,7 +133,7 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
                                   message=msg.KERNEL_START_FAILED.format(error=err)), attempt, {}
             return JobFailure(kind="worker", message=str(err), ename=type(err).__name__,
                               cell_index=running.get("index"),
-                              cell_source=running.get("source", "")), attempt, phases()
+                              cell_source=running.get("source", "")), attempt, clock.phases()
 
 
 def _kernel_config():
