@@ -86,7 +86,10 @@ class Template:
     def _read(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as stream:
             for line in stream:
-                message = json.loads(line)
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
                 with self.changed:
                     if "exited" in message:
                         kernel = self.kernels.pop(message["exited"], None)
@@ -170,7 +173,10 @@ def template_for(preload: tuple[str, ...], env: dict[str, str] | None = None) ->
     with _templates_lock:
         template = _templates.get(key)
         if template is None or not template.alive:
-            template = _templates[key] = Template(tuple(preload), base)
+            try:
+                template = _templates[key] = Template(tuple(preload), base)
+            except OSError as err:
+                raise TemplateUnavailable(f"template did not start: {err}") from err
         return template
 
 

@@ -78,17 +78,22 @@ def warm_kernel(profile: str, preload: tuple[str, ...] | list[str]) -> str:
     return name
 
 
-def prestart(kernel_name: str, wait: bool = False) -> None:
+def prestart(kernel_name: str, wait: bool = False) -> bool:
     """Start the template of a warm kernel now, so its imports overlap the caller's own work
-    (``wait``: return once it has imported everything)."""
+    (``wait``: return once it has imported everything).  ``False`` when it cannot start; the
+    kernel launch then says so and starts cold."""
     if not kernel_name.startswith(PREFIX):
-        return
+        return False
     from jupyter_client.kernelspec import KernelSpecManager
 
-    from toolkit.kernels.pool import template_for
+    from toolkit.kernels.pool import TemplateUnavailable, template_for
 
     spec = KernelSpecManager().get_kernel_spec(kernel_name)
     preload = spec.metadata["kernel_provisioner"]["config"]["preload"]
-    template = template_for(tuple(preload))
-    if wait:
-        template.wait_ready()
+    try:
+        template = template_for(tuple(preload))
+        if wait:
+            template.wait_ready()
+    except TemplateUnavailable:
+        return False
+    return True

@@ -30,7 +30,9 @@ OPTIONAL = "?"  # same as toolkit.kernels.imports.OPTIONAL (not imported here on
 
 
 def _send(fd: int, message: dict) -> None:
-    os.write(fd, (json.dumps(message) + "\n").encode())
+    data = (json.dumps(message) + "\n").encode()
+    while data:
+        data = data[os.write(fd, data):]
 
 
 def _sockets() -> int:
