@@ -8,12 +8,13 @@ session, takes the requested working directory and environment, and runs ipykern
 the child.  Replies (``{"pid": N}``) and exit events (``{"exited": N, "status": S}``) go to
 REPLY_FD as JSON lines.  On end of input the remaining kernels are killed and the template exits.
 
-This module is run, not imported: it must stay free of toolkit imports beyond the standard
-library so that nothing but the listed modules is loaded before the fork.
+This module is run, not imported.  Before the preload list, only the standard library and
+``toolkit.kernels``' own light modules (which import nothing heavy at module level) are loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -27,6 +28,10 @@ import traceback
 
 POLL_S = 0.05  # how often dead kernels are reaped while idle
 OPTIONAL = "?"  # same as toolkit.kernels.imports.OPTIONAL (not imported here on purpose)
+# What every ipykernel imports while it starts (the debugger pulls in debugpy; the history is
+# SQLite): imported here once, they take ≈ 0.3 s off each kernel's start.
+KERNEL_MODULES = ("ipykernel.ipkernel", "ipykernel.zmqshell", "?ipykernel.debugger", "sqlite3",
+                  "pdb", "?psutil")
 
 
 def _send(fd: int, message: dict) -> None:
@@ -58,6 +63,31 @@ def _preload(modules: list[str]) -> tuple[list[str], dict[str, str]]:
     # IPKernelApp.parent_handle defaults to this variable, read when kernelapp is imported:
     # the forked kernel's parent is this process, so it exits if the template goes away.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    with _quiet():
+        return _import_all([*KERNEL_MODULES, *modules])
+
+
+@contextlib.contextmanager
+def _quiet():
+    """What imports print goes nowhere, as in a cold kernel (where it reaches no cell)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
+
+
+def _import_all(modules: list[str]) -> tuple[list[str], dict[str, str]]:
     import ipykernel.kernelapp  # noqa: F401
 
     done, failed = [], {}
