@@ -11,6 +11,12 @@ The sandbox's cost is printed two ways: a third copy graded with ``--unsafe-no-s
 submissions, per-notebook difference), and a bare kernel start-run-stop in the sandbox against
 the same without it (``--kernels`` of each).
 
+Warm kernels (docs/warm-kernels.md): the unsandboxed copy runs warm kernels, and one more copy is
+graded unsandboxed with cold kernels (``JIUZHU_WARM_KERNELS=0``; scores must match too); a breakdown
+per notebook phase (kernel launch, handshake, imports cell, other cells, shutdown) is measured on
+autograded notebooks with warm and with cold kernels.  Sandboxed kernels (trainee code) start
+cold: the sandbox wins, and the cold column is what each sandboxed notebook pays.
+
 Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
 --bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
 """
@@ -27,6 +33,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PHASES = (("kernel_launch_s", "launch"), ("handshake_s", "handshake"), ("imports_s", "imports cell"),
+          ("cells_s", "other cells"), ("shutdown_s", "shutdown"), ("run_s", "total"))
 BIN = Path(sys.executable).parent
 # seconds rather than minutes (tests/test_bench.py): one submission of one assignment
 TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1", "--kernels", "1"]
@@ -60,8 +68,8 @@ def scores(root: Path) -> dict[tuple[str, str], float]:
     return result
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {}))
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -115,13 +123,64 @@ def kernel_cycle(n: int, sandboxed: bool) -> float:
     return elapsed
 
 
-def main(argv: list[str] | None = None) -> None:
-    from toolkit.cases import ASSIGNMENTS
+def phases_of_run(path: Path, kernel_name: str) -> dict[str, float]:
+    """Seconds of each phase of one nbclient run of ``path`` (our provisioner, warm or cold)."""
+    import nbformat
+    from nbclient import NotebookClient
 
+    from toolkit.kernels import PhaseClock
+
+    clock = PhaseClock()
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name=kernel_name, resources={"metadata": {"path": str(path.parent)}},
+                   timeout=120, shutdown_kernel="immediate", allow_errors=True,
+                   **clock.hooks()).execute()
+    phases = clock.phases()
+    return {label: phases[key] for key, label in PHASES}
+
+
+def print_warm_breakdown(root: Path, limit: int) -> None:
+    """Mean phase seconds over ``limit`` autograded notebooks, warm and cold kernels."""
+    from toolkit.kernels import prestart, warm_kernel
+    from toolkit.training.grading import WARM_PRELOAD
+
+    notebooks = sorted((root / "autograded").glob("*/*/*.ipynb"))[:limit]
+    os.environ["JIUZHU_WARM_KERNELS"] = "1"
+    name = warm_kernel("grading", WARM_PRELOAD)
+    prestart(name, wait=True)  # the template's imports are paid once per worker, not per notebook
+    columns = {}
+    for label, switch in (("warm", "1"), ("cold", "0")):
+        os.environ["JIUZHU_WARM_KERNELS"] = switch
+        runs = [phases_of_run(path, name) for path in notebooks]
+        columns[label] = {key: sum(r[key] for r in runs) / max(1, len(runs)) for key in runs[0]}
+    os.environ.pop("JIUZHU_WARM_KERNELS", None)
+    print(f"where an autograded notebook's seconds go ({len(notebooks)} notebooks one after another, "
+          f"nbclient): {'warm':>8}{'cold':>8}")
+    for key in columns["warm"]:
+        print(f"  {key:16}{'':52}{columns['warm'][key]:8.2f}{columns['cold'][key]:8.2f}")
+    print("  (sandboxed kernels start cold: the cold column is what each sandboxed notebook pays)")
+
+
+def compare_cold(base: Path, tmp: Path, jobs: int, t_warm: float, s_warm: dict) -> None:
+    """Grade another copy unsandboxed with cold kernels against the unsandboxed (warm) copy:
+    same scores? how much slower?"""
+    cold = tmp / "cold"
+    shutil.copytree(base, cold)
+    t_cold = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(cold), "--jobs", str(jobs),
+                    "--quiet", "--unsafe-no-sandbox"], cwd=REPO, env={"JIUZHU_WARM_KERNELS": "0"})
+    same = scores(cold) == s_warm
+    print(f"jiuzhu course grade --jobs {jobs} --unsafe-no-sandbox, cold kernels (JIUZHU_WARM_KERNELS=0): {t_cold:7.1f} s; "
+          f"warm against cold {t_cold / t_warm:.2f}x; scores identical: {same}")
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-assignment", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--bare", type=int, default=12, help="notebooks for the bare-kernel baseline")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared machine: figures are noisy)")
+    from toolkit.cases import ASSIGNMENTS
+
     parser.add_argument("--assignments", default=",".join(ASSIGNMENTS), help="comma-separated (default: all six)")
     parser.add_argument("--kernels", type=int, default=5, help="kernel cycles for the sandbox cost")
     args = parser.parse_args(argv)
@@ -153,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
               + (f"  mismatches: {mismatches}" if mismatches else ""))
         print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s")
         print(f"jiuzhu course grade --jobs {args.jobs}:                        {t_ours:7.1f} s")
-        print(f"speed-up: {t_theirs / t_ours:.2f}x (goal >= 2.5x)")
+        print(f"speed-up: {t_theirs / t_ours:.2f}x (goal >= 3x)")
         per_notebook = t_ours * args.jobs / count
         print(f"per notebook: jiuzhu {per_notebook:.2f} s of one core's time "
               f"(wall x jobs / notebooks); bare kernel start-and-run {t_bare:.2f} s; "
@@ -164,6 +223,9 @@ def main(argv: list[str] | None = None) -> None:
               f"scores identical: {open_same})")
         print(f"sandbox cost per kernel: start-run-stop {k_sandbox:.2f} s in the sandbox vs {k_plain:.2f} s "
               f"without (+{k_sandbox - k_plain:.2f} s, ratio {k_sandbox / k_plain:.2f})")
+        compare_cold(base, Path(tmp), args.jobs, t_open, scores(open_))
+        print_warm_breakdown(ours, args.bare)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@
 Runs the full sample round (every district + the city summary) both ways on the same notebooks
 and parameters, and prints wall times, the speed-up ratio, each notebook's time in our runner
 against a bare kernel start-and-run of the same notebook (nbclient, no papermill, no exports),
-and the peak memory (summed RSS of the process tree, sampled every 0.2 s).
+and the peak memory (summed RSS of the process tree, sampled every 0.2 s).  Our runner runs
+twice, with warm kernels (forked from a template, the default) and cold ones
+(JIUZHU_WARM_KERNELS=0): it prints where each notebook's seconds go in both, and checks that
+both runs wrote the same reports (timestamps aside).
 Without --store the sample data are generated first into a temporary folder (≈ 1 min).
 Printed, never asserted: the numbers depend on the machine and its load.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,12 +60,13 @@ def tree_rss_mib(root_pid: int) -> float:
     return total / 2**20
 
 
-def timed(command: list[str] | str, shell: bool = False) -> tuple[float, float]:
+def timed(command: list[str] | str, shell: bool = False, env: dict | None = None) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak summed RSS MiB of its process tree)."""
     peak = [0.0]
     started = time.perf_counter()
     proc = subprocess.Popen(command, shell=shell, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, executable="/bin/bash" if shell else None)
+                            stderr=subprocess.PIPE, text=True, executable="/bin/bash" if shell else None,
+                            env=None if env is None else {**os.environ, **env})
     done = threading.Event()
 
     def sample():
@@ -90,6 +96,52 @@ def bare_run_seconds(notebook: Path, parameters: dict, workdir: Path) -> float:
     NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(workdir)}},
                    shutdown_kernel="immediate").execute()
     return time.perf_counter() - started
+
+
+PHASES = (("kernel_launch_s", "launch (fork or exec)"), ("handshake_s", "until kernel ready"),
+          ("kernel_start_s", "kernel start (both)"),
+          ("imports_s", "imports cell"), ("cells_s", "other cells"), ("shutdown_s", "shutdown + save"),
+          ("export_s", "export html"), ("total_s", "total per notebook"))
+_STAGING = re.compile(r"\.staging-\d+-\d+")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+
+
+def print_breakdown(runs: dict[str, dict]) -> None:
+    """Mean seconds per notebook and phase, one column per run (manifests of our runner)."""
+    print(f"\nwhere a notebook's seconds go (mean over notebooks, inside the parallel run)")
+    print(f"  {'':24}" + "".join(f"{label:>12}" for label in runs))
+    jobs = {label: [j["timings"] for j in m["jobs"].values() if j["ok"]] for label, m in runs.items()}
+    for key, label in PHASES:
+        cells = "".join(f"{sum(t[key] for t in ts) / len(ts):12.2f}" if ts and all(key in t for t in ts)
+                        else f"{'—':>12}" for ts in jobs.values())
+        print(f"  {label:24}{cells}")
+    print(f"  {'kernels forked warm':24}" + "".join(
+        f"{sum(bool(t.get('warm_kernel')) for t in ts):>7}/{len(ts):<4}" for ts in jobs.values()))
+
+
+def _normalised(path: Path, root: Path):
+    """A file's content with what legitimately differs between two runs removed: times, and the
+    run's own output folder (the injected ``output_dir`` parameter)."""
+    if path.suffix in {".docx", ".xlsx"}:
+        with zipfile.ZipFile(path) as archive:
+            return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps/")}
+    text = path.read_text(encoding="utf-8", errors="replace").replace(str(root), "<out>")
+    text = _STAGING.sub(".staging", text)
+    if path.suffix == ".ipynb":
+        nb = json.loads(text)
+        return [(c.get("source"), c.get("outputs")) for c in nb["cells"]]
+    return _STAMP.sub("<time>", text)
+
+
+def differing_outputs(a: Path, b: Path) -> list[str]:
+    """Report files that differ between two runs' output folders, timestamps aside."""
+    different = []
+    for folder in sorted(p for p in a.iterdir() if p.is_dir()):
+        for path in sorted(folder.iterdir()):
+            other = b / folder.name / path.name
+            if not other.exists() or _normalised(path, a) != _normalised(other, b):
+                different.append(f"{folder.name}/{path.name}")
+    return different
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -131,18 +183,24 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     print(f"round {round_id}: {len(districts)} districts + summary, store {store}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
-    # 1. our runner, through the CLI (includes CLI start-up)
+    # 1. our runner, through the CLI (includes CLI start-up): warm kernels, then cold ones
+    def ours(folder: Path, **env) -> tuple[float, float, dict]:
+        wall, mem = timed([str(VENV_BIN / "jiuzhu"), "inspect", "report", "--round", round_id,
+                           "--store", str(store), "--out", str(folder), "--jobs", str(args.jobs),
+                           "--issue-date", ISSUE_DATE], env=env)
+        return wall, mem, json.loads((folder / round_id / "manifest.json").read_text(encoding="utf-8"))
+
     out = scratch / "ours"
-    ours_wall, ours_mem = timed([str(VENV_BIN / "jiuzhu"), "inspect", "report", "--round", round_id,
-                                 "--store", str(store), "--out", str(out), "--jobs", str(args.jobs),
-                                 "--issue-date", ISSUE_DATE])
-    manifest = json.loads((out / round_id / "manifest.json").read_text(encoding="utf-8"))
+    ours_wall, ours_mem, manifest = ours(out)
     print(f"jiuzhu inspect report: {ours_wall:.1f} s, peak {ours_mem:.0f} MiB", flush=True)
+    cold_wall, cold_mem, cold_manifest = ours(scratch / "ours-cold", JIUZHU_WARM_KERNELS="0")
+    print(f"jiuzhu inspect report, cold kernels: {cold_wall:.1f} s, peak {cold_mem:.0f} MiB", flush=True)
+    different = differing_outputs(out / round_id, scratch / "ours-cold" / round_id)
 
     if args.quick:                                   # the floor for one notebook, then stop
         work = scratch / "bare"
         work.mkdir(parents=True)
-        seconds = bare_run_seconds(ROOT / "inspections" / "cross_district_summary.ipynb",
+        seconds = bare_run_seconds(ROOT / "toolkit" / "reports" / "notebooks" / "cross_district_summary.ipynb",
                                    {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
                                     "output_dir": str(work), "formats": "html,docx,xlsx"}, work)
         job = manifest["jobs"]["全市汇总"]["timings"]
@@ -175,8 +233,13 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
 
     print(f"\n{'':28}{'wall s':>9}{'peak MiB':>10}")
     print(f"{'jiuzhu inspect report':28}{ours_wall:9.1f}{ours_mem:10.0f}   (--jobs {args.jobs}; also writes report.html)")
+    print(f"{'  same, cold kernels':28}{cold_wall:9.1f}{cold_mem:10.0f}   (JIUZHU_WARM_KERNELS=0)")
     print(f"{'papermill CLI loop':28}{loop_wall:9.1f}{loop_mem:10.0f}")
-    print(f"speed-up (loop / ours): {loop_wall / ours_wall:.2f}×   (goal ≥ 2×)")
+    print(f"speed-up (loop / ours): {loop_wall / ours_wall:.2f}×   (goal ≥ 3×); "
+          f"warm against cold kernels {cold_wall / ours_wall:.2f}×")
+    print("warm and cold runs wrote the same reports (timestamps aside): "
+          + ("yes" if not different else "NO, differing: " + ", ".join(different)))
+    print_breakdown({"warm": manifest, "cold": cold_manifest})
     print("\nper notebook: our runner (execute + export, inside the parallel run) vs bare kernel start-and-run")
     for name, seconds in bare.items():
         job = manifest["jobs"][name]["timings"]
@@ -194,6 +257,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
           f"{solo_job['execute_s']:.1f}, export {solo_job.get('export_s', 0):.1f})   bare "
           f"{bare[districts[0]]:6.1f} s   ratio {solo_job['total_s'] / bare[districts[0]]:.2f}×;"
           f"  whole command {solo_wall:.1f} s")
+    print(f"load average at the end {os.getloadavg()[0]:.1f} (shared machine: figures are noisy)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The house plan's layers hold: no upward imports between toolkit's packages.
 
 policy ← cases, checklists ← training, inspections ← reports ← cli / demo.  ``toolkit.errors``,
-``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts``, ``toolkit.cells`` and the package root are leaf helpers any layer may use.
+``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts``, ``toolkit.cells``, ``toolkit.sheets``,
+``toolkit.kernels`` (its public face) and the package root are leaf helpers any layer may use.
 """
 
 import ast
@@ -9,8 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "toolkit"
 LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts",
-          "toolkit.sheets", "toolkit.cells"}
+          "toolkit.sheets", "toolkit.cells", "toolkit.kernels"}
 ALLOWED = {
+    "kernels": {"kernels"},  # leaf-level: warm kernels know nothing of the toolkit's stages
     "policy": {"policy"},
     "cases": {"cases", "policy"},
     "checklists": {"checklists", "policy"},

@@ -21,16 +21,22 @@ from toolkit.reports.jobs import JobFailure, JobResult, NotebookJob
 EXECUTED_NAME = "report.ipynb"
 HTML_NAME = "report.html"
 PDF_NAME = "report.pdf"
-KERNEL_NAME = "python3"
+# Imported once per worker in the warm-kernel template, with each notebook's own imports.
+WARM_PRELOAD = ("pandas", "matplotlib.pyplot", "sqlalchemy")
 _STARTUP_ATTEMPTS = 2
 
 
-def preload() -> None:
-    """Import the heavy machinery once per worker process (warm workers start kernels sooner)."""
+def preload(notebooks: tuple = ()) -> None:
+    """Import the heavy machinery once per worker process (warm workers start kernels sooner);
+    start the warm-kernel template for ``notebooks`` so its imports overlap the caller's work."""
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
+    from toolkit.kernels import prestart
+
     _register_readable_translator()
+    for notebook in notebooks:
+        prestart(kernel_for(Path(notebook)))
 
 
 def _register_readable_translator() -> None:
@@ -55,9 +61,10 @@ def run_job(job: NotebookJob) -> JobResult:
                        worker=f"{socket.gethostname()}:{os.getpid()}")
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    failure, attempts = _execute_with_retry(job, executed)
+    failure, attempts, phases = _execute_with_retry(job, executed)
     result.attempts = attempts
     result.timings["execute_s"] = round(time.perf_counter() - started, 3)
+    result.timings.update(phases)
     nb = _write_provenance(executed, job, started_at, attempts, failure) if executed.exists() else None
     if failure is None:
         export_started = time.perf_counter()
@@ -73,16 +80,27 @@ def run_job(job: NotebookJob) -> JobResult:
     return result
 
 
-def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | None, int]:
+def kernel_for(notebook: Path) -> str:
+    """A warm kernel that has imported what ``notebook`` imports (``python3`` where unavailable)."""
+    from toolkit.kernels import notebook_imports, warm_kernel
+
+    return warm_kernel("reports", (*WARM_PRELOAD, *notebook_imports(notebook)))
+
+
+def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | None, int, dict]:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
+    from toolkit.kernels import PhaseClock
+
     deadline = time.monotonic() + job.timeout
+    kernel_name = kernel_for(Path(job.notebook))
     attempt = 0
     while True:
         attempt += 1
         running: dict = {}  # the cell being executed (nbclient hook): names a timeout's cell
+        clock = PhaseClock()
 
         def note_cell(cell, cell_index, **_):
             running.update(index=cell_index, source=cell.get("source", ""))
@@ -92,29 +110,30 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
             # the notebook at the end, also when a cell raises.
             pm.execute_notebook(
                 str(job.notebook), str(executed), parameters=dict(job.parameters),
-                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                kernel_name=kernel_name, progress_bar=False, log_output=False,
                 cwd=str(executed.parent), request_save_on_cell_execute=False,
                 shutdown_kernel="immediate", config=_kernel_config(), on_cell_start=note_cell,
+                **clock.hooks(),
                 start_timeout=max(5, min(60, int(deadline - time.monotonic()))),
                 timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
             )
-            return None, attempt
+            return None, attempt, clock.phases()
         except PapermillExecutionError as err:
             return JobFailure(kind="cell", message=str(err.evalue), ename=err.ename,
-                              cell_index=err.cell_index, cell_source=err.source), attempt
+                              cell_index=err.cell_index, cell_source=err.source), attempt, clock.phases()
         except CellTimeoutError:
             return JobFailure(kind="timeout", message=msg.TIMEOUT.format(seconds=job.timeout),
                               cell_index=running.get("index"),
-                              cell_source=running.get("source", "")), attempt
+                              cell_source=running.get("source", "")), attempt, clock.phases()
         except Exception as err:  # kernel died or never started
             if not running and attempt < _STARTUP_ATTEMPTS and time.monotonic() < deadline:
                 continue
             if not running:
                 return JobFailure(kind="kernel", ename=type(err).__name__,
-                                  message=msg.KERNEL_START_FAILED.format(error=err)), attempt
+                                  message=msg.KERNEL_START_FAILED.format(error=err)), attempt, {}
             return JobFailure(kind="worker", message=str(err), ename=type(err).__name__,
                               cell_index=running.get("index"),
-                              cell_source=running.get("source", "")), attempt
+                              cell_source=running.get("source", "")), attempt, clock.phases()
 
 
 def _kernel_config():

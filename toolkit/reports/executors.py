@@ -37,13 +37,14 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
         pool.shutdown(wait=ok, cancel_futures=True)
 
 
-def warm_up(executor: Executor, workers: int) -> None:
-    """Start the local worker processes now (they import papermill while the caller plans)."""
+def warm_up(executor: Executor, workers: int, notebooks: tuple = ()) -> None:
+    """Start the local worker processes now (they import papermill, and start the warm-kernel
+    template for ``notebooks``, while the caller plans)."""
     if isinstance(executor, ProcessPoolExecutor):
         from toolkit.reports.execute import preload
 
         for _ in range(max(1, workers)):
-            executor.submit(preload)
+            executor.submit(preload, tuple(str(n) for n in notebooks))
 
 
 @contextmanager

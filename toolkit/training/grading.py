@@ -144,6 +144,11 @@ def _worker_main(config, conn) -> None:
         conn.send(("kernel", pid))     # lets the parent kill an endless kernel with the worker
 
     DeadlineExecute.on_kernel_started = staticmethod(report_kernel)
+    if "kernel_name" not in config.Execute:      # a configured kernel (e.g. a sandbox's) wins
+        from toolkit.kernels import prestart, warm_kernel
+
+        config.Execute.kernel_name = warm_kernel("grading", WARM_PRELOAD)
+        prestart(config.Execute.kernel_name)   # its imports overlap the first sanitize
     while True:
         try:
             task = conn.recv()
@@ -194,6 +199,8 @@ class _Worker:
 
 
 PREFETCH = 2     # tasks sent to a worker ahead, so it never waits for the writer
+# Imported once per worker in the warm-kernel template (library code only, never a submission).
+WARM_PRELOAD = ("toolkit.training.exercise", "toolkit.training.autograde")
 
 
 def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float | None,
