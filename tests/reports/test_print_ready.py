@@ -65,7 +65,7 @@ def test_plan_workbook_is_print_ready(tmp_path):
     engine = st.open_store(tmp_path / "s.sqlite")
     units, households = build_city(3, ["东湖区", "云岭区", "梅溪区"], (2, 3), 300)
     write_city(engine, units, households)
-    checklists = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
+    checklists = load_checklists()
     plan = make_plan(engine, "2030", checklists, seed=2, out_dir=tmp_path, is_sample=True)
     book = _assert_print_ready(plan.path)
     assert book["抽样名单"].page_setup.orientation == "landscape"

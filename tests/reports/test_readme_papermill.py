@@ -36,7 +36,7 @@ def test_readme_papermill_commands_run(small_store, tmp_path):
             for folder in words[2:]:
                 (tmp_path / folder).mkdir(parents=True, exist_ok=True)
             continue
-        words = [str(ROOT / w) if w.startswith("inspections/") else w for w in words[1:]]
+        words = [str(ROOT / w) if w.startswith(("inspections/", "toolkit/")) else w for w in words[1:]]
         done = subprocess.run(papermill + words, cwd=tmp_path, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, (command, done.stderr[-2000:])
     assert (tmp_path / "build" / "东湖区" / "报告.docx").is_file()
