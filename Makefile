@@ -39,6 +39,8 @@ demo: setup
 	$(VENV)/bin/jiuzhu demo
 
 test: setup e2e-deps
+	@# PostgreSQL for the shared inspection store test (tests/register/test_postgres.py)
+	@bash tools/system-deps.sh postgresql
 	$(PY) -m pytest
 
 test-e2e: e2e-deps

@@ -30,6 +30,6 @@ def test_ci_runs_make_test():
 
 
 def test_top_level_layout():
-    for name in ("courses", "checklists", "inspections", "toolkit", "tests", "bench",
+    for name in ("courses", "toolkit", "tests", "bench",
                  "environment.yml", "README.md", "pyproject.toml", "Makefile"):
         assert (ROOT / name).exists(), name

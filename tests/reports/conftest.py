@@ -75,7 +75,7 @@ def small_store(tmp_path_factory) -> Path:
 
     base = tmp_path_factory.mktemp("city")
     store = base / "jiuzhu.sqlite"
-    checklists = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
+    checklists = load_checklists()
     engine = st.open_store(store)
     units, households = build_city(7, SMALL_DISTRICTS, (2, 3), 900)
     write_city(engine, units, households)

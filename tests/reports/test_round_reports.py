@@ -52,7 +52,7 @@ def test_word_report_has_official_structure_tables_and_charts(round_run):
     docx = Document(str(round_run.out_dir / "东湖区" / "报告.docx"))
     top = [p.text for p in docx.paragraphs if p.style.name == "Heading 1"]
     assert top == OFFICIAL
-    assert docx.paragraphs[0].text == "东湖区社会救助管理服务质量督导检查报告"
+    assert docx.paragraphs[0].text == "东湖区社会救助管理服务质量互检报告"       # the kind: 各区互检
     assert SAMPLE_MARK in docx.sections[0].header.paragraphs[0].text
     assert len(docx.tables) >= 6 and len(docx.inline_shapes) >= 2
     first = docx.tables[0]

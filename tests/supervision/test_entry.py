@@ -77,7 +77,7 @@ def test_data_entry_notebook_runs_with_papermill(city, tmp_path):
 
     import papermill
 
-    notebook = Path(__file__).resolve().parents[2] / "inspections" / "data_entry.ipynb"
+    notebook = Path(__file__).resolve().parents[2] / "toolkit" / "inspections" / "notebooks" / "data_entry.ipynb"
     out = tmp_path / "executed.ipynb"
     papermill.execute_notebook(str(notebook), str(out), parameters={"store": str(city.store), "round_id": "2019"},
                                kernel_name="python3", shutdown_kernel="immediate", progress_bar=False,

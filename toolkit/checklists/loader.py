@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -298,12 +299,16 @@ def validate_files(paths: list[Path | str]) -> list[str]:
 
 
 def default_checklist_dir() -> Path:
-    """The project's ``checklists/`` folder."""
-    return Path(__file__).resolve().parents[2] / "checklists"
+    """The default checklists shipped inside the package (``toolkit/checklists/defaults``).
+
+    A bureau edits copies of them in its own folder (``jiuzhu checklist init 目录``) and passes
+    that folder with ``--checklists``; the package copy is never edited in place.
+    """
+    return Path(str(resources.files("toolkit.checklists") / "defaults"))
 
 
 def load_checklists(directory: Path | str | None = None) -> dict[str, Checklist]:
-    """All checklists of a folder by id (default: the project's ``checklists/``)."""
+    """All checklists of a folder by id (default: the checklists shipped with the package)."""
     directory = Path(directory) if directory else default_checklist_dir()
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
@@ -317,3 +322,20 @@ def load_checklists(directory: Path | str | None = None) -> dict[str, Checklist]
 def by_order(checklists) -> dict[str, Checklist]:
     """Checklists by id, in their declared order (the order of the form's sheets)."""
     return {c.id: c for c in sorted(checklists, key=lambda c: (c.order, c.id))}
+
+
+def init_checklists(directory: Path | str) -> list[Path]:
+    """Write editable copies of the default checklists into ``directory``.
+
+    Refuses (and writes nothing) when any of the files already exists there, so a bureau's
+    edited checklists are never overwritten.
+    """
+    from toolkit.files import write_bytes_atomic
+
+    directory = Path(directory)
+    sources = sorted(default_checklist_dir().glob("*.yaml"))
+    existing = [directory / s.name for s in sources if (directory / s.name).exists()]
+    if existing:
+        raise ChecklistInvalid(f"文件夹 {directory} 中已有检查表 {'、'.join(p.name for p in existing)}，"
+                               "不会覆盖。请换一个文件夹，或先把原文件移走。")
+    return [write_bytes_atomic(directory / s.name, s.read_bytes()) for s in sources]

@@ -15,6 +15,7 @@ from toolkit.cli._argparse import ChineseArgumentParser
 COMMAND_MODULES = (
     "toolkit.cli.policy",
     "toolkit.cli.checklist",
+    "toolkit.cli.org",
     "toolkit.cli.inspect",
     "toolkit.cli.sample_data",
     "toolkit.cli.course",
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
 DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质量的培训与督导检查工具。
 
   低保政策计算    jiuzhu policy …      家庭收入核算、低保金、审核确认流程与工作日计算
+  本单位名册      jiuzhu org …, jiuzhu register import   区街镇名册与低保档案名册：模板、导入、更新
   检查表          jiuzhu checklist …   校验、查看督导检查表（YAML）
   督导检查        jiuzhu inspect …     互检计划、检查表格、导入结果、评分；示例数据 jiuzhu sample-data
   督导报告        jiuzhu inspect report  各区报告与全市汇总（网页、Word、整改清单 Excel、PDF）

@@ -18,17 +18,24 @@ def _store_option(parser) -> None:
 
 
 def register(subparsers) -> None:
-    group = add_group(subparsers, "inspect", "督导检查：互检计划、检查表格、导入、评分",
-                      "督导检查流程：plan 制定互检计划并抽样 → forms 生成检查表格 → 检查组填写 → "
-                      "import 校验并导入 → scores 查看评分。")
+    group = add_group(subparsers, "inspect", "督导检查：检查计划、检查表格、导入、评分",
+                      "督导检查流程：plan 制定检查计划（自查、区级督导或各区互检）并抽样 → forms 生成检查表格 → "
+                      "检查组填写 → import 校验并导入 → scores 查看评分。\n"
+                      "本单位的区街镇和低保档案：先用 jiuzhu org template / org import / register import 导入。")
 
-    plan = group.add_parser("plan", help="制定互检计划并抽取档案",
-                            description="制定本轮互检计划：各区检查组不查本区、不两区互查、每组检查一个区；"
-                                        "并按街镇分层随机抽取低保档案（同一随机种子结果相同）。写出 目录/plan.xlsx。")
+    plan = group.add_parser("plan", help="制定检查计划（自查、区级督导或各区互检）并抽取档案",
+                            description="制定本轮检查计划并按街镇分层随机抽取低保档案（同一随机种子结果相同），写出 目录/plan.xlsx。\n"
+                                        "检查类型 --kind：\n"
+                                        "  自查      每个街镇检查本街镇（--district 只选一个区的街镇）\n"
+                                        "  区级督导  本区检查组检查本区全部街镇（数据库只有一个区时为默认；多个区时须 --district）\n"
+                                        "  各区互检  各区检查组不查本区、不两区互查、每组检查一个区（多个区时为默认，至少 3 个区）")
+    plan.add_argument("--kind", default=None, choices=("自查", "区级督导", "各区互检"), metavar="类型",
+                      help="检查类型：自查、区级督导 或 各区互检（默认：多个区为各区互检，一个区为区级督导）")
+    plan.add_argument("--district", default=None, metavar="区", help="自查或区级督导所在的区")
     plan.add_argument("--round", required=True, metavar="轮次", help="轮次编号，以四位年份开头，例如 2019")
     plan.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1）")
     plan.add_argument("--out", default=".", metavar="目录", help="plan.xlsx 的输出目录（默认当前目录）")
-    plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认项目的 checklists/）")
+    plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认使用工具箱自带的检查表；可先用 jiuzhu checklist init 目录 复制后修改）")
     _store_option(plan)
     plan.set_defaults(func=_plan)
 
@@ -59,6 +66,12 @@ def register(subparsers) -> None:
     _store_option(scores)
     scores.set_defaults(func=_scores)
 
+    entry = group.add_parser("entry", help="复制录入笔记本，在 JupyterLab 中录入或修改检查结果",
+                             description="把录入笔记本 data_entry.ipynb 复制到 目录，在 JupyterLab 中打开，"
+                                         "在第一格填写数据库路径和轮次后运行全部单元格。已有同名文件时不覆盖。")
+    entry.add_argument("--out", default=".", metavar="目录", help="写入笔记本的目录（默认当前目录）")
+    entry.set_defaults(func=_entry)
+
     for target in EXTENSIONS:
         module_name, func_name = target.split(":")
         getattr(importlib.import_module(module_name), func_name)(group)
@@ -70,7 +83,15 @@ def _plan(args) -> int:
     from toolkit.inspections.commands import plan_round
     from toolkit.inspections.views import plan_text
 
-    print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists)))
+    print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists,
+                               kind=args.kind, district=args.district)))
+    return 0
+
+
+def _entry(args) -> int:
+    from toolkit.inspections.package_files import copy_entry_notebook
+
+    print(f"已写出录入笔记本：{copy_entry_notebook(args.out)}\n请在 JupyterLab 中打开它，在第一格填写数据库路径和轮次。")
     return 0
 
 

@@ -11,15 +11,19 @@ def register(subparsers) -> None:
                     "所有输出均标注“示例数据”。")
     parser.add_argument("--out", required=True, metavar="目录", help="输出目录")
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1），同一种子结果相同")
+    parser.add_argument("--checklists", default=None, metavar="目录",
+                        help="检查表目录（默认使用工具箱自带的检查表；可先用 jiuzhu checklist init 目录 复制后修改）")
     parser.set_defaults(func=_run)
 
 
 def _run(args) -> int:
     from pathlib import Path
 
+    from toolkit.checklists import load_checklists
     from toolkit.inspections.sample_data import generate
 
-    result = generate(Path(args.out), args.seed)
+    checklists = load_checklists(args.checklists) if args.checklists else None
+    result = generate(Path(args.out), args.seed, checklists=checklists)
     print(f"示例数据库：{result.store}\n后续命令请加 --store {result.store}，"
           f"例如 jiuzhu inspect scores --round 2019 --store {result.store}")
     return 0

@@ -13,14 +13,17 @@ from toolkit.inspections.rounds import RoundError, load_context
 
 
 def plan_round(store, round_id: str, seed: int = 1, out_dir: Path | None = None,
-               checklist_dir: Path | str | None = None) -> Plan:
+               checklist_dir: Path | str | None = None, kind: str | None = None,
+               district: str | None = None) -> Plan:
     """Fix the round's checklists, draw the plan and the sample, write out_dir/plan.xlsx."""
-    return make_plan(store, str(round_id), load_checklists(checklist_dir), seed=seed, out_dir=out_dir)
+    st.open_store(store, create=False).dispose()      # a missing store: say so before reading checklists
+    return make_plan(store, str(round_id), load_checklists(checklist_dir), seed=seed, out_dir=out_dir,
+                     kind=kind, district=district)
 
 
 def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None = None) -> list[Path]:
     """One blank workbook per inspected 街镇 of the round (optionally only some districts)."""
-    ctx = load_context(st.open_store(store), str(round_id))
+    ctx = load_context(st.open_store(store, create=False), str(round_id))
     unknown = [d for d in districts or [] if d not in ctx.districts]
     if unknown:
         raise RoundError(f"区“{'、'.join(unknown)}”不存在。可选：{'、'.join(ctx.districts)}")

@@ -24,7 +24,7 @@ FIELD_LABELS = {"round": "检查轮次", "district": "被检查区", "unit": "�
 
 def load_submission(store, ctx: RoundContext, unit: UnitInfo) -> UnitSubmission:
     """The stored results of a 街镇, or an empty submission for it when none are stored yet."""
-    engine = st.open_store(store)
+    engine = st.open_store(store, create=False)
     sub = UnitSubmission(round_id=ctx.round_id, district=unit.district, unit=unit.name,
                          team_district=ctx.teams.get(unit.district, ""), inspectors=[],
                          inspected_on=min(ctx.today, date(ctx.year, 12, 31)),
@@ -72,4 +72,4 @@ def save_submission(store, ctx: RoundContext, sub: UnitSubmission, imported_by: 
         raise ValidationFailed(f"发现 {len(problems)} 处问题，未保存（数据库保持不变）：",
                                problems=[str(p) for p in problems])
     sub.source = "表单录入"
-    return write_submissions(st.open_store(store), ctx, [sub], imported_by, outcomes=outcomes)[0]
+    return write_submissions(st.open_store(store, create=False), ctx, [sub], imported_by, outcomes=outcomes)[0]

@@ -36,7 +36,7 @@ class EntryForm:
 
     def __init__(self, store, round_id: str, today: date | None = None):
         self.store = store
-        self.ctx = load_context(st.open_store(store), str(round_id), today)
+        self.ctx = load_context(st.open_store(store, create=False), str(round_id), today)
         self.case_checklist = next((c for c in self.ctx.checklists.values() if c.kind == "case_file"), None)
         self.documents = [i for i in self.case_checklist.items if "document" in i.check] if self.case_checklist else []
         self.columns = case_columns(self.documents)

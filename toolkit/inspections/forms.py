@@ -129,7 +129,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     info["A1"] = mark + "基本信息"
     info["A1"].font = Font(bold=True, size=14)
     values = {"round": ctx.round_id, "district": unit.district, "unit": unit.name,
-              "team": ctx.teams.get(unit.district, ""), "inspectors": None, "inspected_on": None,
+              "team": ctx.team_for(unit.district, unit.name), "inspectors": None, "inspected_on": None,
               "versions": _versions_text(ctx)}
     for key, row in INFO_ROWS.items():
         info.cell(row=row, column=1, value=INFO_LABELS[key]).font = HEADER_FONT

@@ -94,7 +94,7 @@ def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> 
 def import_files(store, round_id: str, paths: list[Path | str], imported_by: str | None = None,
                  today: date | None = None) -> list[ImportRecord]:
     """Validate every file, then import all of them in one transaction (or none)."""
-    engine = st.open_store(store)
+    engine = st.open_store(store, create=False)
     ctx = load_context(engine, str(round_id), today)
     paths = [Path(p) for p in paths]
     submissions: list[UnitSubmission] = []
@@ -170,7 +170,7 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
             texts[key] = json.dumps(outcomes)
         return texts[key]
 
-    with engine.begin() as conn:
+    with st.write_transaction(engine) as conn:      # waits for a concurrent import
         stored = dict(conn.execute(select(st.unit_results.c.unit_id, st.unit_results.c.content_hash)
                                    .where(st.unit_results.c.round_id == ctx.round_id)).all())
         for sub, unit, outcomes, fhash in prepared:

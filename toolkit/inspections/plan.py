@@ -33,6 +33,13 @@ SAMPLE_RULE = ("每个街镇抽取 n = min(N, max(20, ⌈N × 10%⌉), 60) 份�
                "按“本年新增 / 往年存量”分层、按比例分配（每层至少 1 份），用随机种子可复现地抽取。")
 
 
+KIND_RULE = {
+    "各区互检": "规则：各区检查组按随机顺序循环互检——不检查本区，不出现两区互查，每个检查组检查一个区。",
+    "区级督导": "规则：区级督导——由本区检查组检查本区全部街镇。",
+    "自查": "规则：街镇自查——每个街镇检查本街镇，抽样名单为本街镇的档案。",
+}
+
+
 @dataclass
 class Plan:
     round_id: str
@@ -40,6 +47,7 @@ class Plan:
     assignments: list[tuple[str, str]]           # (inspected district, team district)
     sample: pd.DataFrame                          # district, unit, case_id, stratum
     path: Path | None = None
+    kind: str = "各区互检"
 
 
 def stable_seed(*parts: object) -> int:
@@ -106,9 +114,15 @@ def _households(conn) -> pd.DataFrame:
 
 
 def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int = 1,
-              out_dir: Path | None = None, is_sample: bool | None = None) -> Plan:
-    """Record the plan and the sample for a round (re-planning is refused once results exist)."""
-    engine = st.open_store(store)
+              out_dir: Path | None = None, is_sample: bool | None = None, kind: str | None = None,
+              district: str | None = None) -> Plan:
+    """Record the plan and the sample for a round (re-planning is refused once results exist).
+
+    ``kind``: 各区互检 (default with several districts), 区级督导 (default with one; ``district``
+    picks it in a city-wide store) or 自查 (every 街镇 of ``district``, or of the whole store).
+    """
+    from toolkit.inspections.round_kinds import MUTUAL, resolve_scope
+    engine = st.open_store(store, create=False)
     round_id = str(round_id)
     with engine.connect() as conn:
         districts = [r[0] for r in conn.execute(select(st.districts.c.name).order_by(st.districts.c.name))]
@@ -122,10 +136,16 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
         raise RoundError(f"轮次“{round_id}”已有导入的检查结果，不能重新制定计划或重新抽样。")
     if is_sample is None:
         is_sample = bool(sample_flag and sample_flag[0] == "1")
+    kind, covered = resolve_scope(kind, districts, district)
+    if kind == MUTUAL:
+        assignments = assign_teams(districts, stable_seed(seed, round_id, "teams"))
+    else:                                       # the district's own team, or each 街镇 itself
+        assignments = [(d, d) for d in covered]
     ensure_round(engine, round_id, checklists, is_sample=is_sample)
-    assignments = assign_teams(districts, stable_seed(seed, round_id, "teams"))
-    sample = draw_sample(households, round_id, seed)
-    with engine.begin() as conn:
+    sample = draw_sample(households[households["district"].isin(covered)], round_id, seed)
+    with st.write_transaction(engine) as conn:
+        conn.execute(st.rounds.update().where(st.rounds.c.id == round_id)
+                     .values(kind=kind, scope="" if kind == MUTUAL else "、".join(covered)))
         conn.execute(delete(st.assignments).where(st.assignments.c.round_id == round_id))
         conn.execute(delete(st.samples).where(st.samples.c.round_id == round_id))
         conn.execute(insert(st.assignments), [{"round_id": round_id, "district": d, "team_district": t}
@@ -134,7 +154,7 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
             conn.execute(insert(st.samples), [
                 {"round_id": round_id, "case_id": r.case_id, "unit_id": int(r.unit_id), "stratum": r.stratum}
                 for r in sample.itertuples()])
-    plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]))
+    plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]), kind=kind)
     if out_dir is not None:
         plan.path = write_plan_xlsx(plan, Path(out_dir) / "plan.xlsx", households, is_sample)
     return plan
@@ -144,9 +164,9 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
     wb = Workbook()
     mark = f"【{SAMPLE_MARK}】" if is_sample else ""
     ws = wb.active
-    ws.title = "互检安排"
-    ws.append([mark + f"{plan.round_id} 年度社会救助督导检查 互检安排（随机种子 {plan.seed}）"])
-    ws.append(["规则：各区检查组按随机顺序循环互检——不检查本区，不出现两区互查，每个检查组检查一个区。"])
+    ws.title = "互检安排" if plan.kind == "各区互检" else "检查安排"
+    ws.append([mark + f"{plan.round_id} 年度社会救助督导检查 {plan.kind}安排（随机种子 {plan.seed}）"])
+    ws.append([KIND_RULE.get(plan.kind, KIND_RULE["各区互检"])])
     ws.append(["被检查区", "检查组（派出区）", "街镇数", "抽查档案数"])
     counts = plan.sample.groupby("district").agg(units=("unit", "nunique"), cases=("case_id", "size"))
     for district, team in plan.assignments:

@@ -74,7 +74,8 @@ def district_overview(s, district: str):
     if len(row):
         r = row.iloc[0]
         items.append(("综合得分率", f"{r['pct']:.1f}%（{r['grade']}）"))
-        items.append(("全市排名", f"第 {int(r['rank'])} 名（共 {len(s.districts)} 个区）"))
+        if len(s.districts) > 1:            # a one-district store has no city ranking
+            items.append(("全市排名", f"第 {int(r['rank'])} 名（共 {len(s.districts)} 个区）"))
     return pd.DataFrame(items, columns=["项目", "情况"])
 
 

@@ -35,6 +35,12 @@ class RoundContext:
     teams: dict[str, str]                                 # inspected district -> team district
     sample: dict[int, list[str]] = field(default_factory=dict)   # unit id -> sampled case ids
     today: date = field(default_factory=date.today)
+    kind: str = "各区互检"                                 # 各区互检 | 区级督导 | 自查 (round_kinds)
+
+    def team_for(self, district: str, unit: str) -> str:
+        from toolkit.inspections.round_kinds import team_for
+
+        return team_for(self.kind, self.teams, district, unit)
 
     @property
     def districts(self) -> list[str]:
@@ -71,7 +77,7 @@ def ensure_round(engine, round_id: str, checklists: dict[str, Checklist], is_sam
     A round that already has results keeps its versions: editing a checklist never re-scores it.
     """
     year = round_year(round_id)
-    with engine.begin() as conn:
+    with st.write_transaction(engine) as conn:
         exists = conn.execute(select(st.rounds.c.id).where(st.rounds.c.id == round_id)).first()
         if not exists:
             conn.execute(insert(st.rounds).values(id=round_id, title=f"{round_id} 年度社会救助督导检查",
@@ -129,7 +135,9 @@ def load_context(engine, round_id: str, today: date | None = None) -> RoundConte
             sample.setdefault(unit_id, []).append(case_id)
     if not teams:
         raise RoundError(f"轮次“{round_id}”还没有互检计划，请先运行 jiuzhu inspect plan --round {round_id}。")
+    covered = set(teams)
     return RoundContext(round_id=round_id, year=info["year"], is_sample=bool(info["is_sample"]),
-                        checklists=checklists, units=units, teams=teams, sample=sample,
-                        today=today or date.today())
+                        checklists=checklists, units={k: u for k, u in units.items() if k[0] in covered},
+                        teams=teams, sample=sample, today=today or date.today(),
+                        kind=info.get("kind") or "各区互检")
 

@@ -184,7 +184,7 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
 
     rng = np.random.default_rng(stable_seed(seed, ctx.round_id, unit.id, "results"))
     q = float(np.clip(q + rng.normal(0, 0.05), 0.3, 0.99))
-    team = ctx.teams[unit.district]
+    team = ctx.team_for(unit.district, unit.name)
     team_rng = np.random.default_rng(stable_seed(seed, ctx.round_id, team, "team"))
     team_members = [_name(team_rng) for _ in range(4)]
     sub = UnitSubmission(

@@ -70,12 +70,12 @@ def _grade(pct: float, bands: list[tuple[str, float]]) -> str:
 
 def list_rounds(store) -> list[str]:
     """Round ids, oldest first."""
-    return list_round_ids(st.open_store(store))
+    return list_round_ids(st.open_store(store, create=False))
 
 
 def list_districts(store, round_id: str) -> list[str]:
     """Districts with results in the round."""
-    engine = st.open_store(store)
+    engine = st.open_store(store, create=False)
     require_round(engine, round_id)
     with engine.connect() as conn:
         rows = conn.execute(select(st.units.c.district).distinct()
@@ -88,7 +88,7 @@ def previous_round(store, round_id: str) -> str | None:
     """The round before ``round_id`` (by year, then id), or None."""
     rounds = list_rounds(store)
     if str(round_id) not in rounds:
-        require_round(st.open_store(store), round_id)
+        require_round(st.open_store(store, create=False), round_id)
     index = rounds.index(str(round_id))
     return rounds[index - 1] if index > 0 else None
 
@@ -98,7 +98,7 @@ def _pct(frame: pd.DataFrame) -> pd.Series:
 
 
 def load_round_scores(store, round_id: str, district: str | None = None) -> RoundScores:
-    engine = st.open_store(store)
+    engine = st.open_store(store, create=False)
     round_id = str(round_id)
     info = require_round(engine, round_id)
     checklists = round_checklists(engine, round_id)

@@ -8,8 +8,10 @@ database on first use and applies any migration it has not seen yet.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
@@ -48,6 +50,7 @@ units = Table(
     Column("district", String, ForeignKey("districts.name"), nullable=False),
     Column("name", String, nullable=False),
     Column("unit_type", String, nullable=False),        # 街道 | 镇
+    Column("code", String, nullable=True),              # 行政区划代码 (optional; migration 2)
     UniqueConstraint("district", "name"),
 )
 
@@ -57,7 +60,13 @@ households = Table(
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
     Column("size", Integer, nullable=False),
     Column("accepted_on", Date, nullable=False),
-    Column("status", String, nullable=False),           # 在保 | 不予批准
+    Column("status", String, nullable=False),           # 在保 | 不予批准 | 停保 | 终止
+    # From the bureau's register (migration 2); personal data, masked wherever shown.
+    Column("head_name", String, nullable=True),
+    Column("id_number", String, nullable=True),
+    Column("phone", String, nullable=True),
+    Column("approved_on", Date, nullable=True),
+    Column("remarks", Text, nullable=True),
 )
 
 rounds = Table(
@@ -67,6 +76,9 @@ rounds = Table(
     Column("year", Integer, nullable=False),
     Column("is_sample", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+    # Migration 2: 各区互检 | 区级督导 | 自查, and the district a 区级督导 or 自查 round covers.
+    Column("kind", String, nullable=False, server_default="各区互检"),
+    Column("scope", String, nullable=False, server_default=""),
 )
 
 round_checklists = Table(
@@ -150,10 +162,34 @@ case_checks = Table(
     Column("remarks", Text, nullable=False, default=""),  # problems found (names masked)
 )
 
+register_imports = Table(
+    "register_imports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("what", String, nullable=False),             # 区街镇名册 | 低保档案名册
+    Column("source", String, nullable=False),           # file name
+    Column("file_hash", String, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("imported_by", String, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+)
+
+register_changes = Table(
+    "register_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("register_imports.id"), nullable=False, index=True),
+    Column("key", String, nullable=False),              # 档案编号, or 区/街镇 for the organisation
+    Column("action", String, nullable=False),           # 新增 | 更新
+    Column("changes", Text, nullable=False),            # JSON: field -> [old, new] (personal data masked)
+)
+
 # Each migration is a list of SQL statements or callables run once, in order.  Version 1 creates
 # the tables above; add new versions at the end, never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
+    (2, "register columns, round kinds, register audit trail"),
 ]
 
 
@@ -161,30 +197,126 @@ class StoreError(UserError):
     """The store cannot be opened or is not an inspection store."""
 
 
-def _engine_for(store: str | Path) -> Engine:
+BUSY_SECONDS = 120
+"""How long a writer waits for another writer of the same store before giving up with a message."""
+WRITE_LOCK_KEY = 7_151_515
+"""PostgreSQL advisory lock taken by every write transaction: writers queue instead of colliding."""
+DRIVER_HINT = {
+    "postgresql": "pip install 'jiuzhu-toolkit[postgres]'（即 psycopg[binary]），地址写成 postgresql+psycopg://用户@主机/库名",
+}
+TEXT = {
+    "is_dir": "数据库路径 {path} 是一个文件夹，请给出数据库文件路径（如 data/jiuzhu.sqlite）。",
+    "missing": "数据库文件 {path} 不存在（未创建任何文件）。请检查 --store 参数；新单位请先用 jiuzhu org import 导入区街镇名册。",
+    "no_folder": "数据库文件夹 {folder} 不存在（未创建任何文件）。请检查 --store 参数，或先建好该文件夹。",
+    "driver": "无法使用数据库地址 {url}：缺少数据库驱动 {module}。请安装：{hint}",
+    "dialect": "无法识别数据库地址 {url}：{problem}。请写成文件路径，或 sqlite:///路径、postgresql+psycopg://用户@主机/库名。",
+    "connect": "无法连接数据库 {url}（{problem}）。请检查 --store 地址、数据库服务是否已启动。",
+    "busy": "数据库 {url} 正被另一个导入占用，等待 {seconds} 秒后仍未释放，本次未写入任何数据。请稍后重试。",
+    "conflict": "数据库 {url} 在写入时与另一个同时进行的操作冲突，本次未写入任何数据（{problem}）。请重新运行该命令。",
+}
+
+
+def _safe_url(store) -> str:
+    """The store as shown in messages: a URL without its password."""
+    text = str(store)
+    if "://" not in text:
+        return text
+    from sqlalchemy.engine import make_url
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown without its user part
+        return text.split("://", 1)[0] + "://…"
+
+
+def _engine_for(store: str | Path, create: bool) -> Engine:
     text_store = str(store)
     if "://" in text_store:
-        url = text_store
-    else:
-        path = Path(text_store)
-        if path.exists() and path.is_dir():
-            raise StoreError(f"数据库路径 {path} 是一个文件夹，请给出数据库文件路径（如 data/jiuzhu.sqlite）。")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{path}"
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+        return _url_engine(text_store)
+    path = Path(text_store)
+    if path.is_dir():
+        raise StoreError(TEXT["is_dir"].format(path=path))
+    if not path.exists():
+        if not create:
+            raise StoreError(TEXT["missing"].format(path=path))
+        if not path.parent.is_dir():
+            # A mistyped folder is not created: the caller makes it on purpose (e.g. the sample data).
+            raise StoreError(TEXT["no_folder"].format(folder=path.parent))
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_SECONDS})
+    _sqlite_pragmas(engine)
     return engine
 
 
+def _url_engine(url: str) -> Engine:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    shown = _safe_url(url)
+    try:
+        engine = create_engine(url, **({"connect_args": {"timeout": BUSY_SECONDS}} if url.startswith("sqlite") else {}))
+    except ImportError as err:                 # the dialect exists, its DBAPI driver is not installed
+        dialect = url.split("://", 1)[0].split("+", 1)[0]
+        raise StoreError(TEXT["driver"].format(url=shown, module=getattr(err, "name", None) or err,
+                                               hint=DRIVER_HINT.get(dialect, "对应的数据库驱动"))) from None
+    except (NoSuchModuleError, ArgumentError) as err:
+        raise StoreError(TEXT["dialect"].format(url=shown, problem=err.__class__.__name__)) from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    return engine
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator:
+    """One write transaction that waits for any other writer of the store, never collides with it.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the write lock first (waiting up to ``BUSY_SECONDS``), so
+    what the transaction reads is still true when it writes.  PostgreSQL: a transaction-scoped
+    advisory lock does the same.  A writer that still cannot proceed gets a Chinese message and
+    nothing of its transaction is written.
+    """
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    shown = _safe_url(engine.url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            try:
+                yield conn
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            if engine.dialect.name == "sqlite":
+                # Fold the write into the database file now: a later reader never rewrites it,
+                # so a refused command leaves the file byte-identical.
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError as err:
+        if "locked" in str(err.orig).lower() or "busy" in str(err.orig).lower():
+            raise StoreError(TEXT["busy"].format(url=shown, seconds=BUSY_SECONDS)) from None
+        raise StoreError(TEXT["conflict"].format(url=shown, problem=err.orig.__class__.__name__)) from None
+    except IntegrityError as err:
+        raise StoreError(TEXT["conflict"].format(url=shown, problem=err.orig.__class__.__name__)) from None
+
+
 def _apply_migrations(engine: Engine) -> None:
-    with engine.begin() as conn:
+    wanted = {version for version, _title in MIGRATIONS}
+    with engine.connect() as conn:                      # the usual case: nothing to do, read only
+        from sqlalchemy import inspect as sa_inspect
+        if sa_inspect(conn).has_table("schema_version") and \
+                wanted <= {row[0] for row in conn.execute(select(schema_version.c.version))}:
+            return
+    with write_transaction(engine) as conn:            # two first opens at once: one waits
         schema_version.create(conn, checkfirst=True)
         done = {row[0] for row in conn.execute(select(schema_version.c.version))}
         for version, _title in MIGRATIONS:
@@ -192,23 +324,57 @@ def _apply_migrations(engine: Engine) -> None:
                 continue
             if version == 1:
                 metadata.create_all(conn)
+            elif version == 2:
+                _add_missing_columns(conn)
+                metadata.create_all(conn)
             conn.execute(insert(schema_version).values(version=version, applied_at=now()))
+
+
+def _add_missing_columns(conn) -> None:
+    """Columns declared above that an older store lacks (new stores have them from version 1)."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.schema import CreateColumn
+
+    present = sa_inspect(conn)
+    tables = set(present.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        have = {c["name"] for c in present.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                spec = CreateColumn(column).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def open_store(store: str | Path | Engine | None = None) -> Engine:
-    """Engine for the store (path or SQLAlchemy URL), created and migrated on first use."""
+def open_store(store: str | Path | Engine | None = None, create: bool = True) -> Engine:
+    """Engine for the store (path or SQLAlchemy URL), migrated on first use.
+
+    ``create=False`` (every command that only reads or adds to an existing store): a missing
+    SQLite file is an error and nothing is created.  With ``create=True`` a new file is made
+    only in an existing folder.
+    """
+    from sqlalchemy.exc import OperationalError
+
     if isinstance(store, Engine):
         return store
-    engine = _engine_for(store or DEFAULT_STORE)
+    store = store or DEFAULT_STORE
+    engine = _engine_for(store, create)
     try:
         _apply_migrations(engine)
+    except OperationalError as err:
+        engine.dispose()
+        if "://" in str(store) and not str(store).startswith("sqlite"):
+            raise StoreError(TEXT["connect"].format(url=_safe_url(store), problem=err.orig.__class__.__name__)) from None
+        raise StoreError(f"无法打开数据库 {store}：它不是督导检查数据库（{err.__class__.__name__}）。"
+                         "请检查 --store 参数。") from None
     except SQLAlchemyError as err:  # e.g. a file that is not a SQLite database
         engine.dispose()
-        raise StoreError(f"无法打开数据库 {store}：它不是督导检查数据库（{err.__class__.__name__}）。"
+        raise StoreError(f"无法打开数据库 {_safe_url(store)}：它不是督导检查数据库（{err.__class__.__name__}）。"
                          "请检查 --store 参数。") from None
     return engine
 

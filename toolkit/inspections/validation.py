@@ -172,7 +172,7 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
             add("district", sub.district, f"不是已登记的区，可选：{'、'.join(ctx.districts)}")
         else:
             add("unit", sub.unit, f"不是{sub.district}的街镇，可选：{'、'.join(ctx.units_of(sub.district))}")
-    team = ctx.teams.get(sub.district)
+    team = ctx.team_for(sub.district, sub.unit)
     if team and sub.team_district != team:
         add("team", sub.team_district, f"与互检计划不符：本轮{sub.district}由{team}检查组检查")
     for checklist_id, checklist in ctx.checklists.items():

@@ -15,8 +15,9 @@ def plan_text(plan: Plan) -> str:
     counts = plan.sample.groupby("district").agg(units=("unit", "nunique"), cases=("case_id", "size"))
     rows = [[d, t, int(counts.loc[d, "units"]) if d in counts.index else 0,
              int(counts.loc[d, "cases"]) if d in counts.index else 0] for d, t in plan.assignments]
-    lines = [f"轮次 {plan.round_id} 互检计划（随机种子 {plan.seed}）：",
-             format_table(["被检查区", "检查组（派出区）", "街镇数", "抽查档案数"], rows),
+    team = "检查组（派出区）" if plan.kind == "各区互检" else ("检查组" if plan.kind == "区级督导" else "检查组（各街镇自查）")
+    lines = [f"轮次 {plan.round_id} {plan.kind}计划（随机种子 {plan.seed}）：",
+             format_table(["被检查区", team, "街镇数", "抽查档案数"], rows),
              f"抽样规则：{SAMPLE_RULE}"]
     if plan.path:
         lines.append(f"计划已写入 {plan.path}")

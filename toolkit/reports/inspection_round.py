@@ -3,18 +3,19 @@
 The only part of ``toolkit.reports`` that knows the inspection store (through the scores API of
 ``toolkit.inspections.scores``, one layer down); it knows nothing of policy.  It checks the
 round and district names against the store before any kernel starts, turns them into
-:class:`NotebookJob` s for ``inspections/*.ipynb`` and hands them to the generic runner.
+:class:`NotebookJob` s for ``toolkit/reports/notebooks/*.ipynb`` and hands them to the generic runner.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import InputError, UserError
 from toolkit.reports.jobs import DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "inspections"
+NOTEBOOK_DIR = Path(str(resources.files("toolkit.reports") / "notebooks"))  # package data
 DISTRICT_NOTEBOOK = NOTEBOOK_DIR / "district_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOK_DIR / "cross_district_summary.ipynb"
 SUMMARY_NAME = "全市汇总"
@@ -42,11 +43,14 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     if round_id not in rounds:
         raise InputError("--round", round_id, "不是检查数据库中的轮次",
                          f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
-    planned = sorted(load_context(st.open_store(store), round_id).teams)  # inspected this round
+    from toolkit.inspections import round_kinds as rk
+
+    ctx = load_context(st.open_store(store, create=False), round_id)
+    planned = sorted(ctx.teams)                                  # districts inspected this round
     with_data = set(list_districts(store, round_id))
     unknown = [d for d in districts or [] if d not in planned]
     if unknown:
-        raise UserError(f"--district：轮次 {round_id} 的互检计划中没有 {'、'.join(unknown)}。"
+        raise UserError(f"--district：轮次 {round_id} 的{ctx.kind}计划中没有 {'、'.join(unknown)}。"
                         f"可选的区：{'、'.join(planned)}")
     if issue_date:
         try:
@@ -65,15 +69,18 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
                     kind="data", message=f"轮次 {round_id} 中没有{district}的检查数据，请先导入该区的检查表")))
             continue
         jobs.append(NotebookJob(name=district, notebook=DISTRICT_NOTEBOOK,
-                                parameters={**common, "district": district},
-                                title=f"{district}督导检查报告", formats=formats, timeout=timeout,
+                                parameters={**common, "district": district,
+                                            "title": rk.report_title(ctx.kind, district)},
+                                title=rk.report_title(ctx.kind, district), formats=formats, timeout=timeout,
                                 sample=bool(scores.is_sample)))
-    if not districts:  # the whole round: the city summary too
+    if not districts:  # the whole round: the city (or, with one district, the district) summary too
         # The summary reads the store, not the district reports, and takes longest: start it first.
-        jobs.append(NotebookJob(name=SUMMARY_NAME, notebook=SUMMARY_NOTEBOOK, parameters=common,
-                                title="全市督导检查汇总报告", formats=formats, timeout=timeout,
+        summary_title = rk.summary_title(ctx.kind, planned)
+        jobs.append(NotebookJob(name=rk.summary_name(planned), notebook=SUMMARY_NOTEBOOK,
+                                parameters={**common, "title": summary_title},
+                                title=summary_title, formats=formats, timeout=timeout,
                                 sample=bool(scores.is_sample), priority=1))
-    extra = {"round": round_id, "store": str(store), "sample_data": bool(scores.is_sample),
+    extra = {"round": round_id, "kind": ctx.kind, "store": str(store), "sample_data": bool(scores.is_sample),
              "checklists": scores.checklists.to_dict(orient="records")}
     return jobs, unrunnable, extra
 
