@@ -52,7 +52,10 @@ def write_bytes_atomic(final: Path, data: bytes) -> Path:
 
 def save_workbook(workbook, final: Path) -> Path:
     """Save an openpyxl workbook (anything with ``.save(path)``) atomically; return ``final``."""
+    from toolkit.sheets import prepare_workbook
+
     final = Path(final)
+    prepare_workbook(workbook)  # print set-up and row heights (toolkit.sheets)
     with atomic_path(final, final.suffix) as tmp:
         workbook.save(tmp)
     return final

@@ -142,7 +142,7 @@ def test_rectification_deadlines_count_chinese_working_days():
     first = table.iloc[0]
     assert first["责任单位"] == "甲街道" and first["整改期限（工作日）"] == 10
     # 10 working days from Mon 2026-09-28 cross the National Day holiday (10-01 … 10-07)
-    assert first["整改截止日期"] == dt.date(2026, 10, 16)
+    assert first["完成时限"] == dt.date(2026, 10, 16)
     assert first["日期已按法定节假日核定"] == "是"
     assert "严重问题 10 个工作日" in describe_rules(rules)
     overview = summarize(table).set_index("严重程度")

@@ -71,13 +71,20 @@ def test_rectification_workbook_deadlines_in_chinese_working_days(round_run):
     assert ws["A2"].value == SAMPLE_MARK
     assert "严重问题 10 个工作日" in ws["A3"].value
     header = [c.value for c in ws[4]]
-    assert header == ["序号", "问题", "区", "街镇", "检查项", "依据", "严重程度", "责任单位",
-                      "整改期限（工作日）", "整改截止日期", "日期已按法定节假日核定"]
+    assert header == ["序号", "问题编号", "问题", "涉及档案编号", "区", "街镇", "检查项", "依据", "严重程度",
+                      "责任单位", "整改期限（工作日）", "完成时限", "日期已按法定节假日核定",
+                      "整改措施", "完成日期", "佐证材料", "完成情况", "说明"]
     rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=5)]
     assert rows and all(r["区"] == "东湖区" and r["依据"] for r in rows)
     serious = [r for r in rows if r["严重程度"] == "严重"]
     # 2019-12-23 + 10 working days, skipping New Year's Day 2020-01-01
-    assert serious and {r["整改截止日期"] for r in serious} == {dt.datetime(2020, 1, 7)}
+    assert serious and {r["完成时限"] for r in serious} == {dt.datetime(2020, 1, 7)}
+    assert len({r["问题编号"] for r in rows}) == len(rows)  # one stable number per finding
+    # findings worded as findings, with the case files where the finding is about files
+    files = [r for r in rows if r["检查项"].startswith("CF-")]
+    assert files and all(re.match(r"抽查 \d+ 份档案中 \d+ 份", r["问题"]) and r["涉及档案编号"] for r in files)
+    status = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert status and status[0].formula1 == '"已整改,整改中,无法整改"' and status[0].prompt
 
 
 @pytest.mark.slow
@@ -94,7 +101,9 @@ def test_html_is_self_contained_without_code_or_personal_data(round_run):
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", page)  # no mobile numbers
     district = (round_run.out_dir / "东湖区" / "report.html").read_text(encoding="utf-8")
     assert "与上一轮（2018）比较" in district and "data:image/png;base64" in district
-    assert re.search(r"检查组：[^<]*\*", district)  # inspectors' names masked
+    # the inspection team signs the report: named in full, never masked
+    team = re.search(r"检查组：([^<；]*)", district).group(1)
+    assert team and "*" not in team
 
 
 @pytest.mark.slow

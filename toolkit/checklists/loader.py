@@ -26,7 +26,7 @@ LINE = "__line__"
 TOP_FIELDS = {"id", "title", "kind", "order", "source", "description", "total_points", "grade_bands", "sections"}
 SECTION_FIELDS = {"name", "items"}
 ITEM_FIELDS = {"id", "text", "evidence", "method", "scoring", "points", "severity", "basis",
-               "levels", "check", "applies_when"}
+               "levels", "check", "applies_when", "finding"}
 
 # Facts a condition may test, per checklist kind, with their allowed values.
 CONDITION_FACTS: dict[str, dict[str, tuple[Any, ...]]] = {
@@ -197,7 +197,8 @@ def _parse_item(problems: _Problems, raw: dict, section: str, kind: str) -> Item
     return Item(id=item_id, text=str(raw["text"]).strip(), section=section,
                 evidence=str(raw["evidence"]).strip(), method=raw["method"], scoring=scoring,
                 points=points, severity=raw["severity"], basis=str(raw["basis"]).strip(),
-                levels=tuple(levels), check=check, applies_when=conditions, line=line or 0)
+                levels=tuple(levels), check=check, applies_when=conditions, line=line or 0,
+                finding=str(raw.get("finding") or "").strip())
 
 
 def parse_checklist(text: str, path: Path | str = "<文本>") -> Checklist:

@@ -39,6 +39,7 @@ class Item:
     check: dict[str, str] = field(default_factory=dict)   # case_file: {"document": key} or {"rule": id}
     applies_when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     line: int = 0
+    finding: str = ""                # the problem in a report's words when the item is not met
 
     def choices(self) -> tuple[str, ...]:
         """The values an inspector may enter for this item (a proportion accepts a number)."""

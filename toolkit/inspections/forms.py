@@ -106,11 +106,53 @@ def _header(ws, title: str, note: str, headers: list[str], widths: list[int]) ->
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2)
 
 
-def _list_validation(ws, choices: tuple[str, ...], ref: str) -> None:
+def _prompted(rule: DataValidation, title: str, prompt: str) -> DataValidation:
+    """Show ``prompt`` when the cell is selected (Excel, WPS and LibreOffice all show it)."""
+    rule.showInputMessage = True
+    rule.promptTitle = title[:32]
+    rule.prompt = prompt[:255]
+    return rule
+
+
+def _prompt(ws, ref: str, title: str, prompt: str) -> None:
+    """An input prompt on a free-text cell (a validation that allows anything)."""
+    rule = _prompted(DataValidation(allow_blank=True), title, prompt)
+    ws.add_data_validation(rule)
+    rule.add(ref)
+
+
+def _list_validation(ws, choices: tuple[str, ...], ref: str, title: str = "", prompt: str = "") -> None:
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择")
+    _prompted(dv, title or "请选择", prompt or "请从下拉列表中选择：" + "、".join(choices))
     ws.add_data_validation(dv)
     dv.add(ref)
+
+
+def _date_validation(ws, ref: str, title: str, example: str = "2019-05-01") -> None:
+    rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                          formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                          errorTitle="日期无效", error=f"请填写日期，例如 {example}")
+    _prompted(rule, title, f"请填写日期，例如 {example}；不能晚于今天")
+    ws.add_data_validation(rule)
+    rule.add(ref)
+
+
+def _case_prompt(key: str, label: str) -> str:
+    """What to enter in a case-file column (shown when a cell of the column is selected)."""
+    if key == "head_name":
+        return "填写户主姓名（报告中脱敏显示）"
+    if key == "id_number":
+        return "填写户主 18 位身份证号（报告中脱敏显示）"
+    if key == "phone":
+        return "填写联系电话（报告中脱敏显示）"
+    if key.startswith("staff:"):
+        return f"填写{label}姓名，多人用“、”分隔"
+    if key in ("participants", "representatives"):
+        return f"填写{label}（整数）"
+    if key == "remarks":
+        return "可选：填写本档案发现的其他问题"
+    return f"填写{label}"
 
 
 def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
@@ -136,11 +178,8 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         cell = info.cell(row=row, column=2, value=values[key])
         if key in ("inspectors", "inspected_on"):
             _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)
-    date_rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                               formula2="DATE(2100,12,31)", showErrorMessage=True,
-                               errorTitle="日期无效", error="请填写日期，例如 2019-12-10")
-    info.add_data_validation(date_rule)
-    date_rule.add(f"B{INFO_ROWS['inspected_on']}")
+    _date_validation(info, f"B{INFO_ROWS['inspected_on']}", "检查日期", "2019-12-10")
+    _prompt(info, f"B{INFO_ROWS['inspectors']}", "检查人员", "填写本组检查人员全名，多人用“、”分隔，如 张伟、李娜")
     info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 60
 
@@ -148,10 +187,14 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         ws = wb.create_sheet(checklist.title[:31])
         _header(ws, mark + checklist.title, f"版本 {checklist.version_hash}；{checklist.description}",
                 ITEM_HEADERS, [8, 14, 50, 28, 10, 30, 6, 22, 24, 40])
-        proportion = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
-                                    allow_blank=True, showErrorMessage=True, errorTitle="比例无效",
-                                    error="请填写 0 到 1 之间的小数，例如 0.8")
+        proportion = _prompted(DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
+            showErrorMessage=True, errorTitle="比例无效", error="请填写 0 到 1 之间的小数，例如 0.8"),
+            "检查结果", "填写达标比例：0 到 1 的小数，如 0.8（即 80%）")
         ws.add_data_validation(proportion)
+        _prompt(ws, f"{get_column_letter(REMARK_COL)}{FIRST_ROW}:{get_column_letter(REMARK_COL)}"
+                    f"{FIRST_ROW + len(checklist.items) - 1}",
+                "备注", "可选：写明发现的具体问题（如缺哪些材料、涉及哪些档案），报告中列为问题说明")
         for row, item in enumerate(checklist.items, start=FIRST_ROW):
             standard = SCORING_HELP.get(item.scoring) or "；".join(f"{lv.label} {lv.points:g} 分" for lv in item.levels)
             if item.applies_when:
@@ -167,7 +210,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 proportion.add(ref)
             else:
                 choices = item.choices() + ((NOT_APPLICABLE,) if item.applies_when else ())
-                _list_validation(ws, choices, ref)
+                _list_validation(ws, choices, ref, "检查结果", f"{item.id}：请选择 " + "、".join(choices))
         ws.protection.sheet = True
 
     case_checklist = _case_checklist(ctx)
@@ -181,7 +224,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
             ws.cell(row=FIRST_ROW + offset, column=1, value=case_id)
-        for col, (key, _label) in enumerate(columns, start=1):
+        for col, (key, label) in enumerate(columns, start=1):
             letter = get_column_letter(col)
             ref = f"{letter}{FIRST_ROW}:{letter}{last}"
             if key == "case_id":
@@ -190,17 +233,16 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
             for row in range(FIRST_ROW, last + 1):
                 _input(ws.cell(row=row, column=col), style)
             if key == "decision":
-                _list_validation(ws, ("批准", "不批准"), ref)
+                _list_validation(ws, ("批准", "不批准"), ref, label, "请选择审批结论：批准 或 不批准")
             elif key == "near_relative":
-                _list_validation(ws, (YES, NO), ref)
+                _list_validation(ws, (YES, NO), ref, label, "是否为经办人员或村（居）干部的近亲属申请：是 / 否")
             elif key.startswith("doc:"):
-                _list_validation(ws, (YES, NO, NOT_APPLICABLE), ref)
+                _list_validation(ws, (YES, NO, NOT_APPLICABLE), ref, label.split(" ")[0],
+                                 "档案中有该材料且符合要求填“是”，没有或不符合填“否”，该档案不需要填“不适用”")
             elif key.startswith("date:"):
-                rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                                      formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
-                                      errorTitle="日期无效", error="请填写日期，例如 2019-05-01")
-                ws.add_data_validation(rule)
-                rule.add(ref)
+                _date_validation(ws, ref, label)
+            else:
+                _prompt(ws, ref, label, _case_prompt(key, label))
         ws.protection.sheet = True
     info.protection.sheet = True
     help_ws.protection.sheet = True

@@ -392,3 +392,35 @@ def load_previous(store, round_id: str, previous_round: str = "", district: str 
     if district is not None and district not in list_districts(store, prev_id):
         return prev_id, None
     return prev_id, load_round_scores(store, prev_id, district)
+
+
+def team_members(store, round_id: str, district: str | None = None):
+    """Who inspected each district, named in full (they sign the report), and when.
+
+    Columns: district, team_district, members (list, in first-seen order), first, last (dates).
+    """
+    import pandas as pd
+    from sqlalchemy import select
+
+    from toolkit.inspections import store as st
+
+    engine = st.open_store(store)
+    where = st.unit_results.c.round_id == str(round_id)
+    if district:
+        where = where & (st.units.c.district == district)
+    with engine.connect() as conn:
+        rows = conn.execute(select(st.units.c.district, st.unit_results.c.team_district,
+                                   st.unit_results.c.inspectors, st.unit_results.c.inspected_on)
+                            .join(st.units, st.units.c.id == st.unit_results.c.unit_id)
+                            .where(where).order_by(st.units.c.district, st.units.c.name)).all()
+    teams: dict[tuple[str, str], dict] = {}
+    for d, team, names, day in rows:
+        entry = teams.setdefault((d, team), {"members": [], "days": []})
+        for name in str(names or "").split("、"):
+            if name.strip() and name.strip() not in entry["members"]:
+                entry["members"].append(name.strip())
+        entry["days"].append(day)
+    return pd.DataFrame([{"district": d, "team_district": t, "members": e["members"],
+                          "first": min(e["days"]), "last": max(e["days"])}
+                         for (d, t), e in teams.items()],
+                        columns=["district", "team_district", "members", "first", "last"])

@@ -204,8 +204,7 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
                 value = item.levels[min(index, len(item.levels) - 1)].label
             else:
                 value = f"{float(np.clip(q + rng.normal(0, 0.08), 0, 1)):.2f}"
-            remarks = "" if value in (YES, item.choices()[0] if item.choices() else "") else "现场检查发现不足"
-            sub.items[(checklist.id, item.id)] = (value, remarks)
+            sub.items[(checklist.id, item.id)] = (value, "")  # reports word findings from the item
     staff = [_name(rng) for _ in range(5)]
     d_index = DISTRICTS.index(unit.district) if unit.district in DISTRICTS else 0
     for case_id in ctx.sample.get(unit.id, []):

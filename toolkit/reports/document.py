@@ -8,8 +8,13 @@ In a notebook::
     doc.paragraph("本轮共检查 5 个街镇……")
     doc.table(frame, caption="各街镇得分")
     doc.figure(fig, caption="各部分得分率")
+    doc.signature(["东湖区督导检查组", "2025年3月3日"])   # 落款
+    doc.annex("附件1", "各街镇问题明细")        # a new page
     doc.sheet("整改清单.xlsx", "整改清单", rectification_frame, lines=["期限规则：……"])
     doc.save(output_dir, formats)          # writes 报告.docx and the workbooks
+
+Tables get column widths from their content (``toolkit.reports.layout``), the same in the
+notebook's HTML (hence the PDF) and in Word.
 """
 
 from __future__ import annotations
@@ -45,9 +50,11 @@ class ReportDocument:
         self.blocks.append({"kind": "heading", "text": text, "level": level})
         _show_html(f"<h{level + 1}>{html.escape(text)}</h{level + 1}>")
 
-    def paragraph(self, text: str) -> None:
-        self.blocks.append({"kind": "paragraph", "text": text})
-        _show_html(f"<p>{html.escape(text)}</p>")
+    def paragraph(self, text: str, keep_with_next: bool = False) -> None:
+        """A body paragraph; ``keep_with_next`` keeps it on the page of what follows (Word)."""
+        self.blocks.append({"kind": "paragraph", "text": text, "keep_with_next": keep_with_next})
+        shown = html.escape(text).replace("\n", "<br>")
+        _show_html(f"<p>{shown}</p>")
 
     def bullets(self, items: list[str]) -> None:
         items = [str(i) for i in items]
@@ -62,11 +69,25 @@ class ReportDocument:
             self._tables += 1
             caption = f"表{self._tables}　{caption}"
         self.blocks.append({"kind": "table", "frame": frame.copy(), "caption": caption, "note": note})
-        shown = format_frame(frame) if len(frame) else frame
-        body = shown.to_html(index=False, escape=True, border=0)
         cap = f'<p class="caption"><b>{html.escape(caption)}</b></p>' if caption else ""
         tail = f"<p><small>{html.escape(note)}</small></p>" if note else ""
-        _show_html(cap + body + tail)
+        _show_html(cap + table_html(frame) + tail)
+
+    def page_break(self) -> None:
+        self.blocks.append({"kind": "page_break"})
+        _show_html('<div class="page-break"></div>')
+
+    def annex(self, label: str, title: str) -> None:
+        """Start an annex (附件) on a new page: its label top left, its title centred."""
+        self.blocks.append({"kind": "annex", "label": label, "title": title})
+        _show_html(f'<div class="annex"><p class="annex-label">{html.escape(label)}</p>'
+                   f'<h1>{html.escape(title)}</h1></div>')
+
+    def signature(self, lines: list[str]) -> None:
+        """落款: who signs (in full) and the date, right-aligned."""
+        lines = [str(x) for x in lines]
+        self.blocks.append({"kind": "signature", "lines": lines})
+        _show_html('<div class="signature">' + "".join(f"<p>{html.escape(x)}</p>" for x in lines) + "</div>")
 
     def figure(self, fig, caption: str = "") -> None:
         """Record and show a matplotlib figure (as PNG), then close it."""
@@ -89,8 +110,11 @@ class ReportDocument:
                    f'<img src="data:image/png;base64,{data}" width="{width_px}" alt="{html.escape(caption)}">'
                    f'{cap}</figure>')
 
-    def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None) -> None:
-        """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook)."""
+    def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None,
+              inputs: dict | None = None) -> None:
+        """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook).
+
+        ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in."""
         from toolkit.reports.export_xlsx import Sheet
 
         head = list(lines or [])
@@ -99,7 +123,7 @@ class ReportDocument:
             head.insert(1 if head else 0, SAMPLE_MARK)
             highlight.add(SAMPLE_MARK)
         self.workbooks.setdefault(workbook, []).append(
-            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight))
+            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {})))
 
     def save(self, output_dir, formats="html,docx,xlsx") -> list[Path]:
         """Write ``报告.docx`` (when 'docx' is in formats) and each workbook (when 'xlsx')."""
@@ -118,6 +142,27 @@ class ReportDocument:
             for name, sheets in self.workbooks.items():
                 written.append(write_workbook(out / name, sheets))
         return written
+
+
+TABLE_EM = 42.0  # the text width of a page in em at table font size (Word: 15.6 cm at 10.5 pt)
+
+
+def table_html(frame) -> str:
+    """A DataFrame as an HTML table with per-column widths from the content (like the .docx)."""
+    from toolkit.reports.export_docx import format_frame
+    from toolkit.reports.layout import column_widths
+
+    columns = [str(c) for c in frame.columns]
+    rows = [list(r) for r in format_frame(frame).itertuples(index=False, name=None)] if len(frame) else []
+    widths = column_widths(columns, rows, TABLE_EM)
+    total = sum(widths) or 1.0
+    full = total >= TABLE_EM * 0.8
+    style = ' style="width:100%"' if full else ""
+    cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in widths)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows)
+    return (f'<table class="report-table"{style}><colgroup>{cols}</colgroup>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def _show_html(markup: str) -> None:

@@ -1,7 +1,14 @@
-"""Report blocks → a Word document with python-docx: real headings, tables and pictures.
+"""Report blocks → a Word document with python-docx, laid out as a 公文 (GB/T 9704-2012).
 
-Fonts follow common practice for Chinese official documents: 黑体 headings, 仿宋 body text,
-宋体 tables (East Asian font set explicitly so Word does not fall back to a Latin font).
+- A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; page numbers "— 1 —".
+- Title in 小标宋 (2号, 22 pt); 一级标题 "一、" in 黑体, 二级标题 "（一）" in 楷体, body in 仿宋,
+  all 3号 (16 pt) with a fixed 28 pt line pitch; tables in 宋体 五号 (10.5 pt).
+- East Asian text is tagged ``zh-CN`` and the East Asian font names are the ones Windows and
+  WPS machines have (方正小标宋简体, 黑体, 楷体, 仿宋, 宋体).  Where they are missing (Linux),
+  LibreOffice falls back by language to a Chinese face; ``toolkit.reports.office`` maps the
+  names to the installed Noto Serif/Sans CJK SC so it is never a Japanese one.
+- Tables: column widths from the content (``toolkit.reports.layout``), a header row repeated on
+  every page, rows never split across pages, captions kept with their table.
 """
 
 from __future__ import annotations
@@ -11,46 +18,71 @@ import math
 from pathlib import Path
 
 from toolkit.files import atomic_path
+from toolkit.reports.layout import column_widths
 
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONTS = {1: "黑体", 2: "楷体", 3: "仿宋"}
 BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
+CAPTION_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
+LANGUAGE = "zh-CN"
+TITLE_PT, BODY_PT, TABLE_PT, CAPTION_PT, NOTE_PT = 22, 16, 10.5, 12, 10.5
+LINE_PITCH_PT = 28
+MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
+PAGE_WIDTH_CM = 21.0
+
+
+def text_width_cm() -> float:
+    return PAGE_WIDTH_CM - MARGINS_CM["left"] - MARGINS_CM["right"]
 
 
 def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = "",
                mark: str = "") -> Path:
-    """Write blocks (dicts with ``kind`` heading/paragraph/bullets/table/figure) to ``target``."""
+    """Write blocks (dicts with ``kind``: heading, paragraph, bullets, table, figure, page_break,
+    annex, signature) to ``target``."""
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
     document = Document()
-    _set_style_font(document.styles["Normal"], BODY_FONT, Pt(12))
-    for level, size in ((1, 16), (2, 14), (3, 12)):
+    _set_defaults(document)
+    _set_style_font(document.styles["Normal"], BODY_FONT, Pt(BODY_PT))
+    _line_pitch(document.styles["Normal"].paragraph_format)
+    for level in (1, 2, 3):
         style = document.styles[f"Heading {level}"]
-        _set_style_font(style, HEADING_FONT, Pt(size))
+        _set_style_font(style, HEADING_FONTS[level], Pt(BODY_PT))
         style.font.color.rgb = RGBColor(0, 0, 0)
-        style.font.bold = level > 1
-    _set_style_font(document.styles["Table Grid"], TABLE_FONT, Pt(10.5))  # table cells inherit it
+        style.font.bold = level == 3
+        style.font.italic = False
+        style.paragraph_format.space_before = Pt(6 if level == 1 else 0)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+        style.paragraph_format.keep_with_next = True
+        _line_pitch(style.paragraph_format)
+    _set_style_font(document.styles["Table Grid"], TABLE_FONT, Pt(TABLE_PT))
     section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2.6)
+    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(29.7)
+    for side, cm in MARGINS_CM.items():
+        setattr(section, f"{side}_margin", Cm(cm))
+    _page_numbers(section)
     if mark:
         header = section.header.paragraphs[0]
         header.text = mark
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _set_run_font(header.runs[0], BODY_FONT, Pt(12), bold=True)
         header.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
-        header.runs[0].font.bold = True
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    _set_run_font(run, HEADING_FONT, Pt(20), bold=True)
+    heading.paragraph_format.first_line_indent = Pt(0)
+    heading.paragraph_format.space_after = Pt(BODY_PT)
+    _set_run_font(heading.add_run(title), TITLE_FONT, Pt(TITLE_PT), bold=False)
+    heading.paragraph_format.line_spacing = Pt(TITLE_PT + 10)
     if subtitle:
         para = document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.add_run(subtitle)
+        _set_run_font(para.add_run(subtitle), HEADING_FONTS[2], Pt(BODY_PT), bold=False)
     if mark:
         para = document.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -59,33 +91,55 @@ def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = 
         run.font.color.rgb = RGBColor(0xC0, 0, 0)
 
     for block in blocks:
-        kind = block["kind"]
-        if kind == "heading":
-            document.add_heading(block["text"], level=min(3, block.get("level", 1)))
-        elif kind == "paragraph":
-            para = document.add_paragraph(block["text"])
-            para.paragraph_format.first_line_indent = Pt(24)
-        elif kind == "bullets":
-            for item in block["items"]:
-                document.add_paragraph(item, style="List Bullet")
-        elif kind == "table":
-            _add_caption(document, block.get("caption", ""))
-            _add_table(document, block["frame"], WD_TABLE_ALIGNMENT, Pt)
-            if block.get("note"):
-                document.add_paragraph(block["note"]).runs[0].font.size = Pt(10)
-        elif kind == "figure":
-            width = min(15.0, block.get("width_px", 600) / 96 * 2.54)
-            document.add_picture(io.BytesIO(block["png"]), width=Cm(width))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _add_caption(document, block.get("caption", ""))
-        else:
-            raise ValueError(f"unknown block kind {kind!r}")
+        _add_block(document, block)
     with atomic_path(Path(target), suffix=".docx") as tmp:
         document.save(str(tmp))
     return Path(target)
 
 
-def _add_caption(document, text: str) -> None:
+def _add_block(document, block: dict) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm, Pt
+
+    kind = block["kind"]
+    if kind == "heading":
+        document.add_heading(block["text"], level=min(3, block.get("level", 1)))
+    elif kind == "paragraph":
+        para = document.add_paragraph(block["text"])
+        para.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+        para.paragraph_format.keep_with_next = bool(block.get("keep_with_next"))
+        para.paragraph_format.keep_together = bool(block.get("keep_with_next"))
+    elif kind == "bullets":
+        for item in block["items"]:
+            para = document.add_paragraph(item)
+            para.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+    elif kind == "table":
+        _add_caption(document, block.get("caption", ""))
+        _add_table(document, block["frame"])
+        if block.get("note"):
+            para = document.add_paragraph()
+            _set_run_font(para.add_run(block["note"]), BODY_FONT, Pt(NOTE_PT), bold=False)
+            para.paragraph_format.line_spacing = 1.0
+    elif kind == "figure":
+        width = min(text_width_cm(), block.get("width_px", 600) / 96 * 2.54)
+        document.add_picture(io.BytesIO(block["png"]), width=Cm(width))
+        picture = document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.first_line_indent = Pt(0)
+        picture.paragraph_format.line_spacing = 1.0
+        picture.paragraph_format.keep_with_next = True
+        _add_caption(document, block.get("caption", ""), above=False)
+    elif kind == "page_break":
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    elif kind == "annex":
+        _add_annex(document, block)
+    elif kind == "signature":
+        _add_signature(document, block["lines"])
+    else:
+        raise ValueError(f"unknown block kind {kind!r}")
+
+
+def _add_caption(document, text: str, above: bool = True) -> None:
     if not text:
         return
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -93,21 +147,79 @@ def _add_caption(document, text: str) -> None:
 
     para = document.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(para.add_run(text), HEADING_FONT, Pt(11), bold=False)
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.paragraph_format.line_spacing = 1.15
+    para.paragraph_format.space_before = Pt(6)
+    para.paragraph_format.keep_with_next = above   # a caption above its table stays with it
+    para.paragraph_format.keep_together = True
+    _set_run_font(para.add_run(text), CAPTION_FONT, Pt(CAPTION_PT), bold=False)
 
 
-def _add_table(document, frame, WD_TABLE_ALIGNMENT, Pt) -> None:
+def _add_annex(document, block: dict) -> None:
+    """'附件1' in 黑体 at the top left of a new page, then the annex title centred in 小标宋."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Pt
+
+    label = document.add_paragraph()
+    label.paragraph_format.first_line_indent = Pt(0)
+    label.paragraph_format.keep_with_next = True
+    if block.get("new_page", True):
+        label.add_run().add_break(WD_BREAK.PAGE)
+    _set_run_font(label.add_run(block["label"]), HEADING_FONTS[1], Pt(BODY_PT), bold=False)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    title.paragraph_format.keep_with_next = True
+    title.paragraph_format.line_spacing = Pt(TITLE_PT + 10)
+    _set_run_font(title.add_run(block["title"]), TITLE_FONT, Pt(TITLE_PT), bold=False)
+
+
+def _add_signature(document, lines: list[str]) -> None:
+    """落款: the signing body, its members and the date, right-aligned below the body text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.keep_with_next = True
+    for n, line in enumerate(lines):
+        para = document.add_paragraph(line)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para.paragraph_format.first_line_indent = Pt(0)
+        para.paragraph_format.right_indent = Pt(4 * BODY_PT)
+        para.paragraph_format.keep_with_next = n < len(lines) - 1
+
+
+def _add_table(document, frame) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt
+
     columns = [str(c) for c in frame.columns]
+    rows = [list(r) for r in format_frame(frame).itertuples(index=False, name=None)]
+    em_cm = TABLE_PT / 72 * 2.54
+    widths = column_widths(columns, rows, text_width_cm() / em_cm)
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False            # fixed layout: the widths below are kept
     for cell, name in zip(table.rows[0].cells, columns):
         cell.text = name
-        _set_run_font(cell.paragraphs[0].runs[0], TABLE_FONT, Pt(10.5), bold=True)
+        _set_run_font(cell.paragraphs[0].runs[0], TABLE_FONT, Pt(TABLE_PT), bold=True)
     _repeat_header(table.rows[0])
-    for values in format_frame(frame).itertuples(index=False, name=None):
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = value
+    for values in rows:
+        row = table.add_row()
+        for cell, value in zip(row.cells, values):
+            _set_run_font(cell.paragraphs[0].add_run(value), TABLE_FONT, Pt(TABLE_PT), bold=False)
+    for row in table.rows:
+        _cant_split(row)
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.first_line_indent = Pt(0)
+                para.paragraph_format.line_spacing = 1.0
+                para.paragraph_format.space_after = Pt(0)
+    for index, width in enumerate(widths):
+        table.columns[index].width = Cm(width * em_cm)
+        for cell in table.columns[index].cells:
+            cell.width = Cm(width * em_cm)
 
 
 def format_frame(frame):
@@ -138,6 +250,40 @@ def format_value(value) -> str:
     return str(value)
 
 
+# ---------------------------------------------------------------- low-level XML helpers
+def _set_defaults(document) -> None:
+    """Document defaults: East Asian language zh-CN (Latin en-US), East Asian font 宋体."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attribute in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), TABLE_FONT)
+
+
+def _language(rpr) -> None:
+    from docx.oxml.ns import qn
+
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
 def _set_style_font(style, name: str, size) -> None:
     from docx.oxml.ns import qn
 
@@ -148,7 +294,10 @@ def _set_style_font(style, name: str, size) -> None:
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
+    for attribute in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
     fonts.set(qn("w:eastAsia"), name)
+    _language(rpr)
 
 
 def _set_run_font(run, name: str, size, bold: bool) -> None:
@@ -157,7 +306,45 @@ def _set_run_font(run, name: str, size, bold: bool) -> None:
     run.font.size = size
     run.font.bold = bold
     run.font.name = LATIN_FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    rpr = run._element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    _language(rpr)
+
+
+def _line_pitch(paragraph_format) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = Pt(LINE_PITCH_PT)
+    paragraph_format.space_after = Pt(0)
+
+
+def _page_numbers(section) -> None:
+    """'— 1 —' centred in the footer (宋体 4号)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_run_font(para.add_run("— "), TABLE_FONT, Pt(14), bold=False)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+    _set_run_font(para.add_run(" —"), TABLE_FONT, Pt(14), bold=False)
+
+
+def _cant_split(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_header(row) -> None:

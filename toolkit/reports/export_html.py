@@ -14,13 +14,22 @@ import re
 from toolkit import SAMPLE_MARK
 
 _CSS = """
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
-       "SimHei", sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1.5em;
-       color: #1a1a1a; line-height: 1.6; }
-h1 { font-size: 1.7em; text-align: center; margin-bottom: 0.2em; }
-h2 { font-size: 1.35em; border-bottom: 2px solid #9b1c1c; padding-bottom: 0.2em; margin-top: 1.6em; }
-h3 { font-size: 1.1em; margin-top: 1.2em; }
-table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.92em; }
+body { font-family: "FangSong", "仿宋", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif;
+       max-width: 60em; margin: 2em auto; padding: 0 1.5em; color: #1a1a1a; line-height: 1.6; }
+h1 { font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "SimSun", serif;
+     font-size: 1.7em; text-align: center; margin-bottom: 0.2em; font-weight: normal; }
+h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; font-weight: normal;
+     font-size: 1.3em; border-bottom: 2px solid #9b1c1c; padding-bottom: 0.2em; margin-top: 1.6em; }
+h3 { font-family: "KaiTi", "楷体", "Noto Serif CJK SC", serif; font-size: 1.15em; margin-top: 1.2em; }
+table { border-collapse: collapse; margin: 0.6em auto 1em; font-size: 0.92em;
+        font-family: "SimSun", "宋体", "Noto Serif CJK SC", serif; }
+table.report-table[style] { table-layout: fixed; }
+td, th { overflow-wrap: anywhere; }
+.caption { text-align: center; font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; }
+.page-break, .annex { break-before: page; page-break-before: always; }
+.annex-label { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 1.2em; }
+.signature { text-align: right; margin: 2em 4em 1em auto; break-inside: avoid; }
+.signature p { margin: 0.2em 0; }
 th, td { border: 1px solid #999; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; }
 tr, img, .caption { break-inside: avoid; page-break-inside: avoid; }

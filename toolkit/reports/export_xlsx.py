@@ -2,6 +2,9 @@
 
 Each sheet is ``Sheet(name, frame, lines)``: ``lines`` are text rows above the header (title,
 the 示例数据 mark, settings such as deadline rules), written bold and merged across the table.
+``inputs`` names the columns a recipient fills in (e.g. the 街镇 in a 整改清单): those cells
+are yellow, carry an input prompt and, with ``choices``, a drop-down list.  Print set-up and
+row heights come from ``toolkit.sheets`` when the workbook is saved.
 """
 
 from __future__ import annotations
@@ -12,10 +15,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.files import atomic_path
+from toolkit.files import save_workbook
+from toolkit.sheets import text_width
 
 _HEADER_FILL = "DDE4EE"
+_INPUT_FILL = "FFF2CC"
 _MAX_WIDTH = 60
+_MIN_INPUT_WIDTH = 16
+
+
+@dataclass(frozen=True)
+class Input:
+    """A column the recipient fills in: what to enter, and optionally the allowed values."""
+    prompt: str
+    choices: tuple[str, ...] = ()
+    date: bool = False
 
 
 @dataclass
@@ -24,6 +38,7 @@ class Sheet:
     frame: object  # pandas.DataFrame
     lines: list[str] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)  # lines shown in red (e.g. the sample mark)
+    inputs: dict[str, Input] = field(default_factory=dict)  # column name -> what to fill in
 
 
 def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
@@ -62,14 +77,53 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
                 elif isinstance(cell.value, (date, datetime)):
                     cell.number_format = "yyyy-mm-dd"
         for col, name in enumerate(columns, start=1):
-            longest = max([_display_width(name)] + [_display_width(v) for v in frame.iloc[:, col - 1]])
+            longest = max([text_width(name)] + [text_width(v) for v in frame.iloc[:, col - 1]])
             ws.column_dimensions[get_column_letter(col)].width = min(_MAX_WIDTH, longest + 2)
+        _input_columns(ws, sheet, columns, header_row, row)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         if len(frame):
             ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{row}"
-    with atomic_path(Path(target), suffix=".xlsx") as tmp:
-        book.save(tmp)
-    return Path(target)
+    return save_workbook(book, Path(target))
+
+
+def _input_columns(ws, sheet: Sheet, columns: list[str], header_row: int, last_row: int) -> None:
+    """Yellow, prompted (and, with choices, validated) cells in the columns to fill in."""
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    fill = PatternFill("solid", fgColor=_INPUT_FILL)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    last_row = max(last_row, header_row + 1)
+    for name, spec in sheet.inputs.items():
+        spec = spec if isinstance(spec, Input) else Input(**spec)
+        if name not in columns:
+            raise ValueError(f"input column {name!r} is not in sheet {sheet.name!r}")
+        col = columns.index(name) + 1
+        letter = get_column_letter(col)
+        ref = f"{letter}{header_row + 1}:{letter}{last_row}"
+        if spec.choices:
+            rule = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择")
+        elif spec.date:
+            rule = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                                  formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                                  errorTitle="日期无效", error="请填写日期，例如 2020-01-15")
+        else:
+            rule = DataValidation(allow_blank=True)
+        rule.showInputMessage = True
+        rule.promptTitle = name[:32]
+        rule.prompt = spec.prompt[:255]
+        ws.add_data_validation(rule)
+        rule.add(ref)
+        for r in range(header_row + 1, last_row + 1):
+            cell = ws.cell(row=r, column=col)
+            cell.fill = fill
+            cell.alignment = wrap
+            if spec.date:
+                cell.number_format = "yyyy-mm-dd"
+        dim = ws.column_dimensions[letter]
+        dim.width = max(dim.width or 0, _MIN_INPUT_WIDTH)
 
 
 def _sheet_title(name: str) -> str:
@@ -94,8 +148,3 @@ def _cell_value(value):
     if value.__class__.__name__ in ("NAType", "NaTType"):
         return None
     return value
-
-
-def _display_width(value) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
