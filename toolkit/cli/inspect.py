@@ -9,7 +9,8 @@ from toolkit.cli._argparse import add_group
 DEFAULT_STORE = "data/jiuzhu.sqlite"
 
 # Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
-EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",)
+EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",
+                              "toolkit.cli.inspect_rectification:register_rectification")
 
 
 def _store_option(parser) -> None:
