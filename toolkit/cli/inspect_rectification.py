@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
+
+from toolkit.cli.inspect_report import _formats
 
 IMPORT_DESCRIPTION = """导入各街镇填好的整改清单（jiuzhu inspect report 生成的 整改清单.xlsx）。
 
@@ -18,6 +21,10 @@ IMPORT_DESCRIPTION = """导入各街镇填好的整改清单（jiuzhu inspect re
 
 STATUS_DESCRIPTION = """查看一个轮次的整改进度：每个问题的完成情况和逾期工作日（按法定节假日和调休计算），
 每个街镇的已整改、整改中、无法整改、未报送、逾期未完成和整改完成率，以及全区、全市合计。"""
+
+
+REPORT_DESCRIPTION = """生成一个轮次的整改情况通报：各区、各街镇整改完成率和图表，逾期未完成问题清单，
+与上一轮相比“已整改”后再次出现的问题（标记为“反弹”）。输出 report.html、报告.docx、整改情况.xlsx。"""
 
 
 def _date(text: str) -> dt.date:
@@ -52,6 +59,33 @@ def register_rectification(inspect_subparsers) -> None:
                         help="整改清单下发日期（尚未导入任何整改清单时需要）")
     _store_option(status)
     status.set_defaults(func=_status)
+
+    report = group.add_parser("report", help="生成整改情况通报（网页、Word、Excel）", description=REPORT_DESCRIPTION)
+    report.add_argument("--round", required=True, metavar="轮次", help="检查轮次")
+    report.add_argument("--district", default=None, metavar="区", help="只通报一个区（默认全部区）")
+    report.add_argument("--previous-round", default="", metavar="轮次", help="比较反弹的上一轮次（默认自动取上一轮）")
+    report.add_argument("--as-of", default="", metavar="日期", help="统计截止日期（默认今天）")
+    report.add_argument("--issued", default="", metavar="日期", help="整改清单下发日期（尚未导入整改清单时需要）")
+    report.add_argument("--out", default="build/reports", metavar="目录",
+                        help="输出目录（默认 build/reports），通报放在 目录/轮次/整改情况通报/ 下")
+    report.add_argument("--formats", type=_formats, default=("html", "docx", "xlsx"), metavar="格式",
+                        help="逗号分隔，可选 html,docx,xlsx,pdf（默认 html,docx,xlsx）")
+    report.add_argument("--force", action="store_true", help="覆盖已有的通报")
+    _store_option(report)
+    report.set_defaults(func=_report)
+
+
+def _report(args) -> int:
+    import sys
+
+    from toolkit.reports import summary_text
+    from toolkit.reports.rectification_round import run_rectification_report
+
+    summary = run_rectification_report(args.store, args.round, args.district, out=Path(args.out), force=args.force,
+                                       progress=sys.stderr.isatty(), as_of=args.as_of, issued=args.issued,
+                                       previous_round=args.previous_round, formats=args.formats)
+    print(summary_text.render(summary))
+    return 1 if summary.failures else 0
 
 
 def _import(args) -> int:

@@ -123,3 +123,31 @@ def district_summary(summary):
     """The 全区合计 rows only (one per district), for charts and the city table."""
     part = summary[summary["街镇"] == DISTRICT_TOTAL].drop(columns="街镇")
     return part.reset_index(drop=True)
+
+
+RECURRENCE_MARK = "反弹"
+RECURRENCE_COLUMNS = ["问题编号", "区", "街镇", "检查项", "问题", "严重程度", "标记", "上轮问题编号", "上轮完成日期",
+                      "上轮整改措施"]
+
+
+def recurrences(store, round_id: str, previous_round: str, district: str | None = None):
+    """Problems of ``round_id`` that ``previous_round`` had too and its 街镇 reported 已整改 (反弹).
+
+    Same 区, 街镇 and checklist item; :data:`RECURRENCE_COLUMNS`, one row per recurring problem.
+    """
+    import pandas as pd
+
+    engine = st.open_store(store, create=False)
+    t = st.rectification_returns
+    with engine.connect() as conn:
+        fixed = {(r.district, r.unit, r.item_id): r for r in conn.execute(
+            select(t).where((t.c.round_id == str(previous_round)) & (t.c.status == DONE)))}
+    rows = []
+    for pid, p in round_problems(engine, str(round_id)).items():
+        before = fixed.get((p.district, p.unit, p.item_id))
+        if before is None or (district and p.district != district):
+            continue
+        rows.append({"问题编号": pid, "区": p.district, "街镇": p.unit, "检查项": p.item_id, "问题": p.text,
+                     "严重程度": p.severity, "标记": RECURRENCE_MARK, "上轮问题编号": before.problem_id,
+                     "上轮完成日期": before.completed_on, "上轮整改措施": before.measures})
+    return pd.DataFrame(rows, columns=RECURRENCE_COLUMNS)
