@@ -7,6 +7,7 @@ report writes it, and the test fills in the 街镇's columns as a 街镇 would.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import date
 
@@ -171,7 +172,8 @@ def test_one_bad_file_refuses_all_and_duplicates_are_named(store, tmp_path, caps
     assert main(["inspect", "rectification", "import", str(good), str(twin), "--round", "2019",
                  "--store", str(store), "--today", TODAY.isoformat()]) == 2
     err = capsys.readouterr().err
-    assert "重复（已见于 整改清单.xlsx 第" in err
+    # both files are called 整改清单.xlsx: messages add the folder
+    assert re.search(r"b/整改清单.xlsx 第 \d+ 行“问题编号”列：问题编号“[^”]+”重复（已见于 a/整改清单.xlsx 第 \d+ 行）", err)
     assert digest(store) == before
 
 
@@ -212,3 +214,19 @@ def test_a_sheet_without_issue_date_or_header_is_refused(store, tmp_path, capsys
     wb.save(book)
     assert main(["inspect", "rectification", "import", str(book), "--round", "2019", "--store", str(store)]) == 2
     assert "找不到表头“问题编号”" in capsys.readouterr().err
+
+
+def test_sample_returns_import_and_show_every_outcome(store, tmp_path):
+    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.sample_returns import fill_sample_returns
+
+    books = []
+    for district in ("东湖区", "云岭区", "梅溪区"):
+        book, _plan = write_book(store, tmp_path / district, district=district)
+        fill_sample_returns(book, 1, today=TODAY)
+        books.append(book)
+    import_returns(store, "2019", books, today=TODAY)
+    status = problem_status(store, "2019", as_of=TODAY)
+    assert status["完成情况"].isin(["已整改", "整改中", "未报送"]).all()
+    assert (status["完成情况"] == "已整改").sum() > len(status) / 2

@@ -143,12 +143,15 @@ def _header(ws, name: str, errors: list[str]):
 
 
 def read_return_file(path: Path, round_id: str, problems: dict[str, Problem], *, issued: dt.date | None,
-                     today: dt.date, seen: dict[str, str], errors: list[str]) -> ReturnFile:
-    """One returned workbook: its rows checked against the round's problems; problems → ``errors``."""
+                     today: dt.date, seen: dict[str, str], errors: list[str], label: str = "") -> ReturnFile:
+    """One returned workbook: its rows checked against the round's problems; problems → ``errors``.
+
+    ``label``: the file as named in messages (default its name; the caller adds the folder when
+    several files share a name, as every district's 整改清单.xlsx does)."""
     import openpyxl
 
     path = Path(path)
-    name = path.name
+    name = label or path.name
     try:
         data = path.read_bytes()
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -242,8 +245,11 @@ def read_returns(store, round_id: str, paths, *, issued: dt.date | None = None,
     today = today or dt.date.today()
     errors: list[str] = []
     seen: dict[str, str] = {}
-    files = [read_return_file(Path(p), str(round_id), problems, issued=issued, today=today, seen=seen,
-                              errors=errors) for p in paths]
+    paths = [Path(p) for p in paths]
+    names = [p.name for p in paths]
+    files = [read_return_file(p, str(round_id), problems, issued=issued, today=today, seen=seen, errors=errors,
+                              label=p.name if names.count(p.name) == 1 else f"{p.parent.name}/{p.name}")
+             for p in paths]
     if errors:
         raise ReturnsRejected(TEXT["rejected"].format(n=len(errors)), problems=errors)
     return files
