@@ -75,6 +75,28 @@ def register_rectification(inspect_subparsers) -> None:
     report.set_defaults(func=_report)
 
 
+def register_proposals(inspect_subparsers) -> None:
+    from toolkit.cli.inspect import _store_option
+
+    parser = inspect_subparsers.add_parser(
+        "proposals", help="查看培训台账预填的建议值是否被检查组采纳",
+        description="列出 jiuzhu inspect forms --training 预填的建议值、导入的检查结果，以及检查组采纳还是修改了建议值。")
+    parser.add_argument("--round", required=True, metavar="轮次", help="检查轮次")
+    _store_option(parser)
+    parser.set_defaults(func=_proposals)
+
+
+def _proposals(args) -> int:
+    from toolkit.checklists.text_table import format_table
+    from toolkit.inspections.training_facts import proposal_outcomes
+
+    frame = proposal_outcomes(args.store, args.round)
+    print(f"轮次 {args.round} 培训台账建议值：{len(frame)} 项，" +
+          "，".join(f"{k} {int((frame['处理'] == k).sum())} 项" for k in ("采纳", "修改", "未导入")))
+    print(format_table(list(frame.columns[:-1]), [list(r)[:-1] for r in frame.itertuples(index=False)]))
+    return 0
+
+
 def _report(args) -> int:
     import sys
 

@@ -217,12 +217,24 @@ rectification_returns = Table(
     Column("import_id", Integer, ForeignKey("rectification_imports.id"), nullable=False),
 )
 
+# Migration 3 too: results proposed in a form from the training ledger (training_facts).
+training_proposals = Table(
+    "training_proposals", metadata,
+    Column("round_id", String, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
+    Column("checklist_id", String, primary_key=True),
+    Column("item_id", String, primary_key=True),
+    Column("proposed", String, nullable=False),          # the value written into the form
+    Column("source", Text, nullable=False),              # 培训台账 file and the figures behind it
+    Column("created_at", DateTime, nullable=False),
+)
+
 # Each migration is a list of SQL statements or callables run once, in order.  Version 1 creates
 # the tables above; add new versions at the end, never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
     (2, "register columns, round kinds, register audit trail"),
-    (3, "rectification returns and their audit trail"),
+    (3, "rectification returns and their audit trail, training proposals"),
 ]
 
 
