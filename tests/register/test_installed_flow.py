@@ -12,6 +12,7 @@ checks that ``toolkit`` is imported from the wheel and that no path of the repos
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,8 +29,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("wheel")
+    source = base / "source"                          # build from a copy: nothing is written into the checkout
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "data", "*.egg-info",
+                                                                 "__pycache__", ".pytest_cache", "courses"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(base / "dist"), str(REPO)], check=True, cwd=base)
+                    "-w", str(base / "dist"), str(source)], check=True, cwd=base)
     wheel = next((base / "dist").glob("jiuzhu_toolkit-*.whl"))
     venv = base / "venv"
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],

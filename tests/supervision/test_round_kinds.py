@@ -49,7 +49,8 @@ def test_self_inspection_names_each_town_as_its_own_team_and_imports(city, tmp_p
     unit = sorted(ctx.units.values(), key=lambda u: u.name)[0]
     assert ctx.kind == "自查" and ctx.team_for(unit.district, unit.name) == unit.name
     wb = build_form(ctx, unit)
-    assert unit.name in [c.value for row in wb["基本信息"].iter_rows() for c in row]
+    cells = [c.value for row in wb["基本信息"].iter_rows() for c in row]
+    assert unit.name in cells and "检查组（本街镇自查）" in cells
     import pandas as pd
     from sqlalchemy import select
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit import SAMPLE_MARK
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
+from toolkit.inspections.round_kinds import team_label
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import UnitSubmission, case_columns
 from toolkit.inspections.validation import (
@@ -174,7 +175,8 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
               "team": ctx.team_for(unit.district, unit.name), "inspectors": None, "inspected_on": None,
               "versions": _versions_text(ctx)}
     for key, row in INFO_ROWS.items():
-        info.cell(row=row, column=1, value=INFO_LABELS[key]).font = HEADER_FONT
+        label = team_label(ctx.kind) if key == "team" else INFO_LABELS[key]
+        info.cell(row=row, column=1, value=label).font = HEADER_FONT
         cell = info.cell(row=row, column=2, value=values[key])
         if key in ("inspectors", "inspected_on"):
             _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)

@@ -82,8 +82,11 @@ def _check_org_row(table, number, values, problems) -> dict:
     return row
 
 
+REGISTER_BY_KEY = {c.key: c for c in REGISTER_COLUMNS}
+
+
 def _check_register_row(table, number, values, units, today, problems) -> dict:
-    cols = {c.key: c for c in REGISTER_COLUMNS}
+    cols = REGISTER_BY_KEY
     row = {k: _text(table, values, c, problems, number) for k, c in cols.items()}
 
     def bad(key, message):

@@ -54,6 +54,14 @@ def team_for(kind: str, teams: dict[str, str], district: str, unit: str) -> str:
 SUBJECT = "社会救助管理服务质量"
 
 
+TEAM_LABEL = {MUTUAL: "检查组（派出区）", DISTRICT: "检查组（本区）", SELF: "检查组（本街镇自查）"}
+
+
+def team_label(kind: str) -> str:
+    """The form's label of the team row."""
+    return TEAM_LABEL.get(kind, TEAM_LABEL[MUTUAL])
+
+
 def report_title(kind: str, district: str) -> str:
     """东湖区社会救助管理服务质量互检报告 / …区级督导检查报告 / …街镇自查报告."""
     return f"{district}{SUBJECT}{REPORT_WORD.get(kind, REPORT_WORD[MUTUAL])}"

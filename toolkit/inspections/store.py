@@ -261,6 +261,11 @@ TEXT = {
 }
 
 
+def shown_store(store) -> str:
+    """The store as shown in messages and manifests: a URL without its password."""
+    return _safe_url(store)
+
+
 def _safe_url(store) -> str:
     """The store as shown in messages: a URL without its password."""
     text = str(store)

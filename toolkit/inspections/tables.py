@@ -43,7 +43,7 @@ class Table:
 
     def value(self, values: list, key: str):
         index = self.columns.get(key)
-        return values[index] if index is not None and index < len(values) else None
+        return clean(values[index]) if index is not None and index < len(values) else None
 
 
 def read_table(path: Path, columns: tuple[Column, ...], sheet_name: str) -> tuple[Table | None, list[Problem]]:
@@ -131,9 +131,8 @@ def _with_header(grid: list, columns, source: str, sheet: str, encoding: str):
                                                                     columns="、".join(get_column_letter(i + 1) for i in spots))))
     table = Table(source, sheet, {k: v[0] for k, v in found.items()}, encoding=encoding)
     for number, row in enumerate(grid[header_index + 1:], start=header_index + 2):
-        values = [clean(v) for v in row]
-        if any(v not in (None, "") for v in values):
-            table.rows.append((number, values))
+        if any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):   # cleaned when read
+            table.rows.append((number, row))
     if not problems and not table.rows:
         problems.append(Problem(Location(source, sheet), "", TEXT["empty_file"]))
     return (None if problems else table), problems

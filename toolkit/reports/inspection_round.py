@@ -80,7 +80,8 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
                                 parameters={**common, "title": summary_title},
                                 title=summary_title, formats=formats, timeout=timeout,
                                 sample=bool(scores.is_sample), priority=1))
-    extra = {"round": round_id, "kind": ctx.kind, "store": str(store), "sample_data": bool(scores.is_sample),
+    # the manifest names the store without a password (give one through PGPASSWORD or ~/.pgpass)
+    extra = {"round": round_id, "kind": ctx.kind, "store": st.shown_store(store), "sample_data": bool(scores.is_sample),
              "checklists": scores.checklists.to_dict(orient="records")}
     return jobs, unrunnable, extra
 
