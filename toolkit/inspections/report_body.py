@@ -10,6 +10,7 @@ or :func:`city_report` with a ``ReportDocument`` (duck-typed: this layer does no
 from __future__ import annotations
 
 from toolkit.inspections import report_data as rd
+from toolkit.inspections import round_kinds as rk
 from toolkit.inspections import report_labels as L
 from toolkit.inspections.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
 from toolkit.inspections.rectification import (
@@ -209,7 +210,7 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
 
     doc.heading(L.HEADINGS["overall"])
     doc.paragraph(rd.city_summary_text(s))
-    doc.table(rd.ranking_table(s), caption="各区得分排名")
+    doc.table(rk.ranking_table(s), caption=rk.ranking_caption(s))   # feat/org: one district ranks its 街镇
     doc.table(rd.grade_distribution(s), caption="等级分布")
     doc.figure(rd.grade_chart(s), caption="街镇等级分布")
     doc.heading("（一）分项得分", level=2)
