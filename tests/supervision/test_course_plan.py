@@ -63,3 +63,29 @@ def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, 
         assert len(match) == 1 and match[0]["练习"] == "m02_procedure" and match[0]["次数"] == f.failed
     assert "示例数据" in str(ws["A2"].value)
     assert main(["course", "plan", "--from-round", "2030", "--store", str(city.store), "--out", str(tmp_path)]) == 2
+
+
+def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.importer import import_files
+    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+
+    import_files(city.store, "2019", city.forms, imported_by="测试")
+    findings = load_findings(city.store, "2019")
+    town = findings[findings["item_id"] == "CF-14"]["unit"].iloc[0]
+    roster = write_roster_xlsx(Roster((Trainee("s001", "王小明", town, "甲村", "村居干部"),
+                                       Trainee("s002", "李华", town, "乙村", "街镇经办人员"),
+                                       Trainee("s003", "赵强", "不在本轮的街道", "丙村", "村居干部"))),
+                               tmp_path / "花名册.xlsx")
+    assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path),
+                 "--roster", str(roster)]) == 0
+    ws = load_workbook(tmp_path / "培训计划.xlsx")["发布名单"]
+    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == "学员编号")
+    header = [c.value for c in ws[header_row]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
+    assert {r["学员编号"] for r in rows} == {"s001", "s002"}          # nobody from a town without findings
+    m02 = [r for r in rows if r["练习"] == "m02_procedure"]
+    assert {r["学员编号"] for r in m02} == {"s001", "s002"} and all("公示期不少于7天" in r["原因"] for r in m02)
+    assert {r["姓名"] for r in rows} == {"王**", "李*"}           # masked: surname only

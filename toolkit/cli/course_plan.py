@@ -23,6 +23,8 @@ def register_plan(course_subparsers) -> None:
     parser.add_argument("--from-round", required=True, metavar="轮次", help="督导检查轮次")
     parser.add_argument("--district", default=None, metavar="区", help="只为一个区制定")
     parser.add_argument("--out", default=".", metavar="目录", help=f"{BOOK} 的输出目录（默认当前目录）")
+    parser.add_argument("--roster", default=None, metavar="花名册.xlsx",
+                        help="同时写出发布名单：花名册中这些街镇的每位学员应做的练习（工作表“发布名单”）")
     parser.add_argument("--store", default=DEFAULT_STORE, metavar="路径或URL", help=f"督导检查数据库（默认 {DEFAULT_STORE}）")
     parser.set_defaults(func=_plan)
 
@@ -43,11 +45,14 @@ def round_findings(store, round_id: str, district: str | None = None):
     return findings, checks, sample
 
 
-def write_plan(store, round_id: str, out: Path, district: str | None = None) -> tuple[Path, object]:
+def write_plan(store, round_id: str, out: Path, district: str | None = None,
+               roster: Path | None = None) -> tuple[Path, object]:
     from toolkit.reports.export_xlsx import Sheet, write_workbook
-    from toolkit.training.plan import training_plan, unit_overview, unmatched
-
     from toolkit import SAMPLE_MARK
+    from toolkit.training.plan import release_list, training_plan, unit_overview, unmatched
+    from toolkit.training.roster import read_roster_xlsx
+
+    people = read_roster_xlsx(Path(roster)) if roster else None     # a bad roster: nothing written
 
     findings, checks, sample = round_findings(store, round_id, district)
     plan = training_plan(findings, checks)
@@ -57,13 +62,17 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None) -> 
         ("按街镇汇总", unit_overview(plan), []),
         ("培训计划明细", plan, ["次数：档案类问题为不合格档案份数，其他问题为出现的街镇次数"]),
         ("无对应练习的问题", unmatched(findings, checks), ["这些问题没有对应的练习，请在培训中另行安排"]))]
+    if people is not None:
+        sheets.append(Sheet("发布名单", release_list(plan, people), lines=[
+            title, *mark, "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"], highlight=set(mark)))
     return write_workbook(Path(out) / BOOK, sheets), plan
 
 
 def _plan(args) -> int:
     from toolkit.training.plan import unit_overview
 
-    path, plan = write_plan(args.store, args.from_round, Path(args.out), args.district)
+    path, plan = write_plan(args.store, args.from_round, Path(args.out), args.district,
+                            Path(args.roster) if args.roster else None)
     overview = unit_overview(plan)
     print(f"已写出培训计划：{path}（{len(overview)} 个街镇，{len(plan)} 条）")
     for row in overview.itertuples(index=False):

@@ -69,3 +69,26 @@ def unmatched(findings, checks: dict[str, dict]):
              "次数": _count(f), "依据": f.basis}
             for f in findings.itertuples(index=False) if not rules_for_item(f.item_id, checks.get(f.item_id), mapping)]
     return pd.DataFrame(rows, columns=UNMATCHED_COLUMNS)
+
+
+RELEASE_COLUMNS = ["学员编号", "姓名", "街镇", "村居", "岗位", "练习", "练习名称", "原因"]
+
+
+def release_list(plan, roster):
+    """Who should take which exercise: every trainee of a 街镇 on the roster × its planned exercises.
+
+    Names masked (the 学员编号 identifies the person in the trainer's roster).  ``原因``: the
+    rules and counts behind the exercise for that 街镇.
+    """
+    import pandas as pd
+
+    reasons = {}
+    for (town, assignment, title), part in plan.groupby(["街镇", "练习", "练习名称"], sort=True):
+        reasons[town, assignment] = (title, "；".join(f"{r.规则说明} {r.次数} 次" for r in part.itertuples()))
+    rows = []
+    for t in roster.trainees:
+        for (town, assignment), (title, why) in reasons.items():
+            if town == t.town:
+                rows.append({"学员编号": t.id, "姓名": t.masked_name, "街镇": t.town, "村居": t.village, "岗位": t.role,
+                             "练习": assignment, "练习名称": title, "原因": why})
+    return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
