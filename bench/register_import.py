@@ -70,6 +70,9 @@ def timed(args: list[str]) -> tuple[float, float, float]:
     return wall, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
 
 
+TINY_ARGS = ["--size", "500"]     # seconds: the bench test (tests/test_bench.py)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=72_000, help="households in the register (default 72,000)")

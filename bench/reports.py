@@ -200,7 +200,9 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     if args.quick:                                   # the floor for one notebook, then stop
         work = scratch / "bare"
         work.mkdir(parents=True)
-        seconds = bare_run_seconds(ROOT / "toolkit" / "reports" / "notebooks" / "cross_district_summary.ipynb",
+        from toolkit.reports.inspection_round import SUMMARY_NOTEBOOK   # package data since feat/org
+
+        seconds = bare_run_seconds(SUMMARY_NOTEBOOK,
                                    {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
                                     "output_dir": str(work), "formats": "html,docx,xlsx"}, work)
         job = manifest["jobs"]["全市汇总"]["timings"]

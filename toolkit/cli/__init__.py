@@ -29,7 +29,8 @@ DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质
   检查表          jiuzhu checklist …   校验、查看督导检查表（YAML）
   督导检查        jiuzhu inspect …     互检计划、检查表格、导入结果、评分；示例数据 jiuzhu sample-data
   督导报告        jiuzhu inspect report  各区报告与全市汇总（网页、Word、整改清单 Excel、PDF）
-  培训课程        jiuzhu course …      生成、发布、收取练习，评分与反馈（nbgrader）
+  整改跟踪        jiuzhu inspect rectification …  导入整改清单、按工作日查看逾期、整改情况通报
+  培训课程        jiuzhu course …      生成、发布、收取练习，评分与反馈（nbgrader）；course plan 按检查发现的问题制定培训计划
   演示            jiuzhu demo          用内置示例数据走一遍完整流程
 
 每个命令都可以加 --help 查看说明。出错时返回状态码 2 并给出中文提示。"""

@@ -13,6 +13,7 @@ import importlib.util
 from toolkit.cli._argparse import add_group
 
 GRADING_MODULE = "toolkit.cli.course_grading"
+PLAN_MODULE = "toolkit.cli.course_plan"          # course plan --from-round: findings → 培训计划
 
 
 def register(subparsers) -> None:
@@ -33,6 +34,7 @@ def register(subparsers) -> None:
     feedback.add_argument("--release", action="store_true", help="同时发布到交换目录，学员可获取反馈")
     if importlib.util.find_spec(GRADING_MODULE) is not None:
         importlib.import_module(GRADING_MODULE).register_grading(group)
+    importlib.import_module(PLAN_MODULE).register_plan(group)
 
 
 def _add(group, name: str, help_text: str, handler):

@@ -9,7 +9,9 @@ from toolkit.cli._argparse import add_group
 DEFAULT_STORE = "data/jiuzhu.sqlite"
 
 # Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
-EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",)
+EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",
+                              "toolkit.cli.inspect_rectification:register_rectification",
+                              "toolkit.cli.inspect_rectification:register_proposals")
 
 
 def _store_option(parser) -> None:
@@ -45,6 +47,8 @@ def register(subparsers) -> None:
     forms.add_argument("--round", required=True, metavar="轮次", help="轮次编号")
     forms.add_argument("--out", required=True, metavar="目录", help="输出目录")
     forms.add_argument("--district", action="append", metavar="区", help="只生成这个区的表格（可重复）")
+    forms.add_argument("--training", default=None, metavar="培训台账.xlsx",
+                       help="用培训台账预填“街镇对村（居）社会救助干部开展培训”一项（建议值，备注中写明来源，检查组确认或修改）")
     _store_option(forms)
     forms.set_defaults(func=_forms)
 
@@ -101,7 +105,12 @@ def _forms(args) -> int:
     from toolkit.inspections.commands import write_forms
     from toolkit.inspections.views import paths_text
 
-    paths = write_forms(args.store, args.round, Path(args.out), args.district)
+    if args.training:
+        from toolkit.inspections.training_facts import write_forms_with_training
+
+        paths = write_forms_with_training(args.store, args.round, Path(args.out), args.district, Path(args.training))
+    else:
+        paths = write_forms(args.store, args.round, Path(args.out), args.district)
     print(paths_text(f"已生成 {len(paths)} 份检查表格：", paths))
     return 0
 

@@ -185,11 +185,56 @@ register_changes = Table(
     Column("changes", Text, nullable=False),            # JSON: field -> [old, new] (personal data masked)
 )
 
+# Migration 3: the 整改清单 returned by each 街镇 (toolkit.inspections.rectification_returns).
+rectification_imports = Table(
+    "rectification_imports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", String, nullable=False, index=True),
+    Column("district", String, nullable=False),
+    Column("unit", String, nullable=False),             # 街镇, or "" for district-level problems
+    Column("source", String, nullable=False),           # file name
+    Column("file_hash", String, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("action", String, nullable=False),           # 新增 | 替换 | 未变化
+    Column("issued_on", Date, nullable=False),          # 下发日期 of the 整改清单
+    Column("imported_by", String, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+)
+
+rectification_returns = Table(
+    "rectification_returns", metadata,
+    Column("round_id", String, primary_key=True),
+    Column("problem_id", String, primary_key=True),     # 问题编号 (rectification.problem_id)
+    Column("district", String, nullable=False),
+    Column("unit", String, nullable=False),
+    Column("item_id", String, nullable=False),
+    Column("deadline", Date, nullable=False),           # 完成时限
+    Column("status", String, nullable=True),            # 已整改 | 整改中 | 无法整改; None: not reported
+    Column("measures", Text, nullable=False, default=""),
+    Column("completed_on", Date, nullable=True),
+    Column("evidence", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("import_id", Integer, ForeignKey("rectification_imports.id"), nullable=False),
+)
+
+# Migration 3 too: results proposed in a form from the training ledger (training_facts).
+training_proposals = Table(
+    "training_proposals", metadata,
+    Column("round_id", String, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
+    Column("checklist_id", String, primary_key=True),
+    Column("item_id", String, primary_key=True),
+    Column("proposed", String, nullable=False),          # the value written into the form
+    Column("source", Text, nullable=False),              # 培训台账 file and the figures behind it
+    Column("created_at", DateTime, nullable=False),
+)
+
 # Each migration is a list of SQL statements or callables run once, in order.  Version 1 creates
 # the tables above; add new versions at the end, never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
     (2, "register columns, round kinds, register audit trail"),
+    (3, "rectification returns and their audit trail, training proposals"),
 ]
 
 
@@ -332,6 +377,8 @@ def _apply_migrations(engine: Engine) -> None:
                 metadata.create_all(conn)
             elif version == 2:
                 _add_missing_columns(conn)
+                metadata.create_all(conn)
+            elif version == 3:                          # additive: new tables only
                 metadata.create_all(conn)
             conn.execute(insert(schema_version).values(version=version, applied_at=now()))
 

@@ -1,0 +1,91 @@
+"""Findings drive training: a round's findings → the exercises each 街镇 should take, and why."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.cli import main
+
+COLUMNS = ["district", "unit", "item_id", "item_text", "kind", "failed", "finding", "basis"]
+
+
+def known_findings():
+    return pd.DataFrame([
+        ("东湖区", "凤枫街道", "CF-14", "公示期满 7 天", "case_file", 3, "抽查 10 份档案中 3 份公示不足 7 天", "民发〔2012〕220号 第十八条"),
+        ("东湖区", "凤枫街道", "CF-01", "低保申请书", "case_file", 2, "抽查 10 份档案中 2 份缺少申请书", "档案管理要求"),
+        ("东湖区", "凤枫街道", "TS-18", "一次性告知", "unit", 0, "未一次性告知需补正的全部材料", "青民〔2018〕44号"),
+        ("东湖区", "湖滨镇", "CF-13", "调查人员不少于两人", "case_file", 1, "抽查 8 份档案中 1 份调查人员不足两人", "民发〔2012〕220号 第十二条"),
+        ("东湖区", "湖滨镇", "TS-01", "调研走访", "unit", 0, "未开展调研走访", "青民〔2018〕44号 二（一）1"),
+    ], columns=COLUMNS)
+
+
+CHECKS = {"CF-14": {"rule": "notice_period"}, "CF-01": {"document": "application"}, "CF-13": {"rule": "investigators"}}
+
+
+def test_known_findings_map_to_the_expected_exercises_rules_counts_and_basis():
+    from toolkit.training.plan import training_plan, unit_overview, unmatched
+
+    plan = training_plan(known_findings(), CHECKS)
+    rows = {(r.街镇, r.练习, r.规则): (r.次数, r.依据, r.发现的问题) for r in plan.itertuples()}
+    assert rows == {
+        ("凤枫街道", "m02_procedure", "notice_period"): (3, "民发〔2012〕220号 第十八条", "抽查 10 份档案中 3 份公示不足 7 天"),
+        ("凤枫街道", "m03_case_file", "file_missing"): (2, "档案管理要求", "抽查 10 份档案中 2 份缺少申请书"),
+        ("凤枫街道", "m04_one_window", "one_time_notice"): (1, "青民〔2018〕44号", "未一次性告知需补正的全部材料"),
+        # investigators: no question names it, the m02 question on all violations teaches it
+        ("湖滨镇", "m02_procedure", "procedure_violations"): (1, "民发〔2012〕220号 第十二条", "抽查 8 份档案中 1 份调查人员不足两人"),
+    }
+    assert set(plan["规则说明"]) >= {"公示期不少于7天", "档案应有材料", "一次性告知补正材料"}
+    overview = unit_overview(plan).set_index("街镇")
+    assert overview.loc["凤枫街道", "应学练习"] == "m02_procedure 审核确认流程与时限、m03_case_file 档案材料核查、m04_one_window 一口受理与一次性告知"
+    assert list(unmatched(known_findings(), CHECKS)["检查项"]) == ["TS-01"]
+
+
+def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.importer import import_files
+
+    import_files(city.store, "2019", city.forms, imported_by="测试")
+    assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path)]) == 0
+    assert "已写出培训计划" in capsys.readouterr().out
+    wb = load_workbook(tmp_path / "培训计划.xlsx")
+    assert wb.sheetnames == ["按街镇汇总", "培训计划明细", "无对应练习的问题"]
+    ws = wb["培训计划明细"]
+    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == "区")
+    header = [c.value for c in ws[header_row]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
+    findings = load_findings(city.store, "2019")
+    notice = findings[findings["item_id"] == "CF-14"]
+    assert len(notice), "the sample round has short 公示 in some 街镇"
+    for f in notice.itertuples():      # every 街镇 with short 公示 is sent to m02 with its file count
+        match = [r for r in rows if r["街镇"] == f.unit and r["规则"] == "notice_period"]
+        assert len(match) == 1 and match[0]["练习"] == "m02_procedure" and match[0]["次数"] == f.failed
+    assert "示例数据" in str(ws["A2"].value)
+    assert main(["course", "plan", "--from-round", "2030", "--store", str(city.store), "--out", str(tmp_path)]) == 2
+
+
+def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.importer import import_files
+    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+
+    import_files(city.store, "2019", city.forms, imported_by="测试")
+    findings = load_findings(city.store, "2019")
+    town = findings[findings["item_id"] == "CF-14"]["unit"].iloc[0]
+    roster = write_roster_xlsx(Roster((Trainee("s001", "王小明", town, "甲村", "村居干部"),
+                                       Trainee("s002", "李华", town, "乙村", "街镇经办人员"),
+                                       Trainee("s003", "赵强", "不在本轮的街道", "丙村", "村居干部"))),
+                               tmp_path / "花名册.xlsx")
+    assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path),
+                 "--roster", str(roster)]) == 0
+    ws = load_workbook(tmp_path / "培训计划.xlsx")["发布名单"]
+    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == "学员编号")
+    header = [c.value for c in ws[header_row]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
+    assert {r["学员编号"] for r in rows} == {"s001", "s002"}          # nobody from a town without findings
+    m02 = [r for r in rows if r["练习"] == "m02_procedure"]
+    assert {r["学员编号"] for r in m02} == {"s001", "s002"} and all("公示期不少于7天" in r["原因"] for r in m02)
+    assert {r["姓名"] for r in rows} == {"王**", "李*"}           # masked: surname only
