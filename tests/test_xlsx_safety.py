@@ -157,8 +157,20 @@ WRITERS = {
 }
 
 
+def _templates(tmp_path: Path) -> list[Path]:
+    from toolkit.inspections.templates import write_templates
+
+    return write_templates(tmp_path)
+
+
+# Writers of fixed text only (no value from a user reaches them): checked for formulas, no hostile input.
+FIXED_TEXT_WRITERS = {
+    "toolkit.inspections.templates": _templates,
+}
+
+
 def test_every_xlsx_writer_in_the_package_has_a_case():
-    assert discovered_writers() == set(WRITERS), (
+    assert discovered_writers() == set(WRITERS) | set(FIXED_TEXT_WRITERS), (
         "a module writes xlsx without a case in WRITERS: pass every cell value through "
         "toolkit.cells.safe_cell and add the module here")
 
@@ -185,6 +197,13 @@ def test_formula_looking_values_are_written_as_plain_text(module, tmp_path, requ
                     f"{path.name} {title}!{cell.coordinate} starts like a formula: {cell.value!r}"
         assert any("HYPERLINK" in text for text in texts), f"the hostile value did not reach {path.name}"
         assert any(text == "'" + FORMULA for text in texts), f"{path.name}: the value is shown as typed after '"
+
+
+@pytest.mark.parametrize("module", sorted(FIXED_TEXT_WRITERS))
+def test_fixed_text_writers_write_no_formula(module, tmp_path):
+    for path in FIXED_TEXT_WRITERS[module](tmp_path):
+        for title, cell in _cells(path):
+            assert cell.data_type != "f", f"{path.name} {title}!{cell.coordinate} is a formula: {cell.value!r}"
 
 
 def test_negative_numbers_stay_numbers_and_control_characters_are_replaced(tmp_path):

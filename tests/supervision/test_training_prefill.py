@@ -17,7 +17,8 @@ def write_ledger_for(path, towns: dict[str, list[tuple[str, str]]]):
     rows = []
     for town, people in towns.items():
         for n, (village, result) in enumerate(people):
-            rows.append({"学员编号": f"{town}{n}", "姓名": "张*", "街镇": town, "村居": village, "练习": "m01_means_test",
+            rows.append({"学员编号": f"t{len(rows):03d}",   # roster ids are ASCII (others are masked)
+                         "姓名": "张*", "街镇": town, "村居": village, "练习": "m01_means_test",
                          "培训内容": "家庭收入核算与低保金计算",
                          "提交时间": None if result == "未提交" else f"2019-0{n + 3}-10 09:00",
                          "得分": None, "满分": None, "得分率": None, "是否通过": result, "备注": ""})

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from toolkit.cells import safe_row
 from toolkit.files import save_workbook
 from toolkit.inspections.register_labels import (
     INSTRUCTIONS_SHEET, ORG_COLUMNS, ORG_FILE, ORG_WHAT, REGISTER_COLUMNS, REGISTER_FILE, REGISTER_WHAT,
@@ -37,7 +38,7 @@ INTRO = {
 def _sheet(wb: Workbook, what: str, columns, lists: dict[str, tuple[str, ...]]) -> None:
     ws = wb.active
     ws.title = what
-    ws.append([c.header for c in columns])
+    ws.append(safe_row([c.header for c in columns]))
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
@@ -64,7 +65,7 @@ def _sheet(wb: Workbook, what: str, columns, lists: dict[str, tuple[str, ...]]) 
     guide.column_dimensions["A"].width = 110
     for line in INTRO[what] + ["", "各列说明（表头也可用括号后的写法）："] + alias_help(columns).splitlines() + \
             ["", *[f"  {c.header}：{c.note}" for c in columns]]:
-        guide.append([line])
+        guide.append(safe_row([line]))
         guide.cell(row=guide.max_row, column=1).alignment = Alignment(wrap_text=True)
     guide.cell(row=1, column=1).font = Font(bold=True, size=13)
 
