@@ -63,7 +63,8 @@ def _cli_levels() -> set[tuple[str, ...]]:
     """Subcommand paths the tests run: '"inspect", "report"' in main([...]) or run_jiuzhu(...)."""
     quoted = re.compile(r'"([a-z][a-z0-9-]*)"((?:\s*,\s*"[a-z][a-z0-9-]*")*)')
     runs = set()
-    calls = r'(?:main|run_jiuzhu|jiuzhu|run)\(\s*(?:capsys\s*,\s*)?\[?\s*("[a-z][^)\]]*)'
+    calls = (r'(?:(?:main|run_jiuzhu|jiuzhu|run)\(\s*(?:capsys\s*,\s*)?(?:monkeypatch\s*,\s*)?|args\s*=\s*)'
+             r'\[?\s*("[a-z][^)\]]*)')
     for call in re.finditer(calls, _test_sources()):
         match = quoted.match(call.group(1))
         if match:

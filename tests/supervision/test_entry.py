@@ -73,11 +73,12 @@ def test_case_file_fields_use_the_same_rules_and_stay_masked(form):
 
 @pytest.mark.slow
 def test_data_entry_notebook_runs_with_papermill(city, tmp_path):
-    from pathlib import Path
-
     import papermill
 
-    notebook = Path(__file__).resolve().parents[2] / "toolkit" / "inspections" / "notebooks" / "data_entry.ipynb"
+    from toolkit.cli import main
+
+    assert main(["inspect", "entry", "--out", str(tmp_path / "copy")]) == 0     # the packaged notebook, copied
+    notebook = tmp_path / "copy" / "data_entry.ipynb"
     out = tmp_path / "executed.ipynb"
     papermill.execute_notebook(str(notebook), str(out), parameters={"store": str(city.store), "round_id": "2019"},
                                kernel_name="python3", shutdown_kernel="immediate", progress_bar=False,
