@@ -8,8 +8,11 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.jiuzhu-installed
 # Debian packages: CJK fonts for charts and reports, Chromium for PDF and browser tests.
 APT_PACKAGES ?= fonts-noto-cjk chromium
+# The training hub: Debian's python3 venv for trainees' servers, PostgreSQL for the gradebook test.
+APT_PACKAGES += python3-venv
+APT_PACKAGES += postgresql
 
-.PHONY: all setup system-deps e2e-deps demo test test-fast test-e2e bench clean
+.PHONY: all setup system-deps e2e-deps hub-runtime demo test test-fast test-e2e bench clean
 
 all: test
 
@@ -35,13 +38,18 @@ e2e-deps: setup
 	  && echo "浏览器测试使用：$$(chromium --version 2>/dev/null)" \
 	  || echo "提示：未找到 chromium，浏览器测试（tests/e2e）将报错；请执行 sudo apt-get install chromium" >&2
 
+# Trainees' servers on `jiuzhu hub` run as their own system accounts: they need a Python
+# environment every account can read (Debian's python3 in /opt/jiuzhu-hub; see tools/hub-runtime.sh).
+hub-runtime: setup
+	@bash tools/hub-runtime.sh >/dev/null
+
 demo: setup
 	$(VENV)/bin/jiuzhu demo
 
-test: setup e2e-deps
+test: setup e2e-deps hub-runtime
 	$(PY) -m pytest
 
-test-e2e: e2e-deps
+test-e2e: e2e-deps hub-runtime
 	$(PY) -m pytest -m e2e tests/e2e
 
 test-fast: setup
