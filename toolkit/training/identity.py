@@ -29,11 +29,12 @@ SERVICE_ENV = "JUPYTERHUB_SERVICE_NAME"   # set in a hub service (a course's for
 EXPLICIT_ENV = "JIUZHU_STUDENT"
 STUDENT_FOLDERS = ("autograded", "submitted")
 
+# Where the identity came from, in words a cadre understands (shown next to the trainee id).
 SOURCE_TEXT = {
-    "folder": "nbgrader 学员目录",
-    "hub": "JupyterHub 用户名",
-    "explicit": f"环境变量 {EXPLICIT_ENV}",
-    "os": "系统用户名",
+    "folder": "提交的作业",
+    "hub": "登录账号",
+    "explicit": "本机设置的学员编号",
+    "os": "本机账号",
 }
 
 
