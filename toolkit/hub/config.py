@@ -10,7 +10,6 @@ an admin token.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -97,14 +96,10 @@ def services(hub: Hub, ports: dict[str, int]) -> list[dict]:
                     f"--LabApp.app_settings_dir={jupyter_dir('lab-trainer')}"],
         "cwd": str(course.folder),
         "oauth_no_confirm": True,
+        "timeout": 120,         # a formgrader on a busy 2-core server takes more than the 30 s default
         "environment": {"JUPYTERHUB_USER": course.grader, "JUPYTERHUB_DEFAULT_URL": "/formgrader",
-                        "JUPYTER_CONFIG_PATH": str(jupyter_dir("common")), "JIUZHU_EXCHANGE": str(hub.exchange),
-                        "JIUZHU_COURSE_TITLES": course_titles(hub)},
+                        "JUPYTER_CONFIG_PATH": str(jupyter_dir("common")), "JIUZHU_EXCHANGE": str(hub.exchange)},
     } for course in hub.courses]
-
-
-def course_titles(hub: Hub) -> str:
-    return json.dumps({c.id: c.title for c in hub.courses}, ensure_ascii=False)
 
 
 def pre_spawn(hub: Hub):
@@ -117,12 +112,37 @@ def pre_spawn(hub: Hub):
         spawner.environment = {   # a new dict: the configured one is shared by every spawner
             **spawner.environment,
             "JUPYTER_CONFIG_PATH": common if trainer else f"{jupyter_dir('trainee')}:{common}",
-            "JIUZHU_EXCHANGE": str(hub.exchange), "JIUZHU_COURSE_TITLES": course_titles(hub),
+            "JIUZHU_EXCHANGE": str(hub.exchange),
             "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
         }
         spawner.args = [f"--LabApp.app_settings_dir={jupyter_dir('lab-trainer' if trainer else 'lab-trainee')}"]
+        if not trainer:
+            seed_workspace(spawner.user.name)
 
     return hook
+
+
+WORKSPACE = "default-37a8.jupyterlab-workspace"   # jupyterlab_server's file name of workspace "default"
+
+
+def seed_workspace(user: str) -> None:
+    """A trainee's first JupyterLab opens on the Assignments panel (nbgrader's restorable widget)."""
+    import os
+    import pwd
+
+    account = pwd.getpwnam(user)
+    folder = Path(account.pw_dir) / ".jupyter" / "lab" / "workspaces"
+    if (folder / WORKSPACE).exists():
+        return
+    made = Path(account.pw_dir)
+    for part in (".jupyter", "lab", "workspaces"):
+        made = made / part
+        if not made.exists():
+            made.mkdir(mode=0o700)
+            os.chown(made, account.pw_uid, account.pw_gid)
+    target = folder / WORKSPACE
+    target.write_text((jupyter_dir("workspace") / "trainee.json").read_text(encoding="utf-8"), encoding="utf-8")
+    os.chown(target, account.pw_uid, account.pw_gid)
 
 
 def _has_zh_locale() -> bool:

@@ -17,7 +17,7 @@ PANDAS_ASSIGNMENTS = ("m05_funds",)
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 
-HOW_TO = """### 开始：点击上方工具栏中的 ⏩ 按钮（重启内核并运行所有单元格），在弹出的对话框中确认。
+HOW_TO = """### 开始：点击笔记本上方工具栏中的 ▶▶ 按钮（“重启内核并运行所有单元格”），再点“确认重启内核”。
 
 下方随即显示**你本人的案例**和**答题卡**（每位学员的案例数字、人名和日期各不相同）。
 
@@ -80,9 +80,9 @@ def source_notebook(case: Case) -> nbformat.NotebookNode:
     a = case.assignment
     cells = [
         v4.new_markdown_cell(f"# {case.title}\n\n{HOW_TO}", metadata=_meta("intro"), id="intro"),
-        v4.new_code_cell("from toolkit.training.exercise import start\n\n"
+        v4.new_code_cell("# 显示本人的案例（请勿修改本单元格）\nfrom toolkit.training.exercise import start\n\n"
                          f"ex = start({a!r})\nex.show_case()", metadata=_meta("setup", hide_code=True), id="setup"),
-        v4.new_code_cell("ex.cards()", metadata=_meta("cards", hide_code=True), id="cards"),
+        v4.new_code_cell("# 答题卡（请勿修改本单元格）\nex.cards()", metadata=_meta("cards", hide_code=True), id="cards"),
     ]
     if a in PANDAS_ASSIGNMENTS:
         cells += [v4.new_markdown_cell(PANDAS_NOTE, id="pandas-note"),
