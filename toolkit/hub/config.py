@@ -27,6 +27,21 @@ def runtime_bin(hub: Hub, name: str) -> str:
     return str(hub.runtime / "bin" / name)
 
 
+def runtime_jupyter_dir(hub: Hub) -> str:
+    """Where the runtime's copy of the toolkit keeps the Jupyter settings (``toolkit/hub/jupyter``)."""
+    import subprocess
+
+    from toolkit.errors import UserError
+    from toolkit.hub.messages import TEXT
+
+    result = subprocess.run([str(hub.runtime / "bin" / "python"), "-c",
+                             "import toolkit.hub, pathlib; print(pathlib.Path(toolkit.hub.__file__).parent / 'jupyter')"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason="其中没有安装本工具箱"))
+    return result.stdout.strip()
+
+
 def check_runtime(hub: Hub) -> None:
     """Refuse to start when trainees' accounts could not run the single-user server."""
     import stat
@@ -86,36 +101,38 @@ def roles(hub: Hub) -> list[dict]:
     return found
 
 
-def services(hub: Hub, ports: dict[str, int]) -> list[dict]:
+def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
     """One formgrader per course: a single-user server in the course folder, as ``grader-<id>``."""
     return [{
         "name": course.id,
         "url": f"http://127.0.0.1:{ports[course.id]}",
         "command": [runtime_bin(hub, "jupyterhub-singleuser"), "--allow-root",
                     f"--ServerApp.root_dir={course.folder}",
-                    f"--LabApp.app_settings_dir={jupyter_dir('lab-trainer')}"],
+                    f"--LabApp.app_settings_dir={settings('lab-trainer')}"],
         "cwd": str(course.folder),
         "oauth_no_confirm": True,
         "timeout": 120,         # a formgrader on a busy 2-core server takes more than the 30 s default
         "environment": {"JUPYTERHUB_USER": course.grader, "JUPYTERHUB_DEFAULT_URL": "/formgrader",
-                        "JUPYTER_CONFIG_PATH": str(jupyter_dir("common")), "JIUZHU_EXCHANGE": str(hub.exchange)},
+                        "JIUZHU_EXCHANGE": str(hub.exchange)},
+        # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
+        # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
     } for course in hub.courses]
 
 
-def pre_spawn(hub: Hub):
+def pre_spawn(hub: Hub, settings):
     """Trainees get the cadre's JupyterLab (no trainer tools, no terminal); trainers the full one."""
     trainers = hub.trainers()
 
     def hook(spawner) -> None:
         trainer = spawner.user.name in trainers
-        common = str(jupyter_dir("common"))
+        common = settings("common")
         spawner.environment = {   # a new dict: the configured one is shared by every spawner
             **spawner.environment,
-            "JUPYTER_CONFIG_PATH": common if trainer else f"{jupyter_dir('trainee')}:{common}",
+            "JUPYTER_CONFIG_PATH": common if trainer else f"{settings('trainee')}:{common}",
             "JIUZHU_EXCHANGE": str(hub.exchange),
             "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
         }
-        spawner.args = [f"--LabApp.app_settings_dir={jupyter_dir('lab-trainer' if trainer else 'lab-trainee')}"]
+        spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
         if not trainer:
             seed_workspace(spawner.user.name)
 
@@ -178,12 +195,18 @@ def apply(c, root: Path | str, runtime: dict) -> None:
     c.Authenticator.allowed_users = everyone
     c.JupyterHub.load_groups = groups(hub)
     c.JupyterHub.load_roles = roles(hub)
-    c.JupyterHub.services = services(hub, runtime["service_ports"])
+    # the settings folders as installed in the runtime (readable by every account), not this process's
+    shipped = Path(runtime.get("jupyter_dir") or jupyter_dir("common").parent)
+
+    def settings(name: str) -> str:
+        return str(shipped / name)
+
+    c.JupyterHub.services = services(hub, runtime["service_ports"], settings)
 
     c.JupyterHub.spawner_class = "localprocess"
     c.Spawner.cmd = [runtime_bin(hub, "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
-    c.Spawner.pre_spawn_hook = pre_spawn(hub)
+    c.Spawner.pre_spawn_hook = pre_spawn(hub, settings)
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 90
     c.JupyterHub.cleanup_servers = True

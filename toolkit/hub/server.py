@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from toolkit.errors import InputError, UserError
-from toolkit.hub.config import PROXY, venv_bin
+from toolkit.hub.config import PROXY, runtime_jupyter_dir, venv_bin
 from toolkit.hub.layout import Hub, open_hub
 from toolkit.hub.messages import TEXT
 
@@ -67,7 +67,8 @@ class HubProcess:
     def runtime(self) -> dict:
         return {"bind": f"{self.host}:{self.port}", "bind_url": f"http://{self.host}:{self.port}",
                 "hub_port": free_port(), "proxy_api_port": free_port(), "proxy": find_proxy(),
-                "service_ports": {c.id: free_port() for c in self.hub.courses}}
+                "service_ports": {c.id: free_port() for c in self.hub.courses},
+                "jupyter_dir": runtime_jupyter_dir(self.hub)}
 
     def start(self, timeout: float = READY_TIMEOUT) -> "HubProcess":
         from toolkit.hub.accounts import ensure_service_account
