@@ -218,7 +218,7 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
     subprocess.run(["bash", str(REPO / "tools" / "hub-runtime.sh")], check=True, capture_output=True)
     hub, passwords, users = make_hub(trainees)
     process = HubProcess(hub, "127.0.0.1:0")
-    results = {"stages": [], "held": 0}
+    results = {"stages": [], "held": 0, "users": users}
     try:
         started = time.perf_counter()
         process.start()
