@@ -207,6 +207,6 @@ def apply(c, root: Path | str, runtime: dict) -> None:
     c.Spawner.cmd = [runtime_bin(hub, "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.pre_spawn_hook = pre_spawn(hub, settings)
-    c.Spawner.http_timeout = 60
-    c.Spawner.start_timeout = 90
+    c.Spawner.http_timeout = 120   # a busy 2-core server: a single-user server can take a minute
+    c.Spawner.start_timeout = 180
     c.JupyterHub.cleanup_servers = True
