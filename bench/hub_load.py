@@ -35,6 +35,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,8 +102,9 @@ def start_kernel(url: str, user: str, token: str) -> str:
 
 def _message(code: str, session: str) -> dict:
     msg_id = uuid.uuid4().hex
+    date = datetime.now(timezone.utc).isoformat()
     return {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": session,
-                       "date": "", "version": "5.3"},
+                       "date": date, "version": "5.3"},
             "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
             "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                         "allow_stdin": False, "stop_on_error": True}}
