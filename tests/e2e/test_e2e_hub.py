@@ -255,8 +255,11 @@ def _scenario(hub, browser, guards: list) -> None:
 
     for index, user in enumerate(trainees):
         page = pages[user]
+        page.goto(f"{env['url']}/user/{user}/lab")          # back from the refused pages
+        page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=240_000)
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        page.get_by_role("menuitem", name="Assignment List").click()
         panel = page.locator("#nbgrader-assignment-list")
-        page.locator(".lm-TabBar-tab", has_text="Assignments").click()
         panel.locator("#submitted_assignments_list").get_by_role("button", name="Fetch Feedback").click()
         home = Path(pwd.getpwnam(user).pw_dir)
         feedback_dir = home / qu.id / M01 / "feedback"
