@@ -16,7 +16,10 @@ APT_PACKAGES += util-linux
 # as an office would (docx → PDF, xlsx re-saved) and read the PDF's pages and text positions.
 OFFICE_PACKAGES ?= libreoffice-writer libreoffice-calc poppler-utils
 
-.PHONY: all setup system-deps e2e-deps office-deps demo test test-fast test-e2e bench clean
+# The training hub: Debian's python3 venv for trainees' servers (tools/hub-runtime.sh).
+APT_PACKAGES += python3-venv
+
+.PHONY: all setup system-deps e2e-deps office-deps hub-runtime demo test test-fast test-e2e bench clean
 
 all: test
 
@@ -50,15 +53,20 @@ office-deps: setup
 	  && soffice --headless --version \
 	  || echo "提示：未找到 LibreOffice，文档渲染测试将报错；请执行 sudo apt-get install --no-install-recommends $(OFFICE_PACKAGES)" >&2
 
+# Trainees' servers on `jiuzhu hub` run as their own system accounts: they need a Python
+# environment every account can read (Debian's python3 in /opt/jiuzhu-hub; see tools/hub-runtime.sh).
+hub-runtime: setup
+	@bash tools/hub-runtime.sh >/dev/null
+
 demo: setup
 	$(VENV)/bin/jiuzhu demo
 
-test: setup e2e-deps office-deps
-	@# PostgreSQL for the shared inspection store test (tests/register/test_postgres.py)
+test: setup e2e-deps office-deps hub-runtime
+	@# PostgreSQL for the gradebook and shared inspection store tests (tests/pg_server.py)
 	@bash tools/system-deps.sh postgresql
 	$(PY) -m pytest
 
-test-e2e: e2e-deps
+test-e2e: e2e-deps hub-runtime
 	$(PY) -m pytest -m e2e tests/e2e
 
 test-fast: setup

@@ -1,6 +1,6 @@
 """The house plan's layers hold: no upward imports between toolkit's packages.
 
-policy ← cases, checklists ← training, inspections ← reports ← cli / demo.  ``toolkit.errors``,
+policy ← cases, checklists ← training, inspections ← reports, hub ← cli / demo.  ``toolkit.errors``,
 ``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts``, ``toolkit.cells``, ``toolkit.sheets``,
 ``toolkit.kernels`` (its public face) and the package root are leaf helpers any layer may use.
 """
@@ -19,6 +19,7 @@ ALLOWED = {
     "training": {"training", "cases", "policy"},
     "inspections": {"inspections", "checklists", "policy"},
     "reports": {"reports", "inspections", "checklists", "policy"},
+    "hub": {"hub", "training", "cases", "policy"},
 }
 
 

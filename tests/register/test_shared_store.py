@@ -10,58 +10,26 @@ the other's write lock) — never a traceback, never a lost row.
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.pg_server import PostgresServer, pg_bin
 from tests.register import qingpu
 from toolkit.cli import main
 
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None) \
-    if Path("/usr/lib/postgresql").is_dir() else None
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    if PG_BIN is None or os.geteuid() != 0:
+    if pg_bin() is None or os.geteuid() != 0:
         pytest.fail("需要 Debian 的 postgresql 软件包并以 root 运行（make test 会安装）")
-    folder = Path(tempfile.mkdtemp(prefix="jiuzhu-pg-", dir="/tmp"))
-    shutil.chown(folder, "postgres")
-    data, port = folder / "data", free_port()
-    as_pg = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "jz", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-                    f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off", "start"], check=True, capture_output=True)
-    pid = int((data / "postmaster.pid").read_text().split()[0])
-    try:
-        subprocess.run([*as_pg, str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "jz", "jiuzhu"],
-                       check=True, capture_output=True)
-        yield f"postgresql+psycopg://jz@127.0.0.1:{port}/jiuzhu"
-    finally:
-        os.kill(pid, signal.SIGINT)                   # fast shutdown of our own server
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        shutil.rmtree(folder, ignore_errors=True)
+    with PostgresServer.start() as pg:            # stopped by its own pid, folder removed
+        yield pg.createdb("jiuzhu")
 
 
 def prepare(store: str, work: Path, round_id: str) -> list[Path]:

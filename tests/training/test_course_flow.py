@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -133,11 +134,18 @@ def test_published_feedback_reaches_the_exchange_and_is_scanned(flow):
 
 
 def test_scan_catches_hidden_tests_in_nbgraders_default_feedback(flow):
-    """Without the course config's fix nbgrader shows hidden tests (issue #917); the scan sees it."""
+    """Without the course config's fix nbgrader shows hidden tests (issue #917); the scan sees it.
+
+    nbgrader's own feedback template here: the course's template shows no code at all.
+    """
+    import nbgrader
+
     root = flow["root"]
     with course.nbgrader_api(root) as api:
         api.config.GenerateFeedback.preprocessors = [
             "nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+        api.config.HTMLExporter.extra_template_basedirs = [
+            str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")]
         api.coursedir.feedback_directory = "feedback_default"
         assert api.generate_feedback(ASSIGNMENT, "li4")["success"]
     try:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "toolkit.cli.inspect",
     "toolkit.cli.sample_data",
     "toolkit.cli.course",
+    "toolkit.cli.hub",
     "toolkit.cli.demo",
 )
 
@@ -31,6 +32,7 @@ DESCRIPTION = """救助质量工具箱（jiuzhu）：社会救助管理服务质
   督导报告        jiuzhu inspect report  各区报告与全市汇总（网页、Word、整改清单 Excel、PDF）
   整改跟踪        jiuzhu inspect rectification …  导入整改清单、按工作日查看逾期、整改情况通报
   培训课程        jiuzhu course …      生成、发布、收取练习，评分与反馈（nbgrader）；course plan 按检查发现的问题制定培训计划
+  培训平台        jiuzhu hub …         多人同时使用的 JupyterHub：学员账号、两门课程、评分服务
   演示            jiuzhu demo          用内置示例数据走一遍完整流程
 
 每个命令都可以加 --help 查看说明。出错时返回状态码 2 并给出中文提示。"""

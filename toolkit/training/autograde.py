@@ -67,7 +67,20 @@ def _question(assignment: str, student: str, qid: str, folder: Path) -> Question
 
 
 def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
-    """Trainee-side check of one question: recorded or not, and how it was read."""
+    """Trainee-side check of one question: recorded or not, and how it was read.
+
+    The line is updated in place whenever the answer card saves (see ``cards.refresh_check``).
+    """
+    from toolkit.training.cards import show_check
+
+    text = check_text(assignment, qid, folder)
+    if text:
+        show_check(assignment, qid, text)
+    return None
+
+
+def check_text(assignment: str, qid: str, folder: Path | str | None = None) -> str | None:
+    """The check line for ``qid`` from the saved answers (``None`` while autograding)."""
     folder = Path.cwd() if folder is None else Path(folder)
     if identity.is_grading(folder, assignment):
         return None
@@ -78,13 +91,10 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
         raw = load_answers(folder).get(qid)
         value = parse_response(question, raw)
     except UserError as err:
-        print(TEXT["unreadable"].format(label=label, problem=err))
-        return None
+        return TEXT["unreadable"].format(label=label, problem=err)
     if value is None:
-        print(TEXT["missing"].format(label=label))
-    else:
-        print(TEXT["recorded"].format(label=label, value=describe_value(question, value)))
-    return None
+        return TEXT["missing"].format(label=label)
+    return TEXT["recorded"].format(label=label, value=describe_value(question, value))
 
 
 def score_question(question: Question, raw) -> tuple[float, list[str]]:

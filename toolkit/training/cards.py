@@ -39,7 +39,7 @@ TEXT = {
     "check_missing": "共 {total} 题，还有 {count} 题未作答：{items}。",
     "check_unreadable": "以下题目的填写无法识别，请修改：{items}。",
     "check_note": "（此处只检查是否作答，不显示对错；提交后统一评分。）",
-    "header": "答题卡：在每题下方作答，每次修改都会自动保存到本作业目录的 answers.json。",
+    "header": "答题卡：在每题下方作答，每次修改都会自动保存。",
     "preview_header": "答题卡（预览：这里是课程的 source/release 目录，作答不会保存）。",
     "preview": "预览，不保存 · 识别为：{value}",
     "question_no": "第{no}题",
@@ -167,6 +167,7 @@ class AnswerCards:
         self._raw[qid] = raw
         self.status[qid].value = self._describe(question, raw,
                                                 saved_at=self._clock().strftime("%H:%M:%S"))
+        refresh_check(self.case.assignment, qid, self.folder)
 
     def answered(self) -> dict[str, Any]:
         return dict(self._raw)
@@ -219,6 +220,42 @@ class AnswerCards:
     @staticmethod
     def _line(text: str, colour: str) -> str:
         return f"<div style='color:{colour}'>{html.escape(text)}</div>"
+
+
+# ---- the grading cells' "recorded / not yet answered" lines, kept current -------------------
+def check_display_id(assignment: str, qid: str) -> str:
+    return f"jiuzhu-check-{assignment}-{qid}"
+
+
+def show_check(assignment: str, qid: str, text: str) -> None:
+    """Show a grading cell's line so that a later save can replace it (never left stale)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        get_ipython = lambda: None  # noqa: E731
+    if get_ipython() is None:
+        print(text)
+        return
+    from IPython.display import display
+
+    display({"text/plain": text}, raw=True, display_id=check_display_id(assignment, qid))
+
+
+def refresh_check(assignment: str, qid: str, folder: Path) -> None:
+    """After a save, rewrite that question's line in its grading cell (if it ran already)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is None:
+        return
+    from IPython.display import update_display
+
+    from toolkit.training.autograde import check_text
+
+    text = check_text(assignment, qid, folder)
+    if text:
+        update_display({"text/plain": text}, raw=True, display_id=check_display_id(assignment, qid))
 
 
 def answers_table_html(case: Case, answers: dict[str, Any]) -> str:

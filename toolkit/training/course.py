@@ -57,7 +57,11 @@ def load_config(root: Path):
 
     config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
-    config.CourseDirectory.course_id = COURSE_ID
+    # a hub course (toolkit.hub) names its own course id; the repository's course is "jiuzhu"
+    config.CourseDirectory.course_id = config.CourseDirectory.get("course_id") or COURSE_ID
+    # trainer commands act on every trainee, even where the config names a submitting trainee
+    # (toolkit.training.identity.configure_submitter)
+    config.CourseDirectory.student_id = "*"
     return config
 
 
@@ -169,7 +173,7 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
         for assignment in assignments:
             if not (root / "release" / assignment).is_dir():
                 raise CourseError(TEXT["no_release"].format(assignment=assignment))
-            outbound = Path(api.exchange_root) / COURSE_ID / "outbound" / assignment
+            outbound = Path(api.exchange_root) / api.coursedir.course_id / "outbound" / assignment
             if outbound.exists():          # re-release replaces the previous version
                 _check(api.unrelease(assignment), "list --remove", assignment)
             _check(api.release_assignment(assignment), "release_assignment", assignment)

@@ -62,6 +62,9 @@ PROBLEM_TEXT = {
     "no_answers": "没有作答记录（answers.json 缺失或为空）",
     "bad_answers": "作答记录 answers.json 被改坏，无法读取（相关题目不得分）",
     "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
+    "identity": "作答记录属于学员 {cell}，却提交在学员 {student} 的目录中：未评分（不能用 {student} 的案例"
+                "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
+                "移到 submitted/{cell}/ 后重新评分",
 }
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
@@ -79,7 +82,7 @@ class SubmissionOutcome:
 
     @property
     def reasons(self) -> list[str]:
-        return [PROBLEM_TEXT[p.code].format(cell=p.cell or "") for p in self.problems]
+        return [PROBLEM_TEXT[p.code].format(cell=p.cell or "", student=self.student) for p in self.problems]
 
 
 @dataclass
@@ -363,6 +366,12 @@ def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeou
     def prepared_tasks() -> Iterator[NotebookTask]:
         for student, assignment in pairs:
             outcome = outcomes[(student, assignment)]
+            recorded = _identity_mismatch(coursedir, student, assignment)
+            if recorded:            # never grade one trainee's answers against another's case
+                outcome.status = "failed"
+                outcome.problems.append(Problem("identity", recorded))
+                bar.update(1)
+                continue
             try:
                 prepared = writer.prepare(assignment, student, force)
             except Exception as err:       # e.g. an unreadable timestamp.txt
@@ -457,6 +466,13 @@ def _progress_bar(total: int, enabled: bool):
 
     return tqdm(total=total, unit="份", desc="评分", disable=not enabled, file=sys.stderr,
                 bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| 已用 {elapsed}，预计还需 {remaining}")
+
+
+def _identity_mismatch(coursedir, student: str, assignment: str) -> str | None:
+    """The trainee named in ``answers.json`` when it is not the submission folder's owner."""
+    from toolkit.training.identity import recorded_mismatch
+
+    return recorded_mismatch(Path(coursedir.root) / coursedir.submitted_directory / student / assignment)
 
 
 def _answers_problem(folder: Path | None) -> Problem | None:

@@ -10,6 +10,11 @@ Order of resolution (first match wins):
 3. the explicit setting ``JIUZHU_STUDENT`` (a trainee on a single-user machine);
 4. the operating-system user, exactly as nbgrader's exchange names the submitter
    (``nbgrader.utils.get_username``).
+
+The same answer must reach the grader.  nbgrader names a submission after the operating-system
+user, so :func:`configure_submitter` (called by the course's ``nbgrader_config.py``) makes a
+trainee's ``nbgrader submit`` use the identity above; and :func:`recorded_mismatch` lets the
+grader refuse a submission whose ``answers.json`` names someone else than its folder.
 """
 
 from __future__ import annotations
@@ -20,14 +25,16 @@ from pathlib import Path
 from typing import Mapping
 
 HUB_ENV = "JUPYTERHUB_USER"
+SERVICE_ENV = "JUPYTERHUB_SERVICE_NAME"   # set in a hub service (a course's formgrader), not a trainee
 EXPLICIT_ENV = "JIUZHU_STUDENT"
 STUDENT_FOLDERS = ("autograded", "submitted")
 
+# Where the identity came from, in words a cadre understands (shown next to the trainee id).
 SOURCE_TEXT = {
-    "folder": "nbgrader 学员目录",
-    "hub": "JupyterHub 用户名",
-    "explicit": f"环境变量 {EXPLICIT_ENV}",
-    "os": "系统用户名",
+    "folder": "提交的作业",
+    "hub": "登录账号",
+    "explicit": "本机设置的学员编号",
+    "os": "本机账号",
 }
 
 
@@ -89,3 +96,53 @@ def is_course_preview(folder: Path | str | None = None) -> bool:
     folder = (Path.cwd() if folder is None else Path(folder)).resolve()
     return folder.parent.name in ("source", "release") and \
         (folder.parent.parent / "nbgrader_config.py").is_file()
+
+
+def submitting_student(environ: Mapping[str, str] | None = None) -> Identity | None:
+    """Whom a trainee's ``nbgrader submit`` must name, when that differs from nbgrader's default.
+
+    nbgrader names a submission after the operating-system user.  On one machine a trainee who
+    works under ``JIUZHU_STUDENT`` (the notebook shows that trainee's case) must submit under
+    that name too.  On a hub (``JUPYTERHUB_USER`` set) every trainee has their own system
+    account, so nbgrader's default is already the hub user and ``None`` is returned; a hub
+    whose servers all run as one system user is caught by :func:`recorded_mismatch` instead.
+    A hub service (the trainers' formgrader) is never a trainee.
+    """
+    env = os.environ if environ is None else environ
+    if (env.get(SERVICE_ENV) or "").strip() or (env.get(HUB_ENV) or "").strip():
+        return None
+    value = (env.get(EXPLICIT_ENV) or "").strip()
+    return Identity(value, "explicit") if value else None
+
+
+def configure_submitter(config, environ: Mapping[str, str] | None = None) -> Identity | None:
+    """Make nbgrader submit under the trainee's identity (``CourseDirectory.student_id``).
+
+    Called from a course's ``nbgrader_config.py``.  Trainer commands (``jiuzhu course …``)
+    reset ``student_id`` to ``*`` after loading that file, so grading is never narrowed.
+    """
+    who = submitting_student(environ)
+    if who is not None and "*" not in who.student and "+" not in who.student:
+        config.CourseDirectory.student_id = who.student
+    return who
+
+
+def recorded_student(folder: Path | str) -> str:
+    """The trainee named in a submission's ``answers.json`` ("" when none or unreadable)."""
+    from toolkit.training.answers import AnswersFileError, read_sidecar
+
+    try:
+        return str(read_sidecar(folder).get("student") or "").strip()
+    except AnswersFileError:
+        return ""
+
+
+def recorded_mismatch(folder: Path | str) -> str | None:
+    """The recorded trainee when it is not the ``submitted/<student>/`` folder's, else ``None``.
+
+    Grading such a submission would score one person's answers against another person's case.
+    """
+    folder = Path(folder)
+    recorded = recorded_student(folder)
+    owner = folder.parent.name
+    return recorded if recorded and recorded != owner else None

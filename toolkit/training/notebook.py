@@ -17,14 +17,15 @@ PANDAS_ASSIGNMENTS = ("m05_funds",)
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 
-HOW_TO = """**怎样完成本练习**
+HOW_TO = """### 开始：点击笔记本上方工具栏中的 ▶▶ 按钮（“重启内核并运行所有单元格”），再点“确认重启内核”。
 
-1. 点击菜单“运行 → 运行全部单元格”（或依次按 Shift+Enter），下方会显示**你本人的案例**——每位学员的案例数字、人名和日期各不相同。
-2. 阅读案例，在“答题卡”中逐题作答：金额可写 `1500`、`1,500` 或 `１５００元`，日期可写 `2018-10-08` 或 `2018年10月8日`。每次修改都会**自动保存**，答题卡下方会显示“已保存”。
-3. 点击“检查作答”，查看还有哪些题没有作答（这里不显示对错）。
-4. 保存笔记本（Ctrl+S），在菜单“Nbgrader → Assignment List”（作业列表）中点击 Submit（提交）。可以多次提交，以最后一次为准。
+下方随即显示**你本人的案例**和**答题卡**（每位学员的案例数字、人名和日期各不相同）。
 
-灰色锁定的单元格请不要修改或删除，否则可能影响评分。"""
+- 在答题卡中逐题作答：金额可写 1500、1,500 或 １５００元，日期可写 2018-10-08 或 2018年10月8日。每次修改都会**自动保存**，答题卡下方会显示“已保存”。
+- 点击“检查作答”，查看还有哪些题没有作答（这里不显示对错）。
+- 完成后保存笔记本（Ctrl+S），在作业列表（菜单 Nbgrader → Assignment List）中点击 Submit（提交）。可以多次提交，以最后一次为准。
+
+灰色锁定的单元格请不要修改或删除。"""
 
 SUBMIT_NOTE = """## 提交前请确认
 
@@ -45,12 +46,15 @@ for name, frame in tables.items():
 
 
 def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: bool = False,
-          task: bool = False, points: float | None = None) -> dict:
+          task: bool = False, points: float | None = None, hide_code: bool = False) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
             "solution": solution, "task": task}
     if points is not None:
         meta["points"] = points
-    return {"nbgrader": meta}
+    found = {"nbgrader": meta}
+    if hide_code:   # a cadre sees the case and the cards, not the code that shows them
+        found["jupyter"] = {"source_hidden": True}
+    return found
 
 
 def test_source(assignment: str, question: Question) -> str:
@@ -76,9 +80,9 @@ def source_notebook(case: Case) -> nbformat.NotebookNode:
     a = case.assignment
     cells = [
         v4.new_markdown_cell(f"# {case.title}\n\n{HOW_TO}", metadata=_meta("intro"), id="intro"),
-        v4.new_code_cell("from toolkit.training.exercise import start\n\n"
-                         f"ex = start({a!r})\nex.show_case()", metadata=_meta("setup"), id="setup"),
-        v4.new_code_cell("ex.cards()", metadata=_meta("cards"), id="cards"),
+        v4.new_code_cell("# 显示本人的案例（请勿修改本单元格）\nfrom toolkit.training.exercise import start\n\n"
+                         f"ex = start({a!r})\nex.show_case()", metadata=_meta("setup", hide_code=True), id="setup"),
+        v4.new_code_cell("# 答题卡（请勿修改本单元格）\nex.cards()", metadata=_meta("cards", hide_code=True), id="cards"),
     ]
     if a in PANDAS_ASSIGNMENTS:
         cells += [v4.new_markdown_cell(PANDAS_NOTE, id="pandas-note"),
@@ -89,7 +93,7 @@ def source_notebook(case: Case) -> nbformat.NotebookNode:
                                               metadata=_meta(f"{q.id}_task", task=True, points=q.points)))
         else:
             cells.append(v4.new_code_cell(test_source(a, q), id=f"{q.id}-test",
-                                          metadata=_meta(f"{q.id}_test", grade=True, points=q.points)))
+                                          metadata=_meta(f"{q.id}_test", grade=True, points=q.points, hide_code=True)))
     cells.append(v4.new_markdown_cell(SUBMIT_NOTE, metadata=_meta("submit"), id="submit"))
     nb = v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",

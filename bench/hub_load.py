@@ -1,0 +1,290 @@
+"""Many trainees at once on a real `jiuzhu hub`: spawn time, answer-save latency, memory.
+
+Drives N trainees against a throw-away hub over its REST and websocket APIs, as their browsers
+would: log in with the account's password (PAM), start the trainee's server, start a kernel,
+and save answers there through the same call the answer cards make
+(``toolkit.training.answers.save_answer``), several times per trainee, all trainees at once.
+Trainees join in stages (e.g. 1, 10, 20, 40); each stage reports
+
+  spawn time (median / max of the servers started in that stage),
+  answer-save latency of every active trainee saving at once (median, p95),
+  memory per active trainee (resident memory of all processes of the trainees' accounts / N),
+
+and the largest N at which every trainee's server ran and every save succeeded.  Aim (issue 11):
+40 active trainees on 2 cores / 24 GiB with p95 ≤ 0.5 s.  Printed, never asserted.
+
+Needs root (one system account per trainee, deleted at the end).  Everything it starts is stopped
+by its own process id.  Usage::
+
+    python bench/hub_load.py --trainees 40 [--saves 5] [--stages 1,10,20,40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pwd
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAVE_CODE = ("import os\nos.makedirs('bench-m01', exist_ok=True)\n"
+             "from toolkit.training.answers import save_answer\n"
+             "save_answer('bench-m01', 'm01_means_test', {user!r}, 'q2', '{value}元')")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# --------------------------------------------------------------------------- one trainee, over HTTP
+
+def log_in_and_token(url: str, user: str, password: str) -> str:
+    """Log in through the hub's login form (as a browser does) and ask for an API token."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{url}/hub/login", timeout=60)
+    xsrf = session.cookies.get("_xsrf")
+    reply = session.post(f"{url}/hub/login?next=/hub/home", data={"username": user, "password": password,
+                                                                   "_xsrf": xsrf}, allow_redirects=False, timeout=60)
+    if reply.status_code != 302:
+        raise RuntimeError(f"login of {user} answered {reply.status_code}")
+    reply = session.post(f"{url}/hub/api/users/{user}/tokens", json={"note": "hub_load", "expires_in": 3600},
+                         headers={"X-XSRFToken": session.cookies.get("_xsrf") or xsrf}, timeout=60)
+    reply.raise_for_status()
+    return reply.json()["token"]
+
+
+def start_server(url: str, user: str, token: str, timeout: float = 300) -> float:
+    """Start the trainee's server through the REST API; seconds until the hub says it is ready."""
+    import requests
+
+    headers = {"Authorization": f"token {token}"}
+    started = time.perf_counter()
+    reply = requests.post(f"{url}/hub/api/users/{user}/server", headers=headers, timeout=60)
+    if reply.status_code not in (201, 202, 400):          # 400: already running
+        raise RuntimeError(f"spawn of {user} answered {reply.status_code}: {reply.text[:200]}")
+    while time.perf_counter() - started < timeout:
+        model = requests.get(f"{url}/hub/api/users/{user}", headers=headers, timeout=60).json()
+        server = (model.get("servers") or {}).get("")
+        if server and server.get("ready"):
+            return time.perf_counter() - started
+        time.sleep(0.25)
+    raise RuntimeError(f"server of {user} not ready after {timeout:.0f} s")
+
+
+def start_kernel(url: str, user: str, token: str) -> str:
+    import requests
+
+    reply = requests.post(f"{url}/user/{user}/api/kernels", json={"name": "python3"},
+                          headers={"Authorization": f"token {token}"}, timeout=120)
+    reply.raise_for_status()
+    return reply.json()["id"]
+
+
+# --------------------------------------------------------------------------- answers over the websocket
+
+def _message(code: str, session: str) -> dict:
+    msg_id = uuid.uuid4().hex
+    date = datetime.now(timezone.utc).isoformat()
+    return {"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": session,
+                       "date": date, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}
+
+
+async def save_answers(url: str, user: str, token: str, kernel: str, saves: int, start_gate: asyncio.Event,
+                       timeout: float = 120) -> list[float]:
+    """Seconds per save (execute_request sent → execute_reply ok received), ``saves`` times."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    ws_url = url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel}/channels"
+    connection = await asyncio.wait_for(websocket_connect(HTTPRequest(
+        ws_url, headers={"Authorization": f"token {token}"})), timeout)
+    session = uuid.uuid4().hex
+    latencies = []
+    try:
+        await start_gate.wait()
+        for index in range(saves):
+            message = _message(SAVE_CODE.format(user=user, value=1500 + index), session)
+            sent = time.perf_counter()
+            await connection.write_message(json.dumps(message))
+            while True:
+                raw = await asyncio.wait_for(connection.read_message(), timeout)
+                if raw is None:
+                    raise RuntimeError(f"kernel of {user} closed the websocket")
+                reply = json.loads(raw)
+                if (reply.get("parent_header", {}).get("msg_id") == message["header"]["msg_id"]
+                        and reply.get("msg_type") == "execute_reply"):
+                    if reply["content"].get("status") != "ok":
+                        raise RuntimeError(f"save of {user} failed: {reply['content'].get('evalue')}")
+                    latencies.append(time.perf_counter() - sent)
+                    break
+    finally:
+        connection.close()
+    return latencies
+
+
+async def all_save(url: str, active: dict[str, tuple[str, str]], saves: int) -> tuple[list[float], list[str]]:
+    gate = asyncio.Event()
+    tasks = {user: asyncio.create_task(save_answers(url, user, token, kernel, saves, gate))
+             for user, (token, kernel) in active.items()}
+    await asyncio.sleep(0.5)          # every websocket opened before anyone saves
+    gate.set()
+    latencies, failures = [], []
+    for user, task in tasks.items():
+        try:
+            latencies += await task
+        except Exception as err:      # noqa: BLE001 - a failing trainee is reported, not fatal
+            failures.append(f"{user}: {err}")
+    return latencies, failures
+
+
+# --------------------------------------------------------------------------- memory
+
+def trainee_memory_mib(users: list[str]) -> float:
+    """Resident memory of every process owned by the trainees' accounts (servers and kernels)."""
+    uids = {pwd.getpwnam(u).pw_uid for u in users}
+    total_kib = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1").split()[0]) in uids and "VmRSS" in fields:
+            total_kib += int(fields["VmRSS"].split()[0])
+    return total_kib / 1024
+
+
+# --------------------------------------------------------------------------- the run
+
+def make_hub(trainees: int):
+    """A throw-away hub with one course and ``trainees`` accounts; returns (hub, passwords, users)."""
+    from openpyxl import Workbook
+
+    from toolkit.hub.accounts import make_accounts
+    from toolkit.hub.layout import open_hub
+
+    tag = "jl" + secrets.token_hex(2)
+    root = Path(tempfile.mkdtemp(prefix="jiuzhu-hub-load-", dir="/tmp"))
+    root.chmod(0o755)
+    runtime = os.environ.get("JIUZHU_HUB_RUNTIME_DIR", "/opt/jiuzhu-hub")
+    (root / "hub.yaml").write_text(f"bind: 127.0.0.1:0\nruntime: {runtime}\ncourses:\n"
+                                   f"  - {{id: {tag}-qu, title: 区级培训, trainers: []}}\n", encoding="utf-8")
+    hub = open_hub(root)
+    course = hub.courses[0]
+    users = [f"{tag}-{i:03d}" for i in range(1, trainees + 1)]
+    workbook = Workbook()
+    workbook.active.append(["学员编号", "姓名", "街镇", "村居"])
+    for user in users:
+        workbook.active.append([user, "测试学员", "东湖街道", "东湖社区"])
+    roster = root / "roster.xlsx"
+    workbook.save(roster)
+    from toolkit.training.roster import import_roster
+
+    import_roster(course.folder, roster)
+    _, accounts = make_accounts(hub, course.id)
+    return hub, {a.user: a.password for a in accounts}, users
+
+
+def stages_for(trainees: int, given: str | None) -> list[int]:
+    if given:
+        return sorted({min(trainees, int(s)) for s in given.split(",") if s.strip()})
+    return sorted({1, max(1, trainees // 4), max(1, trainees // 2), trainees})
+
+
+def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
+    from toolkit.hub.accounts import delete_account
+    from toolkit.hub.server import HubProcess
+    from toolkit.training.course import ensure_venv_on_path
+
+    ensure_venv_on_path()
+    subprocess.run(["bash", str(REPO / "tools" / "hub-runtime.sh")], check=True, capture_output=True)
+    hub, passwords, users = make_hub(trainees)
+    process = HubProcess(hub, "127.0.0.1:0")
+    results = {"stages": [], "held": 0, "users": users}
+    try:
+        started = time.perf_counter()
+        process.start()
+        say(f"hub ready in {time.perf_counter() - started:.1f} s at {process.url} ({trainees} accounts)")
+        active: dict[str, tuple[str, str]] = {}
+        pool = ThreadPoolExecutor(max_workers=8)
+        for stage in stages:
+            joining = users[len(active):stage]
+
+            def join(user: str) -> tuple[str, str, str, float]:
+                token = log_in_and_token(process.url, user, passwords[user])
+                seconds = start_server(process.url, user, token)
+                return user, token, start_kernel(process.url, user, token), seconds
+
+            spawned, failures = [], []
+            for future in [pool.submit(join, u) for u in joining]:
+                try:
+                    user, token, kernel, seconds = future.result()
+                    active[user] = (token, kernel)
+                    spawned.append(seconds)
+                except Exception as err:   # noqa: BLE001
+                    failures.append(str(err))
+            latencies, save_failures = asyncio.run(all_save(process.url, active, saves))
+            memory = trainee_memory_mib(list(active))
+            row = {"active": len(active), "spawn_median": statistics.median(spawned) if spawned else float("nan"),
+                   "spawn_max": max(spawned, default=float("nan")),
+                   "save_median": statistics.median(latencies) if latencies else float("nan"),
+                   "save_p95": percentile(latencies, 0.95), "saves": len(latencies),
+                   "mib_per_trainee": memory / max(1, len(active)), "failures": failures + save_failures}
+            results["stages"].append(row)
+            held = not row["failures"] and len(active) == stage
+            if held:
+                results["held"] = len(active)
+            say(f"{row['active']:>4} active  spawn median {row['spawn_median']:6.1f} s  max {row['spawn_max']:6.1f} s  "
+                f"save median {row['save_median'] * 1000:7.1f} ms  p95 {row['save_p95'] * 1000:7.1f} ms  "
+                f"({row['saves']} saves)  memory {row['mib_per_trainee']:6.1f} MiB/trainee"
+                + ("" if held else f"  NOT HELD: {'; '.join(row['failures'])[:300]}"))
+            if not held:
+                break
+        pool.shutdown()
+        say(f"largest N held: {results['held']} of {trainees} (aim: 40 active, save p95 <= 0.5 s)")
+    finally:
+        process.stop()
+        for user in users:
+            delete_account(user)
+        for course in hub.courses:
+            delete_account(course.grader)
+        shutil.rmtree(hub.root, ignore_errors=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=40, help="trainees at the last stage (default 40)")
+    parser.add_argument("--saves", type=int, default=5, help="answer saves per trainee per stage (default 5)")
+    parser.add_argument("--stages", help="comma-separated active counts, e.g. 1,10,20,40")
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        print("hub_load needs root: it creates one system account per trainee", file=sys.stderr)
+        return 2
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    run(args.trainees, args.saves, stages_for(args.trainees, args.stages))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""The JupyterHub configuration of a `jiuzhu hub`, built from the hub folder (embedded defaults).
+
+``jupyterhub -f toolkit/hub/jupyterhub_config.py`` calls :func:`apply` with the hub folder and
+the runtime file that :mod:`toolkit.hub.server` writes (ports chosen at start).  The shape
+follows nbgrader's ``demos/demo_multiple_classes``: per course a group ``nbgrader-<id>`` (its
+trainees: the Assignments panel lists the course), a group ``formgrade-<id>`` (its trainers and
+the ``grader-<id>`` account), a formgrader service named ``<id>``, and scoped roles instead of
+an admin token.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from toolkit.hub.layout import Course, Hub, jupyter_dir, open_hub
+
+PROXY = "configurable-http-proxy"
+
+
+def venv_bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def runtime_bin(hub: Hub, name: str) -> str:
+    """A program of the environment trainees' servers run in (readable by every account)."""
+    return str(hub.runtime / "bin" / name)
+
+
+def runtime_jupyter_dir(hub: Hub) -> str:
+    """Where the runtime's copy of the toolkit keeps the Jupyter settings (``toolkit/hub/jupyter``)."""
+    import subprocess
+
+    from toolkit.errors import UserError
+    from toolkit.hub.messages import TEXT
+
+    result = subprocess.run([str(hub.runtime / "bin" / "python"), "-c",
+                             "import toolkit.hub, pathlib; print(pathlib.Path(toolkit.hub.__file__).parent / 'jupyter')"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason="其中没有安装本工具箱"))
+    return result.stdout.strip()
+
+
+def check_runtime(hub: Hub) -> None:
+    """Refuse to start when trainees' accounts could not run the single-user server."""
+    import stat
+
+    from toolkit.errors import UserError
+    from toolkit.hub.messages import TEXT
+
+    program = Path(runtime_bin(hub, "jupyterhub-singleuser"))
+    python = (hub.runtime / "bin" / "python").resolve()
+    for path in (program, python):
+        if not path.exists():
+            raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason=f"缺少 {path}"))
+        for part in (path, *path.parents):
+            mode = part.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason=f"{part} 不允许其他账号进入"))
+
+
+def trainees(course: Course) -> list[str]:
+    from toolkit.training.roster import load_roster
+
+    try:
+        return [t.id for t in load_roster(course.db_url).trainees]
+    except Exception:          # no gradebook yet: nobody to let in for this course
+        return []
+
+
+def groups(hub: Hub) -> dict[str, dict]:
+    """Hub groups of the system accounts that exist (``jiuzhu hub accounts`` makes them)."""
+    import pwd
+
+    def existing(users) -> list[str]:
+        found = []
+        for user in sorted(set(users)):
+            try:
+                pwd.getpwnam(user)
+                found.append(user)
+            except KeyError:
+                pass
+        return found
+
+    found = {}
+    for course in hub.courses:
+        found[f"nbgrader-{course.id}"] = {"users": existing(trainees(course))}
+        found[f"formgrade-{course.id}"] = {"users": existing({*course.trainers, course.grader})}
+    found["trainers"] = {"users": existing(hub.trainers())}
+    return found
+
+
+def roles(hub: Hub) -> list[dict]:
+    found = [{"name": "server", "scopes": ["inherit"]}]   # the Assignments panel reads the user's groups
+    for course in hub.courses:
+        found.append({"name": f"formgrade-{course.id}", "groups": [f"formgrade-{course.id}"],
+                      "scopes": [f"access:services!service={course.id}"]})
+        found.append({"name": f"nbgrader-{course.id}", "groups": [f"nbgrader-{course.id}"],
+                      "scopes": ["list:services", f"read:services!service={course.id}"]})
+    return found
+
+
+def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
+    """One formgrader per course: a single-user server in the course folder, as ``grader-<id>``."""
+    return [{
+        "name": course.id,
+        "url": f"http://127.0.0.1:{ports[course.id]}",
+        "command": [runtime_bin(hub, "jupyterhub-singleuser"), "--allow-root",
+                    f"--ServerApp.root_dir={course.folder}",
+                    f"--LabApp.app_settings_dir={settings('lab-trainer')}"],
+        "cwd": str(course.folder),
+        "oauth_no_confirm": True,
+        "timeout": 120,         # a formgrader on a busy 2-core server takes more than the 30 s default
+        "environment": {"JUPYTERHUB_USER": course.grader, "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+                        "JIUZHU_EXCHANGE": str(hub.exchange)},
+        # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
+        # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
+    } for course in hub.courses]
+
+
+def pre_spawn(hub: Hub, settings):
+    """Trainees get the cadre's JupyterLab (no trainer tools, no terminal); trainers the full one."""
+    trainers = hub.trainers()
+
+    def hook(spawner) -> None:
+        trainer = spawner.user.name in trainers
+        common = settings("common")
+        spawner.environment = {   # a new dict: the configured one is shared by every spawner
+            **spawner.environment,
+            "JUPYTER_CONFIG_PATH": common if trainer else f"{settings('trainee')}:{common}",
+            "JIUZHU_EXCHANGE": str(hub.exchange),
+            "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
+        }
+        spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
+        if not trainer:
+            seed_workspace(spawner.user.name)
+
+    return hook
+
+
+WORKSPACE = "default-37a8.jupyterlab-workspace"   # jupyterlab_server's file name of workspace "default"
+
+
+def seed_workspace(user: str) -> None:
+    """A trainee's first JupyterLab opens on the Assignments panel (nbgrader's restorable widget)."""
+    import os
+    import pwd
+
+    account = pwd.getpwnam(user)
+    folder = Path(account.pw_dir) / ".jupyter" / "lab" / "workspaces"
+    if (folder / WORKSPACE).exists():
+        return
+    made = Path(account.pw_dir)
+    for part in (".jupyter", "lab", "workspaces"):
+        made = made / part
+        if not made.exists():
+            made.mkdir(mode=0o700)
+            os.chown(made, account.pw_uid, account.pw_gid)
+    target = folder / WORKSPACE
+    target.write_text((jupyter_dir("workspace") / "trainee.json").read_text(encoding="utf-8"), encoding="utf-8")
+    os.chown(target, account.pw_uid, account.pw_gid)
+
+
+def _has_zh_locale() -> bool:
+    import locale
+
+    try:
+        locale.setlocale(locale.LC_CTYPE, "zh_CN.UTF-8")
+        return True
+    except locale.Error:
+        return False
+    finally:
+        locale.setlocale(locale.LC_CTYPE, "")
+
+
+def apply(c, root: Path | str, runtime: dict) -> None:
+    """Fill the traitlets config ``c`` of JupyterHub for the hub folder ``root``."""
+    hub = open_hub(root, runtime.get("bind"))
+    state = hub.state
+    c.JupyterHub.bind_url = runtime["bind_url"]
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = runtime["hub_port"]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{runtime['proxy_api_port']}"
+    c.ConfigurableHTTPProxy.command = [runtime.get("proxy") or venv_bin(PROXY)]
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
+    c.JupyterHub.pid_file = str(state / "hub.pid")
+    c.JupyterHub.template_vars = {"announcement_login": "救助质量培训平台：请用培训老师发给你的账号和密码登录。"}
+
+    c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.open_sessions = False
+    everyone = {u for g in groups(hub).values() for u in g["users"]}
+    c.Authenticator.allowed_users = everyone
+    c.JupyterHub.load_groups = groups(hub)
+    c.JupyterHub.load_roles = roles(hub)
+    # the settings folders as installed in the runtime (readable by every account), not this process's
+    shipped = Path(runtime.get("jupyter_dir") or jupyter_dir("common").parent)
+
+    def settings(name: str) -> str:
+        return str(shipped / name)
+
+    c.JupyterHub.services = services(hub, runtime["service_ports"], settings)
+
+    c.JupyterHub.spawner_class = "localprocess"
+    c.Spawner.cmd = [runtime_bin(hub, "jupyterhub-singleuser")]
+    c.Spawner.default_url = "/lab"
+    c.Spawner.pre_spawn_hook = pre_spawn(hub, settings)
+    c.Spawner.http_timeout = 120   # a busy 2-core server: a single-user server can take a minute
+    c.Spawner.start_timeout = 180
+    c.JupyterHub.cleanup_servers = True

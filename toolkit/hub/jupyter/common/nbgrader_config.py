@@ -1,0 +1,16 @@
+"""nbgrader settings of every single-user server on a `jiuzhu hub` (trainees and trainers).
+
+The hub passes the exchange folder in the environment; a user's courses come from their hub
+groups (nbgrader-<course>), as in nbgrader's multi-course demo.  (nbgrader 0.9 shows course ids,
+not titles: the ids are the titles' pinyin, quji = 区级, jiezhen = 街镇.)
+"""
+
+import os
+
+from nbgrader.auth import JupyterHubAuthPlugin
+
+c = get_config()  # noqa: F821 - provided by traitlets
+
+c.Exchange.root = os.environ.get("JIUZHU_EXCHANGE", "")
+c.Exchange.path_includes_course = True
+c.Authenticator.plugin_class = JupyterHubAuthPlugin
