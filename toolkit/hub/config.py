@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from toolkit.hub.cases import deliver_cases
 from toolkit.hub.layout import Course, Hub, jupyter_dir, open_hub
 
 PROXY = "configurable-http-proxy"
@@ -135,6 +136,7 @@ def pre_spawn(hub: Hub, settings):
         spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
         if not trainer:
             seed_workspace(spawner.user.name)
+            deliver_cases(hub, spawner.user.name)    # the givens of their own cases, made here
 
     return hook
 

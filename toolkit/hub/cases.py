@@ -1,0 +1,70 @@
+"""Each trainee's cases, put into their home when their server starts (trainer side, as root).
+
+The hub process holds the course secrets; a trainee's kernel reads only the givens of their own
+cases from ``~/.jiuzhu/cases/<course>/<user>/`` (:mod:`toolkit.training.casedata`).  The home
+belongs to the trainee, so every folder and file is opened relative to its parent with
+``O_NOFOLLOW``: a symlink the trainee planted never makes root write or chown outside the home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+from pathlib import Path
+
+from toolkit.hub.layout import Course, Hub
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+
+
+def released_case_exercises(course: Course) -> list[str]:
+    """The exercises of ``course`` that have been released and carry a per-trainee case."""
+    from toolkit.cases import ASSIGNMENTS
+
+    release = course.folder / "release"
+    return [a for a in ASSIGNMENTS if (release / a).is_dir()]
+
+
+def _open_dir(parent_fd: int, name: str, uid: int, gid: int) -> int:
+    try:
+        os.mkdir(name, 0o700, dir_fd=parent_fd)
+        fd = os.open(name, _DIR_FLAGS, dir_fd=parent_fd)
+        os.fchown(fd, uid, gid)
+        return fd
+    except FileExistsError:
+        return os.open(name, _DIR_FLAGS, dir_fd=parent_fd)     # a symlink here raises OSError
+
+
+def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int) -> None:
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchown(fh.fileno(), uid, gid)
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+
+
+def deliver_cases(hub: Hub, user: str) -> int:
+    """Write ``user``'s released cases into their home; the number of files written."""
+    from toolkit.hub.config import trainees
+    from toolkit.training import COURSE_ID
+    from toolkit.training.casedata import trainee_case_data
+
+    account = pwd.getpwnam(user)
+    wanted = [(c, released_case_exercises(c)) for c in hub.courses if user in trainees(c)]
+    wanted = [(c, exercises) for c, exercises in wanted if exercises]
+    if not wanted:
+        return 0
+    fds = [os.open(account.pw_dir, _DIR_FLAGS)]
+    try:
+        for part in (".jiuzhu", "cases", COURSE_ID, user):
+            fds.append(_open_dir(fds[-1], part, account.pw_uid, account.pw_gid))
+        written = 0
+        for course, exercises in wanted:
+            for exercise in exercises:
+                _write(fds[-1], f"{exercise}.json", trainee_case_data(Path(course.folder), user, exercise),
+                       account.pw_uid, account.pw_gid)
+                written += 1
+        return written
+    finally:
+        for fd in reversed(fds):
+            os.close(fd)
