@@ -34,6 +34,12 @@ def test_course_config_gives_the_course_its_own_id_exchange_and_gradebook(tmp_pa
     assert loaded.CourseDirectory.student_id == "*"              # trainer commands act on everyone
     assert loaded.Exchange.root == str(hub.exchange) and loaded.Exchange.path_includes_course is True
     assert loaded.CourseDirectory.db_url == f"sqlite:///{course.folder / 'gradebook.db'}"
+    # formgrader's Autograde button and plain `nbgrader autograde` start the sandboxed kernel too
+    assert loaded.Execute.kernel_name == "jiuzhu-sandbox"
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("jiuzhu-sandbox")
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == "jiuzhu-sandbox"
 
 
 def test_bad_hub_yaml_is_refused_in_chinese(tmp_path):

@@ -25,12 +25,15 @@ this course's own.  Edit freely: the hub never rewrites an existing file.
 from pathlib import Path
 
 from toolkit.training.course_config import configure
+from toolkit.training.sandbox import sandbox_nbgrader_autograde
 
 c = get_config()  # noqa: F821 - provided by traitlets
 
 configure(c, Path(__file__).resolve().parent, course_id={id!r}, exchange={exchange!r},
           db_url={db_url!r} or None)
 c.Exchange.path_includes_course = True
+# trainees' code runs in the autograde sandbox also from formgrader's Autograde button
+sandbox_nbgrader_autograde(c, Path(__file__).resolve().parent)
 '''
 
 

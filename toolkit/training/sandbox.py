@@ -262,6 +262,23 @@ def install_kernelspec(data_dir: str | os.PathLike) -> str:
     return KERNEL_NAME
 
 
+def sandbox_nbgrader_autograde(c, course_root: str | os.PathLike) -> None:
+    """Make nbgrader's own autograde (formgrader's Autograde button, plain ``nbgrader autograde``)
+    start trainees' kernels in the sandbox too: a hub course's ``nbgrader_config.py`` calls this.
+
+    The kernel spec names this process's Python, so each environment gets its own spec folder
+    under ``<course>/.jiuzhu/`` (the trainer's side).  Where the sandbox cannot be had, the kernel
+    fails to start and nothing runs unsandboxed.
+    """
+    import hashlib
+
+    tag = hashlib.sha256(sys.executable.encode()).hexdigest()[:10]
+    specs = Path(course_root) / ".jiuzhu" / f"kernels-{tag}"
+    install_kernelspec(specs)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(specs), os.environ.get("JUPYTER_PATH")]))
+    c.Execute.kernel_name = KERNEL_NAME
+
+
 from jupyter_client.provisioning import LocalProvisioner  # noqa: E402  (jupyter_client is a dependency)
 
 
