@@ -47,7 +47,9 @@ def build_course(root: Path, per_assignment: int, assignments: tuple[str, ...]) 
 
     ensure_venv_on_path()
     root.mkdir(parents=True)
-    shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
+    from toolkit.training.course_config import write_course_config
+
+    write_course_config(root)
     course.build(root, assignments)
     trainees = [t.id for t in sample_roster(per_assignment * len(assignments)).trainees]
     plan = {}

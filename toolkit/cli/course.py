@@ -21,6 +21,10 @@ def register(subparsers) -> None:
         subparsers, "course", "培训课程：生成、发布、收取作业与生成反馈",
         "nbgrader 培训课程（课程目录默认为 courses/）。培训老师的顺序：\n"
         "  build → release → （学员作答并提交）→ collect → grade → feedback")
+    init = group.add_parser("init", help="新建课程目录：写入 nbgrader_config.py（不覆盖已有的）",
+                            description="新建课程目录：写入 nbgrader_config.py（不覆盖已有的），之后在该目录中 build、release。")
+    init.add_argument("folder", metavar="目录", help="新课程目录，如 我的课程")
+    init.set_defaults(func=_init)
     _add(group, "build", "生成练习：为每个练习写出源笔记本并生成学员版（release/）", _build)
     _add(group, "release", "发布练习：把学员版放到交换目录，学员即可在 Assignments 页面获取", _release)
     _add(group, "collect", "收取作业：把学员提交的作业收到 submitted/ 目录", _collect)
@@ -51,6 +55,15 @@ def _print_paths(header: str, paths) -> int:
     print(header)
     for path in paths:
         print(f"  {path}")
+    return 0
+
+
+def _init(args) -> int:
+    from toolkit.training.course_config import write_course_config
+
+    path = write_course_config(args.folder)
+    print(f"已新建课程目录：{path.parent}\n下一步：jiuzhu course build --course {args.folder}，"
+          f"然后 jiuzhu course release --course {args.folder}")
     return 0
 
 

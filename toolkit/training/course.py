@@ -18,12 +18,12 @@ from typing import Iterable, Iterator
 from toolkit.errors import InputError, UserError
 from toolkit.files import atomic_path
 from toolkit.training import COURSE_ID
+from toolkit.training.course_config import CONFIG_NAME
 
-CONFIG_NAME = "nbgrader_config.py"
 REFERENCE_STUDENT = "__source__"   # whose case supplies question ids and points for the source
 
 TEXT = {
-    "no_config": "课程目录 {root} 中没有 {name}。请用 --course 指定课程目录（仓库中为 courses/）。",
+    "no_config": "课程目录 {root} 中没有 {name}。请用 --course 指定课程目录，或先用 jiuzhu course init 目录 新建一个课程目录。",
     "no_cases": "尚未安装案例生成器（toolkit.cases.ASSIGNMENTS 不存在），无法生成练习。",
     "unknown": "不是本课程的练习",
     "unknown_fix": "可选：{ids}",

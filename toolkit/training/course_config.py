@@ -83,3 +83,35 @@ def ensure_exchange(path: Path) -> Path:
         except OSError:
             pass
     return path
+
+
+CONFIG_NAME = "nbgrader_config.py"
+# What `jiuzhu course init` writes into a new course folder; the repository's
+# courses/nbgrader_config.py is this text (tests/test_course_init.py keeps them equal).
+CONFIG_TEXT = '''"""nbgrader configuration of the 救助质量工具箱 training course (course id ``jiuzhu``).
+
+The settings live in ``toolkit.training.course_config`` (one place for this course and for every
+course ``jiuzhu hub`` sets up); read its docstring for the environment overrides
+(JIUZHU_EXCHANGE, JIUZHU_GRADEBOOK, JIUZHU_TIMEOUT).  Add course-specific lines below the call.
+"""
+
+from pathlib import Path
+
+from toolkit.training.course_config import configure
+
+c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+
+configure(c, Path(__file__).resolve().parent)
+'''
+
+
+def write_course_config(root: Path | str) -> Path:
+    """Write a new course folder's ``nbgrader_config.py`` (never over an existing one)."""
+    from toolkit.errors import UserError
+
+    path = Path(root) / CONFIG_NAME
+    if path.exists():
+        raise UserError(f"{path} 已存在，不会覆盖。这个目录已经是一个课程目录，可直接使用。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG_TEXT, encoding="utf-8")
+    return path

@@ -18,13 +18,10 @@ DEMO_DUE = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)     # 18:00 Beijing 
 ROSTER_NAME = "示例花名册.xlsx"
 
 
-def repository_course_config() -> Path:
-    return Path(__file__).resolve().parents[2] / "courses" / "nbgrader_config.py"
-
-
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.training import course
     from toolkit.training.course import ensure_venv_on_path
+    from toolkit.training.course_config import write_course_config
     from toolkit.training.grading import format_summary, grade_course
     from toolkit.training.report import write_training_report
     from toolkit.training.roster import import_roster, write_roster_xlsx
@@ -36,7 +33,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    shutil.copy(repository_course_config(), root / "nbgrader_config.py")
+    write_course_config(root)
 
     say("生成并发布六个练习……")
     course.build(root)
