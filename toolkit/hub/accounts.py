@@ -198,7 +198,39 @@ def _safe_people(course: Course) -> list[Account]:
         return []
 
 
-def delete_account(user: str) -> None:
-    """Remove one of this hub's accounts and its home (tests, or a trainee who left)."""
-    if is_ours(user):
-        _run(["userdel", "--remove", user])
+def delete_account(user: str, wait: float = 15.0) -> None:
+    """Remove one of this hub's accounts and its home (tests, or a trainee who left).
+
+    A server or kernel of the account that is still shutting down is given ``wait`` seconds,
+    then ended by its own process id (only processes owned by this account).
+    """
+    import signal
+    import time
+
+    if not is_ours(user):
+        return
+    uid = pwd.getpwnam(user).pw_uid
+    deadline = time.monotonic() + wait
+    while _pids_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in _pids_of(uid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    time.sleep(0.2)
+    _run(["userdel", "--remove", user])
+
+
+def _pids_of(uid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("Uid:"):
+                    if int(line.split()[1]) == uid:
+                        found.append(int(status.parent.name))
+                    break
+        except (OSError, ValueError):
+            continue
+    return found
