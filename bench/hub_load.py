@@ -272,6 +272,10 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
     return results
 
 
+# seconds rather than minutes (tests/test_bench.py): one trainee, two saves
+TINY_ARGS = ["--trainees", "1", "--saves", "2", "--stages", "1"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=40, help="trainees at the last stage (default 40)")

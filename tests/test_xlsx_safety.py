@@ -147,7 +147,17 @@ def _report_export(tmp_path: Path) -> list[Path]:
     return [write_workbook(tmp_path / "整改清单.xlsx", [Sheet("整改清单", frame, [FORMULA, "+1"])])]
 
 
+def _account_list(tmp_path: Path) -> list[Path]:
+    from toolkit.hub.accounts import Account, write_account_list
+    from toolkit.hub.layout import Course
+
+    course = Course("quji", FORMULA, "", (), tmp_path / "course")
+    accounts = [Account(f"t{i:03d}", "trainee", value, value, value, "", False) for i, value in enumerate(HOSTILE)]
+    return [write_account_list(tmp_path / "账号清单.xlsx", course, accounts, "http://127.0.0.1:8000/")]
+
+
 WRITERS = {
+    "toolkit.hub.accounts": _account_list,
     "toolkit.inspections.importer": _error_list,
     "toolkit.inspections.plan": _plan,
     "toolkit.inspections.forms": _forms,

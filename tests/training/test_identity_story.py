@@ -75,6 +75,8 @@ def course_root(tmp_path, monkeypatch):
     course.release(root)
     roster = Roster((Trainee(TRAINEE, "李娜", "东湖街道", "东湖社区"),))
     save_roster(roster, f"sqlite:///{root / 'gradebook.db'}", "jiuzhu")
+    course.cases(root, None, [TRAINEE])                     # the trainer delivers lina01's case …
+    monkeypatch.setenv("JIUZHU_CASES", str(root / "cases"))   # … where the trainee's kernel reads it
     return root, roster
 
 

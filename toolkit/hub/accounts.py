@@ -156,12 +156,13 @@ def write_account_list(path: Path, course: Course, accounts: list[Account], url:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from toolkit.cells import safe_row
     from toolkit.files import save_workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEXT["sheet"]
-    sheet.append([TEXT["sheet_title"].format(title=course.title, date=date.today().isoformat())])
+    sheet.append(safe_row([TEXT["sheet_title"].format(title=course.title, date=date.today().isoformat())]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([TEXT["address"].format(url=url)])
     sheet.append([TEXT["advice"]])
@@ -169,9 +170,9 @@ def write_account_list(path: Path, course: Course, accounts: list[Account], url:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for a in accounts:
-        sheet.append([a.user, a.password if a.created else "", mask_name(a.name), a.town, a.village,
-                      TEXT["role_trainee" if a.role == "trainee" else "role_trainer"],
-                      "" if a.created else TEXT["kept"]])
+        sheet.append(safe_row([a.user, a.password if a.created else "", mask_name(a.name), a.town, a.village,
+                               TEXT["role_trainee" if a.role == "trainee" else "role_trainer"],
+                               "" if a.created else TEXT["kept"]]))
     for column, width in zip("ABCDEFG", (14, 14, 10, 14, 14, 10, 36)):
         sheet.column_dimensions[column].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
