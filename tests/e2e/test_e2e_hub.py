@@ -146,7 +146,7 @@ def _shot(page, name: str) -> Path:
 
 def _trainee_works(page, env, user: str, first: bool) -> None:
     """Log in, fetch on the Assignments panel, start, answer every card right, save, submit."""
-    from toolkit.cases.base import case_for
+    from toolkit.training.casedata import trainer_case
 
     course = env["qu"]
     _log_in(page, env["url"], user, env["passwords"][user])
@@ -169,7 +169,7 @@ def _trainee_works(page, env, user: str, first: bool) -> None:
     page.locator("jp-button[data-command='notebook:restart-run-all']").first.click()   # the one action
     page.get_by_role("button", name="确认重启内核").click()
     notebook.get_by_text(f"学员：{user}").wait_for(timeout=120_000)
-    case = case_for("jiuzhu", M01, user)
+    case = trainer_case(course.folder, M01, user)       # the case made on the trainer's side
     card(page, "q1").wait_for()
     _wait_idle(page)
     expect(notebook).to_contain_text("尚未作答")
@@ -251,7 +251,7 @@ def _scenario(hub, browser, guards: list) -> None:
     _shot(formgrader, "hub-trainer-formgrader")
 
     # Each trainee fetches and reads their own feedback, and only their own.
-    from toolkit.cases.base import case_for
+    from toolkit.training.casedata import trainer_case
 
     for index, user in enumerate(trainees):
         page = pages[user]
@@ -268,7 +268,7 @@ def _scenario(hub, browser, guards: list) -> None:
         relative = quote(html.relative_to(home).as_posix())
         page.goto(f"{env['url']}/user/{user}/files/{relative}")
         text = page.locator("body").inner_text()
-        case = case_for("jiuzhu", M01, user)
+        case = trainer_case(qu.folder, M01, user)
         full = sum(q.points for q in case.questions)
         assert re.search(rf"练习反馈：{re.escape(case.title)}（得分 {full:g}(\.0)? / {full:g}(\.0)?）", text), text[:400]
         assert f"学员：{user}" in text and "正确答案" in text and "依据" in text
