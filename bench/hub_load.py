@@ -243,7 +243,7 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
                     spawned.append(seconds)
                 except Exception as err:   # noqa: BLE001
                     failures.append(str(err))
-            latencies, save_failures = asyncio.run(all_save(process.url, active, saves))
+            latencies, save_failures = run_coroutine(all_save(process.url, active, saves))
             memory = trainee_memory_mib(list(active))
             row = {"active": len(active), "spawn_median": statistics.median(spawned) if spawned else float("nan"),
                    "spawn_max": max(spawned, default=float("nan")),
@@ -270,6 +270,16 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
             delete_account(course.grader)
         shutil.rmtree(hub.root, ignore_errors=True)
     return results
+
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` in a thread of its own: the caller may already run an event loop (e.g. a
+    test process where playwright's sync API has one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # seconds rather than minutes (tests/test_bench.py): one trainee, two saves

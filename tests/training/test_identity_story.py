@@ -17,6 +17,7 @@ from training_helpers import ASSIGNMENT, FAKE_CASES, copy_course, ipython_dir_wi
 from toolkit.training import course, identity
 from toolkit.training.analytics import collect as ledger_stats
 from toolkit.training.answers import save_answer
+from toolkit.training.casedata import trainer_case
 from toolkit.training.exercise import start
 from toolkit.training.grading import format_summary, grade_course
 from toolkit.training.roster import Roster, Trainee, save_roster
@@ -54,7 +55,8 @@ def _work_and_submit(root, tmp):
     import random
 
     rng = random.Random(1)
-    for question in exercise.case.questions:
+    key = trainer_case(root, ASSIGNMENT, exercise.student)  # the answer key: trainer side, same case
+    for question in key.questions:
         if question.kind != "text":
             save_answer(exercise.folder, ASSIGNMENT, exercise.student, question.id, right_raw(question, rng))
     ExchangeSubmit(coursedir=coursedir, authenticator=auth, config=config).start()
@@ -93,7 +95,7 @@ def test_trainee_working_as_lina01_is_submitted_graded_and_listed_as_lina01(cour
     assert course.collect(root) == {ASSIGNMENT: [TRAINEE]}
     run = grade_course(root, jobs=1, progress=False)
     [outcome] = run.outcomes
-    gradable = sum(q.points for q in exercise.case.questions if q.kind != "text")
+    gradable = sum(q.points for q in trainer_case(root, ASSIGNMENT, TRAINEE).questions if q.kind != "text")
     assert (outcome.student, outcome.score) == (TRAINEE, gradable), format_summary(run)
     stats = ledger_stats(f"sqlite:///{root / 'gradebook.db'}", roster, course_id="jiuzhu")
     rows = stats.ledger.set_index("学员编号")
