@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from toolkit.errors import ValidationFailed
 from toolkit.inspections import store as st
+from toolkit.inspections.importer import ImportRejected
 from toolkit.inspections.register_labels import (
     ORG_COLUMNS, ORG_WHAT, REGISTER_COLUMNS, REGISTER_WHAT, STATUSES, TEXT, UNIT_TYPES,
 )
@@ -36,12 +37,8 @@ REGISTER_FIELDS = ("unit_id", "size", "accepted_on", "approved_on", "status", "h
                    "phone", "remarks")
 
 
-class RegisterRejected(ValidationFailed):
+class RegisterRejected(ImportRejected):
     """A file of the organisation or the register was refused; nothing was written."""
-
-    def __init__(self, message: str, problems: list[str], report: Path | None):
-        super().__init__(message, problems=problems)
-        self.report = report
 
 
 @dataclass
