@@ -18,10 +18,12 @@ from typing import Iterator
 
 
 @contextmanager
-def atomic_path(final: Path, suffix: str = "") -> Iterator[Path]:
+def atomic_path(final: Path, suffix: str = "", mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; on success rename it onto ``final``.
 
-    On an exception the temporary file is removed and ``final`` is left untouched.
+    On an exception the temporary file is removed and ``final`` is left untouched.  The file has
+    the usual permissions (0666 less the umask) unless ``mode`` is given: a private file (0600)
+    is private from its first byte, never widened and narrowed again.
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +31,7 @@ def atomic_path(final: Path, suffix: str = "") -> Iterator[Path]:
                                     dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_umask())
+    os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)
     try:
         yield tmp
         os.replace(tmp, final)
@@ -50,13 +52,15 @@ def write_bytes_atomic(final: Path, data: bytes) -> Path:
     return Path(final)
 
 
-def save_workbook(workbook, final: Path) -> Path:
-    """Save an openpyxl workbook (anything with ``.save(path)``) atomically; return ``final``."""
+def save_workbook(workbook, final: Path, mode: int | None = None) -> Path:
+    """Save an openpyxl workbook (anything with ``.save(path)``) atomically; return ``final``.
+
+    ``mode``: the file's permissions from the start (see :func:`atomic_path`)."""
     from toolkit.sheets import prepare_workbook
 
     final = Path(final)
     prepare_workbook(workbook)  # print set-up and row heights (toolkit.sheets)
-    with atomic_path(final, final.suffix) as tmp:
+    with atomic_path(final, final.suffix, mode) as tmp:
         workbook.save(tmp)
     return final
 

@@ -29,6 +29,7 @@ GROUP = "jiuzhu-hub"
 ACCOUNT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"      # no 0/o, 1/l/i: read aloud or typed from paper
 PASSWORD_LENGTH = 10
+ACCOUNT_LIST_MODE = 0o600     # clear-text first passwords: the trainer's eyes only, from the first byte
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,7 @@ def write_account_list(path: Path, course: Course, accounts: list[Account], url:
     for column, width in zip("ABCDEFG", (14, 14, 10, 14, 14, 10, 36)):
         sheet.column_dimensions[column].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_workbook(workbook, path)
-    path.chmod(0o600)                     # clear-text first passwords: the trainer's eyes only
+    save_workbook(workbook, path, mode=ACCOUNT_LIST_MODE)
     return path
 
 
