@@ -179,3 +179,18 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     summary = _checked_docx(run.out_dir / SUMMARY_NAME / "报告.docx", "全市汇总报告")
     (line,) = _tables(summary, ["区", "预填街镇数", "采纳", "修改", "来源"])
     assert _rows(line) == [{"区": DISTRICT, "预填街镇数": "2", "采纳": "1", "修改": "1", "来源": "培训台账.xlsx"}]
+
+
+def test_reports_with_recurrences_and_training_print_in_libreoffice(loop_round, tmp_path):
+    """The new tables (training figures, 反弹 per district) render in LibreOffice without squeezed columns."""
+    from pdf_checks import narrow_docx_columns, one_char_stacks, page_texts, words_by_page
+    from toolkit.reports.office import convert_all
+
+    run, _, _ = loop_round
+    docs = [run.out_dir / DISTRICT / "报告.docx", run.out_dir / SUMMARY_NAME / "报告.docx"]
+    for docx, pdf in zip(docs, convert_all(docs, "pdf", tmp_path)):
+        assert not narrow_docx_columns(docx), (docx.parent.name, narrow_docx_columns(docx))
+        for number, words in enumerate(words_by_page(pdf), start=1):
+            assert not one_char_stacks(words), (docx.parent.name, number, one_char_stacks(words)[:3])
+        text = "".join(page_texts(pdf))
+        assert "反弹" in text and "宣传与培训" in text and "督导检查组" in text
