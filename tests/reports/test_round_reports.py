@@ -148,6 +148,9 @@ def test_cli_unknown_previous_round_is_a_user_error_before_any_kernel(small_stor
     assert code == 2
     err = capsys.readouterr().err
     assert "--previous-round" in err and "2017" in err and "2018、2019" in err
+    assert main(["inspect", "report", "--round", "2019", "--previous-round", "2019", "--store", str(small_store),
+                 "--out", str(tmp_path / "out")]) == 2
+    assert "与 --round 相同" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -47,6 +47,9 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
         if (value or option == "--round") and value not in rounds:
             raise InputError(option, value, "不是检查数据库中的轮次",
                              f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
+    if previous_round == round_id:
+        raise InputError("--previous-round", previous_round, "与 --round 相同",
+                         "请给出要与之比较的另一个轮次，或不加此选项（自动取上一轮）")
     from toolkit.inspections import round_kinds as rk
 
     ctx = load_context(st.open_store(store, create=False), round_id)
