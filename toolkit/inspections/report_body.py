@@ -260,8 +260,8 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     _city_overall(doc, s, prev, prev_id, training)
     _good_and_problems(doc, s, None, grouped,
                        f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
-                       f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出各区涉及的街镇个数），"
-                       f"各区问题数量见附件1，各街镇明细见各区督导检查报告。")
+                       f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出{words['districts']}涉及的街镇个数），"
+                       f"{words['districts']}问题数量见附件1，各街镇明细见{words['districts']}督导检查报告。")
     _recurrences_by_district(doc, findings, prev_id)
 
     _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])

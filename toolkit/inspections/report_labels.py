@@ -83,8 +83,9 @@ ONE_DISTRICT_REQUIREMENTS = [
 ]
 # The summary's words: the city's, or — a round of one district (全区汇总) — the district's
 SUMMARY_WORDS = {
-    "city": {"area": "全市", "office": "{office}", "lead": "各区督促所辖街镇对照整改清单逐项整改，整改情况按期报市民政部门。"},
-    "district": {"area": "全区", "office": "{district}民政局",
+    "city": {"area": "全市", "districts": "各区", "office": "{office}",
+             "lead": "各区督促所辖街镇对照整改清单逐项整改，整改情况按期报市民政部门。"},
+    "district": {"area": "全区", "districts": "本区", "office": "{district}民政局",
                  "lead": "请各街镇对照整改清单逐项整改，整改情况按期报区民政部门。"},
 }
 
@@ -107,7 +108,8 @@ def chinese_date(day) -> str:
 
 
 def summary_words(districts: list[str], office: str = DEFAULT_OFFICE) -> dict:
-    """{'area': '全市' | '全区', 'office': who signs, 'lead': …, 'requirements': […]} for the summary."""
+    """{'area': '全市' | '全区', 'districts': '各区' | '本区', 'office': who signs, 'lead': …,
+    'requirements': […]} for the summary."""
     one = len(districts) == 1
     words = dict(SUMMARY_WORDS["district" if one else "city"])
     words["office"] = words["office"].format(office=office, district=districts[0] if one else "")
