@@ -103,6 +103,7 @@ def test_a_district_from_org_template_to_reports_with_the_installed_wheel(instal
     summary_html = next(summary.glob("*.html")).read_text(encoding="utf-8")
     assert "青浦区社会救助管理服务质量区级督导全区汇总报告" in summary_html and "各街镇得分排名" in summary_html
     assert "全市汇总" not in summary_html and "示例数据" not in html
+    assert "全市" not in summary_html and "青浦区民政局督导检查组" in summary_html   # a 全区汇总 speaks of the district
     run(installed, work, "inspect", "report", "--round", "2019-自查", "--store", store, "--out", "报告",
         "--formats", "html", "--jobs", "2", "--issue-date", "2020-01-20")
     assert "青浦区社会救助管理服务质量街镇自查报告" in next((work / "报告" / "2019-自查" / "青浦区").glob("*.html")).read_text(encoding="utf-8")

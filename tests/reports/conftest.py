@@ -94,3 +94,46 @@ def small_store(tmp_path_factory) -> Path:
         import_files(engine, round_id, forms, imported_by="测试", today=today)
     engine.dispose()
     return store
+
+
+LOOP_DISTRICT = "东湖区"
+LOOP_ISSUED = "2019-01-07"     # 下发日期 of the 2018 整改清单
+
+
+@pytest.fixture(scope="session")
+def loop_store(small_store, tmp_path_factory):
+    """The small city with 东湖区's 2018 整改清单 (written by a real kernel) filled in and imported:
+    one problem that 2019 finds again 整改中 (so it must not be marked 反弹), the rest 已整改."""
+    import datetime as dt
+    import shutil
+
+    import openpyxl
+
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.reports.inspection_round import run_round_reports
+
+    base = tmp_path_factory.mktemp("loop")
+    store = base / "jiuzhu.sqlite"
+    shutil.copy(small_store, store)
+    run = run_round_reports(str(store), "2018", [LOOP_DISTRICT], out=base / "reports", workers=1,
+                            formats=("xlsx",), issue_date=LOOP_ISSUED, progress=False)
+    assert not run.failures, [r.failure.describe() for r in run.failures]
+    again = {(f.unit, f.item_id) for f in load_findings(store, "2019", LOOP_DISTRICT).itertuples()}
+    book = run.out_dir / LOOP_DISTRICT / "整改清单.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 12) if any(c.value == "问题编号" for c in ws[r]))
+    col = {c.value: c.column for c in ws[header]}
+    rows = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, col["问题编号"]).value]
+    found_again = [r for r in rows if (ws.cell(r, col["街镇"]).value, ws.cell(r, col["检查项"]).value) in again]
+    in_progress = (found_again or rows)[0]
+    for row in rows:
+        values = ({"整改措施": "正在补正", "完成情况": "整改中", "说明": "等待低保对象补交材料"} if row == in_progress else
+                  {"整改措施": "修订制度并补正档案", "完成日期": dt.date(2019, 1, 25), "佐证材料": "补正档案清单",
+                   "完成情况": "已整改"})
+        for name, value in values.items():
+            ws.cell(row, col[name]).value = value
+    wb.save(book)
+    import_returns(store, "2018", [book], imported_by="测试", today=dt.date(2019, 3, 1))
+    return store

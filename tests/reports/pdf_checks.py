@@ -89,3 +89,23 @@ def printed_in_full(text: str, words: list[Word], flat: str) -> bool:
         if joined == target:
             return True
     return False
+
+
+def narrow_docx_columns(docx_path: Path) -> list[tuple]:
+    """Table columns of a 报告.docx narrower than their longest unbreakable word:
+    (first cell, usable em, needed em) each; empty when every column fits."""
+    from docx import Document
+
+    from toolkit.reports.layout import longest_word_em, text_em
+
+    narrow = []
+    for table in Document(str(docx_path)).tables:
+        widths = [int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
+                  for c in table._tbl.tblGrid.iterchildren()]
+        for col, width in enumerate(widths):
+            texts = [row.cells[col].text for row in table.rows]
+            usable_em = (width - 216) / 20 / 10.5          # twips, minus Word's cell margins
+            needed = max(max(longest_word_em(t) for t in texts), 2.0 if any(text_em(t) >= 2 for t in texts) else 0)
+            if usable_em < needed - 0.05:
+                narrow.append((texts[0], usable_em, needed))
+    return narrow

@@ -1,57 +1,24 @@
 """整改情况通报: the real 2018 整改清单 filled in and imported, 2019's report marks 反弹.
 
-Round 2018's district report writes 东湖区's 整改清单.xlsx (a real kernel); the test fills in
-every problem as 已整改 except one (整改中), imports it, and runs the 整改情况通报 for 2019.
+``loop_store`` (conftest): round 2018's district report writes 东湖区's 整改清单.xlsx (a real
+kernel), every problem is filled in as 已整改 except one that 2019 finds again (整改中), and it is
+imported; the tests run the 整改情况通报 for 2019.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 
 from toolkit import SAMPLE_MARK
 
-DISTRICT = "东湖区"
-ISSUED_2018 = "2019-01-07"
+DISTRICT = "东湖区"     # conftest.LOOP_DISTRICT: the district whose 2018 整改清单 was returned
 ISSUED_2019 = "2019-12-23"
 pytestmark = pytest.mark.slow     # a kernel writes the 2018 整改清单
 
 HEADINGS = ["一、整改总体情况", "二、各街镇整改情况", "三、逾期未完成的问题", "四、问题反弹情况", "五、下一步要求"]
-
-
-@pytest.fixture(scope="module")
-def loop_store(small_store, tmp_path_factory):
-    """The small city with 东湖区's 2018 整改清单 returned: first problem 整改中, the rest 已整改."""
-    import openpyxl
-
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.reports.inspection_round import run_round_reports
-
-    base = tmp_path_factory.mktemp("loop")
-    store = base / "jiuzhu.sqlite"
-    shutil.copy(small_store, store)
-    run = run_round_reports(str(store), "2018", [DISTRICT], out=base / "reports", workers=1, formats=("xlsx",),
-                            issue_date=ISSUED_2018, progress=False)
-    assert not run.failures, [r.failure.describe() for r in run.failures]
-    book = run.out_dir / DISTRICT / "整改清单.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb.worksheets[0]
-    header = next(r for r in range(1, 12) if any(c.value == "问题编号" for c in ws[r]))
-    col = {c.value: c.column for c in ws[header]}
-    for row in range(header + 1, ws.max_row + 1):
-        if not ws.cell(row, col["问题编号"]).value:
-            continue
-        values = ({"整改措施": "正在补正", "完成情况": "整改中", "说明": "等待低保对象补交材料"} if row == header + 1 else
-                  {"整改措施": "修订制度并补正档案", "完成日期": dt.date(2019, 1, 25), "佐证材料": "补正档案清单",
-                   "完成情况": "已整改"})
-        for name, value in values.items():
-            ws.cell(row, col[name]).value = value
-    wb.save(book)
-    import_returns(store, "2018", [book], imported_by="测试", today=dt.date(2019, 3, 1))
-    return store
 
 
 def test_recurrence_marked_for_every_problem_fixed_in_2018_and_found_again_in_2019(loop_store):
@@ -67,6 +34,7 @@ def test_recurrence_marked_for_every_problem_fixed_in_2018_and_found_again_in_20
     assert {(r.街镇, r.检查项) for r in marked.itertuples()} == expected
     assert set(marked["标记"]) == {"反弹"}
     in_progress = {(r.街镇, r.检查项) for r in before.itertuples() if r.完成情况 == "整改中"}
+    assert in_progress & again, "the fixture leaves a problem that 2019 finds again 整改中"
     assert not in_progress & {(r.街镇, r.检查项) for r in marked.itertuples()}   # only 已整改 can 反弹
 
 

@@ -61,6 +61,12 @@ def test_word_report_has_official_structure_tables_and_charts(round_run):
     assert [p.text for p in summary.paragraphs if p.style.name == "Heading 1"] == \
         ["一、总体情况", "二、主要做法和成效", "三、存在问题", "四、整改要求"]
     assert len(summary.inline_shapes) >= 4  # grades, heatmap, trend, case files
+    # no 整改清单 returned for 2018, no training figures recorded: no 反弹, no 宣传与培训 block
+    for report in (docx, summary):
+        text = "\n".join([p.text for p in report.paragraphs] +
+                         [c.text for t in report.tables for row in t.rows for c in row.cells])
+        assert "反弹" not in text and "培训数字" not in text and "建议值" not in text
+        assert not [p.text for p in report.paragraphs if p.style.name == "Heading 2" and "宣传与培训" in p.text]
 
 
 @pytest.mark.slow
@@ -71,11 +77,11 @@ def test_rectification_workbook_deadlines_in_chinese_working_days(round_run):
     assert ws["A2"].value == SAMPLE_MARK
     assert "严重问题 10 个工作日" in ws["A3"].value
     header = [c.value for c in ws[4]]
-    assert header == ["序号", "问题编号", "问题", "涉及档案编号", "区", "街镇", "检查项", "依据", "严重程度",
+    assert header == ["序号", "问题编号", "问题", "涉及档案编号", "区", "街镇", "检查项", "依据", "严重程度", "标记",
                       "责任单位", "整改期限（工作日）", "完成时限", "日期已按法定节假日核定",
                       "整改措施", "完成日期", "佐证材料", "完成情况", "说明"]
     rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=5)]
-    assert rows and all(r["区"] == "东湖区" and r["依据"] for r in rows)
+    assert rows and all(r["区"] == "东湖区" and r["依据"] and not r["标记"] for r in rows)
     serious = [r for r in rows if r["严重程度"] == "严重"]
     # 2019-12-23 + 10 working days, skipping New Year's Day 2020-01-01
     assert serious and {r["完成时限"] for r in serious} == {dt.datetime(2020, 1, 7)}
@@ -136,9 +142,56 @@ def test_cli_unknown_round_and_missing_store_are_user_errors(small_store, tmp_pa
     assert not (tmp_path / "无.sqlite").exists()
 
 
+def test_cli_unknown_previous_round_is_a_user_error_before_any_kernel(small_store, tmp_path, capsys):
+    code = main(["inspect", "report", "--round", "2019", "--previous-round", "2017", "--store", str(small_store),
+                 "--out", str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--previous-round" in err and "2017" in err and "2018、2019" in err
+    assert main(["inspect", "report", "--round", "2019", "--previous-round", "2019", "--store", str(small_store),
+                 "--out", str(tmp_path / "out")]) == 2
+    assert "与 --round 相同" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_returns_or_previous_round_nothing_is_marked(small_store):
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.recurrence import is_marked, mark_recurrences
+    from toolkit.inspections.training_figures import training_figures
+
+    findings = load_findings(str(small_store), "2019", "东湖区")
+    assert len(findings)
+    for previous in ("2018", None):          # 2018 has no returns; None: no previous round
+        assert not is_marked(mark_recurrences(findings, str(small_store), previous)).any()
+    assert training_figures(str(small_store), "2019").empty
+
+
 def test_previous_round_is_found_and_loaded_for_one_district(small_store):
     from toolkit.inspections.report_data import load_previous
 
     prev_id, prev = load_previous(str(small_store), "2019", district="东湖区")
     assert prev_id == "2018" and set(prev.units["district"]) == {"东湖区"}
     assert load_previous(str(small_store), "2018") == (None, None)
+
+
+def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(small_store, tmp_path):
+    """A 全区汇总 (a round of one district): body sentences and signature name the district."""
+    from docx import Document
+
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.rectification import build_rectification, load_deadline_rules
+    from toolkit.inspections.report_body import city_report
+    from toolkit.inspections.scores import load_round_scores
+    from toolkit.reports.document import ReportDocument
+
+    s = load_round_scores(str(small_store), "2019", "东湖区")       # the round as one district sees it
+    findings = load_findings(str(small_store), "2019", "东湖区")
+    issued, rules = dt.date(2019, 12, 23), load_deadline_rules()
+    doc = ReportDocument("东湖区社会救助管理服务质量区级督导全区汇总报告", sample=True)
+    city_report(doc, s, findings, build_rectification(findings, issued, rules, "2019"), issued=issued, rules=rules)
+    docx = Document(str(doc.save(tmp_path, "docx")[0]))
+    body = "\n".join(p.text for p in docx.paragraphs)
+    assert "全市" not in body and "市民政" not in body
+    assert "本轮（2019）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
+    assert "明细见本区督导检查报告" in body
+    assert "东湖区民政局督导检查组" in body

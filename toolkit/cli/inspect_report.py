@@ -17,9 +17,10 @@ DESCRIPTION = """生成一个检查轮次的督导报告：每个区一份，再
 每份报告输出到 输出目录/轮次/区名/ 下：
   report.html      网页版报告（不含代码，离线可打开）
   报告.docx         Word 报告（一、基本情况 二、主要做法和成效 三、存在问题 四、整改要求）
-  整改清单.xlsx     整改清单（问题、街镇、依据、严重程度、责任单位、按工作日计算的截止日期）
+  整改清单.xlsx     整改清单（问题、街镇、依据、严重程度、反弹标记、责任单位、按工作日计算的截止日期）
   report.pdf       PDF（需加 --formats …,pdf）
   report.ipynb     已执行的笔记本（元数据中记录参数和来源）
+上一轮（--previous-round，默认自动取上一轮）报告“已整改”、本轮再次发现的问题标记为“反弹”。
 并在 输出目录/轮次/manifest.json 中记录输入文件哈希、检查表版本、参数、软件版本和用时。
 
 已有的报告不会被覆盖，除非加 --force。某个区出错不影响其他区，最后列出每个失败的区、出错的单元格和错误。
@@ -66,6 +67,8 @@ def register_report(inspect_subparsers) -> None:
                         help="每个笔记本的最长运行时间（默认 600 秒）")
     parser.add_argument("--issue-date", default="", metavar="日期",
                         help="报告下发日期，整改期限从这天起按工作日计算（默认今天），如 2025-03-03")
+    parser.add_argument("--previous-round", default="", metavar="轮次",
+                        help="与之比较、并据其整改情况标记“反弹”的上一轮次（默认自动取上一轮）")
     parser.add_argument("--force", action="store_true", help="覆盖本轮已有的同名报告")
     parser.set_defaults(func=_run)
 
@@ -77,6 +80,7 @@ def _run(args) -> int:
     summary = run_round_reports(
         args.store, args.round, args.district, out=Path(args.out), workers=args.jobs,
         scheduler=args.scheduler, formats=args.formats, force=args.force,
-        issue_date=args.issue_date, timeout=float(args.timeout), progress=sys.stderr.isatty())
+        issue_date=args.issue_date, timeout=float(args.timeout), progress=sys.stderr.isatty(),
+        previous_round=args.previous_round)
     print(summary_text.render(summary))
     return 1 if summary.failures else 0

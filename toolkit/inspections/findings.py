@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from toolkit.checklists.model import NO, Checklist, Item
 from toolkit.inspections import store as st
+from toolkit.inspections.recurrence import is_marked
+from toolkit.inspections.report_labels import RECURRENCE_TAG
 from toolkit.inspections.rounds import require_round, round_checklists
 
 COLUMNS = ["district", "unit", "checklist_id", "checklist", "section", "item_id", "item_text", "severity",
@@ -120,15 +122,16 @@ def group_findings(findings, units_total: int | None = None):
     for (_, item_id), part in findings.groupby(["order", "item_id"], sort=True):
         first = part.iloc[0]
         units = list(dict.fromkeys(part["unit"]))
+        tags = [RECURRENCE_TAG if marked else "" for marked in is_marked(part)]
         if first["kind"] == "case_file":
             sampled, failed = int(part["sampled"].sum()), int(part["failed"].sum())
             text = f"抽查 {sampled} 份档案中 {failed} 份{first['phrase']}"
             # no-break spaces: "凤枫街道 1 份" never splits between the number and 份
-            where = "、".join(f"{u}\u00a0{int(n)}\u00a0份" for u, n in zip(part["unit"], part["failed"]))
+            where = "、".join(f"{u}\u00a0{int(n)}\u00a0份{tag}" for u, n, tag in zip(part["unit"], part["failed"], tags))
             ids = [cid for ids in part["case_ids"] for cid in ids]
         else:
             text = f"{len(units)} 个街镇{first['phrase']}"
-            where = "、".join(units)
+            where = "、".join(f"{u}{tag}" for u, tag in zip(part["unit"], tags))
             ids = []
         rows.append({"checklist": first["checklist"], "section": first["section"], "item_id": item_id,
                      "severity": first["severity"], "units": units, "finding": text, "where": where,

@@ -16,13 +16,15 @@ import datetime as dt
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.inspections import report_labels as L
 
 SETTINGS_FILE = Path(__file__).with_name("report_settings.yaml")
 SEVERITY_ORDER = ("严重", "一般", "轻微")
 
 FILL_COLUMNS = ["整改措施", "完成日期", "佐证材料", "完成情况", "说明"]
 STATUS_CHOICES = ("已整改", "整改中", "无法整改")
-COLUMNS = ["序号", "问题编号", "问题", "涉及档案编号", "区", "街镇", "检查项", "依据", "严重程度", "责任单位",
+COLUMNS = ["序号", "问题编号", "问题", "涉及档案编号", "区", "街镇", "检查项", "依据", "严重程度", L.RECURRENCE_COLUMN,
+           "责任单位",
            "整改期限（工作日）", "完成时限", "日期已按法定节假日核定"] + FILL_COLUMNS
 UNCONFIRMED = "否：超出已公布的节假日安排，按周一至周五推算，请届时核对"
 FILL_PROMPTS = {
@@ -102,7 +104,7 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
             "问题编号": problem_id(round_id, f.district, f.unit or "", f.item_id),
             "问题": _problem_text(f), "涉及档案编号": "、".join(getattr(f, "case_ids", None) or []),
             "区": f.district, "街镇": f.unit or "", "检查项": f.item_id,
-            "依据": f.basis, "严重程度": f.severity, "责任单位": responsible_unit(f.district, f.unit),
+            "依据": f.basis, "严重程度": f.severity, L.RECURRENCE_COLUMN: _mark(f), "责任单位": responsible_unit(f.district, f.unit),
             "整改期限（工作日）": days, "完成时限": due.date,
             "日期已按法定节假日核定": "是" if due.confirmed else UNCONFIRMED,
             **{name: None for name in FILL_COLUMNS},
@@ -115,14 +117,23 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
 
 
 def _problem_text(f) -> str:
-    """The finding with the recorded result ('…（评定为“未开展”）') and the inspectors' remark."""
+    """The finding with the recorded result ('…（评定为“未开展”）'), the inspectors' remark and, for
+    a 反弹, the previous round's problem it repeats."""
     text = str(getattr(f, "finding", None) or f.item_text)
     result = getattr(f, "result", "")
     if getattr(f, "kind", "") == "unit" and result and result != "否":
         text += f"（{result}）"
     if isinstance(f.remarks, str) and f.remarks.strip():
         text += f"。检查组备注：{f.remarks.strip()}"
+    if _mark(f):
+        day = f.fixed_on.isoformat() if hasattr(f.fixed_on, "isoformat") else "—"
+        text += "。" + L.RECURRENCE["previous"].format(pid=f.recurs_from, day=day)
     return text
+
+
+def _mark(f) -> str:
+    """'反弹' for a finding ``recurrence.mark_recurrences`` marked, else ''."""
+    return L.RECURRENCE_MARK if getattr(f, "recurs_from", "") else ""
 
 
 def summarize(plan):

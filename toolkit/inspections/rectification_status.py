@@ -16,6 +16,7 @@ from sqlalchemy import select
 from toolkit.errors import UserError
 from toolkit.inspections import store as st
 from toolkit.inspections.rectification_returns import CANNOT, DOING, DONE, NOT_REPORTED, round_problems
+from toolkit.inspections.report_labels import RECURRENCE_MARK
 
 ON_TIME, LATE, OVERDUE = "按期整改", "逾期整改", "逾期未完成"
 PROBLEM_COLUMNS = ["问题编号", "区", "街镇", "检查项", "问题", "严重程度", "完成时限", "完成情况", "完成日期",
@@ -125,7 +126,6 @@ def district_summary(summary):
     return part.reset_index(drop=True)
 
 
-RECURRENCE_MARK = "反弹"
 RECURRENCE_COLUMNS = ["问题编号", "区", "街镇", "检查项", "问题", "严重程度", "标记", "上轮问题编号", "上轮完成日期",
                       "上轮整改措施"]
 
@@ -137,14 +137,13 @@ def recurrences(store, round_id: str, previous_round: str, district: str | None 
     """
     import pandas as pd
 
+    from toolkit.inspections.recurrence import fixed_before, fixed_problems
+
+    fixed = fixed_problems(store, previous_round)
     engine = st.open_store(store, create=False)
-    t = st.rectification_returns
-    with engine.connect() as conn:
-        fixed = {(r.district, r.unit, r.item_id): r for r in conn.execute(
-            select(t).where((t.c.round_id == str(previous_round)) & (t.c.status == DONE)))}
     rows = []
     for pid, p in round_problems(engine, str(round_id)).items():
-        before = fixed.get((p.district, p.unit, p.item_id))
+        before = fixed_before(fixed, p.district, p.unit, p.item_id)
         if before is None or (district and p.district != district):
             continue
         rows.append({"问题编号": pid, "区": p.district, "街镇": p.unit, "检查项": p.item_id, "问题": p.text,

@@ -13,6 +13,9 @@ from toolkit.inspections import report_data as rd
 from toolkit.inspections import report_labels as L
 from toolkit.inspections import round_kinds as rk
 from toolkit.inspections.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
+from toolkit.inspections.recurrence import is_marked
+from toolkit.inspections.training_facts import CHANGED, KEPT
+from toolkit.inspections.training_figures import district_lines
 from toolkit.inspections.rectification import (
     describe_rules, fill_inputs, summarize,
 )
@@ -100,9 +103,10 @@ def _annex_note(doc, items: list[str]) -> None:
 
 # ---------------------------------------------------------------- district report
 def district_report(doc, s, findings, plan, teams, *, district: str, issued, rules, prev=None,
-                    prev_id: str | None = None) -> None:
+                    prev_id: str | None = None, training=None) -> None:
     """The blocks of one district's report (``findings``: ``findings.load_findings`` of the
-    district; ``plan``: its 整改清单; ``teams``: ``report_data.team_members``)."""
+    district, marked by ``recurrence.mark_recurrences``; ``plan``: its 整改清单; ``teams``:
+    ``report_data.team_members``; ``training``: ``training_figures.training_figures``)."""
     grouped = group_findings(findings)
     team = teams.iloc[0] if len(teams) else None
 
@@ -122,11 +126,15 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
         doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(change, caption=f"与上一轮（{prev_id}）比较")
+    _training(doc, s, training)
 
     units = {u for us in grouped["units"] for u in us} if len(grouped) else set()
     _good_and_problems(doc, s, district, grouped,
                        f"本轮检查发现问题 {len(grouped)} 类、{len(findings)} 处（{_severity_counts(findings)}），"
                        f"涉及 {len(units)} 个街镇。按检查表和类别归纳如下，各街镇逐项明细见附件1。")
+    recurring = int(is_marked(findings).sum())
+    if recurring:
+        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=prev_id))
 
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
@@ -176,7 +184,7 @@ def _practices(doc, s, district: str | None) -> None:
     if practices.empty:
         doc.paragraph(L.NO_PRACTICES)
         return
-    scope = "各街镇" if district else "全市各街镇"
+    scope = "各街镇" if district else L.summary_words(list(s.districts["district"]))["area"] + "各街镇"
     for section, part in practices.groupby("部分", sort=False):
         doc.paragraph(f"{section}方面，{scope}均做到" + "；".join(part["检查项"]) + "。")
 
@@ -188,26 +196,102 @@ def details_table(findings):
     rows = []
     for f in findings.sort_values(["unit", "order"], kind="stable").itertuples(index=False):
         result = f.result if f.kind != "case_file" else ""
-        rows.append({"街镇": f.unit, "编号": f.item_id, "问题": f.finding + (f"。备注：{f.remarks}" if f.remarks else ""),
+        mark = L.RECURRENCE_PREFIX if getattr(f, "recurs_from", "") else ""
+        rows.append({"街镇": f.unit, "编号": f.item_id,
+                     "问题": mark + f.finding + (f"。备注：{f.remarks}" if f.remarks else ""),
                      "检查结果": result or "—", "涉及档案编号": case_ids_text(f.case_ids) or "—",
                      "程度": f.severity})
     return pd.DataFrame(rows, columns=["街镇", "编号", "问题", "检查结果", "涉及档案编号", "程度"])
 
 
+def _outcome_counts(figures) -> dict:
+    return {"kept": int((figures["处理"] == KEPT).sum()), "changed": int((figures["处理"] == CHANGED).sum())}
+
+
+def _training(doc, s, figures) -> None:
+    """（五）宣传与培训: per 街镇 the training figures, their source, proposed and recorded result."""
+    if figures is None or figures.empty:
+        return
+    texts = dict(zip(s.items["item_id"], s.items["item_text"]))
+    doc.heading(L.TRAINING["heading_district"], level=2)
+    doc.paragraph(L.TRAINING["district"].format(
+        item="、".join(texts.get(i, i) for i in dict.fromkeys(figures["检查项"])),
+        source="、".join(dict.fromkeys(figures["来源"])), **_outcome_counts(figures)))
+    doc.table(figures.drop(columns="区").reset_index(drop=True), caption=L.TRAINING["caption_district"])
+
+
+def _training_by_district(doc, figures) -> None:
+    """（四）宣传与培训 of the city summary: one line per district."""
+    if figures is None or figures.empty:
+        return
+    doc.heading(L.TRAINING["heading_city"], level=2)
+    doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)))
+    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"])
+
+
+def recurrence_table(findings):
+    """区 | 反弹问题数 | 涉及街镇 — every district of the round; None when nothing recurs."""
+    import pandas as pd
+
+    marked = is_marked(findings)
+    if not marked.any():
+        return None
+    rows = []
+    for district, part in findings.groupby("district", sort=False):
+        hit = part[marked.loc[part.index]]
+        rows.append([district, len(hit), "、".join(dict.fromkeys(hit["unit"])) or "—"])
+    return pd.DataFrame(rows, columns=L.RECURRENCE["columns"])
+
+
+def _recurrences_by_district(doc, findings, prev_id) -> None:
+    table = recurrence_table(findings)
+    if table is not None:
+        doc.paragraph(L.RECURRENCE["city"].format(prev=prev_id, n=int(table[L.RECURRENCE["columns"][1]].sum())))
+        doc.table(table, caption=L.RECURRENCE["caption"])
+
+
 # ---------------------------------------------------------------- city summary
 def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: str | None = None,
-                top_n: int = 10, office: str = L.DEFAULT_OFFICE) -> None:
-    """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round)."""
-    grouped = group_findings(findings)
-    if not grouped.empty:
-        by_item = findings.groupby("item_id", sort=False)
-        districts = {k: list(dict.fromkeys(p["district"])) for k, p in by_item}
-        counts = {k: p.groupby("district", sort=False).size() for k, p in by_item}
-        grouped["districts"] = [districts[i] for i in grouped["item_id"]]
-        grouped["where"] = ["、".join(f"{d}\u00a0{n}\u00a0个" for d, n in counts[i].items()) for i in grouped["item_id"]]
-        grouped = grouped.sort_values("spread", ascending=False, kind="stable").head(top_n)
-        grouped = grouped.sort_values("order", kind="stable")
+                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None) -> None:
+    """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
+    by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
+    grouped = _city_groups(findings, top_n)
+    words = L.summary_words(list(s.districts["district"]), office)
+    _city_overall(doc, s, prev, prev_id, training)
+    _good_and_problems(doc, s, None, grouped,
+                       f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
+                       f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出{words['districts']}涉及的街镇个数），"
+                       f"{words['districts']}问题数量见附件1，各街镇明细见{words['districts']}督导检查报告。")
+    _recurrences_by_district(doc, findings, prev_id)
 
+    _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])
+    _annex_note(doc, [L.ANNEX_CITY, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
+    doc.signature([f"{words['office']}督导检查组", L.chinese_date(issued)])
+
+    doc.annex("附件1", L.ANNEX_CITY)
+    doc.table(rd.sections_by_district_table(s), caption="各区分项得分率（%）")
+    doc.table(rd.findings_count_table(s), caption="各区问题数量（按严重程度）")
+    doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", plan, inputs=fill_inputs(),
+              lines=[f"{words['area']}整改清单（{s.round_id}）",
+                     f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
+
+
+def _city_groups(findings, top_n: int):
+    """The ``top_n`` most widespread problems, "涉及区" counting the 街镇 per district."""
+    grouped = group_findings(findings)
+    if grouped.empty:
+        return grouped
+    by_item = findings.groupby("item_id", sort=False)
+    districts = {k: list(dict.fromkeys(p["district"])) for k, p in by_item}
+    counts = {k: p.groupby("district", sort=False).size() for k, p in by_item}
+    grouped["districts"] = [districts[i] for i in grouped["item_id"]]
+    grouped["where"] = ["、".join(f"{d}\u00a0{n}\u00a0个" for d, n in counts[i].items()) for i in grouped["item_id"]]
+    grouped = grouped.sort_values("spread", ascending=False, kind="stable").head(top_n)
+    return grouped.sort_values("order", kind="stable")
+
+
+def _city_overall(doc, s, prev, prev_id, training) -> None:
+    """一、总体情况 of the summary: ranking, grades, sections, trend, case files, training."""
     doc.heading(L.HEADINGS["overall"])
     doc.paragraph(rd.city_summary_text(s))
     doc.table(rk.ranking_table(s), caption=rk.ranking_caption(s))
@@ -226,19 +310,4 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     doc.table(rd.case_file_table(s, by="district"), caption="各区低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption="各区案卷合规率及 95% 置信区间")
-
-    _good_and_problems(doc, s, None, grouped,
-                       f"全市共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
-                       f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出各区涉及的街镇个数），"
-                       f"各区问题数量见附件1，各街镇明细见各区督导检查报告。")
-
-    _rectification(doc, plan, rules, issued, L.CITY_REQUIREMENTS,
-                   "各区督促所辖街镇对照整改清单逐项整改，整改情况按期报市民政部门。")
-    _annex_note(doc, [L.ANNEX_CITY, f"全市整改清单（《{L.RECTIFICATION_BOOK}》）"])
-    doc.signature([f"{office}督导检查组", L.chinese_date(issued)])
-
-    doc.annex("附件1", L.ANNEX_CITY)
-    doc.table(rd.sections_by_district_table(s), caption="各区分项得分率（%）")
-    doc.table(rd.findings_count_table(s), caption="各区问题数量（按严重程度）")
-    doc.sheet(L.RECTIFICATION_BOOK, "全市整改清单", plan, inputs=fill_inputs(),
-              lines=[f"全市整改清单（{s.round_id}）", f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
+    _training_by_district(doc, training)

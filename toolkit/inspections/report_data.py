@@ -356,9 +356,15 @@ def district_summary_text(s, district: str) -> str:
 
 
 def city_summary_text(s) -> str:
-    """One-sentence overview of the round across all districts."""
+    """One-sentence overview of the round across all districts (a one-district round: of the district)."""
     best = s.districts.sort_values("rank").iloc[0]
     findings = s.findings
+    if len(s.districts) == 1:
+        unit = s.units.sort_values(["pct", "unit"], ascending=[False, True]).iloc[0]
+        return (f"本轮（{s.round_id}）对{best['district']} {len(s.units)} 个街镇开展督导检查，抽查低保案卷 "
+                f"{int(s.case_files['sampled'].sum())} 份，全区综合得分率 {best['pct']:.1f}%（{best['grade']}），"
+                f"得分率最高的街镇为{unit['unit']}（{unit['pct']:.1f}%）。共发现问题 {len(findings)} 项，其中严重问题 "
+                f"{int((findings['severity'] == '严重').sum())} 项。")
     return (f"本轮（{s.round_id}）共检查 {len(s.districts)} 个区、{len(s.units)} 个街镇，抽查低保案卷 "
             f"{int(s.case_files['sampled'].sum())} 份；{best['district']}综合得分率最高"
             f"（{best['pct']:.1f}%）。共发现问题 {len(findings)} 项，其中严重问题 "

@@ -49,6 +49,46 @@ CITY_REQUIREMENTS = [
     "整改情况纳入下一轮督导检查。",
 ]
 
+# 反弹 (toolkit.inspections.recurrence): problems reported 已整改 last round and found again
+RECURRENCE_MARK = "反弹"
+RECURRENCE_TAG = "（反弹）"                    # after a 街镇's name in the problem tables
+RECURRENCE_PREFIX = "【反弹】"                 # before a problem in 附件1 and the 整改清单
+RECURRENCE_COLUMN = "标记"                     # the 整改清单 column that says 反弹
+RECURRENCE = {
+    "district": "其中 {n} 处为反弹问题：在上一轮（{prev}）检查后已报告“已整改”，本轮再次发现，"
+                "表中在街镇名称后标注“（反弹）”，整改清单“标记”列注明“反弹”。请相关街镇查明原因，重点整改。",
+    "city": "与上一轮（{prev}）相比，共有 {n} 处问题在已报告“已整改”后本轮再次发现（反弹），各区分布如下：",
+    "caption": "各区反弹问题数",
+    "columns": ["区", "反弹问题数", "涉及街镇"],
+    "previous": "上一轮已报告整改（问题编号 {pid}，完成日期 {day}），本轮再次发现",
+}
+
+# 宣传与培训: the training figures recorded when the forms were pre-filled (training_figures)
+TRAINING = {
+    "heading_district": "（五）宣传与培训",
+    "heading_city": "（四）宣传与培训",
+    "district": "宣传与培训方面，检查表“{item}”一项按培训台账中的培训数字预填建议值（来源：{source}），"
+                "检查组核实后采纳 {kept} 个街镇、修改 {changed} 个街镇。各街镇的培训数字和检查组评定如下：",
+    "city": "宣传与培训方面，各区检查表中的培训一项按培训台账预填建议值，检查组核实后采纳 {kept} 个街镇、"
+            "修改 {changed} 个街镇，各区情况如下（各街镇的培训数字见各区督导检查报告）：",
+    "caption_district": "各街镇培训数字与检查组评定",
+    "caption_city": "各区培训建议值采纳情况",
+}
+
+ONE_DISTRICT_REQUIREMENTS = [
+    "（一）各街镇对照本报告和整改清单逐项整改，严重问题优先整改，区民政部门逐项复核。",
+    "（二）对多个街镇共同存在的问题，各街镇结合实际完善制度和工作流程，区民政部门组织专题培训。",
+    "（三）各街镇于完成时限前将整改清单（含整改措施、完成日期、佐证材料和完成情况）报区民政部门，"
+    "整改情况纳入下一轮督导检查。",
+]
+# The summary's words: the city's, or — a round of one district (全区汇总) — the district's
+SUMMARY_WORDS = {
+    "city": {"area": "全市", "districts": "各区", "office": "{office}",
+             "lead": "各区督促所辖街镇对照整改清单逐项整改，整改情况按期报市民政部门。"},
+    "district": {"area": "全区", "districts": "本区", "office": "{district}民政局",
+                 "lead": "请各街镇对照整改清单逐项整改，整改情况按期报区民政部门。"},
+}
+
 NO_PROBLEMS = "本轮检查未发现问题。"
 NO_PRACTICES = "本轮没有所有街镇均得满分的检查项。"
 DEFAULT_OFFICE = "市民政局"
@@ -65,3 +105,13 @@ def report_title(name: str = "", kind: str = "") -> str:
 def chinese_date(day) -> str:
     """'2019年12月23日' (the date line of a 落款, no leading zeros)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def summary_words(districts: list[str], office: str = DEFAULT_OFFICE) -> dict:
+    """{'area': '全市' | '全区', 'districts': '各区' | '本区', 'office': who signs, 'lead': …,
+    'requirements': […]} for the summary."""
+    one = len(districts) == 1
+    words = dict(SUMMARY_WORDS["district" if one else "city"])
+    words["office"] = words["office"].format(office=office, district=districts[0] if one else "")
+    words["requirements"] = ONE_DISTRICT_REQUIREMENTS if one else CITY_REQUIREMENTS
+    return words

@@ -23,8 +23,11 @@ DEFAULT_TIMEOUT = 600.0
 
 
 def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
-               formats=DEFAULT_FORMATS, issue_date: str = "", timeout: float = DEFAULT_TIMEOUT):
+               formats=DEFAULT_FORMATS, issue_date: str = "", timeout: float = DEFAULT_TIMEOUT,
+               previous_round: str = ""):
     """Validate names against the store and return ``(jobs, unrunnable, manifest_extra)``.
+
+    ``previous_round`` (compared with, and whose 已整改 returns mark 反弹): default the round before.
 
     ``unrunnable`` are districts known to the round but without imported data: they are listed
     as failures without starting a kernel, and the other districts still run.
@@ -40,9 +43,13 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
         # Kernels run in other working directories: hand them an absolute path.
         store = str(Path(store).resolve())
     rounds = list_rounds(store)
-    if round_id not in rounds:
-        raise InputError("--round", round_id, "不是检查数据库中的轮次",
-                         f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
+    for option, value in (("--round", round_id), ("--previous-round", previous_round)):
+        if (value or option == "--round") and value not in rounds:
+            raise InputError(option, value, "不是检查数据库中的轮次",
+                             f"可选轮次：{'、'.join(rounds) or '（数据库中还没有轮次）'}")
+    if previous_round == round_id:
+        raise InputError("--previous-round", previous_round, "与 --round 相同",
+                         "请给出要与之比较的另一个轮次，或不加此选项（自动取上一轮）")
     from toolkit.inspections import round_kinds as rk
 
     ctx = load_context(st.open_store(store, create=False), round_id)
@@ -59,7 +66,7 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
             raise InputError("--issue-date", issue_date, "不是有效日期", "请写成 2025-03-03 这样的格式") from err
     scores = load_round_scores(store, round_id)
     chosen = list(dict.fromkeys(districts)) if districts else planned
-    common = {"round_id": round_id, "store": str(store), "issue_date": issue_date}
+    common = {"round_id": round_id, "store": str(store), "issue_date": issue_date, "previous_round": previous_round}
     formats = tuple(formats)
     jobs, unrunnable = [], []
     for district in chosen:
@@ -89,7 +96,8 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
 def run_round_reports(store: str, round_id: str, districts: list[str] | None = None, *,
                       out: Path = Path("build/reports"), workers: int | None = None,
                       scheduler: str | None = None, formats=DEFAULT_FORMATS, force: bool = False,
-                      issue_date: str = "", timeout: float = DEFAULT_TIMEOUT, progress: bool = True):
+                      issue_date: str = "", timeout: float = DEFAULT_TIMEOUT, progress: bool = True,
+                      previous_round: str = ""):
     """Run the round's reports into ``out/<round_id>/``; returns the runner's ``RunSummary``."""
     import os
 
@@ -104,7 +112,7 @@ def run_round_reports(store: str, round_id: str, districts: list[str] | None = N
     with open_executor(workers, scheduler) as (executor, description):
         warm_up(executor, workers, (DISTRICT_NOTEBOOK, SUMMARY_NOTEBOOK))
         jobs, unrunnable, extra = plan_round(store, round_id, districts, formats=formats,
-                                             issue_date=issue_date, timeout=timeout)
+                                             issue_date=issue_date, timeout=timeout, previous_round=previous_round)
         inputs = {"store": Path(store)} if Path(str(store)).is_file() else {}
         return run_notebooks(jobs, Path(out) / round_id, force=force, progress=progress,
                              inputs=inputs, manifest_extra=extra, pre_failed=unrunnable,
