@@ -108,16 +108,19 @@ def hub_course(hub_root: Path, course_id: str):
     if not (Path(hub_root) / SETTINGS_NAME).is_file():
         raise InputError("--hub", str(hub_root), f"不是平台目录（其中没有 {SETTINGS_NAME}）",
                          "请给出 jiuzhu hub start 建立的平台目录（默认 hub/）")
-    return open_hub(hub_root).course(course_id)
+    hub = open_hub(hub_root)
+    return hub, hub.course(course_id)
 
 
 def assign_on_hub(hub_root: Path, course_id: str, roster: Path, plan):
     """Add the planned trainees to the hub course's roster (its nbgrader students), which
-    ``jiuzhu hub start`` loads as the members of group ``nbgrader-<course>``; returns (course, trainees)."""
+    ``jiuzhu hub start`` loads as the members of group ``nbgrader-<course>``, and, when the hub is
+    running, to that group at once (REST API); returns (course, trainees, added on the running hub)."""
+    from toolkit.hub.members import add_to_course_group
     from toolkit.training.plan import planned_roster, release_list
     from toolkit.training.roster import read_roster_xlsx, save_roster
 
-    course = hub_course(hub_root, course_id)
+    hub, course = hub_course(hub_root, course_id)
     people = read_roster_xlsx(Path(roster))
     chosen = planned_roster(release_list(plan, people), people)
     if chosen.trainees:
@@ -125,7 +128,8 @@ def assign_on_hub(hub_root: Path, course_id: str, roster: Path, plan):
 
         ensure_venv_on_path()                  # nbgrader's gradebook runs alembic
         save_roster(chosen, course.db_url, course.id)
-    return course, chosen.trainees
+    live = add_to_course_group(hub, course, [t.id for t in chosen.trainees])
+    return course, chosen.trainees, live
 
 
 def _plan(args) -> int:
@@ -145,8 +149,14 @@ def _plan(args) -> int:
     if args.assign:
         print(f"按练习的发布名单：{Path(args.out) / LISTS}/（每个练习一个 .csv，工作表“按练习发布”）")
     if args.hub:
-        course, added = assign_on_hub(Path(args.hub), args.course, Path(args.roster), plan)
+        course, added, live = assign_on_hub(Path(args.hub), args.course, Path(args.roster), plan)
         print(f"已把 {len(added)} 名学员放进平台课程 {course.title}（{course.id}）的学员名单；"
-              f"运行 sudo jiuzhu hub accounts --course {course.id} 开设新账号，"
-              f"重新启动平台（jiuzhu hub start）后他们在课程分组 nbgrader-{course.id} 中")
+              f"新学员请运行 sudo jiuzhu hub accounts --course {course.id} 开设账号")
+        group = f"nbgrader-{course.id}"
+        if live is None:
+            print(f"平台未运行：下次启动（jiuzhu hub start）时他们在课程分组 {group} 中")
+        else:
+            print(f"平台正在运行：已通过 JupyterHub REST API 把其中已有账号的 {len(live)} 名学员加入课程分组 {group}，立即生效")
+            if len(live) < len(added):
+                print(f"  另有 {len(added) - len(live)} 名学员还没有账号：开设账号后再运行一次本命令，或重新启动平台")
     return 0
