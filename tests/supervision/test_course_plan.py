@@ -174,6 +174,13 @@ def test_assign_on_the_hub_puts_the_planned_trainees_into_the_course_group_hub_s
     reopened = open_hub(hub.root)
     assert trainees(reopened.course("jiezhen")) == ["s001", "s002"]   # the members of nbgrader-jiezhen at hub start
     assert trainees(reopened.course("quji")) == []
+    # the district's course takes the 街镇 staff only (岗位 街镇经办人员)
+    assert main([*base, "--assign", "--hub", str(hub.root), "--course", "quji", "--audience", "街镇经办人员"]) == 0
+    assert "已把 1 名学员放进平台课程 区级培训（quji）" in capsys.readouterr().out
+    assert trainees(open_hub(hub.root).course("quji")) == ["s002"]
+    with pytest.raises(SystemExit) as refused:                                         # not an audience
+        main([*base, "--assign", "--audience", "县级干部"])
+    assert refused.value.code == 2 and "参数 --audience 的取值 '县级干部' 无效" in capsys.readouterr().err
 
 
 @pytest.mark.slow

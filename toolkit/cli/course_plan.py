@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.policy.audiences import AUDIENCES
 
 DESCRIPTION = """按一个检查轮次发现的问题制定培训计划：每个街镇的经办人员和村（居）干部应学哪些练习、为什么
 （发现的问题、次数、依据）。问题与练习通过题目所考的规则编号对应（与练习反馈引用的规则相同）；
@@ -35,6 +36,9 @@ def register_plan(course_subparsers) -> None:
                         help="同时把名单中的学员放进 JupyterHub 平台（jiuzhu hub）上 --course 课程的学员名单和课程分组，"
                              "下次 jiuzhu hub start 生效；需要 --assign")
     parser.add_argument("--course", default=None, metavar="课程编号", help="与 --hub 一起用：平台上的课程编号（如 quji、jiezhen）")
+    parser.add_argument("--audience", default=None, choices=AUDIENCES, metavar="培训对象",
+                        help=f"发布名单只含花名册中这一类学员（按岗位：{'、'.join(AUDIENCES)}），"
+                             "如区级培训课程只放街镇经办人员")
     parser.add_argument("--store", default=DEFAULT_STORE, metavar="路径或URL", help=f"督导检查数据库（默认 {DEFAULT_STORE}）")
     parser.set_defaults(func=_plan)
 
@@ -56,17 +60,17 @@ def round_findings(store, round_id: str, district: str | None = None):
 
 
 def write_plan(store, round_id: str, out: Path, district: str | None = None,
-               roster: Path | None = None, assign: bool = False) -> tuple[Path, object]:
-    """Write 培训计划.xlsx (with ``roster``: its 发布名单 sheet; with ``assign`` too: the sheet
-    按练习发布 and one ``发布名单/<练习>.csv`` per exercise)."""
+               roster: Path | None = None, assign: bool = False, audience: str | None = None) -> tuple[Path, object]:
+    """Write 培训计划.xlsx (with ``roster``: its 发布名单 sheet, of one ``audience`` or all; with
+    ``assign`` too: the sheet 按练习发布 and one ``发布名单/<练习>.csv`` per exercise)."""
     from toolkit.reports.export_xlsx import Sheet, write_workbook
     from toolkit import SAMPLE_MARK
-    from toolkit.training.plan import by_exercise, release_list, training_plan, unit_overview, unmatched
+    from toolkit.training.plan import by_exercise, for_audience, release_list, training_plan, unit_overview, unmatched
     from toolkit.training.roster import read_roster_xlsx
 
-    if assign and not roster:
-        raise InputError("--assign", "", "需要花名册", "请同时给出 --roster 花名册.xlsx（名单中的学员来自花名册）")
-    people = read_roster_xlsx(Path(roster)) if roster else None     # a bad roster: nothing written
+    if (assign or audience) and not roster:
+        raise InputError("--assign/--audience", "", "需要花名册", "请同时给出 --roster 花名册.xlsx（名单中的学员来自花名册）")
+    people = for_audience(read_roster_xlsx(Path(roster)), audience) if roster else None   # a bad roster: nothing written
 
     findings, checks, sample = round_findings(store, round_id, district)
     plan = training_plan(findings, checks)
@@ -112,16 +116,16 @@ def hub_course(hub_root: Path, course_id: str):
     return hub, hub.course(course_id)
 
 
-def assign_on_hub(hub_root: Path, course_id: str, roster: Path, plan):
+def assign_on_hub(hub_root: Path, course_id: str, roster: Path, plan, audience: str | None = None):
     """Add the planned trainees to the hub course's roster (its nbgrader students), which
     ``jiuzhu hub start`` loads as the members of group ``nbgrader-<course>``, and, when the hub is
     running, to that group at once (REST API); returns (course, trainees, added on the running hub)."""
     from toolkit.hub.members import add_to_course_group
-    from toolkit.training.plan import planned_roster, release_list
+    from toolkit.training.plan import for_audience, planned_roster, release_list
     from toolkit.training.roster import read_roster_xlsx, save_roster
 
     hub, course = hub_course(hub_root, course_id)
-    people = read_roster_xlsx(Path(roster))
+    people = for_audience(read_roster_xlsx(Path(roster)), audience)
     chosen = planned_roster(release_list(plan, people), people)
     if chosen.trainees:
         from toolkit.training.course import ensure_venv_on_path
@@ -141,7 +145,7 @@ def _plan(args) -> int:
     if args.hub:
         hub_course(Path(args.hub), args.course)       # a wrong hub or course: nothing written
     path, plan = write_plan(args.store, args.from_round, Path(args.out), args.district,
-                            Path(args.roster) if args.roster else None, assign=args.assign)
+                            Path(args.roster) if args.roster else None, assign=args.assign, audience=args.audience)
     overview = unit_overview(plan)
     print(f"已写出培训计划：{path}（{len(overview)} 个街镇，{len(plan)} 条）")
     for row in overview.itertuples(index=False):
@@ -149,7 +153,7 @@ def _plan(args) -> int:
     if args.assign:
         print(f"按练习的发布名单：{Path(args.out) / LISTS}/（每个练习一个 .csv，工作表“按练习发布”）")
     if args.hub:
-        course, added, live = assign_on_hub(Path(args.hub), args.course, Path(args.roster), plan)
+        course, added, live = assign_on_hub(Path(args.hub), args.course, Path(args.roster), plan, args.audience)
         print(f"已把 {len(added)} 名学员放进平台课程 {course.title}（{course.id}）的学员名单；"
               f"新学员请运行 sudo jiuzhu hub accounts --course {course.id} 开设账号")
         group = f"nbgrader-{course.id}"

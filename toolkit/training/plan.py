@@ -132,3 +132,13 @@ def planned_roster(release, roster):
 
     wanted = set(release["学员编号"])
     return Roster(tuple(t for t in roster.trainees if t.id in wanted), roster.sample)
+
+
+def for_audience(roster, audience: str | None):
+    """The roster's trainees of one audience (:data:`toolkit.policy.audiences.AUDIENCES`); all when None."""
+    from toolkit.policy.audiences import audience_of
+    from toolkit.training.roster import Roster
+
+    if audience is None:
+        return roster
+    return Roster(tuple(t for t in roster.trainees if audience_of(t.role) == audience), roster.sample)
