@@ -122,7 +122,9 @@ def _roster(tmp_path: Path) -> list[Path]:
 
     trainees = tuple(Trainee(f"t{i:03d}", value, value, value, value, "") for i, value in enumerate(HOSTILE))
     written = write_roster_xlsx(Roster(trainees), tmp_path / "roster.xlsx")
-    again = write_roster_xlsx(read_roster_xlsx(written), tmp_path / "roster2.xlsx")    # round trip
+    valid = tuple(Trainee(t.id, t.name, t.town, t.village, "村居干部", "") for t in trainees)   # 岗位 is from a list
+    again = write_roster_xlsx(read_roster_xlsx(write_roster_xlsx(Roster(valid), tmp_path / "valid.xlsx")),
+                              tmp_path / "roster2.xlsx")    # round trip
     return [written, again]
 
 

@@ -74,7 +74,7 @@ def test_import_is_all_or_nothing(tmp_path, course_template):
 
     root = copy_course(course_template, tmp_path / "course")
     db = f"sqlite:///{root / 'gradebook.db'}"
-    good = _xlsx(tmp_path / "good.xlsx", [HEADER, ("dh001", "王伟", "东湖街道", "湖滨社区", "专干", "")])
+    good = _xlsx(tmp_path / "good.xlsx", [HEADER, ("dh001", "王伟", "东湖街道", "湖滨社区", "社会救助专干", "")])
     assert main(["course", "roster", "import", str(good), "--course", str(root)]) == 0
     bad = _xlsx(tmp_path / "bad.xlsx", [HEADER, ("dh002", "李娜", "西岭街道", "岭南社区", "", ""),
                                         ("dh003", "", "西岭街道", "岭南社区", "", "")])

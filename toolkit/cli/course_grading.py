@@ -55,9 +55,12 @@ def register_grading(course) -> None:
                                description="管理培训学员花名册（学员编号、姓名、街镇、村居）。")
     roster_group = roster.add_subparsers(title="子命令", dest="roster_command", metavar="子命令")
     roster_group.required = True
+    from toolkit.policy.audiences import roles_text
+
     imp = roster_group.add_parser(
         "import", help="从 Excel 导入花名册",
         description="从 .xlsx 导入学员花名册。表头须含：学员编号、姓名、街镇、村居（可选：岗位、手机号）。"
+                    f"岗位（可留空，算作村居干部）可选：{roles_text()}。"
                     "文件有任何错误时逐条列出行号和列，不导入任何数据，退出状态 2。")
     imp.add_argument("file", metavar="文件.xlsx", help="花名册 Excel 文件")
     _course_option(imp)

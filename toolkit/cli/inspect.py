@@ -48,7 +48,8 @@ def register(subparsers) -> None:
     forms.add_argument("--out", required=True, metavar="目录", help="输出目录")
     forms.add_argument("--district", action="append", metavar="区", help="只生成这个区的表格（可重复）")
     forms.add_argument("--training", default=None, metavar="培训台账.xlsx",
-                       help="用培训台账预填“街镇对村（居）社会救助干部开展培训”一项（建议值，备注中写明来源，检查组确认或修改）")
+                       help="用培训台账预填“街镇对村（居）社会救助干部开展培训”（TS-25，按村居干部）和“街镇经办人员参加区民政局组织的业务培训”"
+                            "（TS-24，按街镇经办人员）两项（建议值，备注中写明来源，检查组确认或修改）")
     _store_option(forms)
     forms.set_defaults(func=_forms)
 
@@ -108,7 +109,8 @@ def _forms(args) -> int:
     if args.training:
         from toolkit.inspections.training_facts import write_forms_with_training
 
-        paths = write_forms_with_training(args.store, args.round, Path(args.out), args.district, Path(args.training))
+        paths = write_forms_with_training(args.store, args.round, Path(args.out), args.district, Path(args.training),
+                                          say=print)
     else:
         paths = write_forms(args.store, args.round, Path(args.out), args.district)
     print(paths_text(f"已生成 {len(paths)} 份检查表格：", paths))

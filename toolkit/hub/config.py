@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from toolkit.hub import members
 from toolkit.hub.cases import deliver_cases
 from toolkit.hub.layout import Course, Hub, jupyter_dir, open_hub
 
@@ -72,18 +73,7 @@ def trainees(course: Course) -> list[str]:
 
 def groups(hub: Hub) -> dict[str, dict]:
     """Hub groups of the system accounts that exist (``jiuzhu hub accounts`` makes them)."""
-    import pwd
-
-    def existing(users) -> list[str]:
-        found = []
-        for user in sorted(set(users)):
-            try:
-                pwd.getpwnam(user)
-                found.append(user)
-            except KeyError:
-                pass
-        return found
-
+    existing = members.existing_accounts
     found = {}
     for course in hub.courses:
         found[f"nbgrader-{course.id}"] = {"users": existing(trainees(course))}
@@ -99,6 +89,7 @@ def roles(hub: Hub) -> list[dict]:
                       "scopes": [f"access:services!service={course.id}"]})
         found.append({"name": f"nbgrader-{course.id}", "groups": [f"nbgrader-{course.id}"],
                       "scopes": ["list:services", f"read:services!service={course.id}"]})
+    found.append(members.role(hub))       # adds planned trainees to a course group while the hub runs
     return found
 
 
@@ -117,7 +108,7 @@ def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
                         "JIUZHU_EXCHANGE": str(hub.exchange)},
         # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
         # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
-    } for course in hub.courses]
+    } for course in hub.courses] + [members.service(hub)]
 
 
 def pre_spawn(hub: Hub, settings):

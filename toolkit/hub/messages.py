@@ -24,6 +24,7 @@ TEXT = {
     "hub_timeout": "JupyterHub 在 {seconds:.0f} 秒内没有就绪。日志：{log}",
     "started": "培训平台已启动：{url}\n  课程：{courses}\n  账号清单：jiuzhu hub accounts --course 课程编号\n  按 Ctrl+C 停止。",
     "stopped": "培训平台已停止。",
+    "members_failed": "正在运行的培训平台未能把学员加入课程分组（{reason}）。学员已写入课程名单，重新启动平台后生效。日志：{log}",
     "accounts_written": "账号清单已写入：{path}\n  新建 {new} 个账号，已有 {old} 个（密码未改）。请把账号清单当面或密封交给本人，不要群发。",
     "password_reset": "已重置 {user}（{name}）的密码。新密码：{password}\n  请当面或私下告诉本人；旧密码已失效。",
     # account list workbook

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from toolkit.policy.audiences import audience_of
 from toolkit.training import COURSE_ID
 from toolkit.training.roster import Roster, Trainee
 
@@ -117,6 +118,12 @@ def read_gradebook(db_url: str, course_id: str = COURSE_ID) -> tuple[list[str], 
 def collect(db_url: str, roster: Roster, *, pass_rate: float = 0.6,
             course_id: str = COURSE_ID) -> TrainingStats:
     assignments, submissions, cells = read_gradebook(db_url, course_id)
+    return stats_from(assignments, submissions, cells, roster, pass_rate=pass_rate)
+
+
+def stats_from(assignments: list[str], submissions: list[dict], cells: list[dict], roster: Roster, *,
+               pass_rate: float = 0.6) -> TrainingStats:
+    """The tables from plain rows shaped as :func:`read_gradebook` returns them."""
     people: dict[str, Trainee] = roster.by_id()
     for row in submissions:                          # graded but not on the roster
         people.setdefault(row["student"], Trainee(row["student"], "", UNREGISTERED, UNREGISTERED))
@@ -128,7 +135,7 @@ def collect(db_url: str, roster: Roster, *, pass_rate: float = 0.6,
         for assignment in assignments:
             sub = by_key.get((person.id, assignment))
             row = {"学员编号": person.id, "姓名": person.masked_name, "街镇": person.town, "村居": person.village,
-                   "练习": assignment, "培训内容": titles[assignment], "提交时间": None, "得分": None,
+                   "岗位": person.role, "培训对象": audience_of(person.role) or "", "练习": assignment, "培训内容": titles[assignment], "提交时间": None, "得分": None,
                    "满分": None, "得分率": None, "是否通过": "未提交", "备注": ""}
             if sub:
                 rate = sub["score"] / sub["max_score"] if sub["max_score"] else 0.0
@@ -141,7 +148,7 @@ def collect(db_url: str, roster: Roster, *, pass_rate: float = 0.6,
                             "满分": round(sub["max_score"], 2), "得分率": round(rate, 4),
                             "是否通过": "通过" if rate >= pass_rate else "未通过", "备注": "；".join(notes)})
             ledger_rows.append(row)
-    ledger = pd.DataFrame(ledger_rows, columns=["学员编号", "姓名", "街镇", "村居", "练习", "培训内容", "提交时间",
+    ledger = pd.DataFrame(ledger_rows, columns=["学员编号", "姓名", "街镇", "村居", "岗位", "培训对象", "练习", "培训内容", "提交时间",
                                                 "得分", "满分", "得分率", "是否通过", "备注"])
 
     towns = _rates(ledger, ["街镇"])

@@ -92,3 +92,53 @@ def release_list(plan, roster):
                 rows.append({"学员编号": t.id, "姓名": t.masked_name, "街镇": t.town, "村居": t.village, "岗位": t.role,
                              "练习": assignment, "练习名称": title, "原因": why})
     return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+
+
+BY_EXERCISE_COLUMNS = ["练习", "练习名称", "学员数", "街镇", "学员编号", "发布命令", "名单文件"]
+STUDENT_CSV_COLUMNS = ("id", "first_name", "last_name")
+"""Columns of a per-exercise list, as ``nbgrader db student import`` reads them (names masked)."""
+
+
+def by_exercise(release, csv_folder: str = "发布名单"):
+    """Per exercise: who should take it (学员编号), from which 街镇, and the command that releases it."""
+    import pandas as pd
+
+    rows = []
+    for (assignment, title), part in release.groupby(["练习", "练习名称"], sort=True):
+        rows.append({"练习": assignment, "练习名称": title, "学员数": part["学员编号"].nunique(),
+                     "街镇": "、".join(dict.fromkeys(part["街镇"])), "学员编号": "、".join(dict.fromkeys(part["学员编号"])),
+                     "发布命令": f"jiuzhu course release {assignment}", "名单文件": f"{csv_folder}/{assignment}.csv"})
+    return pd.DataFrame(rows, columns=BY_EXERCISE_COLUMNS)
+
+
+def student_csv(release, assignment: str) -> str:
+    """The trainees of one exercise as CSV for ``nbgrader db student import`` (first name masked,
+    last name 街镇村居, as the roster import stores them)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STUDENT_CSV_COLUMNS)
+    part = release[release["练习"] == assignment].drop_duplicates("学员编号")
+    for row in part.itertuples(index=False):
+        writer.writerow([row.学员编号, row.姓名, f"{row.街镇}{row.村居}"])
+    return buffer.getvalue()
+
+
+def planned_roster(release, roster):
+    """The roster's trainees who are on the release list (full records, for a course's roster)."""
+    from toolkit.training.roster import Roster
+
+    wanted = set(release["学员编号"])
+    return Roster(tuple(t for t in roster.trainees if t.id in wanted), roster.sample)
+
+
+def for_audience(roster, audience: str | None):
+    """The roster's trainees of one audience (:data:`toolkit.policy.audiences.AUDIENCES`); all when None."""
+    from toolkit.policy.audiences import audience_of
+    from toolkit.training.roster import Roster
+
+    if audience is None:
+        return roster
+    return Roster(tuple(t for t in roster.trainees if audience_of(t.role) == audience), roster.sample)

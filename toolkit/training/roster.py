@@ -18,6 +18,7 @@ from pathlib import Path
 
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError, ValidationFailed
+from toolkit.policy.audiences import audience_of, roles_text
 from toolkit.privacy import mask_name, mask_personal
 from toolkit.cells import safe_row
 from toolkit.files import save_workbook
@@ -125,6 +126,10 @@ def read_roster_xlsx(path: Path) -> Roster:
         if sid and sid in first_row:
             problems.append(f"{where('id')}：学员编号“{shown_student_id(sid)}”与第 {first_row[sid]} 行重复，请保证每人一个编号")
             row_ok = False
+        role = values.get("role", "")
+        if role and audience_of(role) is None:
+            problems.append(f"{where('role')}：值“{_shown_role(role, values['name'])}”不是可选的岗位，请从以下岗位中选择填写或留空（{roles_text()}）")
+            row_ok = False
         phone = re.sub(r"[\s-]", "", values.get("phone", ""))
         if phone and not PHONE_PATTERN.match(phone):
             problems.append(f"{where('phone')}：值“{_mask_bad_phone(phone)}”不是 11 位手机号，请更正或留空")
@@ -167,6 +172,13 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _shown_role(text: str, name: str) -> str:
+    """A wrong 岗位 as echoed: an id or phone typed here, or the row's 姓名 (columns shifted), masked."""
+    if any(ch.isdigit() for ch in text):
+        return mask_personal(text)[:24]
+    return mask_name(text) if text == name else text[:24]
 
 
 def _header_of(field: str) -> str:
