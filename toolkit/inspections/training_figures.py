@@ -42,10 +42,11 @@ def training_figures(store, round_id: str, district: str | None = None):
 
 
 def district_lines(figures):
-    """One row per district (:data:`LINE_COLUMNS`): how many 街镇 had a proposal, kept, changed."""
+    """One row per district (:data:`LINE_COLUMNS`): how many 街镇 had a proposal (TS-24 and TS-25 of one
+    街镇 count once), how many proposals were kept and changed."""
     import pandas as pd
 
-    rows = [[district, len(part), int((part["处理"] == KEPT).sum()), int((part["处理"] == CHANGED).sum()),
+    rows = [[district, part["街镇"].nunique(), int((part["处理"] == KEPT).sum()), int((part["处理"] == CHANGED).sum()),
              "、".join(dict.fromkeys(part["来源"]))]
             for district, part in figures.groupby("区", sort=True)]
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
