@@ -6,7 +6,8 @@ tracked in working days → 整改情况通报 for 2018 → 培训计划 from 20
 for trainees invented for one district's 街镇 (``training.sample_ledger``) → their simulated
 培训台账 pre-fills the training items of that district's round-2019 forms (TS-24 from the 街镇
 staff, TS-25 from the village cadres), compared with the results the inspectors entered →
-整改情况通报 for 2019 with the problems that came back after being reported fixed marked 反弹.
+整改情况通报 for 2019 with the problems that came back after being reported fixed marked 反弹 →
+that district's round-2019 督导检查报告 again, now marking 反弹 and citing the training figures.
 Composes inspections, reports and training, so it lives beside ``toolkit.demo``, above the layers.
 """
 
@@ -23,6 +24,7 @@ ISSUED_2019 = "2019-12-02"      # as the report stage assumes for 2019
 ROSTER_NAME = "示例花名册（按问题培训）.xlsx"
 LEDGER_NAME = "培训台账.xlsx"
 FORMS_2019 = "2019检查表格（预填培训数字）"
+REPORTS_2019 = "2019督导报告（反弹与培训数字）"
 
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
@@ -62,7 +64,23 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     written += _rectification_report(store, "2019", folder, say, as_of="2019-12-13", issued=ISSUED_2019)
     again = recurrences(store, "2019", "2018")
     say(f"   反弹问题 {len(again)} 处，涉及 {again['街镇'].nunique()} 个街镇")
+    written += _district_report_2019(store, folder, districts[0], again, say)
     return written
+
+
+def _district_report_2019(store, folder: Path, district: str, again, say) -> list[Path]:
+    """Step 7: the district's round-2019 report, made again now that 2018's returns and the training
+    proposals are in the store: 反弹 marked against 2018, the 宣传与培训 figures cited."""
+    from toolkit.reports import summary_text
+    from toolkit.reports.inspection_round import run_round_reports
+
+    mine = again[again["区"] == district]
+    say(f"7. {district} 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 {len(mine)} 处，"
+        "并引用预填的培训数字（一、基本情况（五）宣传与培训）……")
+    run = run_round_reports(str(store), "2019", [district], out=folder / REPORTS_2019, formats=("html", "docx", "xlsx"),
+                            force=True, issue_date=ISSUED_2019, previous_round="2018", progress=False)
+    say(summary_text.render(run))
+    return [p for p in run.written if p.suffix in (".html", ".docx", ".xlsx")]
 
 
 def _rectification_report(store, round_id: str, folder: Path, say, as_of: str, issued: str = "") -> list[Path]:

@@ -76,3 +76,22 @@ def test_the_loop_shows_a_recurrence_and_every_output_it_names_exists(loop_run):
     names = {Path(p).name for p in written}
     assert {"培训计划.xlsx", "培训台账.xlsx", "示例花名册（按问题培训）.xlsx"} <= names
     assert any(Path(p).suffix == ".csv" for p in written)             # per-exercise release lists
+
+
+def test_the_stage_ends_with_the_district_report_of_2019_marking_recurrences_and_citing_training(loop_run):
+    from docx import Document
+
+    from toolkit.inspections.rectification_status import recurrences
+    from toolkit.loop_demo import REPORTS_2019
+
+    out, store, printed, written = loop_run
+    assert re.search(r"7\. \S+区 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 \d+ 处", printed)
+    district = re.search(r"7\. (\S+区) 轮次 2019", printed).group(1)
+    folder = out / "loop" / REPORTS_2019 / "2019" / district
+    expected = len(recurrences(store, "2019", "2018", district))
+    assert expected and f"反弹问题 {expected} 处" in printed
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "（反弹）" in html and "宣传与培训" in html and "采纳" in html
+    text = "\n".join(p.text for p in Document(folder / "报告.docx").paragraphs)
+    assert "宣传与培训" in text
+    assert folder / "整改清单.xlsx" in written

@@ -22,7 +22,7 @@ from toolkit.reports.inspection_round import SUMMARY_NAME
 DISTRICT = "东湖区"     # conftest.LOOP_DISTRICT
 OFFICIAL = ["一、基本情况", "二、主要做法和成效", "三、存在问题", "四、整改要求"]
 DETAILS_HEADER = ["街镇", "编号", "问题", "检查结果", "涉及档案编号", "程度"]
-TRAINING_HEADER = ["街镇", "检查项", "培训数字", "来源", "建议值", "检查组评定", "处理"]
+TRAINING_HEADER = ["街镇", "检查项", "培训数字", "建议值", "检查组评定", "处理"]   # one ledger: 来源 in the sentence
 pytestmark = pytest.mark.slow
 
 
@@ -168,9 +168,13 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     assert rows[kept]["培训数字"].startswith("学员 6 人，3/3 个村居有学员完成练习，完成率 100%，通过率 83%")
     assert rows[changed]["处理"] == "修改" and rows[changed]["建议值"] == "覆盖部分村居"
     assert rows[changed]["检查组评定"] == "未开展" and "1/2 个村居" in rows[changed]["培训数字"]
-    assert {r["来源"] for r in rows.values()} == {"培训台账.xlsx"}
     body = "\n".join(p.text for p in docx.paragraphs)
-    assert "采纳 1 个街镇、修改 1 个街镇" in body and "街镇对村（居）社会救助干部开展培训" in body
+    assert "2 个街镇检查表中的“街镇对村（居）社会救助干部开展培训”一项" in body
+    assert "（来源：培训台账.xlsx），共 2 项，检查组核实后采纳 1 项、修改 1 项。各街镇的培训数字和检查组评定见附件1。" in body
+    # the per-街镇 table is in 附件1, after the annex's own problem list, not in the body
+    captions = [p.text for p in docx.paragraphs]
+    assert captions.index(next(c for c in captions if c.startswith("附件1"))) < captions.index(
+        next(c for c in captions if "各街镇培训数字与检查组评定" in c))
     assert "学员 6 人" in _checked_html(run.out_dir / DISTRICT / "report.html")
     # the other districts recorded nothing: nothing shown
     other = _checked_docx(run.out_dir / "云岭区" / "报告.docx", "云岭区")

@@ -146,6 +146,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.figure(rd.section_chart(s, district), caption="各街镇分项得分率")
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
+    _training_annex(doc, training)
     book_title = f"{district}整改清单（{s.round_id}）"
     doc.sheet(L.RECTIFICATION_BOOK, "整改清单", plan, inputs=fill_inputs(),
               lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
@@ -209,15 +210,25 @@ def _outcome_counts(figures) -> dict:
 
 
 def _training(doc, s, figures) -> None:
-    """（五）宣传与培训: per 街镇 the training figures, their source, proposed and recorded result."""
+    """（五）宣传与培训 in the body: which items were proposed from which ledger, how many kept and
+    changed; the per-街镇 figures go to 附件1 (:func:`_training_annex`)."""
     if figures is None or figures.empty:
         return
     texts = dict(zip(s.items["item_id"], s.items["item_text"]))
+    items = list(dict.fromkeys(figures["检查项"]))
     doc.heading(L.TRAINING["heading_district"], level=2)
     doc.paragraph(L.TRAINING["district"].format(
-        item="、".join(texts.get(i, i) for i in dict.fromkeys(figures["检查项"])),
-        source="、".join(dict.fromkeys(figures["来源"])), **_outcome_counts(figures)))
-    doc.table(figures.drop(columns="区").reset_index(drop=True), caption=L.TRAINING["caption_district"])
+        item="”“".join(texts.get(i, i) for i in items), n_items=L.chinese_count(len(items)),
+        source="、".join(dict.fromkeys(figures["来源"])), towns=figures["街镇"].nunique(), total=len(figures),
+        **_outcome_counts(figures)))
+
+
+def _training_annex(doc, figures) -> None:
+    """附件1's table of the training figures: per 街镇 and item the figures, proposed and recorded result."""
+    if figures is None or figures.empty:
+        return
+    table = figures.drop(columns=["区"] + (["来源"] if figures["来源"].nunique() == 1 else []))
+    doc.table(table.reset_index(drop=True), caption=L.TRAINING["caption_district"])
 
 
 def _training_by_district(doc, figures) -> None:

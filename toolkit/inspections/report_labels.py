@@ -67,10 +67,11 @@ RECURRENCE = {
 TRAINING = {
     "heading_district": "（五）宣传与培训",
     "heading_city": "（四）宣传与培训",
-    "district": "宣传与培训方面，检查表“{item}”一项按培训台账中的培训数字预填建议值（来源：{source}），"
-                "检查组核实后采纳 {kept} 个街镇、修改 {changed} 个街镇。各街镇的培训数字和检查组评定如下：",
-    "city": "宣传与培训方面，各区检查表中的培训一项按培训台账预填建议值，检查组核实后采纳 {kept} 个街镇、"
-            "修改 {changed} 个街镇，各区情况如下（各街镇的培训数字见各区督导检查报告）：",
+    "district": "宣传与培训方面，{towns} 个街镇检查表中的“{item}”{n_items}项按培训台账中的培训数字预填建议值"
+                "（来源：{source}），共 {total} 项，检查组核实后采纳 {kept} 项、修改 {changed} 项。"
+                "各街镇的培训数字和检查组评定见附件1。",
+    "city": "宣传与培训方面，各区检查表中的培训项目按培训台账预填建议值，检查组核实后采纳 {kept} 项、"
+            "修改 {changed} 项，各区情况如下（各街镇的培训数字见各区督导检查报告）：",
     "caption_district": "各街镇培训数字与检查组评定",
     "caption_city": "各区培训建议值采纳情况",
 }
@@ -100,6 +101,14 @@ def report_title(name: str = "", kind: str = "") -> str:
     if not name:
         return f"{SUBJECT}{ending.removesuffix('报告')}全市汇总报告"
     return f"{name}{SUBJECT}{ending}"
+
+
+COUNT_WORDS = "一两三四五六七八九十"     # "两项" before a measure word, not "二项"
+
+
+def chinese_count(n: int) -> str:
+    """1 → '一', 2 → '两' … 10 → '十' (a count before a measure word); larger counts in digits."""
+    return COUNT_WORDS[n - 1] if 1 <= n <= len(COUNT_WORDS) else f" {n} "
 
 
 def chinese_date(day) -> str:
