@@ -130,13 +130,15 @@ def phases_of_run(path: Path, kernel_name: str) -> dict[str, float]:
     """Seconds of each phase of one nbclient run of ``path`` (our provisioners: warm, cold or sandboxed)."""
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
-    from toolkit.kernels import PhaseClock
+    from toolkit.kernels import PROMPT_CLIENT, PhaseClock
 
     clock = PhaseClock()
     nb = nbformat.read(path, as_version=4)
+    config = Config({"AsyncKernelManager": {"client_class": PROMPT_CLIENT}})   # as the grader's
     NotebookClient(nb, kernel_name=kernel_name, resources={"metadata": {"path": str(path.parent)}},
-                   timeout=120, shutdown_kernel="immediate", allow_errors=True,
+                   timeout=120, shutdown_kernel="immediate", allow_errors=True, config=config,
                    **clock.hooks()).execute()
     phases = clock.phases()
     return {label: phases.get(key, 0.0) for key, label in PHASES}

@@ -14,6 +14,9 @@ from toolkit.kernels.imports import notebook_imports
 from toolkit.kernels.phases import PhaseClock, note_launch
 from toolkit.kernels.spec import prestart, warm_kernel
 
+# jupyter_client's setting ``AsyncKernelManager.client_class`` (nbclient, papermill, nbgrader):
+# a client without the fixed 0.2 s wait after each kernel's handshake (toolkit.kernels.client).
+PROMPT_CLIENT = "toolkit.kernels.client.PromptKernelClient"
 
 
 def last_launch() -> dict:
@@ -23,4 +26,4 @@ def last_launch() -> dict:
     return dict(LAST_LAUNCH)
 
 
-__all__ = ["PhaseClock", "last_launch", "note_launch", "notebook_imports", "prestart", "warm_kernel"]
+__all__ = ["PROMPT_CLIENT", "PhaseClock", "last_launch", "note_launch", "notebook_imports", "prestart", "warm_kernel"]

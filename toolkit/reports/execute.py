@@ -145,12 +145,16 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
 
 
 def _kernel_config():
-    """Kernel manager settings: CurveZMQ keys when available (silences ipykernel 7's warning)."""
+    """Kernel manager settings: CurveZMQ keys when available (silences ipykernel 7's warning),
+    and the client that starts the first cell as soon as the kernel answers."""
     import zmq
     from traitlets.config import Config
 
+    from toolkit.kernels import PROMPT_CLIENT
+
     policy = "auto" if zmq.has("curve") else "disabled"
-    return Config({"KernelManager": {"transport_encryption": policy}})
+    return Config({"KernelManager": {"transport_encryption": policy},
+                   "AsyncKernelManager": {"client_class": PROMPT_CLIENT}})
 
 
 def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempts: int,

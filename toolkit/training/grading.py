@@ -316,6 +316,10 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     config, coursedir = load_course(course_root, db_url)
     if "transport_encryption" not in config.KernelManager:
         config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
+    if "client_class" not in config.AsyncKernelManager:      # no idle 0.2 s after each kernel start
+        from toolkit.kernels import PROMPT_CLIENT
+
+        config.AsyncKernelManager.client_class = PROMPT_CLIENT
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
     try:
         return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),

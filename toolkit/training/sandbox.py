@@ -253,7 +253,8 @@ def install_kernelspec(data_dir: str | os.PathLike) -> str:
     folder = Path(data_dir) / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # ipykernel_launcher without the debugger (never attached; ≈ 0.15 s of imports per kernel)
+        "argv": [sys.executable, "-m", "toolkit.kernels.launcher", "-f", "{connection_file}"],
         "display_name": "Python 3（评分沙箱）",
         "language": "python",
         "interrupt_mode": "message",
