@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
               f"(jiuzhu course grade {t_ours:.1f} s vs --unsafe-no-sandbox {t_open:.1f} s; "
               f"scores identical: {open_same})")
         print(f"sandbox cost per kernel: start-run-stop {k_sandbox:.2f} s in the sandbox vs {k_plain:.2f} s "
-              f"without (+{k_sandbox - k_plain:.2f} s, ratio {k_sandbox / k_plain:.2f})")
+              f"without ({k_sandbox - k_plain:+.2f} s, ratio {k_sandbox / k_plain:.2f})")
         compare_cold(base, Path(tmp), args.jobs, t_open, scores(open_))
         print_warm_breakdown(ours, args.bare)
         sandbox_imports()

@@ -423,8 +423,7 @@ def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeou
                 if nbg["assignment"] in card_courses:
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
-                    result.nb_json = nbformat.writes(nb)
-                writer.save(result)
+                writer.save(result, nb)     # read once here: parsing and validating cost the writer
             except Exception as err:
                 outcome.problems.append(Problem("broken", detail=str(err)))
                 result.nb_json = None
