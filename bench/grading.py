@@ -13,9 +13,10 @@ the same without it (``--kernels`` of each).
 
 Warm kernels (docs/warm-kernels.md): the unsandboxed copy runs warm kernels, and one more copy is
 graded unsandboxed with cold kernels (``JIUZHU_WARM_KERNELS=0``; scores must match too); a breakdown
-per notebook phase (kernel launch, handshake, imports cell, other cells, shutdown) is measured on
-autograded notebooks with warm and with cold kernels.  Sandboxed kernels (trainee code) start
-cold: the sandbox wins, and the cold column is what each sandboxed notebook pays.
+per notebook phase (the sandbox's copy of the submission, kernel launch, handshake, imports cell,
+other cells, shutdown) is measured on autograded notebooks with warm, cold and sandboxed kernels,
+and ``python -X importtime`` inside the sandbox shows what a sandboxed kernel imports.  Sandboxed
+kernels (trainee code) start cold: the sandbox wins (docs/warm-kernels.md says why).
 
 Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
 --bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
