@@ -24,6 +24,9 @@ APT_PACKAGES += python3-venv
 all: test
 
 setup: $(STAMP) system-deps
+	@# Bytecode of the editable toolkit package (pip compiles installed packages, not this one):
+	@# sandboxed grading kernels cannot write it, and PYTHONDONTWRITEBYTECODE keeps others from it.
+	@$(PY) -m compileall -q toolkit
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -13,9 +13,10 @@ the same without it (``--kernels`` of each).
 
 Warm kernels (docs/warm-kernels.md): the unsandboxed copy runs warm kernels, and one more copy is
 graded unsandboxed with cold kernels (``JIUZHU_WARM_KERNELS=0``; scores must match too); a breakdown
-per notebook phase (kernel launch, handshake, imports cell, other cells, shutdown) is measured on
-autograded notebooks with warm and with cold kernels.  Sandboxed kernels (trainee code) start
-cold: the sandbox wins, and the cold column is what each sandboxed notebook pays.
+per notebook phase (the sandbox's copy of the submission, kernel launch, handshake, imports cell,
+other cells, shutdown) is measured on autograded notebooks with warm, cold and sandboxed kernels,
+and ``python -X importtime`` inside the sandbox shows what a sandboxed kernel imports.  Sandboxed
+kernels (trainee code) start cold: the sandbox wins (docs/warm-kernels.md says why).
 
 Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
 --bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
@@ -33,7 +34,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PHASES = (("kernel_launch_s", "launch"), ("handshake_s", "handshake"), ("imports_s", "imports cell"),
+PHASES = (("setup_s", "sandbox: copy of the submission"), ("kernel_launch_s", "launch (fork or exec)"),
+          ("handshake_s", "handshake (until kernel ready)"), ("imports_s", "imports cell"),
           ("cells_s", "other cells"), ("shutdown_s", "shutdown"), ("run_s", "total"))
 BIN = Path(sys.executable).parent
 # seconds rather than minutes (tests/test_bench.py): one submission of one assignment
@@ -126,24 +128,27 @@ def kernel_cycle(n: int, sandboxed: bool) -> float:
 
 
 def phases_of_run(path: Path, kernel_name: str) -> dict[str, float]:
-    """Seconds of each phase of one nbclient run of ``path`` (our provisioner, warm or cold)."""
+    """Seconds of each phase of one nbclient run of ``path`` (our provisioners: warm, cold or sandboxed)."""
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
-    from toolkit.kernels import PhaseClock
+    from toolkit.kernels import PROMPT_CLIENT, PhaseClock
 
     clock = PhaseClock()
     nb = nbformat.read(path, as_version=4)
+    config = Config({"AsyncKernelManager": {"client_class": PROMPT_CLIENT}})   # as the grader's
     NotebookClient(nb, kernel_name=kernel_name, resources={"metadata": {"path": str(path.parent)}},
-                   timeout=120, shutdown_kernel="immediate", allow_errors=True,
+                   timeout=120, shutdown_kernel="immediate", allow_errors=True, config=config,
                    **clock.hooks()).execute()
     phases = clock.phases()
-    return {label: phases[key] for key, label in PHASES}
+    return {label: phases.get(key, 0.0) for key, label in PHASES}
 
 
 def print_warm_breakdown(root: Path, limit: int) -> None:
-    """Mean phase seconds over ``limit`` autograded notebooks, warm and cold kernels."""
+    """Mean phase seconds over ``limit`` autograded notebooks: warm, cold and sandboxed kernels."""
     from toolkit.kernels import prestart, warm_kernel
+    from toolkit.training import sandbox
     from toolkit.training.grading import WARM_PRELOAD
 
     notebooks = sorted((root / "autograded").glob("*/*/*.ipynb"))[:limit]
@@ -153,14 +158,58 @@ def print_warm_breakdown(root: Path, limit: int) -> None:
     columns = {}
     for label, switch in (("warm", "1"), ("cold", "0")):
         os.environ["JIUZHU_WARM_KERNELS"] = switch
-        runs = [phases_of_run(path, name) for path in notebooks]
-        columns[label] = {key: sum(r[key] for r in runs) / max(1, len(runs)) for key in runs[0]}
+        columns[label] = [phases_of_run(path, name) for path in notebooks]
     os.environ.pop("JIUZHU_WARM_KERNELS", None)
+    with tempfile.TemporaryDirectory(prefix="bench-sandbox-spec-") as specs:
+        before = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [specs, before]))
+        try:
+            columns["sandboxed"] = [phases_of_run(path, sandbox.install_kernelspec(specs))
+                                    for path in notebooks]
+        finally:
+            os.environ.pop("JUPYTER_PATH") if before is None else os.environ.update(JUPYTER_PATH=before)
+    means = {label: {key: sum(r[key] for r in runs) / max(1, len(runs)) for key in runs[0]}
+             for label, runs in columns.items()}
     print(f"where an autograded notebook's seconds go ({len(notebooks)} notebooks one after another, "
-          f"nbclient): {'warm':>8}{'cold':>8}")
-    for key in columns["warm"]:
-        print(f"  {key:16}{'':52}{columns['warm'][key]:8.2f}{columns['cold'][key]:8.2f}")
-    print("  (sandboxed kernels start cold: the cold column is what each sandboxed notebook pays)")
+          f"nbclient):" + "".join(f"{label:>11}" for label in means))
+    for key in means["warm"]:
+        print(f"  {key:30}{'':36}" + "".join(f"{m[key]:11.2f}" for m in means.values()))
+    extra = means["sandboxed"]["total"] - means["warm"]["total"]
+    print(f"  sandboxed against warm: {extra:+.2f} s per notebook; launch includes the sandbox's private copy "
+          f"of the submission; shutdown its removal")
+
+
+def sandbox_imports(top: int = 10) -> None:
+    """``python -X importtime`` in the sandbox: what a sandboxed (cold) kernel imports before and
+    for its first cell, and the bare interpreter start in and out of the sandbox."""
+    from toolkit.training import sandbox
+
+    code = ("import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, ipykernel.debugger; "
+            "import toolkit.training.exercise, toolkit.training.autograde")
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    with tempfile.TemporaryDirectory(prefix="bench-sandbox-imports-") as scratch:
+        def in_sandbox(*args: str) -> list[str]:
+            return sandbox.wrap_command([sys.executable, *args], scratch=scratch, workdir=scratch, rundir=None)
+
+        def mean_wall(cmd: list[str], n: int = 3) -> float:
+            started = time.perf_counter()
+            for _ in range(n):
+                subprocess.run(cmd, env=env, capture_output=True, check=True)
+            return (time.perf_counter() - started) / n
+
+        bare_out, bare_in = mean_wall([sys.executable, "-c", "pass"]), mean_wall(in_sandbox("-c", "pass"))
+        done = subprocess.run(in_sandbox("-X", "importtime", "-c", code), env=env, capture_output=True, text=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line:
+            _, cumulative, name = line[len("import time:"):].split("|")
+            rows.append((int(cumulative) / 1e6, len(name) - len(name.lstrip()) - 1, name.strip()))
+    print(f"python -c pass: {bare_in:.3f} s in the sandbox (prlimit + bwrap + setpriv), {bare_out:.3f} s without")
+    total = sum(seconds for seconds, depth, _ in rows if depth == 0)
+    print(f"imports of a sandboxed kernel and a graded notebook, python -X importtime in the sandbox: "
+          f"{total:.2f} s in all; largest (depth in the import tree):")
+    for seconds, depth, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {seconds:6.3f} s  {'  ' * (depth // 2)}{name}")
 
 
 def compare_cold(base: Path, tmp: Path, jobs: int, t_warm: float, s_warm: dict) -> None:
@@ -224,9 +273,10 @@ def main(argv: list[str] | None = None) -> None:
               f"(jiuzhu course grade {t_ours:.1f} s vs --unsafe-no-sandbox {t_open:.1f} s; "
               f"scores identical: {open_same})")
         print(f"sandbox cost per kernel: start-run-stop {k_sandbox:.2f} s in the sandbox vs {k_plain:.2f} s "
-              f"without (+{k_sandbox - k_plain:.2f} s, ratio {k_sandbox / k_plain:.2f})")
+              f"without ({k_sandbox - k_plain:+.2f} s, ratio {k_sandbox / k_plain:.2f})")
         compare_cold(base, Path(tmp), args.jobs, t_open, scores(open_))
         print_warm_breakdown(ours, args.bare)
+        sandbox_imports()
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 

@@ -119,6 +119,29 @@ def print_breakdown(runs: dict[str, dict]) -> None:
         f"{sum(bool(t.get('warm_kernel')) for t in ts):>7}/{len(ts):<4}" for ts in jobs.values()))
 
 
+def export_again(runs: dict[str, Path], limit: int = 3) -> None:
+    """Export html of the executed notebooks of each run again, here, one after another (no
+    neighbour, no kernel): what the export itself costs for a warm run's and a cold run's
+    notebooks.  The first export in a process also loads nbconvert's templates (shown apart)."""
+    import nbformat
+
+    from toolkit.reports.export_html import notebook_to_html
+
+    started = time.perf_counter()
+    notebook_to_html(nbformat.v4.new_notebook(), title="")
+    first = time.perf_counter() - started
+    means = {}
+    for label, folder in runs.items():
+        notebooks = sorted(folder.glob("*/report.ipynb"))[:limit]
+        started = time.perf_counter()
+        for path in notebooks:
+            notebook_to_html(nbformat.read(path, as_version=4), title=path.parent.name)
+        means[label] = (time.perf_counter() - started) / max(1, len(notebooks))
+    print(f"  export html again, in this process alone ({limit} notebooks of each run): "
+          + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in means.items())
+          + f" (a process's first export also loads nbconvert's templates: {first:.2f} s)")
+
+
 def _normalised(path: Path, root: Path):
     """A file's content with what legitimately differs between two runs removed: times, and the
     run's own output folder (the injected ``output_dir`` parameter)."""
@@ -207,6 +230,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
                                     "output_dir": str(work), "formats": "html,docx,xlsx"}, work)
         job = manifest["jobs"]["全市汇总"]["timings"]
         print(f"全市汇总: ours {job['total_s']:.1f} s, bare {seconds:.1f} s, ratio {job['total_s'] / seconds:.2f}× (--quick)")
+        export_again({"warm": out / round_id, "cold": scratch / "ours-cold" / round_id})
         return
 
     # 2. the same notebooks and parameters, one papermill CLI call after another
@@ -242,6 +266,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     print("warm and cold runs wrote the same reports (timestamps aside): "
           + ("yes" if not different else "NO, differing: " + ", ".join(different)))
     print_breakdown({"warm": manifest, "cold": cold_manifest})
+    export_again({"warm": out / round_id, "cold": scratch / "ours-cold" / round_id})
     print("\nper notebook: our runner (execute + export, inside the parallel run) vs bare kernel start-and-run")
     for name, seconds in bare.items():
         job = manifest["jobs"][name]["timings"]

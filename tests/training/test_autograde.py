@@ -101,15 +101,11 @@ def test_outside_the_autograder_nothing_is_revealed(tmp_path, capsys, monkeypatc
 
 
 def test_a_sandboxed_kernel_without_the_key_leaves_scoring_to_the_grader(tmp_path, capsys):
-    import pytest
-
-    from toolkit.training.autograde import GradedByGrader
-
     root = course(tmp_path)
     folder = tmp_path / "sandbox" / "autograded" / "li4" / "t01_practice"    # no course above
     folder.mkdir(parents=True)
     (folder / casedata.GRADING_FILE).write_text(
         __import__("json").dumps(casedata.trainee_case_data(root, "li4", "t01_practice")), encoding="utf-8")
-    with pytest.raises(GradedByGrader):
-        grade("t01_practice", "q1", folder)
-    assert "评分程序" in capsys.readouterr().out
+    assert grade("t01_practice", "q1", folder) == 0.0      # no points unless the grader scores it
+    out = capsys.readouterr().out
+    assert "评分程序" in out and "正确答案" not in out

@@ -11,16 +11,19 @@ docs/warm-kernels.md.
 """
 
 from toolkit.kernels.imports import notebook_imports
-from toolkit.kernels.phases import PhaseClock
+from toolkit.kernels.phases import PhaseClock, note_launch
 from toolkit.kernels.spec import prestart, warm_kernel
 
+# jupyter_client's setting ``AsyncKernelManager.client_class`` (nbclient, papermill, nbgrader):
+# a client without the fixed 0.2 s wait after each kernel's handshake (toolkit.kernels.client).
+PROMPT_CLIENT = "toolkit.kernels.client.PromptKernelClient"
 
 
 def last_launch() -> dict:
     """This process's latest kernel launch by the provisioner: ``{"warm": bool, "launch_s": s}``."""
-    from toolkit.kernels.provisioner import LAST_LAUNCH
+    from toolkit.kernels.phases import LAST_LAUNCH
 
     return dict(LAST_LAUNCH)
 
 
-__all__ = ["PhaseClock", "last_launch", "notebook_imports", "prestart", "warm_kernel"]
+__all__ = ["PROMPT_CLIENT", "PhaseClock", "last_launch", "note_launch", "notebook_imports", "prestart", "warm_kernel"]

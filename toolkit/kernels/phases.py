@@ -15,12 +15,19 @@ from __future__ import annotations
 import time
 
 PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+LAST_LAUNCH: dict = {}  # this process's latest launch: {"warm": bool, "launch_s": seconds, ...}
+
+
+def note_launch(warm: bool, launch_s: float, **extra: float) -> None:
+    """Record a kernel launch of this process (our provisioners call this; ``PhaseClock`` reads
+    it): ``launch_s`` from the provisioner's start to a running process, ``extra`` e.g.
+    ``setup_s`` (the sandbox's private copy of the submission, part of ``launch_s``)."""
+    LAST_LAUNCH.clear()
+    LAST_LAUNCH.update(warm=warm, launch_s=launch_s, **extra)
 
 
 class PhaseClock:
     def __init__(self) -> None:
-        from toolkit.kernels.provisioner import LAST_LAUNCH
-
         LAST_LAUNCH.clear()  # a cold ``python3`` kernel does not go through our provisioner
         self.begin = time.perf_counter()
         self.ready: float | None = None
@@ -47,8 +54,6 @@ class PhaseClock:
 
     def phases(self) -> dict:
         """Seconds per phase (empty when the kernel never answered), and ``warm_kernel``."""
-        from toolkit.kernels.provisioner import LAST_LAUNCH
-
         if self.ready is None:
             return {}
         ended = time.perf_counter()
@@ -60,6 +65,8 @@ class PhaseClock:
         if "launch_s" in LAST_LAUNCH:  # split only what our provisioner measured
             phases["kernel_launch_s"] = LAST_LAUNCH["launch_s"]
             phases["handshake_s"] = phases["kernel_start_s"] - LAST_LAUNCH["launch_s"]
+            if "setup_s" in LAST_LAUNCH:
+                phases["setup_s"] = LAST_LAUNCH["setup_s"]
         phases = {key: round(max(0.0, value), 3) for key, value in phases.items()}
         phases["warm_kernel"] = bool(LAST_LAUNCH.get("warm"))
         return phases

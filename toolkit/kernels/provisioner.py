@@ -23,10 +23,10 @@ from jupyter_client.provisioning import LocalProvisioner
 from traitlets import List, Unicode
 
 from toolkit.kernels import availability
+from toolkit.kernels.phases import note_launch
 from toolkit.kernels.pool import TemplateUnavailable, template_for
 
 LAUNCHER = "ipykernel_launcher"
-LAST_LAUNCH: dict = {}  # this process's latest launch: {"warm": bool, "launch_s": seconds}
 
 
 class WarmProvisioner(LocalProvisioner):
@@ -41,13 +41,13 @@ class WarmProvisioner(LocalProvisioner):
         if reason is None:
             try:
                 info = await asyncio.to_thread(self._fork, cmd, kwargs)
-                LAST_LAUNCH.update(warm=True, launch_s=time.perf_counter() - started)
+                note_launch(True, time.perf_counter() - started)
                 return info
             except TemplateUnavailable as err:
                 reason = str(err)
         availability.note_cold(reason)
         info = await super().launch_kernel(cmd, **kwargs)
-        LAST_LAUNCH.update(warm=False, launch_s=time.perf_counter() - started)
+        note_launch(False, time.perf_counter() - started)
         return info
 
     def _fork(self, cmd: list[str], kwargs: dict):

@@ -21,22 +21,27 @@ from toolkit.reports.jobs import JobFailure, JobResult, NotebookJob
 EXECUTED_NAME = "report.ipynb"
 HTML_NAME = "report.html"
 PDF_NAME = "report.pdf"
-# Imported once per worker in the warm-kernel template, with each notebook's own imports.
+# Imported once per worker in the warm-kernel template, with the run's notebooks' own imports.
 WARM_PRELOAD = ("pandas", "matplotlib.pyplot", "sqlalchemy")
 _STARTUP_ATTEMPTS = 2
+_RUN_NOTEBOOKS: set[str] = set()   # this worker's run (preload): one template serves them all
 
 
 def preload(notebooks: tuple = ()) -> None:
     """Import the heavy machinery once per worker process (warm workers start kernels sooner);
-    start the warm-kernel template for ``notebooks`` so its imports overlap the caller's work."""
+    start the one warm-kernel template for ``notebooks`` so its imports overlap the caller's work.
+
+    The local pool calls this as every worker process's initializer (so each worker has its
+    template, whichever tasks it gets first)."""
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
     from toolkit.kernels import prestart
 
     _register_readable_translator()
-    for notebook in notebooks:
-        prestart(kernel_for(Path(notebook)))
+    if notebooks:
+        _RUN_NOTEBOOKS.update(str(Path(n)) for n in notebooks)
+        prestart(kernel_for(Path(notebooks[0])))
 
 
 def _register_readable_translator() -> None:
@@ -81,10 +86,13 @@ def run_job(job: NotebookJob) -> JobResult:
 
 
 def kernel_for(notebook: Path) -> str:
-    """A warm kernel that has imported what ``notebook`` imports (``python3`` where unavailable)."""
+    """A warm kernel that has imported what ``notebook`` and the other notebooks of this worker's
+    run import (``python3`` where unavailable): one template per worker, not one per notebook."""
     from toolkit.kernels import notebook_imports, warm_kernel
 
-    return warm_kernel("reports", (*WARM_PRELOAD, *notebook_imports(notebook)))
+    notebooks = sorted({str(Path(notebook)), *_RUN_NOTEBOOKS})
+    imports = sorted({name for path in notebooks for name in notebook_imports(Path(path))})
+    return warm_kernel("reports", (*WARM_PRELOAD, *imports))
 
 
 def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | None, int, dict]:
@@ -137,12 +145,16 @@ def _execute_with_retry(job: NotebookJob, executed: Path) -> tuple[JobFailure | 
 
 
 def _kernel_config():
-    """Kernel manager settings: CurveZMQ keys when available (silences ipykernel 7's warning)."""
+    """Kernel manager settings: CurveZMQ keys when available (silences ipykernel 7's warning),
+    and the client that starts the first cell as soon as the kernel answers."""
     import zmq
     from traitlets.config import Config
 
+    from toolkit.kernels import PROMPT_CLIENT
+
     policy = "auto" if zmq.has("curve") else "disabled"
-    return Config({"KernelManager": {"transport_encryption": policy}})
+    return Config({"KernelManager": {"transport_encryption": policy},
+                   "AsyncKernelManager": {"client_class": PROMPT_CLIENT}})
 
 
 def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempts: int,

@@ -19,8 +19,12 @@ CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving u
 
 
 @contextmanager
-def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[Executor, str]]:
-    """Yield ``(executor, description)``; the executor is shut down on exit."""
+def open_executor(workers: int, scheduler: str | None = None,
+                  notebooks: tuple = ()) -> Iterator[tuple[Executor, str]]:
+    """Yield ``(executor, description)``; the executor is shut down on exit.
+
+    ``notebooks``: what the run will execute; every local worker starts its warm-kernel template
+    for them as soon as it starts."""
     if scheduler:
         with _dask_executor(scheduler) as pair:
             yield pair
@@ -28,7 +32,8 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
     from toolkit.reports.execute import preload
 
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=preload)
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=preload,
+                               initargs=(tuple(str(n) for n in notebooks),))
     ok = False
     try:
         yield pool, f"local processes × {max(1, workers)}"
@@ -39,7 +44,8 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
 
 def warm_up(executor: Executor, workers: int, notebooks: tuple = ()) -> None:
     """Start the local worker processes now (they import papermill, and start the warm-kernel
-    template for ``notebooks``, while the caller plans)."""
+    template for ``notebooks``, while the caller plans).  One process may take every warm-up
+    task: pass the notebooks to :func:`open_executor` too, so that each worker has its template."""
     if isinstance(executor, ProcessPoolExecutor):
         from toolkit.reports.execute import preload
 

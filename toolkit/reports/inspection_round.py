@@ -109,7 +109,7 @@ def run_round_reports(store: str, round_id: str, districts: list[str] | None = N
         workers = min(workers, len(set(districts)))
     # Workers start (and import papermill) while the store is checked; no kernel starts
     # before every name has been validated.
-    with open_executor(workers, scheduler) as (executor, description):
+    with open_executor(workers, scheduler, (DISTRICT_NOTEBOOK, SUMMARY_NOTEBOOK)) as (executor, description):
         warm_up(executor, workers, (DISTRICT_NOTEBOOK, SUMMARY_NOTEBOOK))
         jobs, unrunnable, extra = plan_round(store, round_id, districts, formats=formats,
                                              issue_date=issue_date, timeout=timeout, previous_round=previous_round)

@@ -316,6 +316,10 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
     config, coursedir = load_course(course_root, db_url)
     if "transport_encryption" not in config.KernelManager:
         config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
+    if "client_class" not in config.AsyncKernelManager:      # no idle 0.2 s after each kernel start
+        from toolkit.kernels import PROMPT_CLIENT
+
+        config.AsyncKernelManager.client_class = PROMPT_CLIENT
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
     try:
         return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
@@ -419,8 +423,7 @@ def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeou
                 if nbg["assignment"] in card_courses:
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
-                    result.nb_json = nbformat.writes(nb)
-                writer.save(result)
+                writer.save(result, nb)     # read once here: parsing and validating cost the writer
             except Exception as err:
                 outcome.problems.append(Problem("broken", detail=str(err)))
                 result.nb_json = None

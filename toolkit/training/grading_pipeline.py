@@ -310,11 +310,15 @@ class WriterPipeline:
             tasks.append(NotebookTask(path, dest, resources, None, self._released[key]))
         return tasks
 
-    def save(self, result: NotebookResult) -> None:
-        """Record the grades of an executed notebook and write it into the autograded folder."""
+    def save(self, result: NotebookResult, nb=None) -> None:
+        """Record the grades of an executed notebook and write it into the autograded folder.
+
+        ``nb``: the executed notebook when the caller has read (and perhaps amended) it already;
+        by default it is read from ``result.nb_json``."""
         import nbformat
 
-        nb = nbformat.reads(result.nb_json, as_version=4)
+        if nb is None:
+            nb = nbformat.reads(result.nb_json, as_version=4)
         resources = dict(result.task.resources)
         output, resources = self.exporter.from_notebook_node(nb, resources=resources)
         _write(self.config, output, resources, result.task.dest_dir)
