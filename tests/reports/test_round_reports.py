@@ -195,3 +195,5 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     assert "本轮（2019）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
     assert "明细见本区督导检查报告" in body
     assert "东湖区民政局督导检查组" in body
+    assert "各区" not in body          # captions too: 本区分项得分率热力图, 本区低保案卷合规情况 …
+    assert "本区分项得分率热力图" in body and "本区低保案卷合规情况" in body

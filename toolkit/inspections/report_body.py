@@ -276,12 +276,13 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     _recurrences_by_district(doc, findings, prev_id)
 
     _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])
-    _annex_note(doc, [L.ANNEX_CITY, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
+    annex = L.ANNEX_CITY.format(districts=words["districts"])
+    _annex_note(doc, [annex, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
     doc.signature([f"{words['office']}督导检查组", L.chinese_date(issued)])
 
-    doc.annex("附件1", L.ANNEX_CITY)
-    doc.table(rd.sections_by_district_table(s), caption="各区分项得分率（%）")
-    doc.table(rd.findings_count_table(s), caption="各区问题数量（按严重程度）")
+    doc.annex("附件1", annex)
+    doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")
+    doc.table(rd.findings_count_table(s), caption=f"{words['districts']}问题数量（按严重程度）")
     doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", plan, inputs=fill_inputs(),
               lines=[f"{words['area']}整改清单（{s.round_id}）",
                      f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
@@ -303,22 +304,23 @@ def _city_groups(findings, top_n: int):
 
 def _city_overall(doc, s, prev, prev_id, training) -> None:
     """一、总体情况 of the summary: ranking, grades, sections, trend, case files, training."""
+    each = L.summary_words(list(s.districts["district"]))["districts"]     # 各区, or 本区 for one district
     doc.heading(L.HEADINGS["overall"])
     doc.paragraph(rd.city_summary_text(s))
     doc.table(rk.ranking_table(s), caption=rk.ranking_caption(s))
     doc.table(rd.grade_distribution(s), caption="等级分布")
     doc.figure(rd.grade_chart(s), caption="街镇等级分布")
     doc.heading("（一）分项得分", level=2)
-    doc.figure(rd.section_heatmap(s), caption="各区分项得分率热力图")
+    doc.figure(rd.section_heatmap(s), caption=f"{each}分项得分率热力图")
     doc.heading("（二）与上一轮比较", level=2)
     trend = rd.trend_table(s, prev)
     if trend is None:
         doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(trend, caption=f"与上一轮（{prev_id}）比较")
-        doc.figure(rd.trend_chart(s, prev), caption="各区得分率变化")
+        doc.figure(rd.trend_chart(s, prev), caption=f"{each}得分率变化")
     doc.heading("（三）低保案卷抽查", level=2)
-    doc.table(rd.case_file_table(s, by="district"), caption="各区低保案卷合规情况",
+    doc.table(rd.case_file_table(s, by="district"), caption=f"{each}低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
-    doc.figure(rd.case_file_chart(s, by="district"), caption="各区案卷合规率及 95% 置信区间")
+    doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
     _training_by_district(doc, training)

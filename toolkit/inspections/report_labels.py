@@ -27,7 +27,7 @@ SUBHEADINGS = {
 }
 
 ANNEX_DETAILS = "各街镇问题明细"
-ANNEX_CITY = "各区得分与问题统计"
+ANNEX_CITY = "{districts}得分与问题统计"     # 各区, or 本区 in a one-district summary
 RECTIFICATION_BOOK = "整改清单.xlsx"
 
 DISTRICT_REQUIREMENTS = [
