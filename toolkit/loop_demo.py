@@ -25,6 +25,7 @@ ROSTER_NAME = "示例花名册（按问题培训）.xlsx"
 LEDGER_NAME = "培训台账.xlsx"
 FORMS_2019 = "2019检查表格（预填培训数字）"
 REPORTS_2019 = "2019督导报告（反弹与培训数字）"
+FORMATS = ("html", "docx", "xlsx")        # what the stage writes and lists of each report run
 
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
@@ -71,26 +72,30 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
 def _district_report_2019(store, folder: Path, district: str, again, say) -> list[Path]:
     """Step 7: the district's round-2019 report, made again now that 2018's returns and the training
     proposals are in the store: 反弹 marked against 2018, the 宣传与培训 figures cited."""
-    from toolkit.reports import summary_text
     from toolkit.reports.inspection_round import run_round_reports
 
     mine = again[again["区"] == district]
     say(f"7. {district} 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 {len(mine)} 处，"
         "并引用预填的培训数字（一、基本情况（五）宣传与培训）……")
-    run = run_round_reports(str(store), "2019", [district], out=folder / REPORTS_2019, formats=("html", "docx", "xlsx"),
+    run = run_round_reports(str(store), "2019", [district], out=folder / REPORTS_2019, formats=FORMATS,
                             force=True, issue_date=ISSUED_2019, previous_round="2018", progress=False)
+    return _documents(run, say)
+
+
+def _documents(run, say) -> list[Path]:
+    """Print a report run's summary; return the documents it wrote (not the notebooks or manifest)."""
+    from toolkit.reports import summary_text
+
     say(summary_text.render(run))
-    return [p for p in run.written if p.suffix in (".html", ".docx", ".xlsx")]
+    return [p for p in run.written if p.suffix in tuple(f".{f}" for f in FORMATS)]
 
 
 def _rectification_report(store, round_id: str, folder: Path, say, as_of: str, issued: str = "") -> list[Path]:
-    from toolkit.reports import summary_text
     from toolkit.reports.rectification_round import run_rectification_report
 
     run = run_rectification_report(str(store), round_id, out=folder, force=True, progress=False, as_of=as_of,
-                                   issued=issued, formats=("html", "docx", "xlsx"))
-    say(summary_text.render(run))
-    return [p for p in run.written if p.suffix in (".html", ".docx", ".xlsx")]
+                                   issued=issued, formats=FORMATS)
+    return _documents(run, say)
 
 
 def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:

@@ -34,7 +34,7 @@ def _prefill_and_import(store, small_store, base):
     from toolkit.inspections.forms import FIRST_ROW, RESULT_COL, form_filename
     from toolkit.inspections.importer import import_files
     from toolkit.inspections.rounds import load_context
-    from toolkit.inspections.training_facts import CHECKLIST, ITEM, TownFacts, prefill_forms
+    from toolkit.inspections.training_facts import CADRE_ITEM, CHECKLIST, LedgerFacts, TownFacts, prefill_forms
 
     ctx = load_context(st.open_store(store), "2019")
     kept, changed = sorted((u for u in ctx.units.values() if u.district == DISTRICT), key=lambda u: u.name)[:2]
@@ -44,11 +44,11 @@ def _prefill_and_import(store, small_store, base):
         forms[(unit.district, unit.name)] = shutil.copy(source, base / source.name)
     facts = {kept.name: TownFacts(kept.name, 6, 3, 3, 1.0, 0.83, "2019-03-10", "2019-05-10"),
              changed.name: TownFacts(changed.name, 4, 2, 1, 0.5, 0.25, "2019-04-10", "2019-04-10")}
-    assert prefill_forms(store, "2019", forms, facts, "培训台账.xlsx") == 2
+    assert prefill_forms(store, "2019", forms, LedgerFacts(facts, None), "培训台账.xlsx") == 2
     checklist = ctx.checklists[CHECKLIST]
     path = forms[(DISTRICT, changed.name)]
     wb = load_workbook(path)
-    wb[checklist.title[:31]].cell(FIRST_ROW + [i.id for i in checklist.items].index(ITEM), RESULT_COL).value = "未开展"
+    wb[checklist.title[:31]].cell(FIRST_ROW + [i.id for i in checklist.items].index(CADRE_ITEM), RESULT_COL).value = "未开展"
     wb.save(path)
     import_files(store, "2019", list(forms.values()), imported_by="测试", today=dt.date(2019, 12, 20))
     return kept.name, changed.name

@@ -24,7 +24,6 @@ from toolkit.inspections import store as st
 from toolkit.policy.audiences import TOWN_STAFF, VILLAGE_CADRE
 
 CHECKLIST, CADRE_ITEM, STAFF_ITEM = "town_street", "TS-25", "TS-24"
-ITEM = CADRE_ITEM
 LEDGER_SHEET = "培训台账"
 LEDGER_COLUMNS = ("学员编号", "街镇", "村居", "提交时间", "是否通过")
 AUDIENCE_COLUMN = "培训对象"
@@ -58,11 +57,6 @@ class LedgerFacts:
     (then ``cadres`` holds every row, as before the 培训对象 column)."""
     cadres: dict[str, TownFacts]
     staff: dict[str, TownFacts] | None
-
-
-def read_ledger(path: Path) -> dict[str, TownFacts]:
-    """Per 街镇 facts of every row of a 培训台账.xlsx written by ``jiuzhu course report``."""
-    return _town_facts(_ledger_rows(path))
 
 
 def read_ledger_facts(path: Path) -> LedgerFacts:
@@ -167,17 +161,14 @@ def write_forms_with_training(store, round_id: str, out_dir: Path, districts: li
     return paths
 
 
-def prefill_forms(store, round_id: str, forms: dict, facts: LedgerFacts | dict[str, TownFacts], source: str) -> int:
-    """Write the proposals into each form (``forms``: (区, 街镇) → path) and record them; returns how many
-    (``facts`` as a plain dict: per 街镇 facts of a ledger that does not tell the audiences apart)."""
+def prefill_forms(store, round_id: str, forms: dict, facts: LedgerFacts, source: str) -> int:
+    """Write the proposals into each form (``forms``: (区, 街镇) → path) and record them; returns how many."""
     from openpyxl import load_workbook
 
     from toolkit.files import save_workbook
     from toolkit.inspections.forms import FIRST_ROW, REMARK_COL, RESULT_COL
     from toolkit.inspections.rounds import load_context
 
-    if isinstance(facts, dict):
-        facts = LedgerFacts(facts, None)
     engine = st.open_store(store, create=False)
     ctx = load_context(engine, str(round_id))
     checklist = ctx.checklists.get(CHECKLIST)
