@@ -134,9 +134,11 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 def _worker_main(config, conn) -> None:
     """Worker process: execute notebooks sent over ``conn`` until told to stop."""
+    from toolkit.training import nbgrader_speedups
     from toolkit.training.grading_pipeline import DeadlineExecute, execute_notebook
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
+    nbgrader_speedups.install()
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     specs = config.get(SPEC_SECTION, {}).get("kernelspec_dir")
     if specs:       # where the parent wrote the sandbox kernel spec; kernels' run folders go there too
@@ -335,8 +337,10 @@ def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeou
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, OperationalError
 
+    from toolkit.training import nbgrader_speedups
     from toolkit.training.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
 
+    nbgrader_speedups.install()
     if warning:
         print(warning, file=sys.stderr)
     pairs = find_submissions(coursedir, assignments, students)

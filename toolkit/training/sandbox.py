@@ -254,7 +254,9 @@ def install_kernelspec(data_dir: str | os.PathLike) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     spec = {
         # ipykernel_launcher without the debugger (never attached; ≈ 0.15 s of imports per kernel)
-        "argv": [sys.executable, "-m", "toolkit.kernels.launcher", "-f", "{connection_file}"],
+        # and, as nbclient does for kernels named python3, no history database on disk
+        "argv": [sys.executable, "-m", "toolkit.kernels.launcher", "-f", "{connection_file}",
+                 "--HistoryManager.hist_file=:memory:"],
         "display_name": "Python 3（评分沙箱）",
         "language": "python",
         "interrupt_mode": "message",
