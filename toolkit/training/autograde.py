@@ -67,10 +67,10 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
 
     The line is updated in place whenever the answer card saves (see ``cards.refresh_check``).
     """
-    from toolkit.training.cards import show_check
-
     text = check_text(assignment, qid, folder)
-    if text:
+    if text:       # never while autograding: ipywidgets stays out of graded kernels
+        from toolkit.training.cards import show_check
+
         show_check(assignment, qid, text)
     return None
 

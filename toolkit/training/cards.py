@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from toolkit.cases.base import Case, Question
 from toolkit.errors import UserError
+from toolkit.training.answer_table import question_label
 from toolkit.training.answers import load_answers, save_answer
 from toolkit.training.parsing import describe_value, is_blank, parse_response
 
@@ -42,7 +43,6 @@ TEXT = {
     "header": "答题卡：在每题下方作答，每次修改都会自动保存。",
     "preview_header": "答题卡（预览：这里是课程的 source/release 目录，作答不会保存）。",
     "preview": "预览，不保存 · 识别为：{value}",
-    "question_no": "第{no}题",
 }
 
 
@@ -54,10 +54,6 @@ def prompt_html(markdown: str) -> str:
     import mistune
 
     return mistune.create_markdown(escape=True)(markdown)
-
-
-def question_label(question: Question) -> str:
-    return TEXT["question_no"].format(no=question.id.lstrip("q"))
 
 
 class AnswerCards:
@@ -256,22 +252,3 @@ def refresh_check(assignment: str, qid: str, folder: Path) -> None:
     text = check_text(assignment, qid, folder)
     if text:
         update_display({"text/plain": text}, raw=True, display_id=check_display_id(assignment, qid))
-
-
-def answers_table_html(case: Case, answers: dict[str, Any]) -> str:
-    """A static table of a trainee's responses (for autograded notebooks and feedback)."""
-    rows = []
-    for q in case.questions:
-        raw = answers.get(q.id)
-        try:
-            shown = describe_value(q, parse_response(q, raw))
-        except UserError:
-            shown = f"无法识别：{raw}"
-        body = html.escape(shown if q.kind != "text" else (str(raw or "（未作答）")))
-        if q.kind == "text":
-            body = f"<div style='white-space:pre-wrap'>{body}</div>"
-        rows.append(f"<tr><td style='white-space:nowrap'>{question_label(q)}</td>"
-                    f"<td style='text-align:left'>{body}</td></tr>")
-    return ("<table><thead><tr><th>题号</th><th style='text-align:left'>学员作答</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
-

@@ -98,7 +98,7 @@ class Exercise:
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
         if self.grading:
-            from toolkit.training.cards import answers_table_html
+            from toolkit.training.answer_table import answers_table_html
 
             table = answers_table_html(self.case, load_answers(self.folder))
             notes = "".join(
