@@ -2,7 +2,7 @@
 
 policy ← cases, checklists ← training, inspections ← reports, hub ← cli / demo.  ``toolkit.errors``,
 ``toolkit.privacy``, ``toolkit.files``, ``toolkit.fonts``, ``toolkit.cells``, ``toolkit.sheets``,
-``toolkit.kernels`` (its public face) and the package root are leaf helpers any layer may use.
+``toolkit.kernels`` (its public face), ``toolkit.lazy`` and the package root are leaf helpers any layer may use.
 """
 
 import ast
@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "toolkit"
 LEAVES = {"toolkit", "toolkit.errors", "toolkit.privacy", "toolkit.files", "toolkit.fonts",
-          "toolkit.sheets", "toolkit.cells", "toolkit.kernels"}
+          "toolkit.sheets", "toolkit.cells", "toolkit.kernels", "toolkit.lazy"}
 ALLOWED = {
     "kernels": {"kernels"},  # leaf-level: warm kernels know nothing of the toolkit's stages
     "policy": {"policy"},

@@ -6,13 +6,19 @@
 
 The kernel name selects the ``jiuzhu-warm`` jupyter_client provisioner (entry point), so any
 Jupyter client runs unchanged on top; where forking is not possible the name is ``python3`` and
-one line says so.  Leaf-level: imports nothing of ours but ``toolkit.files``.  See
+one line says so.  Leaf-level: imports nothing of ours but ``toolkit.files`` and ``toolkit.lazy``.  See
 docs/warm-kernels.md.
 """
 
-from toolkit.kernels.imports import notebook_imports
-from toolkit.kernels.phases import PhaseClock, note_launch
-from toolkit.kernels.spec import prestart, warm_kernel
+from toolkit.lazy import lazy_names
+
+# loaded on first use: ``python -m toolkit.kernels.launcher`` (every sandboxed kernel) imports
+# this package first and needs none of them
+__getattr__, __dir__, _LAZY = lazy_names(__name__, {
+    "toolkit.kernels.imports": ("notebook_imports",),
+    "toolkit.kernels.phases": ("PhaseClock", "note_launch"),
+    "toolkit.kernels.spec": ("prestart", "warm_kernel"),
+})
 
 # jupyter_client's setting ``AsyncKernelManager.client_class`` (nbclient, papermill, nbgrader):
 # a client without the fixed 0.2 s wait after each kernel's handshake (toolkit.kernels.client).
@@ -26,4 +32,4 @@ def last_launch() -> dict:
     return dict(LAST_LAUNCH)
 
 
-__all__ = ["PROMPT_CLIENT", "PhaseClock", "last_launch", "note_launch", "notebook_imports", "prestart", "warm_kernel"]
+__all__ = sorted(["PROMPT_CLIENT", "last_launch", *_LAZY])

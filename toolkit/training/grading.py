@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
-from toolkit.training.grading_pipeline import NotebookResult, NotebookTask, Problem
-from toolkit.training.sandbox import RUN_BASE_ENV
+from toolkit.training.grading_tasks import NotebookResult, NotebookTask, Problem
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +131,21 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 # --------------------------------------------------------------------------- worker pool
 
-def _worker_main(config, conn) -> None:
-    """Worker process: execute notebooks sent over ``conn`` until told to stop."""
+def _worker_main(conn) -> None:
+    """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
+    over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
     from toolkit.training import nbgrader_speedups
     from toolkit.training.grading_pipeline import DeadlineExecute, execute_notebook
+    from toolkit.training.sandbox import RUN_BASE_ENV
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
     nbgrader_speedups.install()
+    try:
+        config = conn.recv()
+    except EOFError:
+        return
+    if config is None:
+        return
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     specs = config.get(SPEC_SECTION, {}).get("kernelspec_dir")
     if specs:       # where the parent wrote the sandbox kernel spec; kernels' run folders go there too
@@ -168,14 +175,23 @@ def _worker_main(config, conn) -> None:
 class _Worker:
     """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
 
-    def __init__(self, ctx, config) -> None:
+    def __init__(self, ctx, config=None) -> None:
+        self.ctx = ctx
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(config, child), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
         self.queue: deque[NotebookTask] = deque()
         self.started = time.monotonic()
         self.kernel_pid: int | None = None
+        self.configured = False
+        if config is not None:
+            self.configure(config)
+
+    def configure(self, config) -> None:
+        """The course's nbgrader configuration: the worker waits for it before its first task."""
+        self.conn.send(config)
+        self.configured = True
 
     def send(self, task: NotebookTask) -> None:
         if not self.queue:
@@ -194,6 +210,9 @@ class _Worker:
         self.process.join(5)
 
     def stop(self) -> None:
+        if not self.configured:      # still importing or waiting: it holds nothing to clean up
+            self.kill()
+            return
         try:
             self.conn.send(None)
         except (BrokenPipeError, OSError):
@@ -208,19 +227,34 @@ PREFETCH = 2     # tasks sent to a worker ahead, so it never waits for the write
 WARM_PRELOAD = ("toolkit.training.exercise", "toolkit.training.autograde")
 
 
-def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float | None,
-             on_result) -> None:
-    """Execute ``tasks`` in ``jobs`` worker processes; call ``on_result(NotebookResult)`` here.
+def start_workers(jobs: int) -> list[_Worker]:
+    """Spawn ``jobs`` grading workers now: they import nbgrader while the caller sets up the
+    course, and wait for :func:`run_pool` (or :func:`stop_workers`)."""
+    ctx = multiprocessing.get_context("spawn")
+    return [_Worker(ctx) for _ in range(max(1, jobs))]
+
+
+def stop_workers(workers: list[_Worker]) -> None:
+    for worker in workers:
+        worker.kill() if worker.queue else worker.stop()
+
+
+def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs: int,
+             hard_limit: float | None, on_result) -> None:
+    """Execute ``tasks`` in ``jobs`` of the started ``workers``; call ``on_result(NotebookResult)`` here.
 
     ``tasks`` is consumed lazily: the writer prepares the next submissions while the workers
-    (started first, their imports overlapping the preparation) execute earlier ones, and each
-    worker has its next task waiting in its pipe.  A worker past ``hard_limit`` seconds on one
-    notebook is killed with its kernel and replaced; its waiting task is sent again.
+    execute earlier ones, and each worker has its next task waiting in its pipe.  A worker past
+    ``hard_limit`` seconds on one notebook is killed with its kernel and replaced (in
+    ``workers``); its waiting task is sent again.  Surplus workers are stopped at once.
     """
-    ctx = multiprocessing.get_context("spawn")
+    for worker in workers[max(1, jobs):]:
+        worker.stop()
+    del workers[max(1, jobs):]
+    for worker in workers:
+        worker.configure(config)
     source = iter(tasks)
     retry: deque[NotebookTask] = deque()
-    workers = [_Worker(ctx, config) for _ in range(max(1, jobs))]
     exhausted = False
 
     def next_task() -> NotebookTask | None:
@@ -268,15 +302,11 @@ def run_pool(config, tasks: Iterable[NotebookTask], jobs: int, hard_limit: float
                 task = worker.queue.popleft()
                 retry.extend(worker.queue)
                 worker.kill()
-                workers[workers.index(worker)] = _Worker(ctx, config)
+                workers[workers.index(worker)] = _Worker(worker.ctx, config)
                 on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
                                                               detail=kind)], 0.0))
     finally:
-        for worker in workers:
-            if worker.queue:
-                worker.kill()
-            else:
-                worker.stop()
+        stop_workers(workers)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -315,24 +345,26 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
     if timeout is not None and timeout <= 0:
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
-    config, coursedir = load_course(course_root, db_url)
-    if "transport_encryption" not in config.KernelManager:
-        config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
-    if "client_class" not in config.AsyncKernelManager:      # no idle 0.2 s after each kernel start
-        from toolkit.kernels import PROMPT_CLIENT
-
-        config.AsyncKernelManager.client_class = PROMPT_CLIENT
+    workers = start_workers(jobs)       # their imports overlap this process's own
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
     try:
+        config, coursedir = load_course(course_root, db_url)
+        if "transport_encryption" not in config.KernelManager:
+            config.KernelManager.transport_encryption = "auto"   # silences ipykernel's TCP warning
+        if "client_class" not in config.AsyncKernelManager:      # no idle 0.2 s after each kernel start
+            from toolkit.kernels import PROMPT_CLIENT
+
+            config.AsyncKernelManager.client_class = PROMPT_CLIENT
         return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
-                      started=started, jobs=jobs, timeout=timeout, assignments=assignments,
+                      workers, started=started, jobs=jobs, timeout=timeout, assignments=assignments,
                       students=students, force=force, progress=progress)
     finally:
+        stop_workers(workers)   # those never given work (no submissions, an error); else a no-op
         specs.cleanup()
 
 
-def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeout, assignments,
-           students, force: bool, progress: bool) -> GradeRun:
+def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: float, jobs: int,
+           timeout, assignments, students, force: bool, progress: bool) -> GradeRun:
     """The batch itself, once the course and the sandbox are set up."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, OperationalError
@@ -443,7 +475,7 @@ def _grade(config, coursedir, warning: str, *, started: float, jobs: int, timeou
 
     hard_limit = (timeout + HARD_KILL_GRACE) if timeout else None
     try:
-        run_pool(config, prepared_tasks(), min(jobs, len(pairs)), hard_limit, on_result)
+        run_pool(config, prepared_tasks(), workers, min(jobs, len(pairs)), hard_limit, on_result)
     finally:
         bar.close()
     _zero_failed(coursedir, [o for o in outcomes.values() if o.status == "failed"])

@@ -26,7 +26,6 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -38,38 +37,11 @@ from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 from traitlets import Float
 from traitlets.config import Config
 
+from toolkit.training.grading_tasks import NotebookResult, NotebookTask, Problem
+
 GRADEBOOK_WRITERS = (SaveAutoGrades, AssignLatePenalties)
 TIMEOUT_ENAME = "CellTimeoutError"
 OUTPUT_LIMIT_ENAME = "OutputLimitError"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with a submission, as a code plus the cell it concerns."""
-
-    code: str          # cell_type | edited_test | points | locked | duplicate | unknown_cell |
-                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers | output_limit
-    cell: str = ""     # nbgrader grade id when the problem concerns one cell
-    detail: str = ""   # technical detail (exception text), for the log only
-
-
-@dataclass
-class NotebookTask:
-    """One submitted notebook to execute in a worker."""
-
-    submitted_path: str
-    dest_dir: str
-    resources: dict
-    notebook_timeout: float | None
-    release_cells: dict | None = None     # grade id → (cell type, source) in the released version
-
-
-@dataclass
-class NotebookResult:
-    task: NotebookTask
-    nb_json: str | None = None            # executed notebook, ready for the writer pass
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 class DeadlineExecute(Execute):
