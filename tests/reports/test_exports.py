@@ -119,3 +119,32 @@ def test_missing_cjk_font_gives_clear_warning(monkeypatch):
         warnings.simplefilter("always")
         assert fonts.use_cjk_font() is None
     assert any("fonts-noto-cjk" in str(w.message) for w in caught)
+
+
+TABLE_CASES = [   # rows of the frame, as written; each row after the first is a copy of the first
+    ("none", []),
+    ("one", [["甲镇", "1.5", "有问题"]]),
+    ("many", [["甲镇", "1.5", "第一行\n第二行"], ["乙镇", "", "有\t制表"], ["丙镇", "—", " 前后空格 "]]),
+]
+
+
+@pytest.mark.parametrize("rows", [c[1] for c in TABLE_CASES], ids=[c[0] for c in TABLE_CASES])
+def test_docx_table_rows_keep_their_text_font_and_layout(tmp_path, rows):
+    import docx
+    from docx.oxml.ns import qn
+
+    from toolkit.reports.export_docx import TABLE_FONT, write_docx
+
+    frame = pd.DataFrame(rows, columns=["街镇", "得分", "问题"]) if rows else pd.DataFrame(columns=["街镇", "得分", "问题"])
+    path = write_docx(tmp_path / "t.docx", [{"kind": "table", "frame": frame}], title="表")
+    table = docx.Document(str(path)).tables[0]
+    assert [[c.text for c in r.cells] for r in table.rows] == [["街镇", "得分", "问题"], *rows]
+    for index, row in enumerate(table.rows):
+        props = row._tr.trPr
+        assert props.find(qn("w:cantSplit")) is not None
+        assert (props.find(qn("w:tblHeader")) is not None) == (index == 0)
+        assert [c.width for c in row.cells] == [c.width for c in table.columns]
+        for cell in row.cells:
+            for run in cell.paragraphs[0].runs:
+                assert run.font.bold == (index == 0)
+                assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == TABLE_FONT
