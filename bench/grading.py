@@ -184,8 +184,10 @@ def sandbox_imports(top: int = 10) -> None:
     for its first cell, and the bare interpreter start in and out of the sandbox."""
     from toolkit.training import sandbox
 
-    code = ("import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell, ipykernel.debugger; "
-            "import toolkit.training.exercise, toolkit.training.autograde")
+    # what toolkit.kernels.launcher imports (debugpy marked missing), then a graded notebook's cells
+    code = ("import sys; sys.modules.setdefault('debugpy', None); import toolkit.kernels; "
+            "import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell; "
+            "import toolkit.training.exercise, toolkit.training.autograde, toolkit.training.answer_table")
     env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
     with tempfile.TemporaryDirectory(prefix="bench-sandbox-imports-") as scratch:
         def in_sandbox(*args: str) -> list[str]:
