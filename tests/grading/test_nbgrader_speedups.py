@@ -41,10 +41,12 @@ def test_one_engine_per_url_and_the_gradebook_still_works_after_close(tmp_path):
                 students.append(sorted(s.id for s in gb.students))
         with Gradebook("sqlite:///{tmp_path / 'other.db'}") as gb:
             other = id(gb.engine)
+        with Gradebook("sqlite://") as outer, Gradebook("sqlite://") as inner:   # one database each
+            memory = outer.engine is not inner.engine
         print(json.dumps({{"installed": nbgrader_speedups.install(), "same": len(set(engines)) == 1,
-                           "other": other not in engines, "students": students}}))
+                           "other": other not in engines, "memory": memory, "students": students}}))
     """, tmp_path)
-    assert out == {"installed": ["engines", "schemas"], "same": True, "other": True,
+    assert out == {"installed": ["engines", "schemas"], "same": True, "other": True, "memory": True,
                    "students": [["a"], ["a", "b"], ["a", "b", "c"]]}
 
 

@@ -189,9 +189,14 @@ class _Worker:
             self.configure(config)
 
     def configure(self, config) -> None:
-        """The course's nbgrader configuration: the worker waits for it before its first task."""
-        self.conn.send(config)
+        """The course's nbgrader configuration: the worker waits for it before its first task.
+
+        A worker that died meanwhile is left to the pool, which reports and replaces dead workers."""
         self.configured = True
+        try:
+            self.conn.send(config)
+        except OSError:
+            pass
 
     def send(self, task: NotebookTask) -> None:
         if not self.queue:
@@ -208,6 +213,8 @@ class _Worker:
             except (ProcessLookupError, PermissionError):
                 pass
         self.process.join(5)
+        self.queue.clear()          # killed once: never signal these (reused) process ids again
+        self.kernel_pid = None
 
     def stop(self) -> None:
         if not self.configured:      # still importing or waiting: it holds nothing to clean up
@@ -228,14 +235,18 @@ WARM_PRELOAD = ("toolkit.training.exercise", "toolkit.training.autograde")
 
 
 def start_workers(jobs: int) -> list[_Worker]:
-    """Spawn ``jobs`` grading workers now: they import nbgrader while the caller sets up the
-    course, and wait for :func:`run_pool` (or :func:`stop_workers`)."""
+    """Spawn up to ``jobs`` grading workers now (at most one per CPU: more could not import in
+    parallel): they import nbgrader while the caller sets up the course, and wait for
+    :func:`run_pool` (or :func:`stop_workers`).  ``run_pool`` starts any further ones."""
     ctx = multiprocessing.get_context("spawn")
-    return [_Worker(ctx) for _ in range(max(1, jobs))]
+    return [_Worker(ctx) for _ in range(max(1, min(jobs, os.cpu_count() or 1)))]
 
 
 def stop_workers(workers: list[_Worker]) -> None:
+    """Stop (or kill, when busy) every worker still running; each process is ended once."""
     for worker in workers:
+        if worker.process.exitcode is not None:
+            continue
         worker.kill() if worker.queue else worker.stop()
 
 
@@ -248,11 +259,13 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
     ``hard_limit`` seconds on one notebook is killed with its kernel and replaced (in
     ``workers``); its waiting task is sent again.  Surplus workers are stopped at once.
     """
-    for worker in workers[max(1, jobs):]:
+    jobs = max(1, jobs)
+    for worker in workers[jobs:]:
         worker.stop()
-    del workers[max(1, jobs):]
+    del workers[jobs:]
     for worker in workers:
         worker.configure(config)
+    workers.extend(_Worker(multiprocessing.get_context("spawn"), config) for _ in range(jobs - len(workers)))
     source = iter(tasks)
     retry: deque[NotebookTask] = deque()
     exhausted = False
@@ -345,8 +358,12 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
     if timeout is not None and timeout <= 0:
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
-    workers = start_workers(jobs)       # their imports overlap this process's own
+    from toolkit.training.course import course_root as find_root, ensure_venv_on_path
+
+    find_root(course_root)              # a wrong folder is refused before any worker starts
+    ensure_venv_on_path()               # before the workers: they inherit this PATH
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
+    workers = start_workers(jobs)       # their imports overlap this process's own
     try:
         config, coursedir = load_course(course_root, db_url)
         if "transport_encryption" not in config.KernelManager:
@@ -359,7 +376,7 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
                       workers, started=started, jobs=jobs, timeout=timeout, assignments=assignments,
                       students=students, force=force, progress=progress)
     finally:
-        stop_workers(workers)   # those never given work (no submissions, an error); else a no-op
+        stop_workers(workers)   # those never given work (no submissions, an error); run_pool stops the rest
         specs.cleanup()
 
 

@@ -15,6 +15,9 @@ checked validator per schema.  Everything else is nbgrader's code: the same quer
 validation errors (``close()`` still disposes of the engine's connections; SQLAlchemy opens new
 ones on the next use).  Plain ``nbgrader`` commands are untouched.  Where nbgrader's modules no
 longer look as expected, the cache in question is left out and nbgrader runs as it is.
+Once installed, the caches stay for the rest of the process (``jiuzhu demo`` writes feedback and
+reports with nbgrader after grading, through the same engines).  An in-memory SQLite URL keeps
+nbgrader's one database per ``Gradebook``: it is never cached.
 ``tests/grading/test_user_guide_course.py`` and ``bench/grading.py`` compare the scores with
 plain ``nbgrader autograde``.
 """
@@ -46,6 +49,8 @@ def _share_engines() -> bool:
     engines: dict[tuple, object] = {}
 
     def shared_engine(url, **options):
+        if _in_memory(str(url)):
+            return create_engine(url, **options)
         key = (str(url), tuple(sorted(options.items())))
         engine = engines.get(key)
         if engine is None:
@@ -54,6 +59,10 @@ def _share_engines() -> bool:
 
     api.create_engine = shared_engine
     return True
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and (url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:") or ":memory:" in url)
 
 
 class _CheckedSchemas:
