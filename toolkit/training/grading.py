@@ -172,13 +172,15 @@ def _worker_main(conn) -> None:
         conn.send(("done", execute_notebook(config, task)))
 
 
+_SPAWN = multiprocessing.get_context("spawn")   # workers never inherit the writer's state
+
+
 class _Worker:
     """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
 
-    def __init__(self, ctx, config=None) -> None:
-        self.ctx = ctx
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+    def __init__(self, config=None) -> None:
+        self.conn, child = _SPAWN.Pipe()
+        self.process = _SPAWN.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
         self.queue: deque[NotebookTask] = deque()
@@ -238,8 +240,7 @@ def start_workers(jobs: int) -> list[_Worker]:
     """Spawn up to ``jobs`` grading workers now (at most one per CPU: more could not import in
     parallel): they import nbgrader while the caller sets up the course, and wait for
     :func:`run_pool` (or :func:`stop_workers`).  ``run_pool`` starts any further ones."""
-    ctx = multiprocessing.get_context("spawn")
-    return [_Worker(ctx) for _ in range(max(1, min(jobs, os.cpu_count() or 1)))]
+    return [_Worker() for _ in range(max(1, min(jobs, os.cpu_count() or 1)))]
 
 
 def stop_workers(workers: list[_Worker]) -> None:
@@ -265,7 +266,7 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
     del workers[jobs:]
     for worker in workers:
         worker.configure(config)
-    workers.extend(_Worker(multiprocessing.get_context("spawn"), config) for _ in range(jobs - len(workers)))
+    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
     source = iter(tasks)
     retry: deque[NotebookTask] = deque()
     exhausted = False
@@ -315,7 +316,7 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
                 task = worker.queue.popleft()
                 retry.extend(worker.queue)
                 worker.kill()
-                workers[workers.index(worker)] = _Worker(worker.ctx, config)
+                workers[workers.index(worker)] = _Worker(config)
                 on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
                                                               detail=kind)], 0.0))
     finally:
