@@ -198,7 +198,7 @@ def make_hub(trainees: int):
         workbook.active.append([user, "测试学员", "东湖街道", "东湖社区"])
     roster = root / "roster.xlsx"
     workbook.save(roster)
-    from toolkit.training.roster import import_roster
+    from toolkit.training.course import import_roster
 
     import_roster(course.folder, roster)
     _, accounts = make_accounts(hub, course.id)

@@ -35,7 +35,7 @@ def practice_assignment(monkeypatch, cases_course):
         monkeypatch.delenv(key, raising=False)
     # trainees' kernels read the cases delivered to them (made with the course secret)
     monkeypatch.setenv("JIUZHU_CASES", str(deliver_all(cases_course)))
-    from toolkit.training.exercise import trainee_case
+    from toolkit.training.casedata import trainee_case
 
     trainee_case.cache_clear()
     yield

@@ -86,7 +86,7 @@ def _report(args) -> int:
 
 
 def _roster_import(args) -> int:
-    from toolkit.training.roster import import_roster
+    from toolkit.training.course import import_roster
 
     roster = import_roster(args.course, args.file, db_url=args.db)
     towns = sorted({t.town for t in roster.trainees})

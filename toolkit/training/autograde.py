@@ -31,7 +31,7 @@ from toolkit.cases.base import Question
 from toolkit.errors import UserError
 from toolkit.training import identity
 from toolkit.training.answers import load_answers
-from toolkit.training.exercise import trainee_case
+from toolkit.training.casedata import trainee_case
 from toolkit.training.parsing import describe_value, parse_response
 
 TEXT = {
@@ -68,11 +68,27 @@ def check(assignment: str, qid: str, folder: Path | str | None = None) -> None:
     The line is updated in place whenever the answer card saves (see ``cards.refresh_check``).
     """
     text = check_text(assignment, qid, folder)
-    if text:       # never while autograding: ipywidgets stays out of graded kernels
-        from toolkit.training.cards import show_check
-
+    if text:       # never while autograding
         show_check(assignment, qid, text)
     return None
+
+
+def check_display_id(assignment: str, qid: str) -> str:
+    return f"jiuzhu-check-{assignment}-{qid}"
+
+
+def show_check(assignment: str, qid: str, text: str) -> None:
+    """Show a grading cell's line so that a later save can replace it (never left stale)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        get_ipython = lambda: None  # noqa: E731
+    if get_ipython() is None:
+        print(text)
+        return
+    from IPython.display import display
+
+    display({"text/plain": text}, raw=True, display_id=check_display_id(assignment, qid))
 
 
 def check_text(assignment: str, qid: str, folder: Path | str | None = None) -> str | None:

@@ -218,25 +218,7 @@ class AnswerCards:
         return f"<div style='color:{colour}'>{html.escape(text)}</div>"
 
 
-# ---- the grading cells' "recorded / not yet answered" lines, kept current -------------------
-def check_display_id(assignment: str, qid: str) -> str:
-    return f"jiuzhu-check-{assignment}-{qid}"
-
-
-def show_check(assignment: str, qid: str, text: str) -> None:
-    """Show a grading cell's line so that a later save can replace it (never left stale)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipykernel
-        get_ipython = lambda: None  # noqa: E731
-    if get_ipython() is None:
-        print(text)
-        return
-    from IPython.display import display
-
-    display({"text/plain": text}, raw=True, display_id=check_display_id(assignment, qid))
-
-
+# ---- the grading cells' lines (shown by autograde.check), rewritten after each save ------------
 def refresh_check(assignment: str, qid: str, folder: Path) -> None:
     """After a save, rewrite that question's line in its grading cell (if it ran already)."""
     try:
@@ -247,7 +229,7 @@ def refresh_check(assignment: str, qid: str, folder: Path) -> None:
         return
     from IPython.display import update_display
 
-    from toolkit.training.autograde import check_text
+    from toolkit.training.autograde import check_display_id, check_text
 
     text = check_text(assignment, qid, folder)
     if text:

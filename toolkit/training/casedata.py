@@ -188,3 +188,13 @@ def case_for_kernel(assignment: str, student: str, folder: Path) -> Case:
     if delivered is None:
         raise CaseMissing(TEXT["no_case"].format(student=student, assignment=assignment))
     return read_case(delivered, assignment, student)
+
+
+@functools.lru_cache(maxsize=32)
+def trainee_case(assignment: str, student: str, folder: Path | str | None = None) -> Case:
+    """The case ``student`` sees for ``assignment`` in ``folder`` (cached per process).
+
+    Made on the trainer's side and delivered as data (:func:`case_for_kernel`): in a trainee's
+    kernel it carries no answers.
+    """
+    return case_for_kernel(assignment, student, Path.cwd() if folder is None else Path(folder))

@@ -73,6 +73,17 @@ def ensure_venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+def load_course(root: Path, db_url: str | None = None):
+    """nbgrader configuration and CourseDirectory of a course root (its ``nbgrader_config.py``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    ensure_venv_on_path()
+    config = load_config(course_root(root))
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    return config, CourseDirectory(config=config)
+
+
 @contextmanager
 def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
     """An ``NbGraderAPI`` for the course, run with the course root as working directory.
@@ -192,6 +203,16 @@ def roster_ids(root: Path) -> list[str]:
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         return []
     return [t.id for t in load_roster(url).trainees]
+
+
+def import_roster(course_root: Path, xlsx: Path, db_url: str | None = None) -> Roster:
+    """Validate ``xlsx`` and store it in the course's gradebook database; return what was stored."""
+    from toolkit.training.roster import read_roster_xlsx, save_roster
+
+    _, coursedir = load_course(course_root, db_url)
+    roster = read_roster_xlsx(xlsx)
+    save_roster(roster, coursedir.db_url, coursedir.course_id)
+    return roster
 
 
 def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],

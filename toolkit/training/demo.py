@@ -24,7 +24,8 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.training.course_config import write_course_config
     from toolkit.training.grading import format_summary, grade_course
     from toolkit.training.report import write_training_report
-    from toolkit.training.roster import import_roster, write_roster_xlsx
+    from toolkit.training.course import import_roster
+    from toolkit.training.roster import write_roster_xlsx
     from toolkit.training.simulate import plan_kinds, sample_roster, set_due_dates, simulate_submissions
 
     ensure_venv_on_path()

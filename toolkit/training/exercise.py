@@ -8,7 +8,6 @@ the interactive cards (the trainer reads free-text answers there in formgrader).
 
 from __future__ import annotations
 
-import functools
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from toolkit.privacy import mask_name
 from toolkit.cases.base import Case
 from toolkit.training import identity
 from toolkit.training.answers import load_answers
+from toolkit.training.casedata import trainee_case
 
 TEXT = {
     "banner": "学员：{student}　｜　案例编号：{code}",
@@ -32,18 +32,6 @@ TEXT = {
 
 TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
                "th,td{border:1px solid #bbb;padding:2px 8px;text-align:left}</style>")
-
-
-@functools.lru_cache(maxsize=32)
-def trainee_case(assignment: str, student: str, folder: Path | str | None = None) -> Case:
-    """The case ``student`` sees for ``assignment`` in ``folder`` (cached per process).
-
-    Made on the trainer's side and delivered as data (:mod:`toolkit.training.casedata`): in a
-    trainee's kernel it carries no answers.
-    """
-    from toolkit.training.casedata import case_for_kernel
-
-    return case_for_kernel(assignment, student, Path.cwd() if folder is None else Path(folder))
 
 
 def case_code(case: Case) -> str:

@@ -100,19 +100,6 @@ class GradeRun:
 
 # --------------------------------------------------------------------------- course set-up
 
-def load_course(course_root: Path, db_url: str | None = None):
-    """nbgrader configuration and CourseDirectory of a course root (its ``nbgrader_config.py``)."""
-    from nbgrader.coursedir import CourseDirectory
-
-    from toolkit.training.course import course_root as find_root, ensure_venv_on_path, load_config
-
-    ensure_venv_on_path()
-    config = load_config(find_root(course_root))
-    if db_url:
-        config.CourseDirectory.db_url = db_url
-    return config, CourseDirectory(config=config)
-
-
 def find_submissions(coursedir, assignments: list[str] | None = None,
                      students: list[str] | None = None) -> list[tuple[str, str]]:
     """(student, assignment) pairs with a submission folder, sorted."""
@@ -359,7 +346,7 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
     if timeout is not None and timeout <= 0:
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
-    from toolkit.training.course import course_root as find_root, ensure_venv_on_path
+    from toolkit.training.course import course_root as find_root, ensure_venv_on_path, load_course
 
     find_root(course_root)              # a wrong folder is refused before any worker starts
     ensure_venv_on_path()               # before the workers: they inherit this PATH

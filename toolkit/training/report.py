@@ -20,7 +20,7 @@ LEDGER_NAME = "培训台账.xlsx"
 def write_training_report(course_root, out_dir, *, db_url: str | None = None,
                           pass_rate: float = 0.6) -> dict[str, Path]:
     """Compute the statistics of a course and write the ledger and charts; return the paths."""
-    from toolkit.training.grading import load_course
+    from toolkit.training.course import load_course
     from toolkit.training.roster import load_roster
 
     if not 0 < pass_rate <= 1:

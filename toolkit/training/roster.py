@@ -267,13 +267,3 @@ def load_roster(db_url: str) -> Roster:
         engine.dispose()
     trainees = tuple(Trainee(r.id, r.name, r.town, r.village, r.role or "", r.phone or "") for r in rows)
     return Roster(trainees, any(r.sample for r in rows))
-
-
-def import_roster(course_root: Path, xlsx: Path, db_url: str | None = None) -> Roster:
-    """Validate ``xlsx`` and store it in the course's gradebook database; return what was stored."""
-    from toolkit.training.grading import load_course
-
-    _, coursedir = load_course(course_root, db_url)
-    roster = read_roster_xlsx(xlsx)
-    save_roster(roster, coursedir.db_url, coursedir.course_id)
-    return roster

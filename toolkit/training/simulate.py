@@ -206,7 +206,7 @@ def set_due_dates(course_root: Path, due: dict[str, datetime], db_url: str | Non
     """Record each assignment's due date in the gradebook (nbgrader uses it for lateness)."""
     from nbgrader.api import Gradebook
 
-    from toolkit.training.grading import load_course
+    from toolkit.training.course import load_course
 
     _, coursedir = load_course(Path(course_root), db_url)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
