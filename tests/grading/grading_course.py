@@ -54,7 +54,7 @@ def make_course(root: Path) -> Path:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
 
-    from toolkit.training.course import ensure_venv_on_path
+    from toolkit.training.course.course import ensure_venv_on_path
 
     ensure_venv_on_path()
     root.mkdir(parents=True, exist_ok=True)

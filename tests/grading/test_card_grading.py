@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from toolkit.training import casedata
+from toolkit.training.trainee import casedata
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*not in session")]
 
 A = "m01_means_test"
-CHEAT = ("import toolkit.training.autograde as a\n"
+CHEAT = ("import toolkit.training.trainee.autograde as a\n"
          "a.grade = lambda *args, **kwargs: 100.0\n"
          "import toolkit.cases\n"
          "print('OTHER', toolkit.cases.case_for('jiuzhu', 'm01_means_test', 'g_right').questions[1].answer)\n"
@@ -28,9 +28,9 @@ CHEAT = ("import toolkit.training.autograde as a\n"
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from toolkit.training import course
-    from toolkit.training.grading import grade_course
-    from toolkit.training.simulate import simulate_submissions
+    from toolkit.training.course import course
+    from toolkit.training.grading.grading import grade_course
+    from toolkit.training.course.simulate import simulate_submissions
 
     root = tmp_path_factory.mktemp("cards") / "courses"
     root.mkdir()

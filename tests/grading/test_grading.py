@@ -20,7 +20,7 @@ ALL_KINDS = tuple(EXPECTED) + ("s_empty", "s_endless")
 @pytest.fixture(scope="module")
 def graded(course_template, tmp_path_factory):
     """The test course with one submission of every kind, graded once with 2 workers."""
-    from toolkit.training.grading import grade_course
+    from toolkit.training.grading.grading import grade_course
 
     root = copy_course(course_template, tmp_path_factory.mktemp("graded") / "course")
     make_submissions(root, ALL_KINDS)
@@ -92,14 +92,14 @@ def test_late_submission_is_reported(graded):
     _, run, _ = graded
     late = _outcome(run, "s_late")
     assert late.seconds_late > 24 * 3600 and late.score == 6.0
-    from toolkit.training.grading import format_summary
+    from toolkit.training.grading.grading import format_summary
 
     summary = format_summary(run)
     assert "逾期提交" in summary and "s_late" in summary and "未能评分" in summary
 
 
 def test_second_run_skips_graded_submissions_unless_forced(graded):
-    from toolkit.training.grading import grade_course
+    from toolkit.training.grading.grading import grade_course
 
     root, _, _ = graded
     again = grade_course(root, jobs=1, progress=False, students=["s_good", "s_partial"])
@@ -109,7 +109,7 @@ def test_second_run_skips_graded_submissions_unless_forced(graded):
 
 def test_unresponsive_kernel_is_killed_and_replaced(course_template, tmp_path, monkeypatch):
     """A kernel that ignores interrupts is killed with its worker once past the hard limit."""
-    from toolkit.training import grading
+    from toolkit.training.grading import grading
 
     root = copy_course(course_template, tmp_path / "course")
     nb = _set_answer_cell(released(root), "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"

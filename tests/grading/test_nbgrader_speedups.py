@@ -1,4 +1,4 @@
-"""The grader's per-process caches under nbgrader (toolkit.training.nbgrader_speedups).
+"""The grader's per-process caches under nbgrader (toolkit.training.grading.nbgrader_speedups).
 
 Each case runs in a fresh interpreter: the caches change module attributes of nbgrader for the
 rest of a process, and the comparison must be with nbgrader as it ships."""
@@ -15,7 +15,7 @@ import pytest
 
 PRELUDE = """
 import json, sys
-from toolkit.training import nbgrader_speedups
+from toolkit.training.grading import nbgrader_speedups
 """
 
 

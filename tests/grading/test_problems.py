@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from toolkit.training.grading import GradeRun, SubmissionOutcome, format_summary
-from toolkit.training.grading_pipeline import Problem, _changed_since_release, problems_from_log
+from toolkit.training.grading.grading import GradeRun, SubmissionOutcome, format_summary
+from toolkit.training.grading.grading_pipeline import Problem, _changed_since_release, problems_from_log
 
 
 def _record(msg, *args):

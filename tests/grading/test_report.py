@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit import SAMPLE_MARK
-from toolkit.training.roster import Roster, Trainee, save_roster
+from toolkit.training.course.roster import Roster, Trainee, save_roster
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")
 
@@ -32,9 +32,9 @@ ROSTER = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),
 def report(tmp_path_factory):
     from nbgrader.api import Gradebook
 
-    from toolkit.training.course import ensure_venv_on_path
-    from toolkit.training.report import write_outputs
-    from toolkit.training.analytics import collect
+    from toolkit.training.course.course import ensure_venv_on_path
+    from toolkit.training.analytics.report import write_outputs
+    from toolkit.training.analytics.analytics import collect
 
     ensure_venv_on_path()
     folder = tmp_path_factory.mktemp("report")
@@ -52,7 +52,7 @@ def report(tmp_path_factory):
                 grade.auto_score = points
             gb.db.commit()
     save_roster(ROSTER, db, "jiuzhu")
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.roster import load_roster
 
     stats = collect(db, load_roster(db), pass_rate=0.6)
     paths = write_outputs(stats, folder / "out")

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 
 from toolkit.errors import UserError
-from toolkit.training.roster import load_roster, read_roster_xlsx, save_roster, write_roster_xlsx
-from toolkit.training.simulate import sample_roster
+from toolkit.training.course.roster import load_roster, read_roster_xlsx, save_roster, write_roster_xlsx
+from toolkit.training.course.simulate import sample_roster
 
 
 def _xlsx(path, rows, title=None):
@@ -90,7 +90,7 @@ def test_import_is_all_or_nothing(tmp_path, course_template):
 
 def test_reimport_updates_existing_trainees(tmp_path, course_template):
     from grading_course import copy_course
-    from toolkit.training.roster import Roster, Trainee
+    from toolkit.training.course.roster import Roster, Trainee
 
     root = copy_course(course_template, tmp_path / "course")
     db = f"sqlite:///{root / 'gradebook.db'}"

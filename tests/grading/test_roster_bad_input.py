@@ -17,7 +17,7 @@ MEMORY_LIMIT = 2 * 1024 ** 3
 READ = """
 import sys
 from toolkit.errors import UserError
-from toolkit.training.roster import read_roster_xlsx
+from toolkit.training.course.roster import read_roster_xlsx
 try:
     read_roster_xlsx(sys.argv[1])
 except UserError as err:
@@ -74,7 +74,7 @@ def test_bad_roster_is_refused(tmp_path, rows, cells, fragments, secret):
 
 
 def test_stray_cell_far_right_is_ignored(tmp_path):
-    from toolkit.training.roster import read_roster_xlsx
+    from toolkit.training.course.roster import read_roster_xlsx
 
     path = _roster(tmp_path / "花名册.xlsx", [HEADER, GOOD], {"XFD2": "旁注"})
     assert [t.id for t in read_roster_xlsx(path).trainees] == ["dh001"]
@@ -82,7 +82,7 @@ def test_stray_cell_far_right_is_ignored(tmp_path):
 
 def test_many_problems_are_counted_not_all_listed(tmp_path):
     from toolkit.errors import UserError
-    from toolkit.training.roster import read_roster_xlsx
+    from toolkit.training.course.roster import read_roster_xlsx
 
     path = _roster(tmp_path / "花名册.xlsx", [HEADER] + [("", f"人{i}", "", "", "", "")
                                                         for i in range(300)])

@@ -85,9 +85,9 @@ def _survivors() -> list[int]:
 
 @pytest.fixture(scope="module")
 def attacked(course_template, tmp_path_factory):
-    from toolkit.training import course as course_mod
-    from toolkit.training import grading
-    from toolkit.training.grading import grade_course
+    from toolkit.training.course import course as course_mod
+    from toolkit.training.grading import grading
+    from toolkit.training.grading.grading import grade_course
 
     root = copy_course(course_template, tmp_path_factory.mktemp("sandbox") / "course")
     base = released(root)
@@ -169,7 +169,7 @@ def test_a_sigint_ignoring_loop_scores_zero_everywhere(attacked):
 
 
 def test_markers_in_trainee_text_do_not_break_feedback(attacked):
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     from nbgrader.api import Gradebook
 
@@ -190,8 +190,8 @@ def test_markers_in_trainee_text_do_not_break_feedback(attacked):
 
 def test_grading_refuses_without_a_sandbox_unless_told(course_template, tmp_path, monkeypatch):
     from toolkit.errors import UserError
-    from toolkit.training import sandbox
-    from toolkit.training.grading import format_summary, grade_course
+    from toolkit.training.grading import sandbox
+    from toolkit.training.grading.grading import format_summary, grade_course
 
     root = copy_course(course_template, tmp_path / "course")
     submit(root, "s_good", _set_answer_cell(copy.deepcopy(released(root)), "x = 42\ny = 3"))

@@ -6,10 +6,10 @@ import json
 
 import nbformat
 
-from toolkit.training.casedata import trainer_case
-from toolkit.training.answers import load_answers
-from toolkit.training.parsing import parse_response
-from toolkit.training.simulate import KINDS, plan_kinds, sample_roster, simulate_submissions
+from toolkit.training.trainee.casedata import trainer_case
+from toolkit.training.trainee.answers import load_answers
+from toolkit.training.trainee.parsing import parse_response
+from toolkit.training.course.simulate import KINDS, plan_kinds, sample_roster, simulate_submissions
 
 ASSIGNMENTS = ("m01_means_test", "m02_procedure")
 

@@ -102,7 +102,7 @@ def test_import_error_list_is_print_ready(tmp_path):
 
 
 def test_roster_template_is_print_ready(tmp_path):
-    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, write_roster_xlsx
 
     roster = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),), sample=True)
     ws = _assert_print_ready(write_roster_xlsx(roster, tmp_path / "花名册.xlsx")).active

@@ -21,7 +21,7 @@ def cases_course(tmp_path_factory):
 @pytest.fixture
 def case_of(cases_course):
     """The full case (with answers) of a trainee, made on the trainer's side."""
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     return lambda student, assignment=ASSIGNMENT: trainer_case(cases_course, assignment, student)
 
@@ -35,7 +35,7 @@ def practice_assignment(monkeypatch, cases_course):
         monkeypatch.delenv(key, raising=False)
     # trainees' kernels read the cases delivered to them (made with the course secret)
     monkeypatch.setenv("JIUZHU_CASES", str(deliver_all(cases_course)))
-    from toolkit.training.casedata import trainee_case
+    from toolkit.training.trainee.casedata import trainee_case
 
     trainee_case.cache_clear()
     yield

@@ -5,7 +5,7 @@ import pytest
 
 from toolkit.cases.base import Option, Question
 from toolkit.errors import InputError
-from toolkit.training.parsing import describe_value, parse_response
+from toolkit.training.trainee.parsing import describe_value, parse_response
 
 AMOUNT = Question("q1", "number", "人均收入？", 2, "b", "r", Decimal("1500"), unit="元")
 DAYS = Question("q2", "number", "几天？", 1, "b", "r", Decimal("7"), unit="天")

@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from toolkit.training import answers
-from toolkit.training.answers import AnswersFileError, load_answers, save_answer
+from toolkit.training.trainee import answers
+from toolkit.training.trainee.answers import AnswersFileError, load_answers, save_answer
 
 
 def test_round_trip_keeps_raw_text_and_shape(tmp_path):

@@ -3,9 +3,9 @@ from decimal import Decimal
 import nbformat
 from nbgrader.utils import determine_grade
 
-from toolkit.training.answers import save_answer
-from toolkit.training.autograde import check, grade
-from toolkit.training import casedata
+from toolkit.training.trainee.answers import save_answer
+from toolkit.training.trainee.autograde import check, grade
+from toolkit.training.trainee import casedata
 
 
 def course(tmp_path):

@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from toolkit.training.answers import load_answers, save_answer
-from toolkit.training.cards import AnswerCards
+from toolkit.training.trainee.answers import load_answers, save_answer
+from toolkit.training.trainee.cards import AnswerCards
 import pytest
 
 
@@ -70,7 +70,7 @@ def test_labels_are_chinese(tmp_path):
 
 
 def test_preview_in_the_course_source_folder_saves_nothing(tmp_path):
-    from toolkit.training.exercise import start
+    from toolkit.training.trainee.exercise import start
 
     (tmp_path / "nbgrader_config.py").write_text("")
     folder = tmp_path / "source" / "t01_practice"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from toolkit.training import casedata
-from toolkit.training.exercise import start
+from toolkit.training.trainee import casedata
+from toolkit.training.trainee.exercise import start
 
 
 def test_the_trainees_kernel_gets_givens_only(tmp_path, monkeypatch, case_of, cases_course):

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from training_helpers import ASSIGNMENT, copy_course, ipython_dir_with_fake_cases
-from toolkit.training import course, leaks
-from toolkit.training.answers import save_answer
-from toolkit.training.casedata import trainer_case
+from toolkit.training.course import course
+from toolkit.training.grading import leaks
+from toolkit.training.trainee.answers import save_answer
+from toolkit.training.trainee.casedata import trainer_case
 
 pytestmark = [
     pytest.mark.slow,
@@ -179,7 +180,7 @@ def test_scan_reports_each_kind_of_leak(flow, tmp_path):
 
 def test_feedback_that_would_leak_is_withheld_and_named_the_rest_released(flow, monkeypatch):
     root = flow["root"]
-    from toolkit.training.leaks import Leak
+    from toolkit.training.grading.leaks import Leak
 
     real_scan = leaks.scan
     monkeypatch.setattr(leaks, "scan", lambda r, files=None: (

@@ -1,5 +1,5 @@
-from toolkit.training import identity
-from toolkit.training.exercise import start
+from toolkit.training.trainee import identity
+from toolkit.training.trainee.exercise import start
 
 
 def test_autograded_folder_wins_over_hub_user(tmp_path):
@@ -54,11 +54,11 @@ def test_case_is_the_same_in_another_process(cases_course):
     import sys
 
     from training_helpers import FAKE_CASES
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     code = ("import toolkit.cases; "
             f"toolkit.cases.__path__.append({str(FAKE_CASES)!r}); "
-            "from toolkit.training.casedata import trainer_case; "
+            "from toolkit.training.trainee.casedata import trainer_case; "
             f"c = trainer_case({str(cases_course)!r}, 't01_practice', 'sun8'); print(c.seed, c.questions[0].answer)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin"})
@@ -67,7 +67,7 @@ def test_case_is_the_same_in_another_process(cases_course):
 
 
 def test_a_name_used_as_student_id_is_masked_in_the_banner():
-    from toolkit.training.exercise import shown_identity
+    from toolkit.training.trainee.exercise import shown_identity
 
     assert shown_identity(identity.Identity("张三丰", "hub")).startswith("张**（")
     assert shown_identity(identity.Identity("li4", "hub")).startswith("li4（")

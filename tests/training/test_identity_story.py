@@ -14,14 +14,15 @@ import shutil
 import pytest
 
 from training_helpers import ASSIGNMENT, FAKE_CASES, copy_course, ipython_dir_with_fake_cases
-from toolkit.training import course, identity
-from toolkit.training.analytics import collect as ledger_stats
-from toolkit.training.answers import save_answer
-from toolkit.training.casedata import trainer_case
-from toolkit.training.exercise import start
-from toolkit.training.grading import format_summary, grade_course
-from toolkit.training.roster import Roster, Trainee, save_roster
-from toolkit.training.simulate import right_raw
+from toolkit.training.course import course
+from toolkit.training.trainee import identity
+from toolkit.training.analytics.analytics import collect as ledger_stats
+from toolkit.training.trainee.answers import save_answer
+from toolkit.training.trainee.casedata import trainer_case
+from toolkit.training.trainee.exercise import start
+from toolkit.training.grading.grading import format_summary, grade_course
+from toolkit.training.course.roster import Roster, Trainee, save_roster
+from toolkit.training.course.simulate import right_raw
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 

@@ -6,8 +6,8 @@ import pytest
 
 from training_helpers import REPO
 from toolkit.cases.base import case_for
-from toolkit.training.course import REFERENCE_STUDENT
-from toolkit.training.notebook import source_notebook
+from toolkit.training.course.course import REFERENCE_STUDENT
+from toolkit.training.course.notebook import source_notebook
 
 REAL = ("m01_means_test", "m02_procedure", "m03_case_file", "m04_one_window", "m05_funds", "m06_special")
 
@@ -38,7 +38,8 @@ def test_every_question_has_one_graded_cell_with_its_points():
 def test_real_course_builds_and_releases_without_leaks(tmp_path, monkeypatch):
     import toolkit.cases
     from training_helpers import copy_course
-    from toolkit.training import course, leaks
+    from toolkit.training.course import course
+    from toolkit.training.grading import leaks
 
     monkeypatch.setattr(toolkit.cases, "ASSIGNMENTS", REAL)
     monkeypatch.delenv("JIUZHU_EXCHANGE", raising=False)

@@ -129,7 +129,7 @@ def configure_submitter(config, environ: Mapping[str, str] | None = None) -> Ide
 
 def recorded_student(folder: Path | str) -> str:
     """The trainee named in a submission's ``answers.json`` ("" when none or unreadable)."""
-    from toolkit.training.answers import AnswersFileError, read_sidecar
+    from toolkit.training.trainee.answers import AnswersFileError, read_sidecar
 
     try:
         return str(read_sidecar(folder).get("student") or "").strip()

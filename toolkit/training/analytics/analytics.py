@@ -2,7 +2,7 @@
 
 Pure data: :func:`collect` reads the nbgrader gradebook (scores per submission and per test
 cell) and the roster, and returns :class:`TrainingStats`, a set of pandas tables with Chinese
-column names ready for the ledger workbook and the charts (:mod:`toolkit.training.report`).
+column names ready for the ledger workbook and the charts (:mod:`toolkit.training.analytics.report`).
 Names are masked here already, so no table carries a full name.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit.policy.audiences import audience_of
 from toolkit.training import COURSE_ID
-from toolkit.training.roster import Roster, Trainee
+from toolkit.training.course.roster import Roster, Trainee
 
 UNREGISTERED = "（未登记）"
 REFERENCE_STUDENT = "__source__"       # question ids, points and rules are the same for every seed

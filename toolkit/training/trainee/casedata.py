@@ -20,9 +20,9 @@ Design
   ``jiuzhu course release``/``cases`` also copies the outbox to the local home (:func:`deliver`);
   on a hub the spawner (trainer side, which holds the secret) calls :func:`deliver` with the
   trainee's home, or copies ``<course>/cases/<user>/`` there, before the server starts; the
-  trainee identity is the hub user name (:mod:`toolkit.training.identity`).
+  trainee identity is the hub user name (:mod:`toolkit.training.trainee.identity`).
 * **Grading.**  The grader regenerates the full case (with answers) from the secret
-  (:func:`trainer_case`) and scores answer cards itself (``toolkit.training.grading.card_outputs``);
+  (:func:`trainer_case`) and scores answer cards itself (``toolkit.training.grading.grading.card_outputs``);
   the sandboxed kernel receives only the givens (``.jiuzhu-case.json`` in its scratch copy).
 
 A trainee who shares the trainer's operating-system account on one machine can read the course

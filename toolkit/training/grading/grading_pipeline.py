@@ -15,7 +15,7 @@ substitution is :class:`DeadlineExecute`, nbgrader's ``Execute`` with a per-note
 Scores therefore equal those of ``nbgrader autograde``.
 
 This module never imports toolkit code above the training layer and holds no Chinese text: it
-reports problems as :class:`Problem` codes which :mod:`toolkit.training.grading` words for people.
+reports problems as :class:`Problem` codes which :mod:`toolkit.training.grading.grading` words for people.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 from traitlets import Float
 from traitlets.config import Config
 
-from toolkit.training.grading_tasks import NotebookResult, NotebookTask, Problem
+from toolkit.training.grading.grading_tasks import NotebookResult, NotebookTask, Problem
 
 GRADEBOOK_WRITERS = (SaveAutoGrades, AssignLatePenalties)
 TIMEOUT_ENAME = "CellTimeoutError"
@@ -183,7 +183,7 @@ def execute_notebook(config: Config, task: NotebookTask) -> NotebookResult:
     started = time.perf_counter()
     result = NotebookResult(task)
     capture = _Capture()
-    log = logging.getLogger(f"toolkit.training.grading.worker.{os.getpid()}")
+    log = logging.getLogger(f"toolkit.training.grading.grading.worker.{os.getpid()}")
     log.propagate = False
     log.handlers[:] = [capture]
     sanitize, execute, _ = _split_autograde(config)

@@ -1,6 +1,6 @@
 """What a course notebook calls: ``ex = start("m01_means_test")``, ``ex.show_case()``, ``ex.cards()``.
 
-The trainee (see :mod:`toolkit.training.identity`) determines the case: the same case in
+The trainee (see :mod:`toolkit.training.trainee.identity`) determines the case: the same case in
 JupyterLab and in ``autograded/<student>/<assignment>/`` when nbgrader grades it.  While the
 autograder runs, :meth:`Exercise.cards` shows a static table of the submitted answers instead of
 the interactive cards (the trainer reads free-text answers there in formgrader).
@@ -16,9 +16,9 @@ from typing import Any
 from toolkit import SAMPLE_MARK
 from toolkit.privacy import mask_name
 from toolkit.cases.base import Case
-from toolkit.training import identity
-from toolkit.training.answers import load_answers
-from toolkit.training.casedata import trainee_case
+from toolkit.training.trainee import identity
+from toolkit.training.trainee.answers import load_answers
+from toolkit.training.trainee.casedata import trainee_case
 
 TEXT = {
     "banner": "学员：{student}　｜　案例编号：{code}",
@@ -36,7 +36,7 @@ TABLE_STYLE = ("<style>table{border-collapse:collapse;margin:0.5em 0}"
 
 def case_code(case: Case) -> str:
     """A short code a trainer can quote to identify a trainee's variant (reveals nothing)."""
-    from toolkit.training.casedata import case_code as code_of_seed
+    from toolkit.training.trainee.casedata import case_code as code_of_seed
 
     return case.code or code_of_seed(case.seed)
 
@@ -86,7 +86,7 @@ class Exercise:
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
         if self.grading:
-            from toolkit.training.answer_table import answers_table_html
+            from toolkit.training.trainee.answer_table import answers_table_html
 
             table = answers_table_html(self.case, load_answers(self.folder))
             notes = "".join(
@@ -94,7 +94,7 @@ class Exercise:
                 + (f"<br>{html.escape(TEXT['guide'].format(text=q.explanation))}" if q.explanation else "")
                 + "</p>" for q in self.case.questions if q.kind == "text")
             return _Html(f"<h4>{TEXT['graded_answers']}</h4>{table}{notes}")
-        from toolkit.training.cards import AnswerCards
+        from toolkit.training.trainee.cards import AnswerCards
 
         return AnswerCards(self.case, self.folder, self.student,
                            preview=identity.is_course_preview(self.folder))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import SAMPLE_MARK
-from toolkit.training.analytics import TrainingStats
+from toolkit.training.analytics.analytics import TrainingStats
 from toolkit.cells import safe_cell
 from toolkit.files import save_workbook
-from toolkit.training.roster import shown_student_id
+from toolkit.training.course.roster import shown_student_id
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
 WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "岗位": 14, "培训对象": 12, "练习": 16, "培训内容": 26, "提交时间": 17,
@@ -125,7 +125,7 @@ def _add_charts(workbook, title: str, charts: list[Path]) -> None:
 
 
 def with_shown_ids(stats: TrainingStats) -> TrainingStats:
-    """``stats`` with every 学员编号 as shown (:func:`toolkit.training.roster.shown_student_id`):
+    """``stats`` with every 学员编号 as shown (:func:`toolkit.training.course.roster.shown_student_id`):
     a submission folder not on the roster may be named after the person (张三, a phone number)."""
     def shown(frame: pd.DataFrame) -> pd.DataFrame:
         if "学员编号" not in frame.columns:

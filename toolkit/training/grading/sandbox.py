@@ -84,7 +84,7 @@ def default_limits() -> Limits:
     """The limits of ``sandbox_limits.yaml`` (package data)."""
     import yaml
 
-    text = resources.files("toolkit.training").joinpath("sandbox_limits.yaml").read_text("utf-8")
+    text = resources.files("toolkit.training.grading").joinpath("sandbox_limits.yaml").read_text("utf-8")
     data = yaml.safe_load(text)["limits"]
     return Limits(**{f.name: int(data[f.name]) for f in fields(Limits)})
 

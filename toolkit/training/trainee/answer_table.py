@@ -1,7 +1,7 @@
 """The submitted answers as a static HTML table (autograded notebooks, feedback), without widgets.
 
 The autograder's kernels show this table instead of the interactive cards of
-:mod:`toolkit.training.cards`; keeping it apart keeps ipywidgets (≈ 0.25 s of imports) out of
+:mod:`toolkit.training.trainee.cards`; keeping it apart keeps ipywidgets (≈ 0.25 s of imports) out of
 every graded kernel.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from toolkit.cases.base import Case, Question
 from toolkit.errors import UserError
-from toolkit.training.parsing import describe_value, parse_response
+from toolkit.training.trainee.parsing import describe_value, parse_response
 
 TEXT = {
     "question_no": "第{no}题",

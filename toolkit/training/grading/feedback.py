@@ -7,7 +7,7 @@ page for a leak.  :class:`TraineeText` runs first in the feedback converter and 
 marker in trainee-written text (the source of cells the trainee may edit, and every output) with
 no-break spaces: the page shows the same words, and neither nbgrader nor the scan reads them as
 markers.  Real leaks (lines of the source's hidden tests or solutions) are still found by
-:mod:`toolkit.training.leaks`.
+:mod:`toolkit.training.grading.leaks`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils as nbutils
 from traitlets import Bool
 
-from toolkit.training.leaks import MARKERS
+from toolkit.training.grading.leaks import MARKERS
 
 NBSP = "\u00a0"
 

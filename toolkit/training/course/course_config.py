@@ -26,9 +26,9 @@ def configure(c, course_root: Path | str, *, course_id: str = COURSE_ID, exchang
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-    import toolkit.training
+    import toolkit.training.grading
     from toolkit.cases import ASSIGNMENTS
-    from toolkit.training import identity
+    from toolkit.training.trainee import identity
 
     root = Path(course_root).resolve()
     c.CourseDirectory.course_id = course_id
@@ -63,10 +63,10 @@ def configure(c, course_root: Path | str, *, course_id: str = COURSE_ID, exchang
     # answer, the right answer and its basis) stay.
     c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-    # Feedback pages in Chinese: toolkit/training/templates/feedback is found before nbgrader's
+    # Feedback pages in Chinese: toolkit/training/grading/templates/feedback is found before nbgrader's
     # own template of the same name (nbgrader's stays second: its exporter finds base files there).
     c.HTMLExporter.extra_template_basedirs = [
-        str(Path(toolkit.training.__file__).parent / "templates"),
+        str(Path(toolkit.training.grading.__file__).parent / "templates"),
         str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
     ]
 
@@ -90,14 +90,14 @@ CONFIG_NAME = "nbgrader_config.py"
 # courses/nbgrader_config.py is this text (tests/test_course_init.py keeps them equal).
 CONFIG_TEXT = '''"""nbgrader configuration of the 救助质量工具箱 training course (course id ``jiuzhu``).
 
-The settings live in ``toolkit.training.course_config`` (one place for this course and for every
+The settings live in ``toolkit.training.course.course_config`` (one place for this course and for every
 course ``jiuzhu hub`` sets up); read its docstring for the environment overrides
 (JIUZHU_EXCHANGE, JIUZHU_GRADEBOOK, JIUZHU_TIMEOUT).  Add course-specific lines below the call.
 """
 
 from pathlib import Path
 
-from toolkit.training.course_config import configure
+from toolkit.training.course.course_config import configure
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 

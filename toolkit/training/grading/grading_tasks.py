@@ -1,5 +1,5 @@
 """What the grading workers and the writer hand each other: plain picklable data, no imports of
-nbgrader (so that :mod:`toolkit.training.grading` can start its workers before it loads nbgrader).
+nbgrader (so that :mod:`toolkit.training.grading.grading` can start its workers before it loads nbgrader).
 """
 
 from __future__ import annotations

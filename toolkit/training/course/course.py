@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from toolkit.errors import InputError, UserError
 from toolkit.files import atomic_path
 from toolkit.training import COURSE_ID
-from toolkit.training.course_config import CONFIG_NAME
+from toolkit.training.course.course_config import CONFIG_NAME
 
 REFERENCE_STUDENT = "__source__"   # whose case supplies question ids and points for the source
 
@@ -60,7 +60,7 @@ def load_config(root: Path):
     # a hub course (toolkit.hub) names its own course id; the repository's course is "jiuzhu"
     config.CourseDirectory.course_id = config.CourseDirectory.get("course_id") or COURSE_ID
     # trainer commands act on every trainee, even where the config names a submitting trainee
-    # (toolkit.training.identity.configure_submitter)
+    # (toolkit.training.trainee.identity.configure_submitter)
     config.CourseDirectory.student_id = "*"
     return config
 
@@ -89,7 +89,7 @@ def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
     """An ``NbGraderAPI`` for the course, run with the course root as working directory.
 
     With ``feedback``: the feedback converter first neutralises nbgrader markers in trainees'
-    own text (see :mod:`toolkit.training.feedback`).
+    own text (see :mod:`toolkit.training.grading.feedback`).
     """
     from nbgrader.apps import NbGraderAPI
 
@@ -100,7 +100,7 @@ def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
     try:
         config = load_config(root)
         if feedback:
-            from toolkit.training.feedback import feedback_preprocessors
+            from toolkit.training.grading.feedback import feedback_preprocessors
 
             config.GenerateFeedback.preprocessors = feedback_preprocessors(config)
         yield NbGraderAPI(config=config)
@@ -139,7 +139,7 @@ def write_source(root: Path, assignment: str) -> Path:
     import nbformat
 
     from toolkit.cases.base import case_for
-    from toolkit.training.notebook import source_notebook
+    from toolkit.training.course.notebook import source_notebook
 
     notebook = source_notebook(case_for(COURSE_ID, assignment, REFERENCE_STUDENT))
     folder = root / "source" / assignment
@@ -166,7 +166,7 @@ def build(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
 
 def _refuse_leaks(root: Path, made: list[Path], message: str) -> None:
     """Scan what was just written; on a leak delete it and raise (nothing leaky stays behind)."""
-    from toolkit.training import leaks
+    from toolkit.training.grading import leaks
 
     found = leaks.scan(root, made)
     if found:
@@ -197,7 +197,7 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
 
 def roster_ids(root: Path) -> list[str]:
     """Trainee ids of the course roster (empty when none was imported)."""
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.roster import load_roster
 
     url = load_config(root).CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
@@ -207,7 +207,7 @@ def roster_ids(root: Path) -> list[str]:
 
 def import_roster(course_root: Path, xlsx: Path, db_url: str | None = None) -> Roster:
     """Validate ``xlsx`` and store it in the course's gradebook database; return what was stored."""
-    from toolkit.training.roster import read_roster_xlsx, save_roster
+    from toolkit.training.course.roster import read_roster_xlsx, save_roster
 
     _, coursedir = load_course(course_root, db_url)
     roster = read_roster_xlsx(xlsx)
@@ -220,9 +220,9 @@ def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
     """Make each trainee's cases on this side and write them to ``<course>/cases/<trainee>/``.
 
     With ``home`` also deliver them to ``<home>/.jiuzhu/cases/`` (one machine; a hub's spawner
-    calls :func:`toolkit.training.casedata.deliver` with the trainee's home instead).
+    calls :func:`toolkit.training.trainee.casedata.deliver` with the trainee's home instead).
     """
-    from toolkit.training import casedata
+    from toolkit.training.trainee import casedata
 
     assignments = assignment_ids(selected)
     trainees = list(trainees)
@@ -282,12 +282,12 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
 
     Without ``selected``: every assignment in the gradebook; one not graded yet is skipped with a
     Chinese line.  Trainees' own text that looks like an nbgrader marker is shown as text
-    (:class:`toolkit.training.feedback.TraineeText`).  A page in which the leak scan finds
+    (:class:`toolkit.training.grading.feedback.TraineeText`).  A page in which the leak scan finds
     something is deleted, named in ``withheld`` and never released; the other pages are written
     and (with ``publish``) released.  A submission that did not come through the exchange (no
     ``submission_secret.txt``, e.g. simulated) cannot be fetched by a trainee: skipped with a line.
     """
-    from toolkit.training import leaks
+    from toolkit.training.grading import leaks
 
     root = Path(root)
     assignments = list(selected) if selected else graded_assignments(root)
@@ -336,7 +336,7 @@ def mask_student(student: str) -> str:
 
 def scan_for_leaks(root: Path) -> list:
     """The no-leak scan over the course and its configured exchange (``JIUZHU_EXCHANGE``)."""
-    from toolkit.training import leaks
+    from toolkit.training.grading import leaks
 
     exchange = load_config(root).Exchange.root
     return leaks.scan(root, exchange_root=Path(exchange) if exchange else None)

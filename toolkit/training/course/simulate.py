@@ -3,7 +3,7 @@
 :func:`sample_roster` is a fictional roster (示例市东湖区 and its 街镇 and 村居, invented names).
 :func:`simulate_submissions` writes ``submitted/<student>/<assignment>/`` folders the way
 ``jiuzhu course collect`` leaves them: the released notebook, the answers sidecar written with
-:func:`toolkit.training.answers.save_answer`, and nbgrader's ``timestamp.txt``.  Each submission
+:func:`toolkit.training.trainee.answers.save_answer`, and nbgrader's ``timestamp.txt``.  Each submission
 is one of :data:`KINDS`; the right answers come from the trainee's own case, so a "correct"
 submission really is correct and a "partly wrong" one loses points only where it was changed.
 """
@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from toolkit.cases.base import Question
-from toolkit.training.roster import Roster, Trainee
+from toolkit.training.course.roster import Roster, Trainee
 
 # Fictional geography of the sample city: 街镇 → 村居.
 SAMPLE_TOWNS = {
@@ -141,8 +141,8 @@ def simulate_submissions(course_root: Path, plan: dict[tuple[str, str], str | No
     """Write the planned submissions under ``<course>/submitted/``; return what was written."""
     import nbformat
 
-    from toolkit.training.answers import save_answer
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.answers import save_answer
+    from toolkit.training.trainee.casedata import trainer_case
 
     root = Path(course_root)
     rng = random.Random(seed)
@@ -206,7 +206,7 @@ def set_due_dates(course_root: Path, due: dict[str, datetime], db_url: str | Non
     """Record each assignment's due date in the gradebook (nbgrader uses it for lateness)."""
     from nbgrader.api import Gradebook
 
-    from toolkit.training.course import load_course
+    from toolkit.training.course.course import load_course
 
     _, coursedir = load_course(Path(course_root), db_url)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:

@@ -2,7 +2,7 @@
 
 A generated test cell reads (released version)::
 
-    from toolkit.training.autograde import check, grade
+    from toolkit.training.trainee.autograde import check, grade
     check("m01_means_test", "q1")
 
 and, in the source and autograded versions, also a hidden-test region::
@@ -29,10 +29,10 @@ from pathlib import Path
 
 from toolkit.cases.base import Question
 from toolkit.errors import UserError
-from toolkit.training import identity
-from toolkit.training.answers import load_answers
-from toolkit.training.casedata import trainee_case
-from toolkit.training.parsing import describe_value, parse_response
+from toolkit.training.trainee import identity
+from toolkit.training.trainee.answers import load_answers
+from toolkit.training.trainee.casedata import trainee_case
+from toolkit.training.trainee.parsing import describe_value, parse_response
 
 TEXT = {
     "title": "{label}（{points:g} 分）",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from toolkit import SAMPLE_MARK
 from toolkit.errors import InputError
-from toolkit.training.analytics import TrainingStats, collect
+from toolkit.training.analytics.analytics import TrainingStats, collect
 
 LEDGER_NAME = "培训台账.xlsx"
 
@@ -20,8 +20,8 @@ LEDGER_NAME = "培训台账.xlsx"
 def write_training_report(course_root, out_dir, *, db_url: str | None = None,
                           pass_rate: float = 0.6) -> dict[str, Path]:
     """Compute the statistics of a course and write the ledger and charts; return the paths."""
-    from toolkit.training.course import load_course
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.course import load_course
+    from toolkit.training.course.roster import load_roster
 
     if not 0 < pass_rate <= 1:
         raise InputError("--pass-rate", pass_rate, "应在 0 到 1 之间", "例如 0.6 表示得分率 60% 及以上为通过")
@@ -32,7 +32,7 @@ def write_training_report(course_root, out_dir, *, db_url: str | None = None,
 
 
 def write_outputs(stats: TrainingStats, out_dir: Path) -> dict[str, Path]:
-    from toolkit.training.ledger import write_ledger
+    from toolkit.training.analytics.ledger import write_ledger
 
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = write_charts(stats, out_dir)

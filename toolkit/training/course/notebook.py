@@ -60,7 +60,7 @@ def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: 
 def test_source(assignment: str, question: Question) -> str:
     no = question.id.lstrip("q")
     return (f"# 第{no}题自动评分（{question.points:g} 分）：请勿修改或删除本单元格\n"
-            "from toolkit.training.autograde import check, grade\n"
+            "from toolkit.training.trainee.autograde import check, grade\n"
             f"check({assignment!r}, {question.id!r})\n"
             f"{HIDDEN_BEGIN}\n"
             f"grade({assignment!r}, {question.id!r})\n"
@@ -80,7 +80,7 @@ def source_notebook(case: Case) -> nbformat.NotebookNode:
     a = case.assignment
     cells = [
         v4.new_markdown_cell(f"# {case.title}\n\n{HOW_TO}", metadata=_meta("intro"), id="intro"),
-        v4.new_code_cell("# 显示本人的案例（请勿修改本单元格）\nfrom toolkit.training.exercise import start\n\n"
+        v4.new_code_cell("# 显示本人的案例（请勿修改本单元格）\nfrom toolkit.training.trainee.exercise import start\n\n"
                          f"ex = start({a!r})\nex.show_case()", metadata=_meta("setup", hide_code=True), id="setup"),
         v4.new_code_cell("# 答题卡（请勿修改本单元格）\nex.cards()", metadata=_meta("cards", hide_code=True), id="cards"),
     ]

@@ -3,14 +3,14 @@
 ``grade_course`` finds every submission under ``<course>/submitted/<student>/<assignment>/``,
 prepares it with nbgrader's own ``Autograde`` converter (student and submission rows, timestamp,
 files), hands each notebook to a pool of worker processes that sanitize and execute it with
-nbgrader's preprocessors (:mod:`toolkit.training.grading_pipeline`), and saves the grades here,
+nbgrader's preprocessors (:mod:`toolkit.training.grading.grading_pipeline`), and saves the grades here,
 in the one process that writes to the gradebook (SQLite by default, any SQLAlchemy URL).
 
 A broken, tampered, empty or endless notebook never stops the batch: it scores what it earns and
 is listed with the reason.  A worker that does not come back within the notebook time budget
 plus a grace period is killed together with its kernel and replaced.
 
-Every kernel runs in the autograde sandbox (:mod:`toolkit.training.sandbox`); without one,
+Every kernel runs in the autograde sandbox (:mod:`toolkit.training.grading.sandbox`); without one,
 grading refuses unless the trainer passes ``unsafe_no_sandbox=True``.  Answer-card questions are
 scored here, from the submitted ``answers.json`` and the trainee's case made on this side
 (:func:`card_outputs`): whatever the kernel printed for them is replaced before nbgrader's
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from toolkit.errors import InputError, UserError
-from toolkit.training.grading_tasks import NotebookResult, NotebookTask, Problem
+from toolkit.training.grading.grading_tasks import NotebookResult, NotebookTask, Problem
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +122,9 @@ def _worker_main(conn) -> None:
     """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
     over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
-    from toolkit.training import nbgrader_speedups
-    from toolkit.training.grading_pipeline import DeadlineExecute, execute_notebook
-    from toolkit.training.sandbox import RUN_BASE_ENV
+    from toolkit.training.grading import nbgrader_speedups
+    from toolkit.training.grading.grading_pipeline import DeadlineExecute, execute_notebook
+    from toolkit.training.grading.sandbox import RUN_BASE_ENV
 
     nbgrader_speedups.install()
     try:
@@ -220,7 +220,7 @@ class _Worker:
 
 PREFETCH = 2     # tasks sent to a worker ahead, so it never waits for the writer
 # Imported once per worker in the warm-kernel template (library code only, never a submission).
-WARM_PRELOAD = ("toolkit.training.exercise", "toolkit.training.autograde")
+WARM_PRELOAD = ("toolkit.training.trainee.exercise", "toolkit.training.trainee.autograde")
 
 
 def start_workers(jobs: int) -> list[_Worker]:
@@ -323,7 +323,7 @@ def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
     """Point nbgrader's ``Execute`` at the sandboxed kernel; return a warning when turned off."""
     from traitlets.config import Config
 
-    from toolkit.training import sandbox
+    from toolkit.training.grading import sandbox
 
     reason = sandbox.unavailable_reason()
     if unsafe_no_sandbox:
@@ -346,7 +346,7 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
     if timeout is not None and timeout <= 0:
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
-    from toolkit.training.course import course_root as find_root, ensure_venv_on_path, load_course
+    from toolkit.training.course.course import course_root as find_root, ensure_venv_on_path, load_course
 
     find_root(course_root)              # a wrong folder is refused before any worker starts
     ensure_venv_on_path()               # before the workers: they inherit this PATH
@@ -374,8 +374,8 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, OperationalError
 
-    from toolkit.training import nbgrader_speedups
-    from toolkit.training.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
+    from toolkit.training.grading import nbgrader_speedups
+    from toolkit.training.grading.grading_pipeline import OUTPUT_LIMIT_ENAME, WriterPipeline, timed_out_cells
 
     nbgrader_speedups.install()
     if warning:
@@ -498,7 +498,7 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
 
 
 def _quiet_logger() -> logging.Logger:
-    quiet = logging.getLogger("toolkit.training.grading.writer")
+    quiet = logging.getLogger("toolkit.training.grading.grading.writer")
     quiet.propagate = False
     if not quiet.handlers:
         quiet.addHandler(logging.NullHandler())
@@ -514,14 +514,14 @@ def _progress_bar(total: int, enabled: bool):
 
 def _identity_mismatch(coursedir, student: str, assignment: str) -> str | None:
     """The trainee named in ``answers.json`` when it is not the submission folder's owner."""
-    from toolkit.training.identity import recorded_mismatch
+    from toolkit.training.trainee.identity import recorded_mismatch
 
     return recorded_mismatch(Path(coursedir.root) / coursedir.submitted_directory / student / assignment)
 
 
 def _answers_problem(folder: Path | None) -> Problem | None:
     """A problem when the submission has no usable answers sidecar (``answers.json``)."""
-    from toolkit.training.answers import AnswersFileError, load_answers
+    from toolkit.training.trainee.answers import AnswersFileError, load_answers
 
     if folder is None:
         return Problem("no_answers")
@@ -565,9 +565,9 @@ def card_outputs(nb, submitted: Path, assignment: str, student: str, course_root
     question it grades is the trainer's; the answer comes from the submitted ``answers.json`` and
     the right answer from the trainee's case generated here.  Nothing the kernel printed counts.
     """
-    from toolkit.training.answers import AnswersFileError, load_answers
-    from toolkit.training.autograde import card_feedback, score_question
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.answers import AnswersFileError, load_answers
+    from toolkit.training.trainee.autograde import card_feedback, score_question
+    from toolkit.training.trainee.casedata import trainer_case
 
     try:
         answers, note = load_answers(submitted), None
@@ -589,7 +589,7 @@ def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None
     """The trainee's case without answers, in the folder the sandboxed kernel runs from."""
     import json
 
-    from toolkit.training.casedata import GRADING_FILE, trainee_case_data
+    from toolkit.training.trainee.casedata import GRADING_FILE, trainee_case_data
 
     (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment, grading=True),
                                                 ensure_ascii=False), encoding="utf-8")

@@ -16,9 +16,9 @@ import ipywidgets as w
 
 from toolkit.cases.base import Case, Question
 from toolkit.errors import UserError
-from toolkit.training.answer_table import question_label
-from toolkit.training.answers import load_answers, save_answer
-from toolkit.training.parsing import describe_value, is_blank, parse_response
+from toolkit.training.trainee.answer_table import question_label
+from toolkit.training.trainee.answers import load_answers, save_answer
+from toolkit.training.trainee.parsing import describe_value, is_blank, parse_response
 
 # Every text a cadre reads on the cards, in one place for review.
 TEXT = {
@@ -229,7 +229,7 @@ def refresh_check(assignment: str, qid: str, folder: Path) -> None:
         return
     from IPython.display import update_display
 
-    from toolkit.training.autograde import check_display_id, check_text
+    from toolkit.training.trainee.autograde import check_display_id, check_text
 
     text = check_text(assignment, qid, folder)
     if text:
