@@ -2,7 +2,7 @@
 header row repeated, margins, page numbers, and rows tall enough for their wrapped text.
 
 Writers covered: inspection forms, the plan, the 整改清单 (report workbooks), the import error
-list, the trainee roster; the 培训台账 is checked in tests/grading/test_report.py.
+list, the trainee roster; the 培训台账 is checked in tests/training/analytics/test_report.py.
 """
 
 from __future__ import annotations

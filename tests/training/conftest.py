@@ -1,6 +1,8 @@
 """Fixtures for tests/training: a throw-away assignment ``t01_practice`` made visible as
 ``toolkit.cases.t01_practice`` (in this process and, through an IPython startup file, in
-kernels started by nbgrader)."""
+kernels started by nbgrader) for the test modules that ask for it
+(``pytestmark = pytest.mark.usefixtures("practice_assignment")``); the grading tests' tiny
+generic course (:mod:`grading_course`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 import pytest
 
 import toolkit.cases
+from grading_course import course_template  # noqa: F401  (session fixture)
 from training_helpers import ASSIGNMENT, FAKE_CASES, deliver_all, trainer_course
 
 
@@ -26,7 +29,7 @@ def case_of(cases_course):
     return lambda student, assignment=ASSIGNMENT: trainer_case(cases_course, assignment, student)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def practice_assignment(monkeypatch, cases_course):
     """``toolkit.cases.t01_practice`` importable and listed in ``ASSIGNMENTS``."""
     monkeypatch.setattr(toolkit.cases, "__path__", [*toolkit.cases.__path__, str(FAKE_CASES)])

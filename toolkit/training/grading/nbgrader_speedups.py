@@ -18,7 +18,7 @@ longer look as expected, the cache in question is left out and nbgrader runs as 
 Once installed, the caches stay for the rest of the process (``jiuzhu demo`` writes feedback and
 reports with nbgrader after grading, through the same engines).  An in-memory SQLite URL keeps
 nbgrader's one database per ``Gradebook``: it is never cached.
-``tests/grading/test_user_guide_course.py`` and ``bench/grading.py`` compare the scores with
+``tests/training/grading/test_user_guide_course.py`` and ``bench/grading.py`` compare the scores with
 plain ``nbgrader autograde``.
 """
 

@@ -6,6 +6,8 @@ import pytest
 from toolkit.training.trainee import answers
 from toolkit.training.trainee.answers import AnswersFileError, load_answers, save_answer
 
+pytestmark = pytest.mark.usefixtures("practice_assignment")
+
 
 def test_round_trip_keeps_raw_text_and_shape(tmp_path):
     save_answer(tmp_path, "t01_practice", "li4", "q1", "１５００元")

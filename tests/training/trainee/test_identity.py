@@ -1,5 +1,9 @@
+import pytest
+
 from toolkit.training.trainee import identity
 from toolkit.training.trainee.exercise import start
+
+pytestmark = pytest.mark.usefixtures("practice_assignment")
 
 
 def test_autograded_folder_wins_over_hub_user(tmp_path):

@@ -34,7 +34,7 @@ def graded(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("cards") / "courses"
     root.mkdir()
-    shutil.copy(Path(__file__).resolve().parents[2] / "courses" / "nbgrader_config.py", root)
+    shutil.copy(Path(__file__).resolve().parents[3] / "courses" / "nbgrader_config.py", root)
     course.build(root, [A])
     simulate_submissions(root, {("g_right", A): "correct", ("g_partly", A): "partly_wrong",
                                 ("g_cheat", A): "blank"})

@@ -9,6 +9,8 @@ from toolkit.cases.base import case_for
 from toolkit.training.course.course import REFERENCE_STUDENT
 from toolkit.training.course.notebook import source_notebook
 
+pytestmark = pytest.mark.usefixtures("practice_assignment")
+
 REAL = ("m01_means_test", "m02_procedure", "m03_case_file", "m04_one_window", "m05_funds", "m06_special")
 
 

@@ -18,6 +18,7 @@ from toolkit.training.trainee.answers import save_answer
 from toolkit.training.trainee.casedata import trainer_case
 
 pytestmark = [
+    pytest.mark.usefixtures("practice_assignment"),
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
     # nbgrader's release_feedback misspells ``authenticator`` (harmless upstream typo)

@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 import nbformat
+import pytest
 from nbgrader.utils import determine_grade
 
 from toolkit.training.trainee.answers import save_answer
 from toolkit.training.trainee.autograde import check, grade
 from toolkit.training.trainee import casedata
+
+pytestmark = pytest.mark.usefixtures("practice_assignment")
 
 
 def course(tmp_path):

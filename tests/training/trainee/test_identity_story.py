@@ -24,7 +24,8 @@ from toolkit.training.grading.grading import format_summary, grade_course
 from toolkit.training.course.roster import Roster, Trainee, save_roster
 from toolkit.training.course.simulate import right_raw
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [pytest.mark.usefixtures("practice_assignment"), pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
 TRAINEE = "lina01"
 

@@ -1,7 +1,11 @@
 import shutil
 
+import pytest
+
 from training_helpers import REPO
 from toolkit.cli import main
+
+pytestmark = pytest.mark.usefixtures("practice_assignment")
 
 
 def test_course_help_is_chinese(capsys):

@@ -7,6 +7,8 @@ from toolkit.cases.base import Option, Question
 from toolkit.errors import InputError
 from toolkit.training.trainee.parsing import describe_value, parse_response
 
+pytestmark = pytest.mark.usefixtures("practice_assignment")
+
 AMOUNT = Question("q1", "number", "人均收入？", 2, "b", "r", Decimal("1500"), unit="元")
 DAYS = Question("q2", "number", "几天？", 1, "b", "r", Decimal("7"), unit="天")
 DAY = Question("q3", "date", "哪天？", 1, "b", "r", date(2018, 10, 8))

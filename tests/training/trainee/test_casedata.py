@@ -9,6 +9,8 @@ import pytest
 from toolkit.training.trainee import casedata
 from toolkit.training.trainee.exercise import start
 
+pytestmark = pytest.mark.usefixtures("practice_assignment")
+
 
 def test_the_trainees_kernel_gets_givens_only(tmp_path, monkeypatch, case_of, cases_course):
     monkeypatch.setenv("JIUZHU_STUDENT", "li4")

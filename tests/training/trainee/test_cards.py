@@ -4,6 +4,8 @@ from toolkit.training.trainee.answers import load_answers, save_answer
 from toolkit.training.trainee.cards import AnswerCards
 import pytest
 
+pytestmark = pytest.mark.usefixtures("practice_assignment")
+
 
 @pytest.fixture(autouse=True)
 def _cases(case_of):
