@@ -11,3 +11,16 @@
 
 COURSE_ID = "jiuzhu"
 """nbgrader ``CourseDirectory.course_id`` and the course part of every trainee's case seed."""
+
+from toolkit.lazy import moved_modules
+
+# Module paths before the 2026-12 re-cut that courses already on disk name (nbgrader_config.py from
+# ``jiuzhu course init``, released notebooks, grade cells in the gradebook, hub course settings).
+moved_modules({
+    "toolkit.training.course_config": "toolkit.training.course.course_config",
+    "toolkit.training.exercise": "toolkit.training.trainee.exercise",
+    "toolkit.training.autograde": "toolkit.training.trainee.autograde",
+    "toolkit.training.cards": "toolkit.training.trainee.cards",
+    "toolkit.training.answers": "toolkit.training.trainee.answers",
+    "toolkit.training.sandbox": "toolkit.training.grading.sandbox",
+})
