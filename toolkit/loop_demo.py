@@ -105,7 +105,8 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     from toolkit.cli.course_plan import LISTS, write_plan
     from toolkit.inspections import store as st
     from toolkit.inspections.rounds import load_context
-    from toolkit.inspections.training_facts import proposal_outcomes, write_forms_with_training
+    from toolkit.inspections.training_facts import write_forms_with_training
+    from toolkit.inspections.training_figures import proposal_outcomes
     from toolkit.training.ledger import write_ledger
     from toolkit.training.plan import unit_overview
     from toolkit.training.roster import write_roster_xlsx

@@ -88,7 +88,7 @@ def register_proposals(inspect_subparsers) -> None:
 
 def _proposals(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.training_facts import proposal_outcomes
+    from toolkit.inspections.training_figures import proposal_outcomes
 
     frame = proposal_outcomes(args.store, args.round)
     print(f"轮次 {args.round} 培训台账建议值：{len(frame)} 项，" +

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from toolkit.checklists.model import NO, Checklist, Item
 from toolkit.inspections import store as st
 from toolkit.inspections.recurrence import is_marked
-from toolkit.inspections.report_labels import RECURRENCE_TAG
+from toolkit.inspections.rectification_labels import RECURRENCE_TAG
 from toolkit.inspections.rounds import require_round, round_checklists
 
 COLUMNS = ["district", "unit", "checklist_id", "checklist", "section", "item_id", "item_text", "severity",

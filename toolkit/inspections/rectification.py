@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.inspections import report_labels as L
+from toolkit.inspections import rectification_labels as L
 
 SETTINGS_FILE = Path(__file__).with_name("report_settings.yaml")
 SEVERITY_ORDER = ("严重", "一般", "轻微")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from toolkit.errors import UserError
 from toolkit.inspections import store as st
 from toolkit.inspections.rectification_returns import CANNOT, DOING, DONE, NOT_REPORTED, round_problems
-from toolkit.inspections.report_labels import RECURRENCE_MARK
+from toolkit.inspections.rectification_labels import RECURRENCE_MARK
 
 ON_TIME, LATE, OVERDUE = "按期整改", "逾期整改", "逾期未完成"
 PROBLEM_COLUMNS = ["问题编号", "区", "街镇", "检查项", "问题", "严重程度", "完成时限", "完成情况", "完成日期",

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from toolkit.inspections import report_data as rd
 from toolkit.inspections import report_labels as L
-from toolkit.inspections import round_kinds as rk
 from toolkit.inspections.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
 from toolkit.inspections.recurrence import is_marked
-from toolkit.inspections.training_facts import CHANGED, KEPT
-from toolkit.inspections.training_figures import district_lines
+from toolkit.inspections.training_figures import CHANGED, KEPT, district_lines
 from toolkit.inspections.rectification import (
     describe_rules, fill_inputs, summarize,
 )
@@ -307,7 +305,7 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
     each = L.summary_words(list(s.districts["district"]))["districts"]     # 各区, or 本区 for one district
     doc.heading(L.HEADINGS["overall"])
     doc.paragraph(rd.city_summary_text(s))
-    doc.table(rk.ranking_table(s), caption=rk.ranking_caption(s))
+    doc.table(ranking_table(s), caption=ranking_caption(s))
     doc.table(rd.grade_distribution(s), caption="等级分布")
     doc.figure(rd.grade_chart(s), caption="街镇等级分布")
     doc.heading("（一）分项得分", level=2)
@@ -324,3 +322,17 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
     _training_by_district(doc, training)
+
+
+def ranking_table(s):
+    """The summary's ranking: districts city-wide; with one district, its 街镇 (全区汇总)."""
+    if len(s.districts) != 1:
+        return rd.ranking_table(s)
+    units = s.units.sort_values(["pct", "unit"], ascending=[False, True]).reset_index(drop=True)
+    units.insert(0, "名次", units["pct"].rank(method="min", ascending=False).astype(int))
+    return units.rename(columns={"unit": "街镇", "score": "得分", "max_points": "满分", "pct": "得分率（%）",
+                                 "grade": "等级"})[["名次", "街镇", "得分", "满分", "得分率（%）", "等级"]].round(1)
+
+
+def ranking_caption(s) -> str:
+    return "各区得分排名" if len(s.districts) != 1 else f"{s.districts['district'].iloc[0]}各街镇得分排名"

@@ -8,6 +8,8 @@ The default kind is 各区互检 for a store with several districts and 区级�
 
 from __future__ import annotations
 
+from toolkit.errors import UserError
+
 MUTUAL, DISTRICT, SELF = "各区互检", "区级督导", "自查"
 KINDS = (SELF, DISTRICT, MUTUAL)
 REPORT_WORD = {MUTUAL: "互检报告", DISTRICT: "区级督导检查报告", SELF: "街镇自查报告"}
@@ -21,14 +23,16 @@ TEXT = {
 }
 
 
+class RoundError(UserError):
+    """A round, district or 街镇 named by the user does not exist or is not ready."""
+
+
 def default_kind(districts: list[str]) -> str:
     return DISTRICT if len(districts) == 1 else MUTUAL
 
 
 def resolve_scope(kind: str | None, districts: list[str], district: str | None) -> tuple[str, list[str]]:
     """(kind, the districts the round covers); raises RoundError with a Chinese message."""
-    from toolkit.inspections.rounds import RoundError
-
     kind = kind or default_kind(districts)
     names = "、".join(districts)
     if kind not in KINDS:
@@ -76,18 +80,3 @@ def summary_title(kind: str, districts: list[str]) -> str:
     word = SUMMARY_WORD.get(kind, kind)
     return f"{districts[0]}{SUBJECT}{word}全区汇总报告" if len(districts) == 1 else f"{SUBJECT}{word}全市汇总报告"
 
-
-def ranking_table(s):
-    """The summary's ranking: districts city-wide; with one district, its 街镇 (全区汇总)."""
-    from toolkit.inspections import report_data as rd
-
-    if len(s.districts) != 1:
-        return rd.ranking_table(s)
-    units = s.units.sort_values(["pct", "unit"], ascending=[False, True]).reset_index(drop=True)
-    units.insert(0, "名次", units["pct"].rank(method="min", ascending=False).astype(int))
-    return units.rename(columns={"unit": "街镇", "score": "得分", "max_points": "满分", "pct": "得分率（%）",
-                                 "grade": "等级"})[["名次", "街镇", "得分", "满分", "得分率（%）", "等级"]].round(1)
-
-
-def ranking_caption(s) -> str:
-    return "各区得分排名" if len(s.districts) != 1 else f"{s.districts['district'].iloc[0]}各街镇得分排名"

@@ -8,12 +8,8 @@ from datetime import date
 from sqlalchemy import insert, select
 
 from toolkit.checklists import Checklist
-from toolkit.errors import UserError
 from toolkit.inspections import store as st
-
-
-class RoundError(UserError):
-    """A round, district or 街镇 named by the user does not exist or is not ready."""
+from toolkit.inspections.round_kinds import RoundError  # noqa: F401 (defined beside the round kinds, imported from here)
 
 
 @dataclass

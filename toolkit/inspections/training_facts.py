@@ -8,7 +8,7 @@ rows propose 街镇对村（居）社会救助干部开展培训 (TS-25, :data:`
 街镇经办人员参加区民政局组织的业务培训 (TS-24, :data:`STAFF_ITEM`).  The audiences are those of
 :mod:`toolkit.policy.audiences`.  A ledger without the 培训对象 column (written before it existed)
 or without any 街镇 staff proposes TS-25 from all its rows and leaves TS-24 to the inspectors.
-The inspectors confirm or change a proposal; :func:`proposal_outcomes` shows after the import
+The inspectors confirm or change a proposal; :func:`toolkit.inspections.training_figures.proposal_outcomes` shows after the import
 which proposals were kept (采纳) and which changed (修改).
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 
 from toolkit.errors import InputError
 from toolkit.inspections import store as st
@@ -28,7 +28,6 @@ LEDGER_SHEET = "培训台账"
 LEDGER_COLUMNS = ("学员编号", "街镇", "村居", "提交时间", "是否通过")
 AUDIENCE_COLUMN = "培训对象"
 PASSED, NOT_SUBMITTED = "通过", "未提交"
-KEPT, CHANGED, NOT_IMPORTED = "采纳", "修改", "未导入"
 REMARK = ("【建议值，来源：{file}】{who} {trainees} 人，{reached}/{villages} 个村居有学员完成练习，"
           "完成率 {done:.0%}，通过率 {passed:.0%}{dates}。请检查组核实后确认或修改")
 STAFF_REMARK = ("【建议值，来源：{file}】街镇经办人员 {trainees} 人，{took_part} 人完成练习，"
@@ -198,21 +197,3 @@ def prefill_forms(store, round_id: str, forms: dict, facts: LedgerFacts, source:
             conn.execute(insert(t), records)
     return len(records)
 
-
-def proposal_outcomes(store, round_id: str):
-    """Per proposal: 区, 街镇, 检查项, 建议值, 导入值, 处理 (采纳 / 修改 / 未导入), 来源."""
-    import pandas as pd
-
-    engine = st.open_store(store, create=False)
-    t, r, u = st.training_proposals, st.item_results, st.units
-    query = (select(u.c.district, u.c.name, t.c.item_id, t.c.proposed, r.c.value, t.c.source)
-             .join(u, u.c.id == t.c.unit_id)
-             .outerjoin(r, (r.c.round_id == t.c.round_id) & (r.c.unit_id == t.c.unit_id)
-                        & (r.c.checklist_id == t.c.checklist_id) & (r.c.item_id == t.c.item_id))
-             .where(t.c.round_id == str(round_id)).order_by(u.c.district, u.c.name, t.c.item_id))
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame([{"区": d, "街镇": n, "检查项": i, "建议值": p, "导入值": v,
-                          "处理": NOT_IMPORTED if v is None else (KEPT if v == p else CHANGED), "来源": s}
-                         for d, n, i, p, v, s in rows],
-                        columns=["区", "街镇", "检查项", "建议值", "导入值", "处理", "来源"])

@@ -2,7 +2,7 @@
 
 When ``jiuzhu inspect forms --training`` pre-filled a form, the proposed result and the measured
 figures behind it were recorded (``training_facts``, table ``training_proposals``); after the
-import, ``training_facts.proposal_outcomes`` tells whether the inspectors kept (采纳) or changed
+import, :func:`proposal_outcomes` tells whether the inspectors kept (采纳) or changed
 (修改) it.  :func:`training_figures` turns that into what a district report shows — per 街镇 the
 figures, their source, the proposed and the recorded result — and :func:`district_lines` into
 the city summary's one line per district.  Nothing recorded: empty frames, and the reports show
@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import re
 
-from toolkit.inspections.training_facts import CHANGED, KEPT, NOT_IMPORTED, proposal_outcomes
+from sqlalchemy import select
+
+from toolkit.inspections import store as st
+
+KEPT, CHANGED, NOT_IMPORTED = "采纳", "修改", "未导入"
 
 NOTE = re.compile(r"^【建议值，来源：(?P<source>[^】]*)】(?P<figures>.*?)(?:。请[^。]*)?$", re.S)
 COLUMNS = ["区", "街镇", "检查项", "培训数字", "来源", "建议值", "检查组评定", "处理"]
@@ -50,3 +54,22 @@ def district_lines(figures):
              "、".join(dict.fromkeys(part["来源"]))]
             for district, part in figures.groupby("区", sort=True)]
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
+
+
+def proposal_outcomes(store, round_id: str):
+    """Per proposal: 区, 街镇, 检查项, 建议值, 导入值, 处理 (采纳 / 修改 / 未导入), 来源."""
+    import pandas as pd
+
+    engine = st.open_store(store, create=False)
+    t, r, u = st.training_proposals, st.item_results, st.units
+    query = (select(u.c.district, u.c.name, t.c.item_id, t.c.proposed, r.c.value, t.c.source)
+             .join(u, u.c.id == t.c.unit_id)
+             .outerjoin(r, (r.c.round_id == t.c.round_id) & (r.c.unit_id == t.c.unit_id)
+                        & (r.c.checklist_id == t.c.checklist_id) & (r.c.item_id == t.c.item_id))
+             .where(t.c.round_id == str(round_id)).order_by(u.c.district, u.c.name, t.c.item_id))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame([{"区": d, "街镇": n, "检查项": i, "建议值": p, "导入值": v,
+                          "处理": NOT_IMPORTED if v is None else (KEPT if v == p else CHANGED), "来源": s}
+                         for d, n, i, p, v, s in rows],
+                        columns=["区", "街镇", "检查项", "建议值", "导入值", "处理", "来源"])
