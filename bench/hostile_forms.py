@@ -36,10 +36,10 @@ def make_round(folder: Path) -> tuple[Path, Path]:
     """A fictional round (3 districts, one 街镇 each) and one filled form: (store, form)."""
     from toolkit.checklists import load_checklists
     from toolkit.files import save_workbook
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-    from toolkit.inspections.plan import make_plan
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+    from toolkit.inspections.plan.plan import make_plan
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.sample_data import build_city, make_submission, write_city
 
     store = folder / "store.sqlite"

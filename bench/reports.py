@@ -199,7 +199,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
         households = TARGET_HOUSEHOLDS * len(districts) * units[1] // (len(DISTRICTS) * 12)
         store = generate(scratch / "sample", say=lambda _: None, districts=districts, unit_range=units,
                          total_households=max(households, 600 * len(districts) * units[1])).store
-    from toolkit.inspections.scores import list_districts, list_rounds
+    from toolkit.inspections.scores.scores import list_districts, list_rounds
 
     round_id = args.round or list_rounds(store)[-1]
     districts = list_districts(store, round_id)

@@ -31,10 +31,10 @@ FORMATS = ("html", "docx", "xlsx")        # what the stage writes and lists of e
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.checklists.text_table import format_table
     from toolkit.inspections.demo import demo_store
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.inspections.rectification_status import district_summary, problem_status, recurrences, unit_summary
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import district_summary, problem_status, recurrences, unit_summary
     from toolkit.inspections.sample_returns import fill_sample_returns
-    from toolkit.inspections.scores import list_districts
+    from toolkit.inspections.scores.scores import list_districts
     from toolkit.reports.inspection_round import run_round_reports
 
     folder = Path(out_dir) / AREA
@@ -103,8 +103,8 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     simulated 培训台账, and that district's 2019 forms with the training items pre-filled."""
     from toolkit.checklists.text_table import format_table
     from toolkit.cli.course_plan import LISTS, write_plan
-    from toolkit.inspections import store as st
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.training_facts import write_forms_with_training
     from toolkit.inspections.training_figures import proposal_outcomes
     from toolkit.training.ledger import write_ledger

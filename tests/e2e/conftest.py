@@ -150,7 +150,7 @@ def sample_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_reports(sample_store, tmp_path_factory) -> dict:
     """One district's report and the city summary for the latest sample round (HTML only)."""
-    from toolkit.inspections.scores import list_districts, list_rounds
+    from toolkit.inspections.scores.scores import list_districts, list_rounds
     from toolkit.reports.inspection_round import SUMMARY_NAME, plan_round
     from toolkit.reports.runner import run_notebooks
 

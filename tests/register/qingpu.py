@@ -65,9 +65,9 @@ def fill_forms(store, round_id: str, forms: list[Path], quality: float = 0.85) -
     import pandas as pd
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import fill_form
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import fill_form
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.sample_data import make_submission
 
     engine = st.open_store(store, create=False)

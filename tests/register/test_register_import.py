@@ -111,7 +111,7 @@ def test_missing_column_undecodable_and_utf16_files_are_refused_by_name(store, t
 
 
 def test_gb18030_and_bom_files_import_the_same_households(store, tmp_path, capsys):
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     body = rows()
     for encoding in ("gb18030", "utf-8-sig"):
@@ -127,7 +127,7 @@ def test_gb18030_and_bom_files_import_the_same_households(store, tmp_path, capsy
 
 
 def test_dates_in_every_accepted_format(store, tmp_path, capsys):
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     body = rows(5)
     for r, text in zip(body, ("2019-03-01", "2019/3/1", "2019年3月1日", "20190301", "43525")):
@@ -143,7 +143,7 @@ def test_dates_in_every_accepted_format(store, tmp_path, capsys):
 def test_reimport_changes_exactly_the_changed_rows_and_logs_them(store, tmp_path, capsys):
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     body = rows()
     first = write_csv(tmp_path / "v1.csv", HEADER, body)
@@ -181,8 +181,8 @@ def test_reimport_changes_exactly_the_changed_rows_and_logs_them(store, tmp_path
 def test_updating_sampled_households_leaves_the_rounds_results_alone(store, tmp_path, capsys):
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.scores import load_round_scores
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.scores.scores import load_round_scores
 
     folder = tmp_path / "org"
     qingpu.fill(folder / "低保档案名册.xlsx", qingpu.households(per_unit=22))
@@ -239,7 +239,7 @@ def test_a_bad_organisation_file_creates_no_store_and_lists_every_problem(tmp_pa
 
 def test_the_docs_alias_table_is_the_catalogue():
     """docs/real-data.md shows the same header alias table as --help (register_labels)."""
-    from toolkit.inspections.register_labels import ORG_COLUMNS, REGISTER_COLUMNS
+    from toolkit.inspections.register.register_labels import ORG_COLUMNS, REGISTER_COLUMNS
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "real-data.md").read_text(encoding="utf-8")
     shown = {}

@@ -52,7 +52,7 @@ def import_at_once(store: str, round_id: str, halves: list[list[Path]], cwd: Pat
 
 
 def check_both_landed(store: str, round_id: str, runs, forms) -> None:
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     for run in runs:
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
@@ -82,7 +82,7 @@ def test_the_whole_flow_on_postgresql_with_two_imports_at_once(postgres_url, tmp
     assert all(r.returncode == 0 for r in again), [r.stderr for r in again]
     assert all("未变化" in r.stdout for r in again), [r.stdout for r in again]
     # two register updates at once (different households changed in each): both land, both logged
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     rows = qingpu.households(per_unit=22)
     first, second = [list(r) for r in rows], [list(r) for r in rows]

@@ -65,12 +65,12 @@ def small_store(tmp_path_factory) -> Path:
     import datetime as dt
 
     from toolkit.checklists import load_checklists
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
     from toolkit.files import save_workbook
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.plan import make_plan
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.plan.plan import make_plan
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("city")
@@ -109,8 +109,8 @@ def loop_store(small_store, tmp_path_factory):
 
     import openpyxl
 
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification_returns import import_returns
     from toolkit.reports.inspection_round import run_round_reports
 
     base = tmp_path_factory.mktemp("loop")

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from toolkit.checklists.model import Item
-from toolkit.inspections.findings import case_finding, group_findings, load_findings, unit_finding
-from toolkit.inspections.rectification import build_rectification, load_deadline_rules, problem_id
+from toolkit.inspections.rectification.findings import case_finding, group_findings, load_findings, unit_finding
+from toolkit.inspections.rectification.rectification import build_rectification, load_deadline_rules, problem_id
 
 
 def _item(**kw) -> Item:

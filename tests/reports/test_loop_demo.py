@@ -33,9 +33,9 @@ def loop_run(small_store, tmp_path_factory):
 def test_the_stage_prefills_the_2019_training_items_from_a_ledger_of_the_citys_own_towns(loop_run):
     from openpyxl import load_workbook
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import FIRST_ROW, REMARK_COL, RESULT_COL
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.training_figures import proposal_outcomes
     from toolkit.loop_demo import FORMS_2019
 
@@ -81,7 +81,7 @@ def test_the_loop_shows_a_recurrence_and_every_output_it_names_exists(loop_run):
 def test_the_stage_ends_with_the_district_report_of_2019_marking_recurrences_and_citing_training(loop_run):
     from docx import Document
 
-    from toolkit.inspections.rectification_status import recurrences
+    from toolkit.inspections.rectification.rectification_status import recurrences
     from toolkit.loop_demo import REPORTS_2019
 
     out, store, printed, written = loop_run

@@ -30,10 +30,10 @@ def _prefill_and_import(store, small_store, base):
     """Pre-fill TS-25 in two 东湖区 forms from training facts, change one, import both; the 街镇 names."""
     from openpyxl import load_workbook
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import FIRST_ROW, RESULT_COL, form_filename
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import FIRST_ROW, RESULT_COL, form_filename
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.training_facts import CADRE_ITEM, CHECKLIST, LedgerFacts, TownFacts, prefill_forms
 
     ctx = load_context(st.open_store(store), "2019")
@@ -71,8 +71,8 @@ def loop_round(loop_store, small_store, tmp_path_factory):
 @pytest.fixture(scope="module")
 def expected(loop_round):
     """(街镇, 检查项) reported 已整改 in 2018 and found again in 2019; and those found again otherwise."""
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification_status import problem_status
 
     _, store, _ = loop_round
     before = problem_status(store, "2018", DISTRICT, as_of=dt.date(2019, 3, 1))

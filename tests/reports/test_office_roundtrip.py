@@ -30,10 +30,10 @@ def resaved(small_store, tmp_path_factory):
 def test_forms_resaved_by_libreoffice_import_unchanged(small_store, resaved, tmp_path):
     import datetime as dt
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import read_form
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import read_form
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.store.rounds import load_context
 
     ctx = load_context(st.open_store(small_store), "2019", today=dt.date(2019, 12, 20))
     for original, copy in resaved:
@@ -57,7 +57,7 @@ def test_forms_print_their_wrapped_text_in_full(resaved, tmp_path):
     from openpyxl import load_workbook
 
     from pdf_checks import page_texts, printed_in_full, words_by_page
-    from toolkit.inspections.forms import FIRST_ROW, ITEM_HEADERS
+    from toolkit.inspections.forms.forms import FIRST_ROW, ITEM_HEADERS
 
     original = resaved[0][0]
     (pdf,) = convert_all([original], "pdf", tmp_path)

@@ -27,9 +27,9 @@ def _assert_print_ready(path, skip=()):
 
 
 def test_forms_are_print_ready_with_prompts_and_tall_enough_rows(small_store, tmp_path):
-    from toolkit.inspections import store as st
-    from toolkit.inspections.commands import write_forms
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.commands import write_forms
+    from toolkit.inspections.store.rounds import load_context
 
     ctx = load_context(st.open_store(small_store), "2019")
     path = write_forms(small_store, "2019", tmp_path, districts=["东湖区"])[0]
@@ -58,8 +58,8 @@ def test_plan_workbook_is_print_ready(tmp_path):
     from pathlib import Path
 
     from toolkit.checklists import load_checklists
-    from toolkit.inspections import store as st
-    from toolkit.inspections.plan import make_plan
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.plan.plan import make_plan
     from toolkit.inspections.sample_data import build_city, write_city
 
     engine = st.open_store(tmp_path / "s.sqlite")
@@ -73,7 +73,7 @@ def test_plan_workbook_is_print_ready(tmp_path):
 
 
 def test_rectification_workbook_is_print_ready_with_columns_to_fill(tmp_path):
-    from toolkit.inspections.rectification import FILL_COLUMNS, fill_inputs
+    from toolkit.inspections.rectification.rectification import FILL_COLUMNS, fill_inputs
     from toolkit.reports.document import ReportDocument
 
     frame = pd.DataFrame({"序号": [1, 2], "问题": ["抽查 50 份档案中 2 份公示不足 7 天" * 3, "3 个街镇未见公示照片记录"],
@@ -91,8 +91,8 @@ def test_rectification_workbook_is_print_ready_with_columns_to_fill(tmp_path):
 
 
 def test_import_error_list_is_print_ready(tmp_path):
-    from toolkit.inspections.importer import write_error_report
-    from toolkit.inspections.validation import Location, Problem
+    from toolkit.inspections.intake.importer import write_error_report
+    from toolkit.inspections.intake.validation import Location, Problem
 
     problems = [Problem(Location("东湖区_甲街道_检查表.xlsx", "基本信息", 7, "B", "检查日期"), "2030-01-01",
                         "晚于今天（2019-12-20），日期不能在将来，请核对年份和月份" * 3)]

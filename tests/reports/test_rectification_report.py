@@ -22,8 +22,8 @@ HEADINGS = ["一、整改总体情况", "二、各街镇整改情况", "三、�
 
 
 def test_recurrence_marked_for_every_problem_fixed_in_2018_and_found_again_in_2019(loop_store):
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification_status import problem_status, recurrences
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification_status import problem_status, recurrences
 
     before = problem_status(loop_store, "2018", DISTRICT, as_of=dt.date(2019, 3, 1))
     fixed = {(r.街镇, r.检查项) for r in before.itertuples() if r.完成情况 == "已整改"}

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 
 from toolkit.errors import InputError  # noqa: E402
 from toolkit.inspections import report_data as rd  # noqa: E402
-from toolkit.inspections.rectification import (  # noqa: E402
+from toolkit.inspections.rectification.rectification import (  # noqa: E402
     UNCONFIRMED, build_rectification, describe_rules, load_deadline_rules, summarize)
 
 ITEMS = [  # district, unit, section, item, text, score, max, severity

@@ -155,8 +155,8 @@ def test_cli_unknown_previous_round_is_a_user_error_before_any_kernel(small_stor
 
 
 def test_without_returns_or_previous_round_nothing_is_marked(small_store):
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.recurrence import is_marked, mark_recurrences
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.recurrence import is_marked, mark_recurrences
     from toolkit.inspections.training_figures import training_figures
 
     findings = load_findings(str(small_store), "2019", "东湖区")
@@ -178,10 +178,10 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     """A 全区汇总 (a round of one district): body sentences and signature name the district."""
     from docx import Document
 
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification import build_rectification, load_deadline_rules
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification import build_rectification, load_deadline_rules
     from toolkit.inspections.report_body import city_report
-    from toolkit.inspections.scores import load_round_scores
+    from toolkit.inspections.scores.scores import load_round_scores
     from toolkit.reports.document import ReportDocument
 
     s = load_round_scores(str(small_store), "2019", "东湖区")       # the round as one district sees it

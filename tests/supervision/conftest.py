@@ -38,11 +38,11 @@ class City:
 
 @pytest.fixture(scope="session")
 def small_city_base(tmp_path_factory, checklists) -> City:
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
     from toolkit.files import save_workbook
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-    from toolkit.inspections.plan import make_plan
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+    from toolkit.inspections.plan.plan import make_plan
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("city")
@@ -78,7 +78,7 @@ def store_fingerprint(store: Path) -> dict[str, int]:
     """Row counts of every results table: equal before and after a rejected import."""
     from sqlalchemy import func, select
 
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     engine = st.open_store(store)
     with engine.connect() as conn:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from toolkit.inspections.submission import CaseFileRow
+from toolkit.inspections.intake.submission import CaseFileRow
 from toolkit.policy import check_procedure, check_steps
 
 ROWS = [

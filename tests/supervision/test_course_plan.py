@@ -52,8 +52,8 @@ def test_known_findings_map_to_the_expected_exercises_rules_counts_and_basis():
 def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, capsys):
     from openpyxl import load_workbook
 
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.importer import import_files
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.intake.importer import import_files
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
     assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path)]) == 0
@@ -77,8 +77,8 @@ def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, 
 def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_path):
     from openpyxl import load_workbook
 
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.importer import import_files
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.intake.importer import import_files
     from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
@@ -102,8 +102,8 @@ def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_pa
 
 def _planned_round(city, tmp_path, prefix: str = "s"):
     """An imported round, a 街镇 with short 公示 and a roster: two trainees there, one elsewhere."""
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.importer import import_files
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.intake.importer import import_files
     from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
 
     import_files(city.store, "2019", city.forms, imported_by="测试")

@@ -6,14 +6,14 @@ from datetime import date
 
 import pytest
 
-from toolkit.inspections.importer import import_files
+from toolkit.inspections.intake.importer import import_files
 
 TODAY = date(2020, 1, 15)
 
 
 @pytest.fixture
 def form(city):
-    from toolkit.inspections.entry_widgets import EntryForm
+    from toolkit.inspections.forms.entry_widgets import EntryForm
 
     import_files(city.store, "2019", city.forms[:1], today=TODAY)
     entry = EntryForm(city.store, "2019", today=TODAY)
@@ -25,7 +25,7 @@ def form(city):
 
 
 def test_first_unit_is_preselected_and_nothing_chosen_is_explained(city):
-    from toolkit.inspections.entry_widgets import EntryForm
+    from toolkit.inspections.forms.entry_widgets import EntryForm
 
     entry = EntryForm(city.store, "2019", today=TODAY)
     assert entry.district.value and entry.unit.value in entry.ctx.units_of(entry.district.value)
@@ -36,7 +36,7 @@ def test_first_unit_is_preselected_and_nothing_chosen_is_explained(city):
 
 
 def test_correcting_stored_results(form, fingerprint, city):
-    from toolkit.inspections.scores import load_round_scores
+    from toolkit.inspections.scores.scores import load_round_scores
 
     assert form.inspectors.value and "已有结果" in form.message.value
     assert form.show() is not None

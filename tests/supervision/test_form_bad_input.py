@@ -108,7 +108,7 @@ def _prepare(path: Path, case: Case) -> list[str]:
 def _patch(path: Path, old: bytes, new: bytes, sheet: str = "") -> None:
     """Replace bytes inside the xlsx's parts (openpyxl refuses to write a control character);
     with ``sheet``, only in that sheet's part."""
-    from toolkit.inspections.workbook_values import sheet_parts
+    from toolkit.inspections.forms.workbook_values import sheet_parts
 
     with zipfile.ZipFile(path) as src:
         parts = {name: src.read(name) for name in src.namelist()}

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from toolkit.inspections import importer
-from toolkit.inspections import store as st
-from toolkit.inspections.importer import ImportRejected, import_files
+from toolkit.inspections.intake import importer
+from toolkit.inspections.store import store as st
+from toolkit.inspections.intake.importer import ImportRejected, import_files
 
 TODAY = date(2020, 1, 15)       # the fixtures' "today": 2019 dates are past, 2030 dates are future
 
@@ -117,7 +117,7 @@ def test_bad_cell_rejects_whole_import_with_location(city, rejected, fingerprint
 
 
 def test_form_of_another_round(city, rejected, checklists):
-    from toolkit.inspections.plan import make_plan
+    from toolkit.inspections.plan.plan import make_plan
 
     make_plan(city.store, "2020", checklists, seed=1)
     err = rejected(city, city.forms[:1], round_id="2020")
@@ -136,7 +136,7 @@ def test_case_the_policy_engine_cannot_check_is_located(city, rejected, monkeypa
 
 
 def test_unknown_round_is_refused(city, rejected, fingerprint):
-    from toolkit.inspections.rounds import RoundError
+    from toolkit.inspections.store.rounds import RoundError
 
     with pytest.raises(RoundError, match="轮次“2017”不存在"):
         _import(city, round_id="2017")
@@ -202,8 +202,8 @@ def test_content_hash_keeps_the_format_of_existing_stores(city):
     import hashlib
     import json
 
-    from toolkit.inspections.forms import read_form
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.forms.forms import read_form
+    from toolkit.inspections.store.rounds import load_context
 
     sub, found = read_form(city.forms[0], load_context(st.open_store(city.store), "2019", today=TODAY))
     assert sub is not None and not found and sub.case_files

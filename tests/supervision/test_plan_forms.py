@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from toolkit.inspections.plan import allocate, assign_teams, draw_sample, sample_size
-from toolkit.inspections.rounds import RoundError
+from toolkit.inspections.plan.plan import allocate, assign_teams, draw_sample, sample_size
+from toolkit.inspections.store.rounds import RoundError
 
 DISTRICTS = ["东湖区", "云岭区", "梅溪区", "枫林湾区", "松涛区", "银杏区", "鹭洲区", "竹韵区"]
 
@@ -63,7 +63,7 @@ def test_stratified_sample_is_reproducible_and_respects_strata():
 
 
 def test_plan_xlsx_states_rule_and_marks_sample(city, checklists, tmp_path):
-    from toolkit.inspections.plan import make_plan
+    from toolkit.inspections.plan.plan import make_plan
 
     plan = make_plan(city.store, "2020", checklists, seed=2, out_dir=tmp_path)
     wb = load_workbook(plan.path)
@@ -74,8 +74,8 @@ def test_plan_xlsx_states_rule_and_marks_sample(city, checklists, tmp_path):
 
 
 def test_replanning_after_import_is_refused(city, checklists):
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.plan import make_plan
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.plan.plan import make_plan
 
     import_files(city.store, "2019", city.forms[:1], today=pd.Timestamp(2020, 1, 15).date())
     with pytest.raises(RoundError, match="已有导入的检查结果"):
@@ -85,20 +85,20 @@ def test_replanning_after_import_is_refused(city, checklists):
 def test_edited_checklist_never_rescores_a_round_with_results(city, checklists):
     from dataclasses import replace
 
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.rounds import ensure_round, round_checklists
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.store.rounds import ensure_round, round_checklists
 
     import_files(city.store, "2019", city.forms[:1], today=pd.Timestamp(2020, 1, 15).date())
     edited = dict(checklists, town_street=replace(checklists["town_street"], version_hash="feedfacefeedface"))
     with pytest.raises(RoundError, match="不会按新版本重新计分"):
-        ensure_round(__import__("toolkit.inspections.store", fromlist=["open_store"]).open_store(city.store),
+        ensure_round(__import__("toolkit.inspections.store.store", fromlist=["open_store"]).open_store(city.store),
                      "2019", edited)
-    kept = round_checklists(__import__("toolkit.inspections.store", fromlist=["x"]).open_store(city.store), "2019")
+    kept = round_checklists(__import__("toolkit.inspections.store.store", fromlist=["x"]).open_store(city.store), "2019")
     assert kept["town_street"].version_hash == checklists["town_street"].version_hash
 
 
 def test_blank_form_has_dropdowns_protection_and_sample(city):
-    from toolkit.inspections.commands import write_forms
+    from toolkit.inspections.forms.commands import write_forms
 
     paths = write_forms(city.store, "2019", city.folder / "blank", ["东湖区"])
     assert paths and all("东湖区" in p.name for p in paths)
@@ -120,7 +120,7 @@ def test_blank_form_has_dropdowns_protection_and_sample(city):
 
 
 def test_forms_for_unknown_district(city):
-    from toolkit.inspections.commands import write_forms
+    from toolkit.inspections.forms.commands import write_forms
 
     with pytest.raises(RoundError, match="区“西海区”不存在"):
         write_forms(city.store, "2019", city.folder / "x", ["西海区"])

@@ -22,7 +22,7 @@ DISTRICT = "东湖区"
 
 @pytest.fixture(scope="module")
 def round_base(small_city_base, tmp_path_factory):
-    from toolkit.inspections.importer import import_files
+    from toolkit.inspections.intake.importer import import_files
 
     base = tmp_path_factory.mktemp("rect")
     shutil.copy(small_city_base.store, base / "jiuzhu.sqlite")
@@ -38,8 +38,8 @@ def store(round_base, tmp_path):
 
 def write_book(store, folder, district=DISTRICT, issued=ISSUED):
     """The 整改清单.xlsx exactly as the district report writes it (report_body.district_report)."""
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification import build_rectification, describe_rules, fill_inputs, load_deadline_rules
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification import build_rectification, describe_rules, fill_inputs, load_deadline_rules
     from toolkit.reports.document import ReportDocument
 
     rules = load_deadline_rules()
@@ -76,7 +76,7 @@ def digest(path):
 
 
 def test_import_then_status_done_in_progress_not_reported(store, tmp_path, capsys):
-    from toolkit.inspections.rectification_status import problem_status, unit_summary
+    from toolkit.inspections.rectification.rectification_status import problem_status, unit_summary
 
     book, plan = write_book(store, tmp_path / "out")
     assert len(plan) >= 3
@@ -100,8 +100,8 @@ def test_import_then_status_done_in_progress_not_reported(store, tmp_path, capsy
 
 def test_overdue_counts_working_days_across_the_national_day_holiday(store, tmp_path):
     """Deadline on 2019-09-30; on 2019-10-08 it is 1 working day overdue (1–7 October are holidays)."""
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import problem_status
     from toolkit.policy import add_workdays
 
     # issue the list so that a 严重 (10 working days) deadline lands on Monday 2019-09-30
@@ -119,8 +119,8 @@ def test_overdue_counts_working_days_across_the_national_day_holiday(store, tmp_
 
 
 def test_done_after_the_deadline_is_late_by_working_days(store, tmp_path):
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import problem_status
     from toolkit.policy import add_workdays
 
     issued = add_workdays(date(2019, 9, 30), -10).date
@@ -180,9 +180,9 @@ def test_one_bad_file_refuses_all_and_duplicates_are_named(store, tmp_path, caps
 def test_reimport_replaces_and_is_in_the_audit_trail(store, tmp_path):
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import problem_status
 
     book, plan = write_book(store, tmp_path / "out")
     fill(book, {0: {"整改措施": "正在整改", "完成情况": "整改中", "说明": "等待材料"}})
@@ -217,8 +217,8 @@ def test_a_sheet_without_issue_date_or_header_is_refused(store, tmp_path, capsys
 
 
 def test_sample_returns_import_and_show_every_outcome(store, tmp_path):
-    from toolkit.inspections.rectification_returns import import_returns
-    from toolkit.inspections.rectification_status import problem_status
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import problem_status
     from toolkit.inspections.sample_returns import fill_sample_returns
 
     books = []

@@ -22,8 +22,8 @@ def test_kind_and_scope_mistakes_are_refused_in_chinese(city, tmp_path, capsys, 
 
 
 def test_district_supervision_covers_one_district_with_its_own_team(city, tmp_path, capsys):
-    from toolkit.inspections import store as st
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.store.rounds import load_context
 
     assert main(["inspect", "plan", "--round", "2020-督导", "--kind", "区级督导", "--district", "云岭区",
                  "--store", str(city.store), "--out", str(tmp_path)]) == 0
@@ -38,9 +38,9 @@ def test_district_supervision_covers_one_district_with_its_own_team(city, tmp_pa
 
 def test_self_inspection_names_each_town_as_its_own_team_and_imports(city, tmp_path, capsys):
     from toolkit.files import save_workbook
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.sample_data import make_submission
 
     assert main(["inspect", "plan", "--round", "2020-自查", "--kind", "自查", "--store", str(city.store),
@@ -65,7 +65,7 @@ def test_self_inspection_names_each_town_as_its_own_team_and_imports(city, tmp_p
 
 
 def test_titles_and_summary_follow_kind_and_scope():
-    from toolkit.inspections import round_kinds as rk
+    from toolkit.inspections.store import round_kinds as rk
 
     assert rk.report_title("自查", "青浦区").endswith("街镇自查报告")
     assert rk.report_title("区级督导", "青浦区").endswith("区级督导检查报告")

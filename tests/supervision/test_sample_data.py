@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit.inspections.sample_data import SampleDataError, build_city, generate
-from toolkit.inspections.scores import list_rounds, load_round_scores, previous_round
+from toolkit.inspections.scores.scores import list_rounds, load_round_scores, previous_round
 from toolkit.privacy import is_valid_id_number
 
 SMALL = ["东湖区", "云岭区", "梅溪区"]
@@ -40,7 +40,7 @@ def test_generate_two_rounds_through_the_import(tmp_path):
 
 
 def test_generate_refuses_to_overwrite_a_real_store(tmp_path):
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     st.open_store(tmp_path / "jiuzhu.sqlite").dispose()
     with pytest.raises(SampleDataError, match="不是示例数据库"):

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from toolkit.inspections.importer import import_files
-from toolkit.inspections.rounds import RoundError
-from toolkit.inspections.scores import (
+from toolkit.inspections.intake.importer import import_files
+from toolkit.inspections.store.rounds import RoundError
+from toolkit.inspections.scores.scores import (
     list_districts, list_rounds, load_round_scores, previous_round, wilson_interval,
 )
 
@@ -76,8 +76,8 @@ def test_one_district_and_unknown_district(imported):
 def test_personal_data_never_shown_unmasked(imported):
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.views import scores_text
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.scores.views import scores_text
 
     engine = st.open_store(imported.store)
     with engine.connect() as conn:

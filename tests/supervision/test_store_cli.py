@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.cli import main
-from toolkit.inspections import store as st
+from toolkit.inspections.store import store as st
 
 
 def test_store_created_and_migrated_on_first_use(tmp_path):

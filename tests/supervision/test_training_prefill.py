@@ -34,10 +34,10 @@ def write_ledger_for(path, towns: dict[str, list[tuple]]):
 def test_prefilled_item_kept_and_overridden_are_both_recorded(city, tmp_path, capsys):
     from openpyxl import load_workbook
 
-    from toolkit.inspections.forms import FIRST_ROW, REMARK_COL, RESULT_COL
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.rounds import load_context
-    from toolkit.inspections import store as st
+    from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.store.rounds import load_context
+    from toolkit.inspections.store import store as st
     from toolkit.inspections.training_figures import proposal_outcomes
 
     ctx = load_context(st.open_store(city.store), "2019")
@@ -99,10 +99,10 @@ def test_unreadable_ledger_writes_no_form(city, tmp_path, capsys):
 def test_staff_and_cadre_rows_propose_both_items_and_an_override_is_recorded(city, tmp_path, capsys):
     from openpyxl import load_workbook
 
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import FIRST_ROW, REMARK_COL, RESULT_COL
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.training_figures import proposal_outcomes
 
     ctx = load_context(st.open_store(city.store), "2019")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from toolkit.inspections.workbook_values import WorkbookValues
+from toolkit.inspections.forms.workbook_values import WorkbookValues
 
 
 def test_values_and_merged_ranges_match_openpyxl(tmp_path):
@@ -34,7 +34,7 @@ def test_values_and_merged_ranges_match_openpyxl(tmp_path):
 
 
 def test_used_extent_ignores_empty_styled_cells_and_follows_cells_without_references():
-    from toolkit.inspections.workbook_values import used_extent
+    from toolkit.inspections.forms.workbook_values import used_extent
 
     stop = (1000, 64)
     plain = b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="AE40" s="2"/></row></sheetData>'
@@ -52,7 +52,7 @@ def test_used_extent_ignores_empty_styled_cells_and_follows_cells_without_refere
 def test_a_sheet_the_workbook_does_not_locate_is_checked_in_every_worksheet_part(tmp_path):
     import zipfile
 
-    from toolkit.inspections.workbook_values import SheetTooLarge, check_used_range, sheet_parts
+    from toolkit.inspections.forms.workbook_values import SheetTooLarge, check_used_range, sheet_parts
 
     wb = Workbook()
     wb.active.title = "表一"

@@ -45,9 +45,9 @@ def register_plan(course_subparsers) -> None:
 
 def round_findings(store, round_id: str, district: str | None = None):
     """(findings, item id → check) of a round, from the inspection store."""
-    from toolkit.inspections import store as st
-    from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rounds import round_checklists
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.store.rounds import round_checklists
 
     from sqlalchemy import select
 

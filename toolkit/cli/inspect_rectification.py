@@ -112,7 +112,7 @@ def _report(args) -> int:
 
 def _import(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_returns import import_returns
 
     records = import_returns(args.store, args.round, args.files, imported_by=args.by, issued=args.issued,
                              today=args.today)
@@ -124,7 +124,7 @@ def _import(args) -> int:
 
 def _status(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_status import problem_status, unit_summary
+    from toolkit.inspections.rectification.rectification_status import problem_status, unit_summary
 
     problems = problem_status(args.store, args.round, args.district, as_of=args.as_of, issued=args.issued)
     as_of = (args.as_of or dt.date.today()).isoformat()

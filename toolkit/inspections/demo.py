@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Callable
 
 from toolkit.inspections.sample_data import generate
-from toolkit.inspections.scores import load_round_scores
-from toolkit.inspections.views import import_text, scores_text
+from toolkit.inspections.scores.scores import load_round_scores
+from toolkit.inspections.scores.views import import_text, scores_text
 
 AREA = "supervision"
 

@@ -7,7 +7,7 @@ The notebook ``toolkit/reports/notebooks/rectification_report.ipynb`` loads the 
 
 from __future__ import annotations
 
-from toolkit.inspections.rectification_status import DISTRICT_TOTAL, OVERDUE, district_summary
+from toolkit.inspections.rectification.rectification_status import DISTRICT_TOTAL, OVERDUE, district_summary
 
 TITLE = "社会救助管理服务质量整改情况通报"
 WORKBOOK = "整改情况.xlsx"

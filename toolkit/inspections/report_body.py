@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from toolkit.inspections import report_data as rd
 from toolkit.inspections import report_labels as L
-from toolkit.inspections.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
-from toolkit.inspections.recurrence import is_marked
+from toolkit.inspections.rectification.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
+from toolkit.inspections.rectification.recurrence import is_marked
 from toolkit.inspections.training_figures import CHANGED, KEPT, district_lines
-from toolkit.inspections.rectification import (
+from toolkit.inspections.rectification.rectification import (
     describe_rules, fill_inputs, summarize,
 )
 

@@ -1,6 +1,6 @@
 """Tables and charts for the supervision report notebooks (Chinese labels, masked names).
 
-Every function takes a ``RoundScores`` (``toolkit.inspections.scores``) and returns a pandas
+Every function takes a ``RoundScores`` (``toolkit.inspections.scores.scores``) and returns a pandas
 DataFrame ready to show, or a matplotlib Figure.  Percentages are 0–100, one decimal.
 The notebooks stay thin: they call these functions and hand the results to ``ReportDocument``.
 """
@@ -8,7 +8,7 @@ The notebooks stay thin: they call these functions and hand the results to ``Rep
 from __future__ import annotations
 
 
-from toolkit.inspections.scores import wilson_interval
+from toolkit.inspections.scores.scores import wilson_interval
 from toolkit.privacy import mask_name
 
 SEVERITY_ORDER = ("严重", "一般", "轻微")
@@ -390,7 +390,7 @@ def load_previous(store, round_id: str, previous_round: str = "", district: str 
 
     With ``district``, only that district is loaded, and None is returned when it had no data then.
     """
-    from toolkit.inspections.scores import list_districts, load_round_scores, previous_round as before
+    from toolkit.inspections.scores.scores import list_districts, load_round_scores, previous_round as before
 
     prev_id = previous_round or before(store, round_id)
     if not prev_id:
@@ -408,7 +408,7 @@ def team_members(store, round_id: str, district: str | None = None):
     import pandas as pd
     from sqlalchemy import select
 
-    from toolkit.inspections import store as st
+    from toolkit.inspections.store import store as st
 
     engine = st.open_store(store)
     where = st.unit_results.c.round_id == str(round_id)

@@ -50,7 +50,7 @@ CITY_REQUIREMENTS = [
 ]
 
 # 反弹: the rectification stage's labels (a report and the 整改清单 say it the same way)
-from toolkit.inspections.rectification_labels import (  # noqa: E402,F401
+from toolkit.inspections.rectification.rectification_labels import (  # noqa: E402,F401
     RECURRENCE, RECURRENCE_COLUMN, RECURRENCE_MARK, RECURRENCE_PREFIX, RECURRENCE_TAG,
 )
 

@@ -21,13 +21,13 @@ from sqlalchemy import insert, select
 from toolkit.checklists import Checklist, load_checklists
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES
 from toolkit.errors import UserError
-from toolkit.inspections import store as st
+from toolkit.inspections.store import store as st
 from toolkit.files import save_workbook
-from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-from toolkit.inspections.importer import ImportRecord, import_files
-from toolkit.inspections.plan import make_plan
-from toolkit.inspections.rounds import RoundContext, load_context
-from toolkit.inspections.submission import CaseFileRow, UnitSubmission
+from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+from toolkit.inspections.intake.importer import ImportRecord, import_files
+from toolkit.inspections.plan.plan import make_plan
+from toolkit.inspections.store.rounds import RoundContext, load_context
+from toolkit.inspections.intake.submission import CaseFileRow, UnitSubmission
 from toolkit.privacy import id_check_digit
 
 CITY = "示例市"
@@ -180,7 +180,7 @@ def _case_row(rng, case_id: str, accepted_on: date, status: str, q: float, staff
 def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: float, seed: int
                     ) -> UnitSubmission:
     """Invented, plausible results for one 街镇 in one round (``households_by_id``: indexed by case id)."""
-    from toolkit.inspections.plan import stable_seed
+    from toolkit.inspections.plan.plan import stable_seed
 
     rng = np.random.default_rng(stable_seed(seed, ctx.round_id, unit.id, "results"))
     q = float(np.clip(q + rng.normal(0, 0.05), 0.3, 0.99))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from toolkit.inspections.rectification_returns import HEADER_SCAN_ROWS, ID_COLUMN
+from toolkit.inspections.rectification.rectification_returns import HEADER_SCAN_ROWS, ID_COLUMN
 
 SHARES = (("on_time", 0.6), ("late", 0.15), ("doing", 0.15), ("silent", 0.1))
 MEASURES = ("对照问题逐份补正档案，修订经办流程并组织学习", "修订相关制度，明确责任人和办理时限", "补齐材料并在系统中更正记录")
@@ -24,7 +24,7 @@ def fill_sample_returns(path: Path, seed: int, *, today: dt.date) -> dict[str, i
     import numpy as np
     import openpyxl
 
-    from toolkit.inspections.tables import parse_date
+    from toolkit.inspections.register.tables import parse_date
     from toolkit.policy import add_workdays
 
     digest = hashlib.sha256(f"{seed}|{Path(path).name}|{Path(path).parent.name}".encode()).digest()

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert
 
 from toolkit.errors import InputError
-from toolkit.inspections import store as st
+from toolkit.inspections.store import store as st
 from toolkit.policy.audiences import TOWN_STAFF, VILLAGE_CADRE
 
 CHECKLIST, CADRE_ITEM, STAFF_ITEM = "town_street", "TS-25", "TS-24"
@@ -144,9 +144,9 @@ def write_forms_with_training(store, round_id: str, out_dir: Path, districts: li
                               ledger: Path, say=None) -> list[Path]:
     """``commands.write_forms`` with the training items proposed from ``ledger`` (read first: a bad
     ledger writes no form); ``say`` is told when TS-24 is left to the inspectors."""
-    from toolkit.inspections.commands import write_forms
-    from toolkit.inspections.forms import form_filename
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.forms.commands import write_forms
+    from toolkit.inspections.forms.forms import form_filename
+    from toolkit.inspections.store.rounds import load_context
 
     facts = read_ledger_facts(ledger)
     if facts.staff is None and say is not None:
@@ -165,8 +165,8 @@ def prefill_forms(store, round_id: str, forms: dict, facts: LedgerFacts, source:
     from openpyxl import load_workbook
 
     from toolkit.files import save_workbook
-    from toolkit.inspections.forms import FIRST_ROW, REMARK_COL, RESULT_COL
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
+    from toolkit.inspections.store.rounds import load_context
 
     engine = st.open_store(store, create=False)
     ctx = load_context(engine, str(round_id))

@@ -15,7 +15,7 @@ import re
 
 from sqlalchemy import select
 
-from toolkit.inspections import store as st
+from toolkit.inspections.store import store as st
 
 KEPT, CHANGED, NOT_IMPORTED = "采纳", "修改", "未导入"
 

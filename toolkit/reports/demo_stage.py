@@ -15,7 +15,7 @@ FORMATS = ("html", "docx", "xlsx", "pdf")
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.inspections.demo import demo_store
-    from toolkit.inspections.scores import list_rounds
+    from toolkit.inspections.scores.scores import list_rounds
     from toolkit.fonts import NO_CJK_FONT, find_cjk_font
     from toolkit.reports.inspection_round import run_round_reports
     from toolkit.reports import summary_text

@@ -1,7 +1,7 @@
 """Supervision reports for one inspection round: every district and the city summary.
 
 The only part of ``toolkit.reports`` that knows the inspection store (through the scores API of
-``toolkit.inspections.scores``, one layer down); it knows nothing of policy.  It checks the
+``toolkit.inspections.scores.scores``, one layer down); it knows nothing of policy.  It checks the
 round and district names against the store before any kernel starts, turns them into
 :class:`NotebookJob` s for ``toolkit/reports/notebooks/*.ipynb`` and hands them to the generic runner.
 """
@@ -32,9 +32,9 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     ``unrunnable`` are districts known to the round but without imported data: they are listed
     as failures without starting a kernel, and the other districts still run.
     """
-    from toolkit.inspections import store as st
-    from toolkit.inspections.rounds import load_context
-    from toolkit.inspections.scores import list_districts, list_rounds, load_round_scores
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.store.rounds import load_context
+    from toolkit.inspections.scores.scores import list_districts, list_rounds, load_round_scores
 
     if "://" not in str(store):
         if not Path(store).is_file():
@@ -50,7 +50,7 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     if previous_round == round_id:
         raise InputError("--previous-round", previous_round, "与 --round 相同",
                          "请给出要与之比较的另一个轮次，或不加此选项（自动取上一轮）")
-    from toolkit.inspections import round_kinds as rk
+    from toolkit.inspections.store import round_kinds as rk
 
     ctx = load_context(st.open_store(store, create=False), round_id)
     planned = sorted(ctx.teams)                                  # districts inspected this round

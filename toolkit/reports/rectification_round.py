@@ -1,7 +1,7 @@
 """整改情况通报 for one round: one notebook job (``notebooks/rectification_report.ipynb``).
 
 Like ``inspection_round`` it checks the round and district against the store before any kernel
-starts (through ``toolkit.inspections.rectification_status``), then hands the job to the runner.
+starts (through ``toolkit.inspections.rectification.rectification_status``), then hands the job to the runner.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def plan_rectification_report(store: str, round_id: str, district: str | None = 
                               timeout: float = DEFAULT_TIMEOUT) -> NotebookJob:
     """Validate the inputs (a wrong name fails here, not in a kernel) and return the job."""
     from toolkit.inspections.rectification_report import TITLE
-    from toolkit.inspections.rectification_status import problem_status
-    from toolkit.inspections.scores import list_rounds, load_round_scores
+    from toolkit.inspections.rectification.rectification_status import problem_status
+    from toolkit.inspections.scores.scores import list_rounds, load_round_scores
 
     if "://" not in str(store):
         if not Path(store).is_file():

@@ -16,9 +16,9 @@ from typing import Callable
 from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Item
 from toolkit.errors import InputError
-from toolkit.inspections.form_limits import limit
-from toolkit.inspections.rounds import RoundContext
-from toolkit.inspections.submission import (
+from toolkit.inspections.forms.form_limits import limit
+from toolkit.inspections.store.rounds import RoundContext
+from toolkit.inspections.intake.submission import (
     CASE_STEPS, DECISIONS, REQUIRED_CASE_FIELDS, CaseFileRow, UnitSubmission,
 )
 from toolkit.policy.inputs import normalize_text, parse_count, parse_date

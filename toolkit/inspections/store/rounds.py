@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import insert, select
 
 from toolkit.checklists import Checklist
-from toolkit.inspections import store as st
-from toolkit.inspections.round_kinds import RoundError  # noqa: F401 (defined beside the round kinds, imported from here)
+from toolkit.inspections.store import store as st
+from toolkit.inspections.store.round_kinds import RoundError  # noqa: F401 (defined beside the round kinds, imported from here)
 
 
 @dataclass
@@ -34,7 +34,7 @@ class RoundContext:
     kind: str = "各区互检"                                 # 各区互检 | 区级督导 | 自查 (round_kinds)
 
     def team_for(self, district: str, unit: str) -> str:
-        from toolkit.inspections.round_kinds import team_for
+        from toolkit.inspections.store.round_kinds import team_for
 
         return team_for(self.kind, self.teams, district, unit)
 

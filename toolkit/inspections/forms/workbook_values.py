@@ -27,7 +27,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 from toolkit.cells import CONTROL_CHARACTERS
-from toolkit.inspections.form_limits import limit
+from toolkit.inspections.forms.form_limits import limit
 
 
 def _normalise(value: object) -> object:

@@ -1,6 +1,6 @@
 """Labels of the rectification stage that reports repeat: 反弹 (a problem reported 已整改 and found again)."""
 
-# 反弹 (toolkit.inspections.recurrence): problems reported 已整改 last round and found again
+# 反弹 (toolkit.inspections.rectification.recurrence): problems reported 已整改 last round and found again
 RECURRENCE_MARK = "反弹"
 RECURRENCE_TAG = "（反弹）"                    # after a 街镇's name in the problem tables
 RECURRENCE_PREFIX = "【反弹】"                 # before a problem in 附件1 and the 整改清单

@@ -185,7 +185,7 @@ register_changes = Table(
     Column("changes", Text, nullable=False),            # JSON: field -> [old, new] (personal data masked)
 )
 
-# Migration 3: the 整改清单 returned by each 街镇 (toolkit.inspections.rectification_returns).
+# Migration 3: the 整改清单 returned by each 街镇 (toolkit.inspections.rectification.rectification_returns).
 rectification_imports = Table(
     "rectification_imports", metadata,
     Column("id", Integer, primary_key=True),

@@ -26,14 +26,14 @@ from sqlalchemy import delete, insert, select
 
 from toolkit.cells import safe_cell
 from toolkit.errors import UserError, ValidationFailed
-from toolkit.inspections import store as st
-from toolkit.inspections.forms import read_form
+from toolkit.inspections.store import store as st
+from toolkit.inspections.forms.forms import read_form
 from toolkit.files import save_workbook
-from toolkit.inspections.rounds import RoundContext, load_context
-from toolkit.inspections.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
-from toolkit.inspections.submission import UnitSubmission
-from toolkit.inspections.form_limits import limit
-from toolkit.inspections.validation import Location, Problem, mask_problems
+from toolkit.inspections.store.rounds import RoundContext, load_context
+from toolkit.inspections.scores.scoring import CaseOutcome, case_item_scores, evaluate_case, unit_item_score
+from toolkit.inspections.intake.submission import UnitSubmission
+from toolkit.inspections.forms.form_limits import limit
+from toolkit.inspections.intake.validation import Location, Problem, mask_problems
 
 
 class ImportRejected(ValidationFailed):
@@ -78,7 +78,7 @@ def file_hash(path: Path) -> str:
 def write_error_report(problems: list[Problem], folder: Path, round_id: str) -> Path:
     """The xlsx error list: one row per problem (at most ``max_error_rows``, then a row with the count
     of the rest); every cell a plain value (:func:`toolkit.cells.safe_cell`).  ``problems`` come
-    masked (:func:`~toolkit.inspections.validation.mask_problems`)."""
+    masked (:func:`~toolkit.inspections.intake.validation.mask_problems`)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "导入错误清单"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from toolkit import SAMPLE_MARK
 from toolkit.checklists.text_table import format_table
-from toolkit.inspections.importer import ImportRecord
-from toolkit.inspections.plan import SAMPLE_RULE, Plan
-from toolkit.inspections.scores import RoundScores
+from toolkit.inspections.intake.importer import ImportRecord
+from toolkit.inspections.plan.plan import SAMPLE_RULE, Plan
+from toolkit.inspections.scores.scores import RoundScores
 
 
 def plan_text(plan: Plan) -> str:

@@ -21,13 +21,13 @@ from pathlib import Path
 from sqlalchemy import bindparam, insert, select, update
 
 from toolkit.errors import ValidationFailed
-from toolkit.inspections import store as st
-from toolkit.inspections.importer import ImportRejected
-from toolkit.inspections.register_labels import (
+from toolkit.inspections.store import store as st
+from toolkit.inspections.intake.importer import ImportRejected
+from toolkit.inspections.register.register_labels import (
     ORG_COLUMNS, ORG_WHAT, REGISTER_COLUMNS, REGISTER_WHAT, STATUSES, TEXT, UNIT_TYPES,
 )
-from toolkit.inspections.tables import Table, parse_date, read_table
-from toolkit.inspections.validation import Problem
+from toolkit.inspections.register.tables import Table, parse_date, read_table
+from toolkit.inspections.intake.validation import Problem
 from toolkit.privacy import is_valid_id_number, mask_id_number, mask_name, mask_phone
 
 SHOWN_PROBLEMS = 200
@@ -140,7 +140,7 @@ def _read_or_refuse(path: Path, columns, what: str) -> Table:
 
 
 def _refuse(problems: list[Problem], path: Path, what: str):
-    from toolkit.inspections.importer import write_error_report
+    from toolkit.inspections.intake.importer import write_error_report
 
     folder = path.parent if path.parent.is_dir() else Path.cwd()
     report = write_error_report(problems, folder, what)
@@ -256,7 +256,7 @@ def store_units(engine) -> dict[tuple[str, str], int]:
 def import_register(store, path: Path | str, imported_by: str | None = None,
                     today: date | None = None) -> RegisterResult:
     """Add new and update changed 低保 households of ``path`` (the store must hold the organisation)."""
-    from toolkit.inspections.rounds import RoundError
+    from toolkit.inspections.store.rounds import RoundError
 
     path = Path(path)
     if not path.is_file():

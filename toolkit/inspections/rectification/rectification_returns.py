@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 
 from toolkit.errors import ValidationFailed
-from toolkit.inspections import store as st
-from toolkit.inspections.importer import ImportRecord as FormImportRecord
-from toolkit.inspections.rectification import FILL_COLUMNS, STATUS_CHOICES, problem_id
-from toolkit.inspections.tables import parse_date
+from toolkit.inspections.store import store as st
+from toolkit.inspections.intake.importer import ImportRecord as FormImportRecord
+from toolkit.inspections.rectification.rectification import FILL_COLUMNS, STATUS_CHOICES, problem_id
+from toolkit.inspections.register.tables import parse_date
 
 ID_COLUMN = "问题编号"
 DEADLINE_COLUMN = "完成时限"
@@ -100,7 +100,7 @@ class ImportRecord(FormImportRecord):
 
 def round_problems(store, round_id: str) -> dict[str, Problem]:
     """问题编号 → problem, for every finding of the round (the ids the 整改清单 carry)."""
-    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.rectification.findings import load_findings
 
     findings = load_findings(store, round_id)
     problems = {}

@@ -14,9 +14,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from toolkit.errors import UserError
-from toolkit.inspections import store as st
-from toolkit.inspections.rectification_returns import CANNOT, DOING, DONE, NOT_REPORTED, round_problems
-from toolkit.inspections.rectification_labels import RECURRENCE_MARK
+from toolkit.inspections.store import store as st
+from toolkit.inspections.rectification.rectification_returns import CANNOT, DOING, DONE, NOT_REPORTED, round_problems
+from toolkit.inspections.rectification.rectification_labels import RECURRENCE_MARK
 
 ON_TIME, LATE, OVERDUE = "按期整改", "逾期整改", "逾期未完成"
 PROBLEM_COLUMNS = ["问题编号", "区", "街镇", "检查项", "问题", "严重程度", "完成时限", "完成情况", "完成日期",
@@ -42,7 +42,7 @@ def problem_status(store, round_id: str, district: str | None = None, as_of: dt.
     """One row per problem of the round (:data:`PROBLEM_COLUMNS`), worst first."""
     import pandas as pd
 
-    from toolkit.inspections.rectification import load_deadline_rules
+    from toolkit.inspections.rectification.rectification import load_deadline_rules
     from toolkit.policy import add_workdays
 
     engine = st.open_store(store, create=False)
@@ -137,7 +137,7 @@ def recurrences(store, round_id: str, previous_round: str, district: str | None 
     """
     import pandas as pd
 
-    from toolkit.inspections.recurrence import fixed_before, fixed_problems
+    from toolkit.inspections.rectification.recurrence import fixed_before, fixed_problems
 
     fixed = fixed_problems(store, previous_round)
     engine = st.open_store(store, create=False)

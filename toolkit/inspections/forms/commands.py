@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.checklists import load_checklists
-from toolkit.inspections import store as st
-from toolkit.inspections.forms import build_form, form_filename
+from toolkit.inspections.store import store as st
+from toolkit.inspections.forms.forms import build_form, form_filename
 from toolkit.files import save_workbook
-from toolkit.inspections.plan import Plan, make_plan
-from toolkit.inspections.rounds import RoundError, load_context
+from toolkit.inspections.plan.plan import Plan, make_plan
+from toolkit.inspections.store.rounds import RoundError, load_context
 
 
 def plan_round(store, round_id: str, seed: int = 1, out_dir: Path | None = None,

@@ -12,11 +12,11 @@ from datetime import date
 from sqlalchemy import select
 
 from toolkit.errors import ValidationFailed
-from toolkit.inspections import store as st
-from toolkit.inspections.importer import ImportRecord, evaluate_submissions, write_submissions
-from toolkit.inspections.rounds import RoundContext, UnitInfo
-from toolkit.inspections.submission import CaseFileRow, UnitSubmission
-from toolkit.inspections.validation import Location, check_submission, mask_problems
+from toolkit.inspections.store import store as st
+from toolkit.inspections.intake.importer import ImportRecord, evaluate_submissions, write_submissions
+from toolkit.inspections.store.rounds import RoundContext, UnitInfo
+from toolkit.inspections.intake.submission import CaseFileRow, UnitSubmission
+from toolkit.inspections.intake.validation import Location, check_submission, mask_problems
 
 FIELD_LABELS = {"round": "检查轮次", "district": "被检查区", "unit": "被检查街镇", "team": "检查组",
                 "inspectors": "检查人员", "inspected_on": "检查日期", "versions": "检查表版本", "cases": "抽查档案"}

@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.inspections import rectification_labels as L
+from toolkit.inspections.rectification import rectification_labels as L
 
 SETTINGS_FILE = Path(__file__).with_name("report_settings.yaml")
 SEVERITY_ORDER = ("严重", "一般", "轻微")
@@ -84,7 +84,7 @@ def responsible_unit(district: str, unit: str) -> str:
 def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], round_id: str = ""):
     """Findings → 整改清单 DataFrame with working-day deadlines and the columns to fill in.
 
-    ``findings``: ``toolkit.inspections.findings.load_findings`` (problems worded as findings,
+    ``findings``: ``toolkit.inspections.rectification.findings.load_findings`` (problems worded as findings,
     with case-file numbers) or the scores API's ``findings`` frame (the item text).
     Sorted by severity (严重 first), then district and 街镇.  An unknown severity is an error
     naming the item, never a guessed deadline.

@@ -18,10 +18,10 @@ import json
 from sqlalchemy import select
 
 from toolkit.checklists.model import NO, Checklist, Item
-from toolkit.inspections import store as st
-from toolkit.inspections.recurrence import is_marked
-from toolkit.inspections.rectification_labels import RECURRENCE_TAG
-from toolkit.inspections.rounds import require_round, round_checklists
+from toolkit.inspections.store import store as st
+from toolkit.inspections.rectification.recurrence import is_marked
+from toolkit.inspections.rectification.rectification_labels import RECURRENCE_TAG
+from toolkit.inspections.store.rounds import require_round, round_checklists
 
 COLUMNS = ["district", "unit", "checklist_id", "checklist", "section", "item_id", "item_text", "severity",
            "basis", "kind", "result", "phrase", "finding", "sampled", "failed", "case_ids", "remarks", "order"]

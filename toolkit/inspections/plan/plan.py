@@ -25,10 +25,10 @@ from sqlalchemy import delete, insert, select
 
 from toolkit import SAMPLE_MARK
 from toolkit.checklists import Checklist
-from toolkit.inspections import store as st
+from toolkit.inspections.store import store as st
 from toolkit.cells import safe_row
 from toolkit.files import save_workbook
-from toolkit.inspections.rounds import RoundError, ensure_round, round_year
+from toolkit.inspections.store.rounds import RoundError, ensure_round, round_year
 
 SAMPLE_RULE = ("每个街镇抽取 n = min(N, max(20, ⌈N × 10%⌉), 60) 份低保档案（N 为该街镇截至本轮 11 月 30 日的低保户数），"
                "按“本年新增 / 往年存量”分层、按比例分配（每层至少 1 份），用随机种子可复现地抽取。")
@@ -123,7 +123,7 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
     ``kind``: 各区互检 (default with several districts), 区级督导 (default with one; ``district``
     picks it in a city-wide store) or 自查 (every 街镇 of ``district``, or of the whole store).
     """
-    from toolkit.inspections.round_kinds import MUTUAL, resolve_scope
+    from toolkit.inspections.store.round_kinds import MUTUAL, resolve_scope
     engine = st.open_store(store, create=False)
     round_id = str(round_id)
     with engine.connect() as conn:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from toolkit.inspections import store as st
-from toolkit.inspections.rectification import STATUS_CHOICES
+from toolkit.inspections.store import store as st
+from toolkit.inspections.rectification.rectification import STATUS_CHOICES
 
 DONE = STATUS_CHOICES[0]                                       # 已整改
 MARK_COLUMNS = ["recurs_from", "fixed_on", "fixed_measures"]   # added to a findings frame

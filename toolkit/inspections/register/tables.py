@@ -17,8 +17,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from toolkit.inspections.register_labels import INSTRUCTIONS_SHEET, TEXT, Column, find_column
-from toolkit.inspections.validation import Location, Problem
+from toolkit.inspections.register.register_labels import INSTRUCTIONS_SHEET, TEXT, Column, find_column
+from toolkit.inspections.intake.validation import Location, Problem
 
 MAX_COLUMNS = 60
 MAX_ROWS = 1_000_000

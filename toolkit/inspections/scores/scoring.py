@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.checklists.model import NOT_APPLICABLE, YES, Checklist, Item
-from toolkit.inspections.submission import CaseFileRow
+from toolkit.inspections.intake.submission import CaseFileRow
 from toolkit.policy import check_steps
 
 

@@ -2,7 +2,7 @@
 
 Each has a 填写说明 sheet, a comment on every header and data validation (drop-down lists for
 类型 and 状态, a whole number for 家庭人数) on the data sheet.  Columns come from the one
-catalogue in :mod:`toolkit.inspections.register_labels`.
+catalogue in :mod:`toolkit.inspections.register.register_labels`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit.cells import safe_row
 from toolkit.files import save_workbook
-from toolkit.inspections.register_labels import (
+from toolkit.inspections.register.register_labels import (
     INSTRUCTIONS_SHEET, ORG_COLUMNS, ORG_FILE, ORG_WHAT, REGISTER_COLUMNS, REGISTER_FILE, REGISTER_WHAT,
     STATUSES, UNIT_TYPES, alias_help,
 )

@@ -18,8 +18,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from toolkit.checklists import Checklist
-from toolkit.inspections import store as st
-from toolkit.inspections.rounds import RoundError, list_round_ids, require_round, round_checklists
+from toolkit.inspections.store import store as st
+from toolkit.inspections.store.rounds import RoundError, list_round_ids, require_round, round_checklists
 from toolkit.privacy import mask_name
 
 ITEM_COLUMNS = ["district", "unit", "checklist_id", "section", "item_id", "item_text", "method", "score",

@@ -1,8 +1,8 @@
 """What one inspected 街镇 hands in: the unit-checklist results and the sampled case-file rows.
 
 A :class:`UnitSubmission` is built by the Excel form reader or the data-entry widget, validated
-against the round (:mod:`toolkit.inspections.validation`) and written by
-:func:`toolkit.inspections.importer.write_submissions`.
+against the round (:mod:`toolkit.inspections.intake.validation`) and written by
+:func:`toolkit.inspections.intake.importer.write_submissions`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """ipywidgets form for one 街镇's results, used by ``toolkit/inspections/notebooks/data_entry.ipynb`` (copied out by ``jiuzhu inspect entry``).
 
 The form only collects values: parsing and checks are the same functions the Excel import uses
-(:mod:`toolkit.inspections.validation`), and saving goes through
-:func:`toolkit.inspections.entry.save_submission` (all-or-nothing, audit trail).
+(:mod:`toolkit.inspections.intake.validation`), and saving goes through
+:func:`toolkit.inspections.forms.entry.save_submission` (all-or-nothing, audit trail).
 Personal data typed into a case file is stored but shown masked in the case-file list.
 """
 
@@ -15,11 +15,11 @@ import ipywidgets as w
 from toolkit import SAMPLE_MARK
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES
 from toolkit.errors import UserError
-from toolkit.inspections import store as st
-from toolkit.inspections.entry import load_submission, save_submission
-from toolkit.inspections.rounds import load_context
-from toolkit.inspections.submission import DECISIONS, case_columns
-from toolkit.inspections.validation import BadValue, parse_case_row, parse_item_value, parse_names, parse_past_date
+from toolkit.inspections.store import store as st
+from toolkit.inspections.forms.entry import load_submission, save_submission
+from toolkit.inspections.store.rounds import load_context
+from toolkit.inspections.intake.submission import DECISIONS, case_columns
+from toolkit.inspections.intake.validation import BadValue, parse_case_row, parse_item_value, parse_names, parse_past_date
 from toolkit.privacy import mask_id_number, mask_name
 
 EMPTY = ("（请选择）", "")

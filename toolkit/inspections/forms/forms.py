@@ -24,15 +24,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
-from toolkit.inspections.round_kinds import team_label
+from toolkit.inspections.store.round_kinds import team_label
 from toolkit.files import save_workbook
-from toolkit.inspections.rounds import RoundContext, UnitInfo
-from toolkit.inspections.submission import UnitSubmission, case_columns
-from toolkit.inspections.validation import (
+from toolkit.inspections.store.rounds import RoundContext, UnitInfo
+from toolkit.inspections.intake.submission import UnitSubmission, case_columns
+from toolkit.inspections.intake.validation import (
     BadValue, Location, Problem, check_submission, clean_text, control_character_problems, mask_problems,
     parse_case_row, parse_item_value, parse_names, parse_past_date,
 )
-from toolkit.inspections.workbook_values import SheetTooLarge, WorkbookValues
+from toolkit.inspections.forms.workbook_values import SheetTooLarge, WorkbookValues
 
 INFO_SHEET = "基本信息"
 HELP_SHEET = "说明"

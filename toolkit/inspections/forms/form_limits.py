@@ -15,7 +15,7 @@ LIMITS_FILE = "form_limits.yaml"
 
 @lru_cache(maxsize=None)
 def _limits() -> dict[str, int]:
-    data = yaml.safe_load(files("toolkit.inspections").joinpath(LIMITS_FILE).read_text(encoding="utf-8"))
+    data = yaml.safe_load(files("toolkit.inspections.forms").joinpath(LIMITS_FILE).read_text(encoding="utf-8"))
     return {key: int(spec["value"]) for key, spec in data["limits"].items()}
 
 

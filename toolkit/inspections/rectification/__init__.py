@@ -1,0 +1,1 @@
+"""toolkit.inspections.rectification.rectification."""

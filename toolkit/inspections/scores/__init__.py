@@ -1,0 +1,1 @@
+"""toolkit.inspections.scores.scores."""
