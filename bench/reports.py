@@ -125,7 +125,7 @@ def export_again(runs: dict[str, Path], limit: int = 3) -> None:
     notebooks.  The first export in a process also loads nbconvert's templates (shown apart)."""
     import nbformat
 
-    from toolkit.reports.export_html import notebook_to_html
+    from toolkit.reports.export.export_html import notebook_to_html
 
     started = time.perf_counter()
     notebook_to_html(nbformat.v4.new_notebook(), title="")
@@ -223,7 +223,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     if args.quick:                                   # the floor for one notebook, then stop
         work = scratch / "bare"
         work.mkdir(parents=True)
-        from toolkit.reports.inspection_round import SUMMARY_NOTEBOOK   # package data since feat/org
+        from toolkit.reports.compose.inspection_round import SUMMARY_NOTEBOOK   # package data since feat/org
 
         seconds = bare_run_seconds(SUMMARY_NOTEBOOK,
                                    {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,

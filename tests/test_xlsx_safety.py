@@ -143,7 +143,7 @@ def _ledger(tmp_path: Path) -> list[Path]:
 
 
 def _report_export(tmp_path: Path) -> list[Path]:
-    from toolkit.reports.export_xlsx import Sheet, write_workbook
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
 
     frame = pd.DataFrame({FORMULA: HOSTILE, "金额": [-12.5] * len(HOSTILE)})
     return [write_workbook(tmp_path / "整改清单.xlsx", [Sheet("整改清单", frame, [FORMULA, "+1"])])]
@@ -165,7 +165,7 @@ WRITERS = {
     "toolkit.inspections.forms.forms": _forms,
     "toolkit.training.roster": _roster,
     "toolkit.training.ledger": _ledger,
-    "toolkit.reports.export_xlsx": _report_export,
+    "toolkit.reports.export.export_xlsx": _report_export,
 }
 
 

@@ -35,7 +35,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.inspections.rectification.rectification_status import district_summary, problem_status, recurrences, unit_summary
     from toolkit.inspections.sample_returns import fill_sample_returns
     from toolkit.inspections.scores.scores import list_districts
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     folder = Path(out_dir) / AREA
     store = demo_store(out_dir)
@@ -72,7 +72,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
 def _district_report_2019(store, folder: Path, district: str, again, say) -> list[Path]:
     """Step 7: the district's round-2019 report, made again now that 2018's returns and the training
     proposals are in the store: 反弹 marked against 2018, the 宣传与培训 figures cited."""
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     mine = again[again["区"] == district]
     say(f"7. {district} 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 {len(mine)} 处，"
@@ -84,14 +84,14 @@ def _district_report_2019(store, folder: Path, district: str, again, say) -> lis
 
 def _documents(run, say) -> list[Path]:
     """Print a report run's summary; return the documents it wrote (not the notebooks or manifest)."""
-    from toolkit.reports import summary_text
+    from toolkit.reports.compose import summary_text
 
     say(summary_text.render(run))
     return [p for p in run.written if p.suffix in tuple(f".{f}" for f in FORMATS)]
 
 
 def _rectification_report(store, round_id: str, folder: Path, say, as_of: str, issued: str = "") -> list[Path]:
-    from toolkit.reports.rectification_round import run_rectification_report
+    from toolkit.reports.compose.rectification_round import run_rectification_report
 
     run = run_rectification_report(str(store), round_id, out=folder, force=True, progress=False, as_of=as_of,
                                    issued=issued, formats=FORMATS)
@@ -106,7 +106,7 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     from toolkit.inspections.store import store as st
     from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.training_facts import write_forms_with_training
-    from toolkit.inspections.training_figures import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
     from toolkit.training.ledger import write_ledger
     from toolkit.training.plan import unit_overview
     from toolkit.training.roster import write_roster_xlsx

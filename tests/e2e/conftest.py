@@ -151,8 +151,8 @@ def sample_store(tmp_path_factory) -> Path:
 def sample_reports(sample_store, tmp_path_factory) -> dict:
     """One district's report and the city summary for the latest sample round (HTML only)."""
     from toolkit.inspections.scores.scores import list_districts, list_rounds
-    from toolkit.reports.inspection_round import SUMMARY_NAME, plan_round
-    from toolkit.reports.runner import run_notebooks
+    from toolkit.reports.compose.inspection_round import SUMMARY_NAME, plan_round
+    from toolkit.reports.runner.runner import run_notebooks
 
     round_id = list_rounds(sample_store)[-1]
     district = list_districts(sample_store, round_id)[0]

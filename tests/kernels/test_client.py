@@ -36,7 +36,7 @@ def _expected(debugger_blocked: bool) -> list:
 
 
 def test_reports_and_grading_select_the_prompt_client():
-    from toolkit.reports.execute import _kernel_config
+    from toolkit.reports.runner.execute import _kernel_config
 
     assert _kernel_config().AsyncKernelManager.client_class == PROMPT_CLIENT
     assert issubclass(PromptKernelClient, AsyncKernelManager().client_factory)

@@ -24,7 +24,7 @@ TINY_BODY = [
     new_code_cell('time.sleep(sleep)\nif fail:\n    raise ValueError("故意出错：" + district)'),
     new_code_cell(
         "import pandas as pd\n"
-        "from toolkit.reports.document import ReportDocument\n"
+        "from toolkit.reports.export.document import ReportDocument\n"
         "doc = ReportDocument(district + '报告', sample=True)\n"
         "doc.heading('一、基本情况')\n"
         "doc.table(pd.DataFrame({'街镇': ['甲街道'], '得分': [90.5]}), caption='得分')\n"
@@ -111,7 +111,7 @@ def loop_store(small_store, tmp_path_factory):
 
     from toolkit.inspections.rectification.findings import load_findings
     from toolkit.inspections.rectification.rectification_returns import import_returns
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     base = tmp_path_factory.mktemp("loop")
     store = base / "jiuzhu.sqlite"

@@ -96,7 +96,7 @@ def narrow_docx_columns(docx_path: Path) -> list[tuple]:
     (first cell, usable em, needed em) each; empty when every column fits."""
     from docx import Document
 
-    from toolkit.reports.layout import longest_word_em, text_em
+    from toolkit.reports.export.layout import longest_word_em, text_em
 
     narrow = []
     for table in Document(str(docx_path)).tables:

@@ -15,8 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from toolkit import SAMPLE_MARK  # noqa: E402
 from toolkit import fonts  # noqa: E402
-from toolkit.reports.document import DOCX_NAME, ReportDocument  # noqa: E402
-from toolkit.reports.export_html import external_references, notebook_to_html  # noqa: E402
+from toolkit.reports.export.document import DOCX_NAME, ReportDocument  # noqa: E402
+from toolkit.reports.export.export_html import external_references, notebook_to_html  # noqa: E402
 
 
 def _executed_notebook():
@@ -133,7 +133,7 @@ def test_docx_table_rows_keep_their_text_font_and_layout(tmp_path, rows):
     import docx
     from docx.oxml.ns import qn
 
-    from toolkit.reports.export_docx import TABLE_FONT, write_docx
+    from toolkit.reports.export.export_docx import TABLE_FONT, write_docx
 
     frame = pd.DataFrame(rows, columns=["街镇", "得分", "问题"]) if rows else pd.DataFrame(columns=["街镇", "得分", "问题"])
     path = write_docx(tmp_path / "t.docx", [{"kind": "table", "frame": frame}], title="表")

@@ -36,7 +36,7 @@ def test_the_stage_prefills_the_2019_training_items_from_a_ledger_of_the_citys_o
     from toolkit.inspections.store import store as st
     from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.training_figures import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
     from toolkit.loop_demo import FORMS_2019
 
     out, store, printed, written = loop_run

@@ -17,7 +17,7 @@ import shutil
 import pytest
 
 from toolkit import SAMPLE_MARK
-from toolkit.reports.inspection_round import SUMMARY_NAME
+from toolkit.reports.compose.inspection_round import SUMMARY_NAME
 
 DISTRICT = "东湖区"     # conftest.LOOP_DISTRICT
 OFFICIAL = ["一、基本情况", "二、主要做法和成效", "三、存在问题", "四、整改要求"]
@@ -56,7 +56,7 @@ def _prefill_and_import(store, small_store, base):
 
 @pytest.fixture(scope="module")
 def loop_round(loop_store, small_store, tmp_path_factory):
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     base = tmp_path_factory.mktemp("loop-round")
     store = base / "jiuzhu.sqlite"
@@ -105,7 +105,7 @@ def _checked_docx(path, title_part: str):
 
 
 def _checked_html(path) -> str:
-    from toolkit.reports.export_html import external_references
+    from toolkit.reports.export.export_html import external_references
 
     page = path.read_text(encoding="utf-8")
     assert external_references(page) == [] and "<script" not in page and "import " not in page
@@ -188,7 +188,7 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
 def test_reports_with_recurrences_and_training_print_in_libreoffice(loop_round, tmp_path):
     """The new tables (training figures, 反弹 per district) render in LibreOffice without squeezed columns."""
     from pdf_checks import narrow_docx_columns, one_char_stacks, page_texts, words_by_page
-    from toolkit.reports.office import convert_all
+    from toolkit.reports.export.office import convert_all
 
     run, _, _ = loop_round
     docs = [run.out_dir / DISTRICT / "报告.docx", run.out_dir / SUMMARY_NAME / "报告.docx"]

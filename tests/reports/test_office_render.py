@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pdf_checks import narrow_docx_columns, one_char_stacks, page_texts, words_by_page
-from toolkit.reports.office import ALIASES, convert_all, fontconfig_file
+from toolkit.reports.export.office import ALIASES, convert_all, fontconfig_file
 
 pytestmark = pytest.mark.slow
 MAX_BODY_PAGES = 10
@@ -28,7 +28,7 @@ ANNEX = re.compile(r"^\s*附件\s*1\s*$", re.M)
 def sample_city(tmp_path_factory):
     """The sample city of ``jiuzhu demo`` (8 districts, 7–11 街镇 each), its reports and PDFs."""
     from toolkit.cli import main
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     base = tmp_path_factory.mktemp("sample-city")
     assert main(["sample-data", "--out", str(base / "data"), "--seed", "1"]) == 0  # as README says

@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 
-from toolkit.reports.office import convert_all
+from toolkit.reports.export.office import convert_all
 
 pytestmark = pytest.mark.slow
 

@@ -74,7 +74,7 @@ def test_plan_workbook_is_print_ready(tmp_path):
 
 def test_rectification_workbook_is_print_ready_with_columns_to_fill(tmp_path):
     from toolkit.inspections.rectification.rectification import FILL_COLUMNS, fill_inputs
-    from toolkit.reports.document import ReportDocument
+    from toolkit.reports.export.document import ReportDocument
 
     frame = pd.DataFrame({"序号": [1, 2], "问题": ["抽查 50 份档案中 2 份公示不足 7 天" * 3, "3 个街镇未见公示照片记录"],
                           **{c: [None, None] for c in FILL_COLUMNS}})

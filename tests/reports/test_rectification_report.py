@@ -40,7 +40,7 @@ def test_recurrence_marked_for_every_problem_fixed_in_2018_and_found_again_in_20
 
 @pytest.fixture(scope="module")
 def report_run(loop_store, tmp_path_factory):
-    from toolkit.reports.rectification_round import run_rectification_report
+    from toolkit.reports.compose.rectification_round import run_rectification_report
 
     out = tmp_path_factory.mktemp("rect-report")
     return run_rectification_report(str(loop_store), "2019", out=out, as_of="2020-03-02", issued=ISSUED_2019,
@@ -51,7 +51,7 @@ def test_report_renders_html_docx_xlsx_with_structure_chart_and_recurrences(repo
     from docx import Document
     from openpyxl import load_workbook
 
-    from toolkit.reports.export_html import external_references
+    from toolkit.reports.export.export_html import external_references
 
     assert not report_run.failures, [r.failure.describe() for r in report_run.failures]
     folder = report_run.out_dir / "全市"

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from toolkit.errors import InputError  # noqa: E402
-from toolkit.inspections import report_data as rd  # noqa: E402
+from toolkit.reports.compose import report_data as rd  # noqa: E402
 from toolkit.inspections.rectification.rectification import (  # noqa: E402
     UNCONFIRMED, build_rectification, describe_rules, load_deadline_rules, summarize)
 

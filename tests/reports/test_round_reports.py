@@ -10,8 +10,8 @@ import pytest
 
 from toolkit import SAMPLE_MARK
 from toolkit.cli import main
-from toolkit.reports.inspection_round import SUMMARY_NAME, run_round_reports
-from toolkit.reports.summary_text import render
+from toolkit.reports.compose.inspection_round import SUMMARY_NAME, run_round_reports
+from toolkit.reports.compose.summary_text import render
 
 NO_DATA_DISTRICT = "松涛区"  # see conftest.small_store: planned for 2019, never imported
 
@@ -95,7 +95,7 @@ def test_rectification_workbook_deadlines_in_chinese_working_days(round_run):
 
 @pytest.mark.slow
 def test_html_is_self_contained_without_code_or_personal_data(round_run):
-    from toolkit.reports.export_html import external_references
+    from toolkit.reports.export.export_html import external_references
 
     for name in ("东湖区", SUMMARY_NAME):
         page = (round_run.out_dir / name / "report.html").read_text(encoding="utf-8")
@@ -157,7 +157,7 @@ def test_cli_unknown_previous_round_is_a_user_error_before_any_kernel(small_stor
 def test_without_returns_or_previous_round_nothing_is_marked(small_store):
     from toolkit.inspections.rectification.findings import load_findings
     from toolkit.inspections.rectification.recurrence import is_marked, mark_recurrences
-    from toolkit.inspections.training_figures import training_figures
+    from toolkit.reports.compose.training_figures import training_figures
 
     findings = load_findings(str(small_store), "2019", "东湖区")
     assert len(findings)
@@ -167,7 +167,7 @@ def test_without_returns_or_previous_round_nothing_is_marked(small_store):
 
 
 def test_previous_round_is_found_and_loaded_for_one_district(small_store):
-    from toolkit.inspections.report_data import load_previous
+    from toolkit.reports.compose.report_data import load_previous
 
     prev_id, prev = load_previous(str(small_store), "2019", district="东湖区")
     assert prev_id == "2018" and set(prev.units["district"]) == {"东湖区"}
@@ -180,9 +180,9 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
 
     from toolkit.inspections.rectification.findings import load_findings
     from toolkit.inspections.rectification.rectification import build_rectification, load_deadline_rules
-    from toolkit.inspections.report_body import city_report
+    from toolkit.reports.compose.report_body import city_report
     from toolkit.inspections.scores.scores import load_round_scores
-    from toolkit.reports.document import ReportDocument
+    from toolkit.reports.export.document import ReportDocument
 
     s = load_round_scores(str(small_store), "2019", "东湖区")       # the round as one district sees it
     findings = load_findings(str(small_store), "2019", "东湖区")

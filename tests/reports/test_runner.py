@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from toolkit.reports import NotebookJob, run_notebooks
-from toolkit.reports.runner import OutputExists
+from toolkit.reports.runner.runner import OutputExists
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +128,7 @@ def test_dask_local_cluster_runs_the_same_jobs(module_notebook, tmp_path):
 
 def test_unreachable_scheduler_is_a_user_error(module_notebook, tmp_path, monkeypatch):
     from toolkit.errors import UserError
-    from toolkit.reports import executors
+    from toolkit.reports.runner import executors
 
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "2s")
     with pytest.raises(UserError) as err:

@@ -6,7 +6,7 @@ import pytest
 
 from toolkit.errors import UserError, ValidationFailed
 from toolkit.reports import NotebookJob, run_notebooks
-from toolkit.reports.runner import OutputExists
+from toolkit.reports.runner.runner import OutputExists
 
 
 def test_unknown_parameter_is_refused_before_any_kernel(tiny_notebook, tmp_path):

@@ -40,7 +40,7 @@ def write_book(store, folder, district=DISTRICT, issued=ISSUED):
     """The 整改清单.xlsx exactly as the district report writes it (report_body.district_report)."""
     from toolkit.inspections.rectification.findings import load_findings
     from toolkit.inspections.rectification.rectification import build_rectification, describe_rules, fill_inputs, load_deadline_rules
-    from toolkit.reports.document import ReportDocument
+    from toolkit.reports.export.document import ReportDocument
 
     rules = load_deadline_rules()
     plan = build_rectification(load_findings(store, "2019", district), issued, rules, "2019")

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from toolkit.inspections.training_figures import CHANGED, COLUMNS, KEPT, district_lines, split_note
+from toolkit.reports.compose.training_figures import CHANGED, COLUMNS, KEPT, district_lines, split_note
 
 
 def test_one_town_with_both_items_counts_once():

@@ -38,7 +38,7 @@ def test_prefilled_item_kept_and_overridden_are_both_recorded(city, tmp_path, ca
     from toolkit.inspections.intake.importer import import_files
     from toolkit.inspections.store.rounds import load_context
     from toolkit.inspections.store import store as st
-    from toolkit.inspections.training_figures import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
 
     ctx = load_context(st.open_store(city.store), "2019")
     units = sorted(ctx.units.values(), key=lambda u: (u.district, u.name))
@@ -103,7 +103,7 @@ def test_staff_and_cadre_rows_propose_both_items_and_an_override_is_recorded(cit
     from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
     from toolkit.inspections.intake.importer import import_files
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.training_figures import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
 
     ctx = load_context(st.open_store(city.store), "2019")
     units = sorted(ctx.units.values(), key=lambda u: (u.district, u.name))

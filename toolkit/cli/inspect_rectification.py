@@ -88,7 +88,7 @@ def register_proposals(inspect_subparsers) -> None:
 
 def _proposals(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.training_figures import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
 
     frame = proposal_outcomes(args.store, args.round)
     print(f"轮次 {args.round} 培训台账建议值：{len(frame)} 项，" +
@@ -100,8 +100,8 @@ def _proposals(args) -> int:
 def _report(args) -> int:
     import sys
 
-    from toolkit.reports import summary_text
-    from toolkit.reports.rectification_round import run_rectification_report
+    from toolkit.reports.compose import summary_text
+    from toolkit.reports.compose.rectification_round import run_rectification_report
 
     summary = run_rectification_report(args.store, args.round, args.district, out=Path(args.out), force=args.force,
                                        progress=sys.stderr.isatty(), as_of=args.as_of, issued=args.issued,

@@ -8,7 +8,7 @@ rows propose 街镇对村（居）社会救助干部开展培训 (TS-25, :data:`
 街镇经办人员参加区民政局组织的业务培训 (TS-24, :data:`STAFF_ITEM`).  The audiences are those of
 :mod:`toolkit.policy.audiences`.  A ledger without the 培训对象 column (written before it existed)
 or without any 街镇 staff proposes TS-25 from all its rows and leaves TS-24 to the inspectors.
-The inspectors confirm or change a proposal; :func:`toolkit.inspections.training_figures.proposal_outcomes` shows after the import
+The inspectors confirm or change a proposal; :func:`toolkit.reports.compose.training_figures.proposal_outcomes` shows after the import
 which proposals were kept (采纳) and which changed (修改).
 """
 

@@ -17,8 +17,8 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.inspections.demo import demo_store
     from toolkit.inspections.scores.scores import list_rounds
     from toolkit.fonts import NO_CJK_FONT, find_cjk_font
-    from toolkit.reports.inspection_round import run_round_reports
-    from toolkit.reports import summary_text
+    from toolkit.reports.compose.inspection_round import run_round_reports
+    from toolkit.reports.compose import summary_text
 
     folder = Path(out_dir) / "reports"
     store = demo_store(out_dir)

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from toolkit.files import sha256_file, write_text_atomic
-from toolkit.reports.jobs import JobResult, NotebookJob
+from toolkit.reports.runner.jobs import JobResult, NotebookJob
 
 MANIFEST_NAME = "manifest.json"
 _PACKAGES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client",

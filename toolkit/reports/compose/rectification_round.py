@@ -10,8 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.reports.inspection_round import DEFAULT_TIMEOUT, NOTEBOOK_DIR
-from toolkit.reports.jobs import DEFAULT_FORMATS, NotebookJob
+from toolkit.reports.compose.inspection_round import DEFAULT_TIMEOUT, NOTEBOOK_DIR
+from toolkit.reports.runner.jobs import DEFAULT_FORMATS, NotebookJob
 
 RECTIFICATION_NOTEBOOK = NOTEBOOK_DIR / "rectification_report.ipynb"
 REPORT_NAME = "整改情况通报"
@@ -22,7 +22,7 @@ def plan_rectification_report(store: str, round_id: str, district: str | None = 
                               issued: str = "", previous_round: str = "", formats=DEFAULT_FORMATS,
                               timeout: float = DEFAULT_TIMEOUT) -> NotebookJob:
     """Validate the inputs (a wrong name fails here, not in a kernel) and return the job."""
-    from toolkit.inspections.rectification_report import TITLE
+    from toolkit.reports.compose.rectification_report import TITLE
     from toolkit.inspections.rectification.rectification_status import problem_status
     from toolkit.inspections.scores.scores import list_rounds, load_round_scores
 
@@ -56,7 +56,7 @@ def run_rectification_report(store: str, round_id: str, district: str | None = N
                              out: Path = Path("build/reports"), force: bool = False, progress: bool = True,
                              **options):
     """Run the 整改情况通报 into ``out/<round_id>/整改情况通报/全市/`` (or ``…/<district>/``)."""
-    from toolkit.reports.runner import run_notebooks
+    from toolkit.reports.runner.runner import run_notebooks
 
     job = plan_rectification_report(store, round_id, district, **options)
     inputs = {"store": Path(store)} if Path(str(store)).is_file() else {}

@@ -43,7 +43,7 @@ class JobFailure:
     ename: str = ""
 
     def describe(self) -> str:
-        from toolkit.reports import messages as msg
+        from toolkit.reports.runner import messages as msg
 
         where = msg.FAILURE_KIND.get(self.kind, self.kind)
         if self.cell_index is not None:

@@ -5,9 +5,9 @@
   all 3号 (16 pt) with a fixed 28 pt line pitch; tables in 宋体 五号 (10.5 pt).
 - East Asian text is tagged ``zh-CN`` and the East Asian font names are the ones Windows and
   WPS machines have (方正小标宋简体, 黑体, 楷体, 仿宋, 宋体).  Where they are missing (Linux),
-  LibreOffice falls back by language to a Chinese face; ``toolkit.reports.office`` maps the
+  LibreOffice falls back by language to a Chinese face; ``toolkit.reports.export.office`` maps the
   names to the installed Noto Serif/Sans CJK SC so it is never a Japanese one.
-- Tables: column widths from the content (``toolkit.reports.layout``), a header row repeated on
+- Tables: column widths from the content (``toolkit.reports.export.layout``), a header row repeated on
   every page, rows never split across pages, captions kept with their table.
 """
 
@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from toolkit.files import atomic_path
-from toolkit.reports.layout import column_widths
+from toolkit.reports.export.layout import column_widths
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONTS = {1: "黑体", 2: "楷体", 3: "仿宋"}

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from toolkit.errors import UserError
-from toolkit.reports import messages as msg
+from toolkit.reports.runner import messages as msg
 
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
 
@@ -29,7 +29,7 @@ def open_executor(workers: int, scheduler: str | None = None,
         with _dask_executor(scheduler) as pair:
             yield pair
         return
-    from toolkit.reports.execute import preload
+    from toolkit.reports.runner.execute import preload
 
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=preload,
@@ -47,7 +47,7 @@ def warm_up(executor: Executor, workers: int, notebooks: tuple = ()) -> None:
     template for ``notebooks``, while the caller plans).  One process may take every warm-up
     task: pass the notebooks to :func:`open_executor` too, so that each worker has its template."""
     if isinstance(executor, ProcessPoolExecutor):
-        from toolkit.reports.execute import preload
+        from toolkit.reports.runner.execute import preload
 
         for _ in range(max(1, workers)):
             executor.submit(preload, tuple(str(n) for n in notebooks))

@@ -9,11 +9,11 @@ or :func:`city_report` with a ``ReportDocument`` (duck-typed: this layer does no
 
 from __future__ import annotations
 
-from toolkit.inspections import report_data as rd
-from toolkit.inspections import report_labels as L
+from toolkit.reports.compose import report_data as rd
+from toolkit.reports.compose import report_labels as L
 from toolkit.inspections.rectification.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
 from toolkit.inspections.rectification.recurrence import is_marked
-from toolkit.inspections.training_figures import CHANGED, KEPT, district_lines
+from toolkit.reports.compose.training_figures import CHANGED, KEPT, district_lines
 from toolkit.inspections.rectification.rectification import (
     describe_rules, fill_inputs, summarize,
 )

@@ -13,7 +13,7 @@ In a notebook::
     doc.sheet("整改清单.xlsx", "整改清单", rectification_frame, lines=["期限规则：……"])
     doc.save(output_dir, formats)          # writes 报告.docx and the workbooks
 
-Tables get column widths from their content (``toolkit.reports.layout``), the same in the
+Tables get column widths from their content (``toolkit.reports.export.layout``), the same in the
 notebook's HTML (hence the PDF) and in Word.
 """
 
@@ -63,7 +63,7 @@ class ReportDocument:
 
     def table(self, frame, caption: str = "", note: str = "") -> None:
         """Record and show a DataFrame (index not shown; '—' for missing values)."""
-        from toolkit.reports.export_docx import format_frame
+        from toolkit.reports.export.export_docx import format_frame
 
         if caption:
             self._tables += 1
@@ -115,7 +115,7 @@ class ReportDocument:
         """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook).
 
         ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in."""
-        from toolkit.reports.export_xlsx import Sheet
+        from toolkit.reports.export.export_xlsx import Sheet
 
         head = list(lines or [])
         highlight = set()
@@ -127,8 +127,8 @@ class ReportDocument:
 
     def save(self, output_dir, formats="html,docx,xlsx") -> list[Path]:
         """Write ``报告.docx`` (when 'docx' is in formats) and each workbook (when 'xlsx')."""
-        from toolkit.reports.export_docx import write_docx
-        from toolkit.reports.export_xlsx import write_workbook
+        from toolkit.reports.export.export_docx import write_docx
+        from toolkit.reports.export.export_xlsx import write_workbook
 
         wanted = {f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)}
         out = Path(output_dir)
@@ -149,8 +149,8 @@ TABLE_EM = 42.0  # the text width of a page in em at table font size (Word: 15.6
 
 def table_html(frame) -> str:
     """A DataFrame as an HTML table with per-column widths from the content (like the .docx)."""
-    from toolkit.reports.export_docx import format_frame
-    from toolkit.reports.layout import column_widths
+    from toolkit.reports.export.export_docx import format_frame
+    from toolkit.reports.export.layout import column_widths
 
     columns = [str(c) for c in frame.columns]
     rows = [list(r) for r in format_frame(frame).itertuples(index=False, name=None)] if len(frame) else []

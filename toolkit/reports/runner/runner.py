@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.errors import UserError
-from toolkit.reports import messages as msg
-from toolkit.reports.execute import EXECUTED_NAME, run_job
-from toolkit.reports.executors import open_executor
+from toolkit.reports.runner import messages as msg
+from toolkit.reports.runner.execute import EXECUTED_NAME, run_job
+from toolkit.reports.runner.executors import open_executor
 from toolkit.files import replace_dir
-from toolkit.reports.jobs import JobFailure, JobResult, NotebookJob
-from toolkit.reports.manifest import write_manifest
-from toolkit.reports.validate import validate_jobs
+from toolkit.reports.runner.jobs import JobFailure, JobResult, NotebookJob
+from toolkit.reports.runner.manifest import write_manifest
+from toolkit.reports.runner.validate import validate_jobs
 
 FAILED_SUFFIX = ".failed.ipynb"
 

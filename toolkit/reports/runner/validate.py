@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import ValidationFailed
-from toolkit.reports import messages as msg
-from toolkit.reports.jobs import NotebookJob
+from toolkit.reports.runner import messages as msg
+from toolkit.reports.runner.jobs import NotebookJob
 
 _TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
           "list": (list, tuple), "dict": (dict,)}

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import InputError, UserError
-from toolkit.reports.jobs import DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
+from toolkit.reports.runner.jobs import DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
 
 NOTEBOOK_DIR = Path(str(resources.files("toolkit.reports") / "notebooks"))  # package data
 DISTRICT_NOTEBOOK = NOTEBOOK_DIR / "district_report.ipynb"
@@ -101,8 +101,8 @@ def run_round_reports(store: str, round_id: str, districts: list[str] | None = N
     """Run the round's reports into ``out/<round_id>/``; returns the runner's ``RunSummary``."""
     import os
 
-    from toolkit.reports.executors import open_executor, warm_up
-    from toolkit.reports.runner import run_notebooks
+    from toolkit.reports.runner.executors import open_executor, warm_up
+    from toolkit.reports.runner.runner import run_notebooks
 
     workers = workers or os.cpu_count() or 1
     if districts:

@@ -15,8 +15,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from toolkit.reports import messages as msg
-from toolkit.reports.jobs import JobFailure, JobResult, NotebookJob
+from toolkit.reports.runner import messages as msg
+from toolkit.reports.runner.jobs import JobFailure, JobResult, NotebookJob
 
 EXECUTED_NAME = "report.ipynb"
 HTML_NAME = "report.html"
@@ -187,7 +187,7 @@ def _write_provenance(executed: Path, job: NotebookJob, started_at: str, attempt
 
 
 def _export(job: NotebookJob, nb, out: Path) -> None:
-    from toolkit.reports.export_html import notebook_to_html
+    from toolkit.reports.export.export_html import notebook_to_html
     from toolkit.files import write_text_atomic
 
     if not ({"html", "pdf"} & set(job.formats)):
@@ -196,6 +196,6 @@ def _export(job: NotebookJob, nb, out: Path) -> None:
     if "html" in job.formats:
         write_text_atomic(out / HTML_NAME, html)
     if "pdf" in job.formats:
-        from toolkit.reports.export_pdf import html_to_pdf
+        from toolkit.reports.export.export_pdf import html_to_pdf
 
         html_to_pdf(html, out / PDF_NAME)

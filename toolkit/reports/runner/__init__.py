@@ -1,0 +1,1 @@
+"""toolkit.reports.runner.runner."""
