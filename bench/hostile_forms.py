@@ -40,7 +40,7 @@ def make_round(folder: Path) -> tuple[Path, Path]:
     from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
     from toolkit.inspections.plan.plan import make_plan
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     store = folder / "store.sqlite"
     engine = st.open_store(store)

@@ -40,7 +40,7 @@ from toolkit.inspections.intake import importer  # noqa: E402
 from toolkit.inspections.intake.importer import evaluate_cases, evaluate_submissions, write_submissions  # noqa: E402
 from toolkit.inspections.plan.plan import make_plan  # noqa: E402
 from toolkit.inspections.store.rounds import load_context  # noqa: E402
-from toolkit.inspections.sample_data import build_city, make_submission, write_city  # noqa: E402
+from toolkit.demo.sample_data import build_city, make_submission, write_city  # noqa: E402
 from toolkit.inspections.scores.scores import load_round_scores  # noqa: E402
 from toolkit.inspections.intake.validation import check_submission  # noqa: E402
 

@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
 def measure(args: argparse.Namespace, scratch: Path) -> None:
     store = Path(args.store) if args.store else None
     if store is None:
-        from toolkit.inspections.sample_data import DISTRICTS, TARGET_HOUSEHOLDS, generate
+        from toolkit.demo.sample_data import DISTRICTS, TARGET_HOUSEHOLDS, generate
 
         print("generating sample data …", flush=True)
         districts = DISTRICTS[: args.sample_districts or len(DISTRICTS)]

@@ -85,7 +85,7 @@ def hostile_round(tmp_path_factory):
     from toolkit.inspections.store import store as st
     from toolkit.inspections.plan.plan import make_plan
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("round")
     engine = st.open_store(base / "store.sqlite")

@@ -141,7 +141,7 @@ def lab_factory(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """The built-in sample city's inspection store (all rounds imported), generated once."""
-    from toolkit.inspections import sample_data
+    from toolkit.demo import sample_data
 
     out = tmp_path_factory.mktemp("sample")
     return Path(sample_data.generate(out, seed=1, say=lambda *_: None).store)

@@ -68,7 +68,7 @@ def fill_forms(store, round_id: str, forms: list[Path], quality: float = 0.85) -
     from toolkit.inspections.store import store as st
     from toolkit.inspections.forms.forms import fill_form
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import make_submission
+    from toolkit.demo.sample_data import make_submission
 
     engine = st.open_store(store, create=False)
     ctx = load_context(engine, round_id, today=date(2020, 1, 15))

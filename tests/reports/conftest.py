@@ -71,7 +71,7 @@ def small_store(tmp_path_factory) -> Path:
     from toolkit.inspections.intake.importer import import_files
     from toolkit.inspections.plan.plan import make_plan
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("city")
     store = base / "jiuzhu.sqlite"

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow     # kernels write the 整改清单 and the two �
 
 @pytest.fixture(scope="module")
 def loop_run(small_store, tmp_path_factory):
-    from toolkit.inspections.demo import demo_store
-    from toolkit.loop_demo import run_demo_stage
+    from toolkit.demo.inspections_demo import demo_store
+    from toolkit.demo.loop_demo import run_demo_stage
 
     out = tmp_path_factory.mktemp("demo")
     store = demo_store(out)
@@ -37,7 +37,7 @@ def test_the_stage_prefills_the_2019_training_items_from_a_ledger_of_the_citys_o
     from toolkit.inspections.forms.forms import FIRST_ROW, REMARK_COL, RESULT_COL
     from toolkit.inspections.store.rounds import load_context
     from toolkit.reports.compose.training_figures import proposal_outcomes
-    from toolkit.loop_demo import FORMS_2019
+    from toolkit.demo.loop_demo import FORMS_2019
 
     out, store, printed, written = loop_run
     assert "5. 学员完成练习（模拟），培训台账 →" in printed
@@ -82,7 +82,7 @@ def test_the_stage_ends_with_the_district_report_of_2019_marking_recurrences_and
     from docx import Document
 
     from toolkit.inspections.rectification.rectification_status import recurrences
-    from toolkit.loop_demo import REPORTS_2019
+    from toolkit.demo.loop_demo import REPORTS_2019
 
     out, store, printed, written = loop_run
     assert re.search(r"7\. \S+区 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 \d+ 处", printed)

@@ -34,7 +34,7 @@ def _prefill_and_import(store, small_store, base):
     from toolkit.inspections.forms.forms import FIRST_ROW, RESULT_COL, form_filename
     from toolkit.inspections.intake.importer import import_files
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.training_facts import CADRE_ITEM, CHECKLIST, LedgerFacts, TownFacts, prefill_forms
+    from toolkit.loop.training_facts import CADRE_ITEM, CHECKLIST, LedgerFacts, TownFacts, prefill_forms
 
     ctx = load_context(st.open_store(store), "2019")
     kept, changed = sorted((u for u in ctx.units.values() if u.district == DISTRICT), key=lambda u: u.name)[:2]

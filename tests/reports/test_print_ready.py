@@ -60,7 +60,7 @@ def test_plan_workbook_is_print_ready(tmp_path):
     from toolkit.checklists import load_checklists
     from toolkit.inspections.store import store as st
     from toolkit.inspections.plan.plan import make_plan
-    from toolkit.inspections.sample_data import build_city, write_city
+    from toolkit.demo.sample_data import build_city, write_city
 
     engine = st.open_store(tmp_path / "s.sqlite")
     units, households = build_city(3, ["东湖区", "云岭区", "梅溪区"], (2, 3), 300)

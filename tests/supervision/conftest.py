@@ -43,7 +43,7 @@ def small_city_base(tmp_path_factory, checklists) -> City:
     from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
     from toolkit.inspections.plan.plan import make_plan
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("city")
     store = base / "jiuzhu.sqlite"

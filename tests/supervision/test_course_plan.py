@@ -32,7 +32,7 @@ CHECKS = {"CF-14": {"rule": "notice_period"}, "CF-01": {"document": "application
 
 
 def test_known_findings_map_to_the_expected_exercises_rules_counts_and_basis():
-    from toolkit.training.plan import training_plan, unit_overview, unmatched
+    from toolkit.loop.training_plan import training_plan, unit_overview, unmatched
 
     plan = training_plan(known_findings(), CHECKS)
     rows = {(r.街镇, r.练习, r.规则): (r.次数, r.依据, r.发现的问题) for r in plan.itertuples()}

@@ -219,7 +219,7 @@ def test_a_sheet_without_issue_date_or_header_is_refused(store, tmp_path, capsys
 def test_sample_returns_import_and_show_every_outcome(store, tmp_path):
     from toolkit.inspections.rectification.rectification_returns import import_returns
     from toolkit.inspections.rectification.rectification_status import problem_status
-    from toolkit.inspections.sample_returns import fill_sample_returns
+    from toolkit.demo.sample_returns import fill_sample_returns
 
     books = []
     for district in ("东湖区", "云岭区", "梅溪区"):

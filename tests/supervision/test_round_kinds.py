@@ -41,7 +41,7 @@ def test_self_inspection_names_each_town_as_its_own_team_and_imports(city, tmp_p
     from toolkit.inspections.store import store as st
     from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.sample_data import make_submission
+    from toolkit.demo.sample_data import make_submission
 
     assert main(["inspect", "plan", "--round", "2020-自查", "--kind", "自查", "--store", str(city.store),
                  "--out", str(tmp_path)]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from toolkit.inspections.sample_data import SampleDataError, build_city, generate
+from toolkit.demo.sample_data import SampleDataError, build_city, generate
 from toolkit.inspections.scores.scores import list_rounds, load_round_scores, previous_round
 from toolkit.privacy import is_valid_id_number
 

@@ -107,7 +107,7 @@ def _forms(args) -> int:
     from toolkit.inspections.scores.views import paths_text
 
     if args.training:
-        from toolkit.inspections.training_facts import write_forms_with_training
+        from toolkit.loop.training_facts import write_forms_with_training
 
         paths = write_forms_with_training(args.store, args.round, Path(args.out), args.district, Path(args.training),
                                           say=print)

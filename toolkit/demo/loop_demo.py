@@ -8,7 +8,7 @@ for trainees invented for one district's 街镇 (``training.sample_ledger``) →
 staff, TS-25 from the village cadres), compared with the results the inspectors entered →
 整改情况通报 for 2019 with the problems that came back after being reported fixed marked 反弹 →
 that district's round-2019 督导检查报告 again, now marking 反弹 and citing the training figures.
-Composes inspections, reports and training, so it lives beside ``toolkit.demo``, above the layers.
+Composes inspections, reports and training, so it lives beside ``toolkit.demo.run``, above the layers.
 """
 
 from __future__ import annotations
@@ -30,17 +30,17 @@ FORMATS = ("html", "docx", "xlsx")        # what the stage writes and lists of e
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.demo import demo_store
+    from toolkit.demo.inspections_demo import demo_store
     from toolkit.inspections.rectification.rectification_returns import import_returns
     from toolkit.inspections.rectification.rectification_status import district_summary, problem_status, recurrences, unit_summary
-    from toolkit.inspections.sample_returns import fill_sample_returns
+    from toolkit.demo.sample_returns import fill_sample_returns
     from toolkit.inspections.scores.scores import list_districts
     from toolkit.reports.compose.inspection_round import run_round_reports
 
     folder = Path(out_dir) / AREA
     store = demo_store(out_dir)
     if not store.is_file():
-        from toolkit.inspections.sample_data import generate
+        from toolkit.demo.sample_data import generate
 
         say("没有找到督导检查示例数据库，先生成示例数据……")
         store = generate(folder / "sample-data", say=say).store
@@ -102,15 +102,15 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     """Steps 4 and 5: the plan with release lists for one district's invented trainees, their
     simulated 培训台账, and that district's 2019 forms with the training items pre-filled."""
     from toolkit.checklists.text_table import format_table
-    from toolkit.cli.course_plan import LISTS, write_plan
+    from toolkit.loop.course_plan import LISTS, write_plan
     from toolkit.inspections.store import store as st
     from toolkit.inspections.store.rounds import load_context
-    from toolkit.inspections.training_facts import write_forms_with_training
+    from toolkit.loop.training_facts import write_forms_with_training
     from toolkit.reports.compose.training_figures import proposal_outcomes
     from toolkit.training.ledger import write_ledger
-    from toolkit.training.plan import unit_overview
+    from toolkit.loop.training_plan import unit_overview
     from toolkit.training.roster import write_roster_xlsx
-    from toolkit.training.sample_ledger import sample_town_roster, simulated_stats
+    from toolkit.demo.sample_ledger import sample_town_roster, simulated_stats
 
     towns = sorted(u.name for u in load_context(st.open_store(store, create=False), "2019").units.values()
                    if u.district == district)

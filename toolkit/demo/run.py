@@ -14,11 +14,11 @@ from typing import Callable
 
 # (title shown to the user, "module:function")
 STAGES: list[tuple[str, str]] = [
-    ("一、低保政策计算示例", "toolkit.demo:policy_stage"),
-    ("二、督导检查数据：示例数据、互检计划、检查表格、导入与评分", "toolkit.inspections.demo:run_demo_stage"),
-    ("三、督导检查报告：各区报告与全市汇总", "toolkit.reports.demo_stage:run_demo_stage"),
-    ("四、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.training.demo:run_demo_stage"),
-    ("五、整改闭环：整改清单填报与跟踪、整改情况通报、按问题制定培训计划、反弹标记", "toolkit.loop_demo:run_demo_stage"),
+    ("一、低保政策计算示例", "toolkit.demo.run:policy_stage"),
+    ("二、督导检查数据：示例数据、互检计划、检查表格、导入与评分", "toolkit.demo.inspections_demo:run_demo_stage"),
+    ("三、督导检查报告：各区报告与全市汇总", "toolkit.demo.demo_stage:run_demo_stage"),
+    ("四、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.demo.training_demo:run_demo_stage"),
+    ("五、整改闭环：整改清单填报与跟踪、整改情况通报、按问题制定培训计划、反弹标记", "toolkit.demo.loop_demo:run_demo_stage"),
 ]
 
 

@@ -1,7 +1,7 @@
 """``jiuzhu demo`` stage: the full set of supervision reports for the latest sample round.
 
 Runs after the supervision stage and uses the sample store it wrote
-(``toolkit.inspections.demo.demo_store``); when run on its own it generates the sample data
+(``toolkit.demo.inspections_demo.demo_store``); when run on its own it generates the sample data
 first under ``<out>/reports/sample-data``.
 """
 
@@ -14,7 +14,7 @@ FORMATS = ("html", "docx", "xlsx", "pdf")
 
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
-    from toolkit.inspections.demo import demo_store
+    from toolkit.demo.inspections_demo import demo_store
     from toolkit.inspections.scores.scores import list_rounds
     from toolkit.fonts import NO_CJK_FONT, find_cjk_font
     from toolkit.reports.compose.inspection_round import run_round_reports
@@ -23,7 +23,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     folder = Path(out_dir) / "reports"
     store = demo_store(out_dir)
     if not store.is_file():
-        from toolkit.inspections.sample_data import generate
+        from toolkit.demo.sample_data import generate
 
         say("没有找到督导检查示例数据库，先生成示例数据……")
         store = generate(folder / "sample-data", say=say).store

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from toolkit.inspections.sample_data import generate
+from toolkit.demo.sample_data import generate
 from toolkit.inspections.scores.scores import load_round_scores
 from toolkit.inspections.scores.views import import_text, scores_text
 
