@@ -28,8 +28,7 @@ CASE_SHEET = "低保档案材料核查表"
 
 
 def _checklist_dir() -> Path:
-    packaged = ROOT / "toolkit" / "checklists" / "defaults"
-    return packaged if packaged.is_dir() else ROOT / "checklists"
+    return ROOT / "checklists"
 
 
 def make_round(folder: Path) -> tuple[Path, Path]:

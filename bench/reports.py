@@ -242,7 +242,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
         notebook = "district_report.ipynb" if name != "全市汇总" else "cross_district_summary.ipynb"
         district = f"-p district {shlex.quote(name)}" if name != "全市汇总" else ""
         lines.append(f"mkdir -p {shlex.quote(str(folder))} && {VENV_BIN / 'papermill'} --no-progress-bar "
-                     f"toolkit/reports/notebooks/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
+                     f"inspections/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
                      f"{district} -p output_dir {shlex.quote(str(folder))} -p formats html,docx,xlsx")
     loop_wall, loop_mem = timed(" && ".join(lines), shell=True)
     print(f"papermill CLI loop: {loop_wall:.1f} s, peak {loop_mem:.0f} MiB", flush=True)
@@ -253,7 +253,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
                                   ("全市汇总", "cross_district_summary.ipynb", {})):
         work = scratch / "bare" / name
         work.mkdir(parents=True)
-        bare[name] = bare_run_seconds(ROOT / "toolkit" / "reports" / "notebooks" / notebook,
+        bare[name] = bare_run_seconds(ROOT / "inspections" / notebook,
                                       {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
                                        "output_dir": str(work), "formats": "html,docx,xlsx", **extra}, work)
 

@@ -36,8 +36,7 @@ FORMULA = HOSTILE[0]
 
 
 def _checklist_dir() -> Path:
-    packaged = PACKAGE / "checklists" / "defaults"
-    return packaged if packaged.is_dir() else ROOT / "checklists"
+    return ROOT / "checklists"
 
 
 # --------------------------------------------------------------------------- discovery

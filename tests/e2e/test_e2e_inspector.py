@@ -55,7 +55,7 @@ def test_inspector_corrects_one_item_in_the_widget_form(sample_store, lab_factor
     (root / "data").mkdir()
     store = root / "data" / "jiuzhu.sqlite"
     shutil.copy(sample_store, store)
-    shutil.copy(REPO / "toolkit" / "inspections" / "notebooks" / "data_entry.ipynb", root / "inspections" / "data_entry.ipynb")
+    shutil.copy(REPO / "inspections" / "data_entry.ipynb", root / "inspections" / "data_entry.ipynb")
     round_id = list_rounds(store)[-1]
     ctx, district, unit, checklist_id, item = first_yes_no_item(store, round_id)
     before_value, before_score = stored(store, ctx, district, unit, checklist_id, item.id)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKLIST_DIR = ROOT / "toolkit" / "checklists" / "defaults"
+CHECKLIST_DIR = ROOT / "checklists"
 SMALL_DISTRICTS = ["东湖区", "云岭区", "梅溪区", "松涛区"]
 TODAY = date(2020, 1, 15)
 

@@ -1,4 +1,4 @@
-"""ipywidgets form for one 街镇's results, used by ``toolkit/inspections/notebooks/data_entry.ipynb`` (copied out by ``jiuzhu inspect entry``).
+"""ipywidgets form for one 街镇's results, used by ``inspections/data_entry.ipynb`` (copied out by ``jiuzhu inspect entry``).
 
 The form only collects values: parsing and checks are the same functions the Excel import uses
 (:mod:`toolkit.inspections.intake.validation`), and saving goes through

@@ -1,6 +1,6 @@
 """Files the supervision flow ships as package data (found with importlib.resources).
 
-The data-entry notebook lives in ``toolkit/inspections/notebooks``; an inspector gets an
+The data-entry notebook lives in the top-level ``inspections/`` (package ``toolkit.inspections.notebooks``); an inspector gets an
 editable copy in their own folder with ``jiuzhu inspect entry --out 目录``.
 """
 
@@ -16,7 +16,7 @@ ENTRY_NOTEBOOK_NAME = "data_entry.ipynb"
 
 def entry_notebook() -> Path:
     """The packaged data-entry notebook (read-only: copy it before opening it in JupyterLab)."""
-    return Path(str(resources.files("toolkit.inspections") / "notebooks" / ENTRY_NOTEBOOK_NAME))
+    return Path(str(resources.files("toolkit.inspections.notebooks") / ENTRY_NOTEBOOK_NAME))
 
 
 def copy_entry_notebook(out_dir: Path | str) -> Path:

@@ -3,7 +3,7 @@
 The only part of ``toolkit.reports`` that knows the inspection store (through the scores API of
 ``toolkit.inspections.scores.scores``, one layer down); it knows nothing of policy.  It checks the
 round and district names against the store before any kernel starts, turns them into
-:class:`NotebookJob` s for ``toolkit/reports/notebooks/*.ipynb`` and hands them to the generic runner.
+:class:`NotebookJob` s for ``inspections/*.ipynb`` and hands them to the generic runner.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from toolkit.errors import InputError, UserError
 from toolkit.reports.runner.jobs import DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
 
-NOTEBOOK_DIR = Path(str(resources.files("toolkit.reports") / "notebooks"))  # package data
+NOTEBOOK_DIR = Path(str(resources.files("toolkit.inspections.notebooks")))  # package data: the top-level inspections/
 DISTRICT_NOTEBOOK = NOTEBOOK_DIR / "district_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOK_DIR / "cross_district_summary.ipynb"
 SUMMARY_NAME = "全市汇总"

@@ -1,6 +1,6 @@
 """整改情况通报: the report on a round's rectification, composed into a ``ReportDocument``.
 
-The notebook ``toolkit/reports/notebooks/rectification_report.ipynb`` loads the figures
+The notebook ``inspections/rectification_report.ipynb`` loads the figures
 (``rectification_status``) and calls :func:`rectification_report`; the Chinese words are in
 :data:`TEXT` and the headings follow the other supervision reports (一、二、三…).
 """
