@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.register import qingpu
+from toolkit.demo import qingpu
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.register import qingpu
+from toolkit.demo import qingpu
 from toolkit.cli import main
 from toolkit.privacy import mask_id_number, mask_phone
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.pg_server import PostgresServer, pg_bin
-from tests.register import qingpu
+from toolkit.demo import qingpu
 from toolkit.cli import main
 
 pytestmark = pytest.mark.slow

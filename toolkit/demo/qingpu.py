@@ -1,4 +1,4 @@
-"""A district of 11 街镇 with Qingpu's real 街镇 names (policy-facts.md); every household is fictional.
+"""A district of 11 街镇 with Qingpu's real 街镇 names; every household is fictional (a sample for tests and benchmarks).
 
 Fills the templates written by ``jiuzhu org template`` the way a clerk would (rows under the header
 of the data sheet), so the tests exercise the templates a bureau receives.
