@@ -3,7 +3,7 @@ of ``jiuzhu inspect import`` (one child process each) for a sound form and for t
 of issue 10 (a stray cell at XFD1048576 or XFD2000, tens of thousands of remark-only rows).
 
 Prints figures and ratios to the sound import, asserts nothing (the table-driven test
-``tests/supervision/test_form_bad_input.py`` checks the behaviour under resource limits).
+``tests/inspections/intake/test_form_bad_input.py`` checks the behaviour under resource limits).
 
 Run: .venv/bin/python bench/hostile_forms.py [--rows 60000]
 """

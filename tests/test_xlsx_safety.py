@@ -157,7 +157,16 @@ def _account_list(tmp_path: Path) -> list[Path]:
     return [write_account_list(tmp_path / "账号清单.xlsx", course, accounts, "http://127.0.0.1:8000/")]
 
 
+def _qingpu_register(tmp_path: Path) -> list[Path]:
+    from toolkit.demo import qingpu
+    from toolkit.inspections.register.templates import write_templates
+
+    write_templates(tmp_path)
+    return [qingpu.fill(tmp_path / "低保档案名册.xlsx", [["QP0001", qingpu.DISTRICT, "+街道", FORMULA, "@备注"]])]
+
+
 WRITERS = {
+    "toolkit.demo.qingpu": _qingpu_register,
     "toolkit.hub.accounts": _account_list,
     "toolkit.inspections.intake.importer": _error_list,
     "toolkit.inspections.plan.plan": _plan,

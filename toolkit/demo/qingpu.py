@@ -12,6 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from toolkit.cells import safe_row
 from toolkit.privacy import id_check_digit
 
 DISTRICT = "青浦区"
@@ -48,7 +49,7 @@ def fill(template: Path, rows: list[list], out: Path | None = None) -> Path:
     wb = load_workbook(template)
     ws = wb.worksheets[0]
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     out = out or template
     wb.save(out)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.cli import main
-from tests.supervision.conftest import TODAY
+from tests.conftest import TODAY
 
 
 @pytest.mark.parametrize("argv,words", [

@@ -22,7 +22,7 @@ import pytest
 
 from toolkit.demo import qingpu
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.slow
 
 

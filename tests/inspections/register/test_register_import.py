@@ -241,7 +241,7 @@ def test_the_docs_alias_table_is_the_catalogue():
     """docs/real-data.md shows the same header alias table as --help (register_labels)."""
     from toolkit.inspections.register.register_labels import ORG_COLUMNS, REGISTER_COLUMNS
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "real-data.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[3] / "docs" / "real-data.md").read_text(encoding="utf-8")
     shown = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

@@ -8,7 +8,7 @@ import pytest
 
 @pytest.mark.slow
 def test_register_benchmark_runs_tiny(capsys):
-    path = Path(__file__).resolve().parents[2] / "bench" / "register_import.py"
+    path = Path(__file__).resolve().parents[3] / "bench" / "register_import.py"
     spec = importlib.util.spec_from_file_location("register_bench", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
