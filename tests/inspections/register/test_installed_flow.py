@@ -64,7 +64,7 @@ def test_a_district_from_org_template_to_reports_with_the_installed_wheel(instal
     work.mkdir()
     probe = subprocess.run([str(installed / "bin" / "python"), "-c",
                             "import sys, toolkit, importlib.resources as r; print(toolkit.__file__); "
-                            "print(r.files('toolkit.reports') / 'notebooks'); print('\\n'.join(sys.path))"],
+                            "print(r.files('toolkit.inspections.notebooks')); print('\\n'.join(sys.path))"],
                            cwd=work, capture_output=True, text=True, check=True).stdout
     lines = probe.splitlines()
     assert lines[0].startswith(str(installed)) and lines[1].startswith(str(installed)), probe
