@@ -187,3 +187,35 @@ def test_stage_map_names_every_subpackage_and_only_real_folders():
                 if p.parent != TOOLKIT}
     assert not packages - named, f"subpackages missing from the stage map: {sorted(packages - named)}"
     assert not {n for n in named if not (ROOT / n).is_dir()}, "the map names folders that do not exist"
+
+
+def _import_targets(name: str, path: Path):
+    """(line, module, imported name or None) of every import of a toolkit module in ``path``."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - (node.level - 1)] + ([base] if base else []))
+            yield from ((node.lineno, base, alias.name) for alias in node.names)
+
+
+def test_every_import_of_a_toolkit_module_resolves():
+    """Function-level imports included: a module moved without its callers fails here, not in a demo."""
+    import importlib
+
+    broken = []
+    for name, path in sorted(toolkit_modules().items()):
+        for line, module, attribute in _import_targets(name, path):
+            if not module.startswith("toolkit") or "hub.jupyter" in name:
+                continue
+            try:
+                loaded = importlib.import_module(module)
+                if attribute and attribute != "*" and not hasattr(loaded, attribute):
+                    importlib.import_module(f"{module}.{attribute}")
+            except ImportError as err:
+                broken.append(f"{path.relative_to(ROOT)}:{line}: {module} {attribute or ''} ({err})")
+    assert not broken, "\n".join(broken)

@@ -19,8 +19,7 @@ ROSTER_NAME = "示例花名册.xlsx"
 
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
-    from toolkit.training.course.course import course
-    from toolkit.training.course.course import ensure_venv_on_path
+    from toolkit.training.course import course
     from toolkit.training.course.course_config import write_course_config
     from toolkit.training.grading.grading import format_summary, grade_course
     from toolkit.training.analytics.report import write_training_report
@@ -28,7 +27,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.training.course.roster import write_roster_xlsx
     from toolkit.training.course.simulate import plan_kinds, sample_roster, set_due_dates, simulate_submissions
 
-    ensure_venv_on_path()
+    course.ensure_venv_on_path()
     area = Path(out_dir) / "training"
     root = area / "course"
     if root.exists():
