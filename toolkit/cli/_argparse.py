@@ -68,3 +68,13 @@ def add_group(subparsers, name: str, help_text: str, description: str | None = N
     group = parser.add_subparsers(title="子命令", dest=f"{name}_command", metavar="子命令")
     group.required = True
     return group
+
+
+DEFAULT_STORE = "data/jiuzhu.sqlite"
+"""The inspection store every ``jiuzhu inspect|org|register`` command uses unless told otherwise."""
+
+
+def add_store_option(parser) -> None:
+    """``--store``: the inspection store, a file path or a SQLAlchemy URL."""
+    parser.add_argument("--store", default=DEFAULT_STORE, metavar="路径或URL",
+                        help=f"督导检查数据库（默认 {DEFAULT_STORE}，首次使用时自动创建；也可写 SQLAlchemy URL）")

@@ -15,7 +15,7 @@ DESCRIPTION = """按一个检查轮次发现的问题制定培训计划：每个
 
 
 def register_plan(course_subparsers) -> None:
-    from toolkit.cli.inspect import DEFAULT_STORE
+    from toolkit.cli._argparse import DEFAULT_STORE
 
     parser = course_subparsers.add_parser("plan", help="按检查发现的问题制定培训计划（培训计划.xlsx）",
                                           description=DESCRIPTION)

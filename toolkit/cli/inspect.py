@@ -4,18 +4,13 @@ registered by their own modules (see EXTENSIONS)."""
 from __future__ import annotations
 
 from toolkit.cli import inspect_rectification, inspect_report
-from toolkit.cli._argparse import add_group
-
-DEFAULT_STORE = "data/jiuzhu.sqlite"
+from toolkit.cli._argparse import DEFAULT_STORE, add_group
+from toolkit.cli._argparse import add_store_option as _store_option
 
 # Sub-commands registered by other modules, each called with the ``inspect`` registry.
 EXTENSIONS = (inspect_report.register_report, inspect_rectification.register_rectification,
               inspect_rectification.register_proposals)
 
-
-def _store_option(parser) -> None:
-    parser.add_argument("--store", default=DEFAULT_STORE, metavar="路径或URL",
-                        help=f"督导检查数据库（默认 {DEFAULT_STORE}，首次使用时自动创建；也可写 SQLAlchemy URL）")
 
 
 def register(subparsers) -> None:

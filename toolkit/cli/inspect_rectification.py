@@ -36,7 +36,7 @@ def _date(text: str) -> dt.date:
 
 def register_rectification(inspect_subparsers) -> None:
     from toolkit.cli._argparse import add_group
-    from toolkit.cli.inspect import _store_option
+    from toolkit.cli._argparse import add_store_option as _store_option
 
     group = add_group(inspect_subparsers, "rectification", "整改跟踪：导入各街镇填报的整改清单，查看整改进度",
                       "整改跟踪：import 导入各街镇填好的整改清单 → status 查看完成、整改中和逾期情况。")
@@ -76,7 +76,7 @@ def register_rectification(inspect_subparsers) -> None:
 
 
 def register_proposals(inspect_subparsers) -> None:
-    from toolkit.cli.inspect import _store_option
+    from toolkit.cli._argparse import add_store_option as _store_option
 
     parser = inspect_subparsers.add_parser(
         "proposals", help="查看培训台账预填的建议值是否被检查组采纳",

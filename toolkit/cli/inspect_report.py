@@ -46,7 +46,7 @@ def _positive(text: str) -> int:
 
 
 def register_report(inspect_subparsers) -> None:
-    from toolkit.cli.inspect import DEFAULT_STORE
+    from toolkit.cli._argparse import DEFAULT_STORE
 
     parser = inspect_subparsers.add_parser("report", help="生成督导报告（各区报告与全市汇总）",
                                            description=DESCRIPTION)

@@ -6,9 +6,7 @@ loaded only when help is printed (``jiuzhu --help`` stays fast).
 
 from __future__ import annotations
 
-from toolkit.cli._argparse import add_group
-
-DEFAULT_STORE = "data/jiuzhu.sqlite"
+from toolkit.cli._argparse import DEFAULT_STORE, add_group
 
 
 def _aliases_epilog(parser, which: str) -> None:
