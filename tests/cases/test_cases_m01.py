@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from toolkit.cases import m01_means_test as m01
+from toolkit.cases import m01_income as m01
 from toolkit.policy import assess, standard_on
 from case_tools import answers
 
