@@ -18,7 +18,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import last_case_day, standards_table
+from toolkit.cases.standards import draw_day, last_case_day, new_standard_days, standard_text, standards_table
 from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, income_basis, standard_on
 from toolkit.policy import basis
 
@@ -61,6 +61,9 @@ Q_PROMPTS = {
 POINTS = {"q1": 2, "q2": 2, "q3": 1, "q4": 1, "q5": 2, "q6": 2}
 
 
+ROLE_SEX = {"父亲": "m", "母亲": "f", "儿子": "m", "女儿": "f"}   # 户主 drawn, 配偶 the other sex
+
+
 @dataclass
 class _Member:
     name: str
@@ -71,32 +74,34 @@ class _Member:
 
 
 def _draw_date(rng: random.Random, new_standard: bool) -> date:
-    day = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    """A day whose standard a case may teach (H or M, on file); for the trap, a first day of a new
+    standard whose predecessor may be taught too (cases are never set in a gap or on an L figure)."""
     if new_standard:
-        day = standard_on(day).effective_from
-        if day == FIRST_DAY:            # keep "the day before" inside what is on file
-            day = standard_on(day + timedelta(days=400)).effective_from
-    return day
+        return rng.choice(new_standard_days(FIRST_DAY + timedelta(days=1), LAST_DAY))
+    return draw_day(rng, FIRST_DAY, LAST_DAY)
 
 
 def _draw_members(rng: random.Random) -> list[_Member]:
     surname = rng.choice(SURNAMES)
     size = rng.choice((1, 2, 2, 3, 3, 3, 4))
     head_age = rng.randint(38, 58)
-    plan = [("户主", head_age, "adult")]
+    head_sex = rng.choice(("m", "f"))
+    plan = [("户主", head_age, "adult", head_sex)]
     if size >= 2:
-        plan.append(("配偶", head_age + rng.randint(-4, 4), "adult") if rng.random() < 0.6
-                    else ("母亲", head_age + rng.randint(24, 30), "elder"))
+        plan.append(("配偶", head_age + rng.randint(-4, 4), "adult", "f" if head_sex == "m" else "m")
+                    if rng.random() < 0.6 else ("母亲", head_age + rng.randint(24, 30), "elder", "f"))
     while len(plan) < size:
         if rng.random() < 0.7:
             age = rng.randint(7, 21)
-            plan.append((rng.choice(("儿子", "女儿")), age, "student" if age >= 16 else "child"))
+            role = rng.choice(("儿子", "女儿"))
+            plan.append((role, age, "student" if age >= 16 else "child", ROLE_SEX[role]))
         else:
-            plan.append(("父亲", head_age + rng.randint(25, 32), "elder"))
-    names = distinct_names(rng, size, surname)
+            plan.append(("父亲", head_age + rng.randint(25, 32), "elder", "m"))
+    sexes = [sex for *_, sex in plan]
+    names = distinct_names(rng, size, surname, sexes=sexes)
     if plan[1:2] and plan[1][0] in ("配偶", "母亲"):   # a spouse or mother has her or his own surname
-        names[1] = distinct_names(rng, 1, avoid=set(names))[0]
-    return [_Member(name, role, age, kind) for name, (role, age, kind) in zip(names, plan)]
+        names[1] = distinct_names(rng, 1, avoid=set(names), sexes=sexes[1:2])[0]
+    return [_Member(name, role, age, kind) for name, (role, age, kind, _sex) in zip(names, plan)]
 
 
 def _split_counted(rng: random.Random, members: list[_Member], total: int) -> None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import last_case_day, standards_table
+from toolkit.cases.standards import draw_day, last_case_day, standard_text, standards_table
 from toolkit.policy import assess, income_basis, standard_on
 from toolkit.policy import basis
 from toolkit.policy.special import TEMPORARY_MAX_MONTHS, expenditure_test, temporary_assistance_cap
@@ -53,7 +53,7 @@ POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 2, "q6": 2, "q7": 1, "q8": 2
 
 def generate(seed: int) -> Case:
     rng = random.Random(seed)
-    day = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    day = draw_day(rng, FIRST_DAY, LAST_DAY)      # a day whose standard may be taught (H or M)
     standard = standard_on(day)
     s = standard.value
     where = place(rng)
@@ -121,7 +121,7 @@ def generate(seed: int) -> Case:
                  explanation=f"{yuan(counted_income)} ÷ {size} = {per_capita:.2f} 元。"),
         Question("q2", "choice", Q_PROMPTS["q2"], POINTS["q2"], basis.sh("第十条"), "eligibility_threshold",
                  answer="yes" if result["eligible"] else "no", options=YES_NO,
-                 explanation=f"当日低保标准 {yuan(s)} 元（{cn_date(standard.effective_from)}起施行），月人均收入 "
+                 explanation=f"当日低保标准 {standard_text(standard)} 元（{cn_date(standard.effective_from)}起施行），月人均收入 "
                              f"{per_capita:.2f} 元" + ("低于标准。" if result["eligible"] else "不低于标准，不符合低保条件。")),
         Question("q3", "choice", Q_PROMPTS["q3"], POINTS["q3"], sup, "expenditure_income_test",
                  answer="yes" if below_average else "no", options=YES_NO,

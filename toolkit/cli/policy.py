@@ -190,13 +190,30 @@ def _sources(sources: tuple[str, ...]) -> dict:
 def _standard(args) -> int:
     from toolkit.policy import standard_on
     from toolkit.policy.inputs import parse_date
+    from toolkit.policy.params import LOCAL, load_region
 
     day = parse_date(args.date, "日期")
     param = standard_on(day, args.region)
     _print({"region": args.region, "date": day.isoformat(), "standard": int(param.value),
-            "effective_from": param.effective_from.isoformat(), "source": param.source,
-            "confidence": param.confidence, "note": param.note})
+            "effective_from": param.effective_from.isoformat(),
+            "on_file_until": param.on_file_until.isoformat() if param.on_file_until else None,
+            "source": param.source, "confidence": param.confidence, "note": param.note, "origin": param.origin,
+            **({"file": str(load_region(args.region).local_path)} if param.origin == LOCAL else {})})
     return 0
+
+
+def _param_line(row: dict, today: str) -> str:
+    """One row of ``jiuzhu policy params`` in Chinese: figure, period, confidence, source, origin, status."""
+    if row["stale"]:
+        status = f"【过期或需核实】{row['stale']}"
+    elif row["until"] and row["until"] < today:
+        status = "已过施行期"
+    else:
+        status = "现行" if not row["from"] or row["from"] <= today else "尚未施行"
+    period = (f"{row['from']} 起" + (f"，已知适用至 {row['until']}" if row["until"] else "")) if row["from"] else ""
+    origin = f"；出处：{row['origin_label']}" + (f"（{row['file']}）" if row["origin"] == "local" else "")
+    return (f"{row['what']}：{row['value']}" + (f"（{period}）" if period else "")
+            + f"；可信度 {row['confidence'] or '—'}；来源：{row['source'] or '—'}{origin}；{status}")
 
 
 def _params(args) -> int:
@@ -209,11 +226,9 @@ def _params(args) -> int:
     if args.json:
         _print(rows)
         return 0
+    today = _today(args).isoformat()
     for row in rows:
-        status = f"【过期或需核实】{row['stale']}" if row["stale"] else ("已由后续数值取代" if row["until"] else "现行")
-        period = f"{row['from']} 起" + (f"，至 {row['until']} 止" if row["until"] else "") if row["from"] else ""
-        print(f"{row['what']}：{row['value']}" + (f"（{period}）" if period else "")
-              + f"；可信度 {row['confidence'] or '—'}；来源：{row['source'] or '—'}；{status}")
+        print(_param_line(row, today))
     stale = [row for row in rows if row["stale"]]
     print(f"\n共 {len(rows)} 项；过期或需核实 {len(stale)} 项。" if stale or not args.stale
           else "没有过期或需核实的参数。")

@@ -219,6 +219,8 @@ def evaluate(household: Household) -> dict:
         "standard_effective_from": standard.effective_from.isoformat(),
         "standard_source": standard.source,
         "standard_confidence": standard.confidence,
+        "standard_on_file_until": standard.on_file_until.isoformat() if standard.on_file_until else None,
+        "standard_origin": standard.origin,
         "household_size": size,
         "counted_income": float(_money(counted)),
         "excluded_income": float(_money(excluded)),
@@ -270,7 +272,7 @@ def _used(region: str, key: str, effective_from: date) -> dict:
 
 
 def _wage_notes(household: Household, params, notes: list[str]):
-    """Notes on wages at or above the minimum wage; the minimum-wage entry used, if any."""
+    """Notes on wages at or above the minimum wage; the minimum-wage entry, when a note used it."""
     if not params.has("minimum_wage"):
         return None
     wages = [(m, m.income.get("wage")) for m in household.members if m.income.get("wage")]
@@ -280,12 +282,14 @@ def _wage_notes(household: Household, params, notes: list[str]):
         minimum = params["minimum_wage"].on(household.day)
     except ParameterMissing:
         return None
+    noted = False
     for member, wage in wages:
         if wage >= minimum.value:
+            noted = True
             notes.append(
                 f"成员{mask_name(member.name)}工资性收入 {_yuan(wage)} 元不低于当时最低工资 {minimum.value} 元；"
                 f"{basis.sh('第二十七条')}规定的就业收入部分豁免没有在档的具体比例，本计算未作扣减，请按本地口径复核。")
-    return minimum
+    return minimum if noted else None
 
 
 def _supplements(household: Household, params, standard, notes: list[str]) -> list[dict]:
@@ -294,7 +298,7 @@ def _supplements(household: Household, params, standard, notes: list[str]) -> li
               and m.age <= int(params["minor_standard"].settings.get("max_age", 15))]
     if minors:
         series = params["minor_standard"]
-        entry = next((e for e in series.entries if e["effective_from"] == standard.effective_from), None)
+        entry = next((e for e in series.covering() if e["effective_from"] == standard.effective_from), None)
         if entry is None:
             notes.append(f"家庭有未成年人；{household.day.isoformat()} 适用的未成年人分类施保标准未在档，未计算增发。")
         else:
