@@ -19,13 +19,15 @@ from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
 from toolkit.cases.standards import draw_day, last_case_day, new_standard_days, standard_text, standards_table
-from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, income_basis, standard_on
-from toolkit.policy import basis
+from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, excluded_income_on, income_basis, standard_on
+from toolkit.policy import basis, rule_set_for
 
 ASSIGNMENT = "m01_means_test"
 TITLE = "家庭收入核算与低保金计算"
 
-FIRST_DAY = date(2018, 4, 1)    # earliest standard on file that the cases use
+# The income rules taught (counted and excluded income) are 民发〔2021〕57号第十三条, in force from
+# 2021-07-01; no earlier article on income is on file, so cases are set under the 2021 rules only.
+FIRST_DAY = date(2021, 7, 1)
 LAST_DAY = last_case_day()      # up to the current standard year (see toolkit.cases.standards)
 WAGE_CAPS = (1680, 2360)          # wages stay below every minimum wage on file (no 条例 art. 27 question here)
 NONE_KEY = "none"
@@ -133,10 +135,12 @@ def _split_counted(rng: random.Random, members: list[_Member], total: int) -> No
             member.income[key] = member.income.get(key, 0) + amount
 
 
-def _add_excluded(rng: random.Random, members: list[_Member]) -> None:
+def _add_excluded(rng: random.Random, members: list[_Member], day: date) -> None:
+    """Income not counted, of a kind whose exclusion is in force on ``day`` (each only within its window)."""
+    in_force = excluded_income_on(day)
     candidates = [m for m in members if m.kind in EXCLUDED_FOR]
     for member in rng.sample(candidates, k=min(len(candidates), rng.choice((1, 1, 2)))):
-        key = rng.choice(EXCLUDED_FOR[member.kind])
+        key = rng.choice([k for k in EXCLUDED_FOR[member.kind] if k in in_force])
         member.income[key] = rng.randrange(100, 900, 10)
 
 
@@ -167,7 +171,7 @@ def generate(seed: int) -> Case:
     total = int(per_capita_target * size) if "equal" not in traps else int(standard.value * size)
     _split_counted(rng, members, total)
     if "excluded" in traps:
-        _add_excluded(rng, members)
+        _add_excluded(rng, members, day)
 
     result = assess(_household(day, members))
     where = place(rng)
@@ -185,6 +189,8 @@ def generate(seed: int) -> Case:
     eligible = result["eligible"]
     amount_basis = basis.sh("第十六条") + "；" + benefit_basis(day)
     counted_basis = income_basis(day)
+    excluded_basis = rule_set_for(day).cite("income_excluded")
+    excluded_text = "、".join(excluded_income_on(day).values())
 
     head = members[0]
     intro = join_blocks(
@@ -202,10 +208,9 @@ def generate(seed: int) -> Case:
     )
     counted_text = "＋".join(yuan(a) for m, k, a in lines if k in COUNTED_INCOME) or "0"
     questions = (
-        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], counted_basis, "income_excluded",
+        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], excluded_basis, "income_excluded",
                  answer=excluded_keys, options=options,
-                 explanation=f"优待抚恤金、计划生育奖励与扶助金、奖学金、见义勇为奖励、社会救助款物以及中央确定的城乡居民"
-                             f"基本养老保险基础养老金不计入家庭收入；工资、经营、财产和赡养费等转移性收入、养老金应计入。"
+                 explanation=f"评估日不计入家庭收入的有：{excluded_text}；工资、经营、财产和赡养费等转移性收入、养老金应计入。"
                              f"本案不计入的收入合计 {yuan(_money(result['excluded_income']))} 元。"),
         Question("q2", "number", Q_PROMPTS["q2"], POINTS["q2"], counted_basis, "income_counted",
                  answer=counted, unit="元",
@@ -214,9 +219,10 @@ def generate(seed: int) -> Case:
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"月人均收入 = 计入收入 ÷ 共同生活人数 = {yuan(counted)} ÷ {size} = {per_capita:.2f} 元"
                              "（四舍五入保留两位小数）。"),
-        Question("q4", "number", Q_PROMPTS["q4"], POINTS["q4"], basis.sh("第十条") + "；" + standard.source,
+        Question("q4", "number", Q_PROMPTS["q4"], POINTS["q4"],
+                 basis.sh("第十条") + "；" + (standard.shown_as if standard.confidence == "M" else standard.source),
                  "standard_in_force", answer=std_value, unit="元",
-                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {yuan(std_value)} 元，"
+                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {standard_text(standard)} 元，"
                              f"评估日{cn_date(day)}适用该标准"
                              + ("（新标准自当天起施行，当天即适用新标准）。" if day == standard.effective_from else "。")),
         Question("q5", "choice", Q_PROMPTS["q5"], POINTS["q5"], basis.sh("第十条"), "eligibility_threshold",

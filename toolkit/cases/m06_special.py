@@ -116,7 +116,7 @@ def generate(seed: int) -> Case:
     temp_basis = basis.sh("第十五条、第二十九条、第三十六条")
     after_text = f"({yuan(counted_income)} − {yuan(medical)}) ÷ {size}"
     questions = (
-        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], basis.sh("第十条") + "；" + income_basis(day),
+        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], "；".join(filter(None, (basis.sh("第十条"), income_basis(day)))),
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"{yuan(counted_income)} ÷ {size} = {per_capita:.2f} 元。"),
         Question("q2", "choice", Q_PROMPTS["q2"], POINTS["q2"], basis.sh("第十条"), "eligibility_threshold",

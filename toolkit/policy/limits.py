@@ -67,6 +67,8 @@ class RuleSet:
     limits: dict[str, Limit]
     region: str | None = None
     path: Path = field(default=PROCEDURE_FILE, compare=False)
+    # income not counted (key → {"until": last day or None, "note": …}); empty: no exclusion list on file
+    excluded_income: dict[str, dict] = field(default_factory=dict, compare=False)
 
     def figures(self) -> dict[str, str]:
         """Limit name → its figure as text (``3``, ``三分之二``), for formatting titles and messages."""
@@ -133,7 +135,20 @@ def _parse(raw: dict, index: int, path: Path) -> RuleSet:
     return RuleSet(id=rs_id, title=title, effective_from=raw["effective_from"], source=str(raw["source"]),
                    confidence=str(raw["confidence"]), order=order,
                    rules={str(k): str(v) for k, v in (raw.get("rules") or {}).items()},
-                   limits=limits, region=raw.get("region"), path=path)
+                   limits=limits, region=raw.get("region"), path=path,
+                   excluded_income=_exclusions(raw.get("excluded_income") or {}, f"{where}.excluded_income", path))
+
+
+def _exclusions(raw: dict, where: str, path: Path) -> dict[str, dict]:
+    """Income not counted, each with the last day it is not counted (``until``; None: while the rule set holds)."""
+    found = {}
+    for key, spec in raw.items():
+        spec = spec or {}
+        until = spec.get("until")
+        if until is not None and not isinstance(until, date):
+            raise ParameterMissing(f"{path} 的 {where}.{key}.until 不是日期（应为 YYYY-MM-DD）。")
+        found[str(key)] = {"until": until, "note": str(spec.get("note", ""))}
+    return found
 
 
 def rule_sets() -> tuple[RuleSet, ...]:

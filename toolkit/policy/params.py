@@ -155,6 +155,14 @@ class RegionParams:
     path: Path
     series: dict[str, Series]
     local_path: str = ""
+    regulation: str = ""                  # the region's regulation, e.g. 《上海市社会救助条例》
+    regulation_from: date | None = None   # … in force from
+
+    def basis_on(self, series: Series, day: date, instead: str) -> str:
+        """``series.basis``, or ``instead`` when the basis cites the region's regulation before it is in force."""
+        if self.regulation and self.regulation in series.basis and self.regulation_from and day < self.regulation_from:
+            return instead
+        return series.basis
 
     def __getitem__(self, key: str) -> Series:
         if key not in self.series:
@@ -231,7 +239,11 @@ def load_shipped(region: str = "shanghai") -> RegionParams:
         settings = {k: v for k, v in spec.items() if k not in {"entries", "title", "basis"}}
         series[key] = Series(key=key, title=str(spec.get("title", key)), basis=str(spec.get("basis", "")),
                              entries=tuple(entries), path=path, settings=settings)
-    return RegionParams(region=region, name=str(raw.get("name", region)), path=path, series=series)
+    regulation_from = raw.get("regulation_from")
+    if regulation_from is not None and not isinstance(regulation_from, date):
+        raise _bad(path, "regulation_from", raw, "应为日期（YYYY-MM-DD）")
+    return RegionParams(region=region, name=str(raw.get("name", region)), path=path, series=series,
+                        regulation=str(raw.get("regulation", "")), regulation_from=regulation_from)
 
 
 # ---- a bureau's own figures: the local parameters file ------------------------------------------
