@@ -8,6 +8,7 @@ handlers, so ``jiuzhu --help`` stays fast (bench/cli_startup.py measures it).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from toolkit.cli._argparse import ChineseArgumentParser
@@ -58,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         code = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (``jiuzhu policy params | head -5``): end quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except UserError as err:
         print(f"错误：{err}", file=sys.stderr)
         return err.exit_code

@@ -35,11 +35,13 @@ class Row:
     until: str = ""      # last day it is known to hold (on_file_until), or the day before its successor
     origin: str = SHIPPED   # SHIPPED (with the toolkit) or LOCAL (the bureau's parameters file)
     file: str = ""       # the file that holds it
+    shadowed: bool = False   # a shipped figure the bureau's local file replaces on every day it covered
 
     def as_dict(self) -> dict:
         return {"key": self.key, "what": self.what, "value": self.value, "from": self.effective_from,
                 "until": self.until, "source": self.source, "confidence": self.confidence, "stale": self.stale,
-                "origin": self.origin, "origin_label": ORIGIN_LABELS.get(self.origin, ""), "file": self.file}
+                "origin": self.origin, "origin_label": ORIGIN_LABELS.get(self.origin, ""), "file": self.file,
+                "shadowed": self.shadowed}
 
 
 def _months_after(day: date, months: int) -> date:
@@ -88,7 +90,8 @@ def _region_rows(region: str, today: date) -> list[Row]:
             rows.append(Row(f"{region}.{series.key}", title, _entry_value(entry), entry["effective_from"].isoformat(),
                             str(entry.get("source", "")), str(entry.get("confidence", "")),
                             _entry_stale(series, entry, entry is newest, in_force, today),
-                            entry["on_file_until"].isoformat(), entry["origin"], entry.get("file", "")))
+                            entry["on_file_until"].isoformat(), entry["origin"], entry.get("file", ""),
+                            entry not in in_force))
         rows.extend(_gap_rows(region, title, series))
     return rows
 

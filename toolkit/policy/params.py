@@ -178,9 +178,9 @@ def available_regions() -> list[str]:
 
 
 def _bad(path: Path, where: str, node: object, problem: str) -> ParamsFileError:
-    line = yamlfile.line_of(node)
-    return ParamsFileError(f"参数文件 {path} {line}{'（' + where + '）' if where else ''}：{problem}。"
-                           "格式见 docs/policy.md“参数文件”。")
+    line = yamlfile.line_of(node) or (f"第 {node['line']} 行" if isinstance(node, dict) and node.get("line") else "")
+    place = "".join(part for part in (f" {line}" if line else "", f"（{where}）" if where else ""))
+    return ParamsFileError(f"参数文件 {path}{place}：{problem}。格式见 docs/policy.md“参数文件”。")
 
 
 def check_entry(entry: object, path: Path, where: str) -> dict:
