@@ -68,3 +68,24 @@ def test_standards_around_skips_an_L_neighbour():
     assert 1510 not in shown and shown[0] == 1595
     with pytest.raises(Exception, match="不能用于培训案例"):
         standards_around(date(2023, 8, 1))
+
+
+def test_an_M_standard_is_taught_as_derived_never_as_a_notices_number():
+    from toolkit.policy.params import load_region
+
+    raw_sources = [e["source"] for e in load_region()["dibao_standard"].entries if e["confidence"] == "M"]
+    seen_m = 0
+    for seed in range(600):
+        for assignment in ("m01_means_test", "m06_special", "m05_funds"):
+            case = case_module(assignment).generate(seed)
+            texts = [case.intro_markdown] + [q.basis for q in case.questions] + [q.explanation for q in case.questions]
+            assert not any(source in text for source in raw_sources for text in texts)   # no notice's own wording
+            day = date.fromisoformat(case.data["evaluation_date"]) if "evaluation_date" in case.data else \
+                date.fromisoformat(case.data["ledger"][0]["发放月份"] + "-01")
+            if standard_on(day).confidence == "M":
+                seen_m += 1
+                assert "以本市公布的标准为准" in case.intro_markdown, (assignment, seed)
+                if assignment == "m01_means_test":
+                    q4 = next(q for q in case.questions if q.id == "q4")
+                    assert "以本市公布的标准为准" in q4.basis and "以本市公布的标准为准" in q4.explanation
+    assert seen_m > 100

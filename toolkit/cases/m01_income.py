@@ -18,7 +18,8 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import draw_day, last_case_day, new_standard_days, standard_text, standards_table
+from toolkit.cases.standards import (draw_day, last_case_day, new_standard_days, standard_basis, standard_text,
+                                     standards_table)
 from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, excluded_income_on, income_basis, standard_on
 from toolkit.policy import basis, rule_set_for
 
@@ -220,15 +221,15 @@ def generate(seed: int) -> Case:
                  explanation=f"月人均收入 = 计入收入 ÷ 共同生活人数 = {yuan(counted)} ÷ {size} = {per_capita:.2f} 元"
                              "（四舍五入保留两位小数）。"),
         Question("q4", "number", Q_PROMPTS["q4"], POINTS["q4"],
-                 basis.sh("第十条") + "；" + (standard.shown_as if standard.confidence == "M" else standard.source),
+                 basis.sh("第十条") + "；" + standard_basis(standard),
                  "standard_in_force", answer=std_value, unit="元",
-                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {standard_text(standard)} 元，"
+                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {standard_text(standard, ' 元')}，"
                              f"评估日{cn_date(day)}适用该标准"
                              + ("（新标准自当天起施行，当天即适用新标准）。" if day == standard.effective_from else "。")),
         Question("q5", "choice", Q_PROMPTS["q5"], POINTS["q5"], basis.sh("第十条"), "eligibility_threshold",
                  answer="yes" if eligible else "no",
                  options=(Option("yes", "符合：月人均收入低于低保标准"), Option("no", "不符合：月人均收入不低于低保标准")),
-                 explanation=f"月人均收入 {per_capita:.2f} 元，低保标准 {yuan(std_value)} 元。只有人均收入**低于**标准才符合条件，"
+                 explanation=f"月人均收入 {per_capita:.2f} 元，低保标准 {standard_text(standard, ' 元')}。只有人均收入**低于**标准才符合条件，"
                              "等于标准的不符合。"),
         Question("q6", "number", Q_PROMPTS["q6"], POINTS["q6"], amount_basis, "benefit_amount",
                  answer=benefit, unit="元",

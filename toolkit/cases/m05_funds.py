@@ -162,7 +162,7 @@ def generate(seed: int) -> Case:
         f"## {TITLE}",
         FICTION_NOTE,
         f"{where.town}对{where.district}民政局{_month_label(months[0])}至{_month_label(months[-1])}的低保金发放明细进行核对。"
-        f"同期本市低保标准为每人每月 {standard_text(standard)} 元，花名册中的核定月低保金均已按家庭收入核定。",
+        f"同期本市低保标准为每人每月 {standard_text(standard, ' 元')}，花名册中的核定月低保金均已按家庭收入核定。",
         "**低保对象花名册**",
         md_table(("户号", "户主", "保障人数", "核定月低保金（元）", "状态", "备注"),
                  [(r["户号"], r["户主"], r["保障人数"], f"{r['核定月低保金']:.2f}", r["状态"], r["备注"]) for r in roster]),

@@ -121,7 +121,7 @@ def generate(seed: int) -> Case:
                  explanation=f"{yuan(counted_income)} ÷ {size} = {per_capita:.2f} 元。"),
         Question("q2", "choice", Q_PROMPTS["q2"], POINTS["q2"], basis.sh("第十条"), "eligibility_threshold",
                  answer="yes" if result["eligible"] else "no", options=YES_NO,
-                 explanation=f"当日低保标准 {standard_text(standard)} 元（{cn_date(standard.effective_from)}起施行），月人均收入 "
+                 explanation=f"当日低保标准 {standard_text(standard, ' 元')}（{cn_date(standard.effective_from)}起施行），月人均收入 "
                              f"{per_capita:.2f} 元" + ("低于标准。" if result["eligible"] else "不低于标准，不符合低保条件。")),
         Question("q3", "choice", Q_PROMPTS["q3"], POINTS["q3"], sup, "expenditure_income_test",
                  answer="yes" if below_average else "no", options=YES_NO,

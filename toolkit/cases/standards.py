@@ -86,9 +86,16 @@ def standards_around(day: date) -> list[Param]:
     return found
 
 
-def standard_text(param: Param) -> str:
-    """A standard as a case or its feedback shows it: an M figure says what it is."""
-    return param.training_text(yuan(param.value))
+def standard_text(param: Param, unit: str = "") -> str:
+    """A standard as a case or its feedback shows it (``unit``: e.g. " 元"): an M figure says what it is."""
+    return param.training_text(yuan(param.value) + unit)
+
+
+def standard_basis(param: Param) -> str:
+    """Where a taught standard comes from, for a question's basis: an M figure as derived, never as a notice's."""
+    if param.confidence == "M":
+        return f"低保标准{param.shown_as or '据' + param.source}，以本市公布的标准为准"
+    return param.source
 
 
 def standards_table(day: date) -> str:
