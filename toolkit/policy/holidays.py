@@ -102,12 +102,8 @@ def active() -> LocalCalendar | None:
     path = file_path()
     if path is None:
         return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        raise HolidayFileError(f"找不到节假日文件 {path}。请检查路径（{ENV_FILE} 或 --holidays），"
-                               "或删除该设置以只使用内置日历。") from None
-    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+    return _load(*yamlfile.file_version(path, HolidayFileError(
+        f"找不到节假日文件 {path}。请检查路径（{ENV_FILE} 或 --holidays），或删除该设置以只使用内置日历。")))
 
 
 def known_years() -> range:

@@ -278,12 +278,8 @@ def local_entries() -> tuple[str, str, dict[str, tuple[dict, ...]]] | None:
     path = local_file()
     if path is None:
         return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        raise ParamsFileError(f"找不到参数文件 {path}。请检查路径（{ENV_FILE} 或 --params），"
-                              "或删除该设置以只使用随工具发布的参数。") from None
-    return _load_local(str(path), stat.st_mtime_ns, stat.st_size)
+    return _load_local(*yamlfile.file_version(path, ParamsFileError(
+        f"找不到参数文件 {path}。请检查路径（{ENV_FILE} 或 --params），或删除该设置以只使用随工具发布的参数。")))
 
 
 def _local_entry(entry: object, path: Path, where: str) -> dict:

@@ -8,6 +8,7 @@ callers can name the line of an entry they refuse.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -72,3 +73,12 @@ def line_of(node: object) -> str:
     """"第 N 行" of a mapping read by :func:`load` ("" when unknown)."""
     line = getattr(node, "line", 0)
     return f"第 {line} 行" if line else ""
+
+
+def file_version(path: str | Path, missing: UserError) -> tuple[str, int, int]:
+    """(path, modification time, size) of a file people keep, as a cache key; ``missing`` raised when absent."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        raise missing from None
+    return str(path), stat.st_mtime_ns, stat.st_size
