@@ -17,7 +17,7 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import distinct_names, place
 from toolkit.cases.standards import last_case_day, standard_text, teachable
-from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
 

@@ -12,7 +12,7 @@ income" has no share on file.  Income, the 低保 test and the standard come fro
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from toolkit.cases.base import Case, Option, Question

@@ -182,7 +182,8 @@ def excluded_income_on(day: date) -> dict[str, str]:
 
 def regulation_cite(day: date, article: str, region: str = "shanghai") -> str | None:
     """《上海市社会救助条例》 and ``article`` when the 条例 is in force on ``day`` (from 2019-05-01), else None."""
-    return basis.sh(article) if load_region(region).regulation_from is None or day >= load_region(region).regulation_from else None
+    regulation_from = load_region(region).regulation_from
+    return basis.sh(article) if regulation_from is None or day >= regulation_from else None
 
 
 def _check_exclusions(household: Household) -> None:

@@ -76,7 +76,7 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-_PLAIN_NUMBER = re.compile(r"[+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 # Units people write after a count, by the question's unit ("12天" for a count of working days).
 COUNT_UNITS = {"个工作日": ("个工作日", "工作日", "个", "天", "日"), "天": ("天", "日"), "人": ("人", "名"),
                "日": ("日", "天")}
