@@ -22,7 +22,7 @@ GIVEN = "建伟芳秀英敏静丽磊洋勇艳杰娟涛明超霞桂兰玉红梅�
 GIVEN_BY_SEX = {"m": "建伟磊勇杰涛明超志海斌辉宇浩轩博德福永庆刚强军国华峰", "f": "芳秀英敏静丽艳娟霞桂兰玉红梅燕欣怡琪雅婷菊珍凤翠"}
 
 # Kinship words used in cases, each with whether it is a 近亲属 in the sense of the 低保 rules
-# (配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女) — see shared/domain/policy-facts.md.
+# (配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女) — see the project's policy facts (sources and confidence: docs/policy.md).
 KIN_NEAR = ("配偶", "父亲", "母亲", "儿子", "女儿", "哥哥", "姐姐", "弟弟", "妹妹", "祖父", "外祖母", "孙子", "外孙女")
 KIN_NOT_NEAR = ("表哥", "表妹", "堂弟", "舅舅", "姑姑", "侄子", "外甥女", "同学", "邻居")
 

@@ -1,6 +1,6 @@
 """m06 支出型贫困与临时救助: medical-expense poverty and temporary-assistance limits.
 
-Only what shared/domain/policy-facts.md supports is used (《上海市社会救助条例》第十二条、第十五条、
+Only what the project's policy facts (sources and confidence: docs/policy.md) supports is used (《上海市社会救助条例》第十二条、第十五条、
 第十八条、第二十九条、第三十六条).  Figures that are not on file — last year's city average
 disposable income, the household's out-of-pocket medical costs — are given in the case and
 labelled 案例设定, never presented as policy.  Of the two 支出型 cost tests only "income minus

@@ -1,6 +1,6 @@
 """低保 means test and benefit (household income, property, monthly amount).
 
-Rules (see shared/domain/policy-facts.md):
+Rules (see the project's policy facts (sources and confidence: docs/policy.md)):
 - eligible when per-capita counted income is **below** the standard in force on the date
   (《上海市社会救助条例》第十条) and the property test passes;
 - income counted and excluded per 民发〔2021〕57号 第十三条;
