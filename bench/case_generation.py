@@ -8,18 +8,17 @@ distinct trainees, and the ratio to the fastest assignment.
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import time
 
-from toolkit.cases import ASSIGNMENTS, seed_for
+from toolkit.cases import ASSIGNMENTS, case_module, seed_for
 
 TRAINEES = 60
 TINY_ARGS = ["--trainees", "2"]     # seconds: the bench test (tests/test_bench.py)
 
 
 def median_ms(assignment: str, trainees: int = TRAINEES) -> float:
-    module = importlib.import_module(f"toolkit.cases.{assignment}")
+    module = case_module(assignment)
     times = []
     for n in range(trainees):
         seed = seed_for("jiuzhu", assignment, f"bench-{n:03d}")

@@ -20,14 +20,14 @@ def run(capsys, *argv, stdin=None, monkeypatch=None):
 
 def test_assess_from_file(tmp_path, capsys):
     path = tmp_path / "household.json"
-    path.write_text(json.dumps({"date": "2019-05-01", "members": [
+    path.write_text(json.dumps({"date": "2022-03-01", "members": [
         {"name": "张三", "age": 45, "income": {"wage": 1500, "scholarship": 800}},
         {"name": "李四", "age": 43, "disability_grade": 2}, {"name": "张小明", "age": 12}],
         "assets": {"deposits": 20000}}, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "policy", "assess", str(path))
     assert code == 0, err
     data = json.loads(out)
-    assert data["monthly_benefit"] == 1980.0 and data["eligible"] is True
+    assert data["monthly_benefit"] == 2490.0 and data["eligible"] is True
     assert "张三" not in out  # no personal names in output
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 
 import pytest
 
@@ -12,6 +11,6 @@ SEEDS = tuple(range(40))
 @pytest.fixture(scope="session")
 def cases_by_assignment():
     """40 generated cases per assignment, shared by the tests of this folder."""
-    from toolkit.cases import ASSIGNMENTS
+    from toolkit.cases import ASSIGNMENTS, case_module
 
-    return {a: [importlib.import_module(f"toolkit.cases.{a}").generate(s) for s in SEEDS] for a in ASSIGNMENTS}
+    return {a: [case_module(a).generate(s) for s in SEEDS] for a in ASSIGNMENTS}

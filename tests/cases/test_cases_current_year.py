@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from case_tools import answers
-from toolkit.cases import m01_means_test as m01
+from toolkit.cases import m01_income as m01
 from toolkit.cases import m05_funds as m05
 from toolkit.cases import m06_special as m06
 from toolkit.cases.standards import last_case_day

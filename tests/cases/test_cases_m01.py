@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from toolkit.cases import m01_means_test as m01
+from toolkit.cases import m01_income as m01
 from toolkit.policy import assess, standard_on
 from case_tools import answers
 
@@ -88,3 +88,27 @@ def test_the_case_lists_the_standards_around_its_date_including_the_one_in_force
         assert f"| {current.effective_from.year}年{current.effective_from.month}月{current.effective_from.day}日 |" \
             in case.intro_markdown
         assert case.intro_markdown.count("年4月1日 |") + case.intro_markdown.count("年7月1日 |") >= 2
+
+
+def test_names_fit_the_family_role_sex():
+    from toolkit.cases.fiction import GIVEN_BY_SEX
+
+    roles = {"父亲": "m", "儿子": "m", "母亲": "f", "女儿": "f"}
+    seen = set()
+    for seed in range(400):
+        case = m01.generate(seed)
+        members = case.data["members"]
+        sexes = {}
+        for member in members:
+            name, role = member["成员"], member["关系"]
+            given = name[-2:]
+            sex = next((s for s, pool in GIVEN_BY_SEX.items() if all(ch in pool for ch in given)), None)
+            assert sex is not None, (seed, name)
+            sexes[role] = sex
+            if role in roles:
+                assert sex == roles[role], (seed, role, name)
+                seen.add(role)
+        if "配偶" in sexes:
+            assert sexes["配偶"] != sexes["户主"], seed
+            seen.add("配偶")
+    assert seen == {"父亲", "儿子", "母亲", "女儿", "配偶"}

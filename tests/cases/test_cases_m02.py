@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -80,3 +80,19 @@ def test_objections_and_extensions_occur_and_are_told_in_the_case(built):
     assert disputed and extended
     assert all("提出异议" in c.intro_markdown and "无人提出异议" not in c.intro_markdown for c in disputed)
     assert all("延长了审核确认期限" in c.intro_markdown for c in extended)
+
+
+def test_2021_cases_teach_that_information_check_first_starts_the_investigation():
+    first_checks = 0
+    for seed in range(300):
+        case, timeline = m02.build(seed)
+        days = {s["step"]: date.fromisoformat(s["date"]) for s in timeline["steps"]}
+        if days["check"] < days["investigate"]:
+            first_checks += 1
+            assert check_procedure(timeline)["rule_set"] == "2021", seed
+            q3 = next(q for q in case.questions if q.id == "q3")
+            assert "信息核对" in q3.explanation and "第十五条" in q3.explanation
+            if workdays_between(days["accept"], days["investigate"]).days > 3:
+                rules = {v["rule"] for v in check_procedure(timeline)["violations"]}
+                assert "investigation_start" not in rules, seed
+    assert first_checks >= 10

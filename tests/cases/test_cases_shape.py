@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from toolkit import SAMPLE_MARK
-from toolkit.cases import ASSIGNMENTS, case_for
+from toolkit.cases import ASSIGNMENTS, case_for, case_module
 
 # Questions whose right answer is a principle, the same for every trainee (the case text varies).
 SAME_ANSWER_FOR_ALL = {("m04_one_window", "q3"), ("m04_one_window", "q5"), ("m06_special", "q2")}
@@ -19,7 +18,7 @@ def test_assignments_are_the_six_course_modules_in_order():
     assert ASSIGNMENTS == ("m01_means_test", "m02_procedure", "m03_case_file", "m04_one_window",
                            "m05_funds", "m06_special")
     for assignment in ASSIGNMENTS:
-        module = importlib.import_module(f"toolkit.cases.{assignment}")
+        module = case_module(assignment)
         assert module.ASSIGNMENT == assignment
         assert module.TITLE and all("\u4e00" <= ch <= "\u9fff" for ch in module.TITLE)
 

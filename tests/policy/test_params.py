@@ -22,7 +22,7 @@ def test_new_region_is_a_new_yaml_file(tmp_path, monkeypatch):
     (tmp_path / "demo_city.yaml").write_text(yaml.safe_dump({
         "region": "demo_city", "name": "示例市",
         "dibao_standard": {"title": "低保标准", "basis": "示例市低保办法第五条", "entries": [
-            {"effective_from": date(2020, 1, 1), "value": 900, "source": "示例市公告", "confidence": "H"}]},
+            {"effective_from": date(2020, 1, 1), "on_file_until": date(2020, 12, 31), "value": 900, "source": "示例市公告", "confidence": "H"}]},
     }, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(params, "PARAMS_DIR", tmp_path)
     params.load_region.cache_clear()

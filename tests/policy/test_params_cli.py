@@ -65,12 +65,15 @@ def test_params_lists_every_parameter_with_source_and_confidence(capsys, monkeyp
 def test_params_after_13_months_calls_the_standard_stale_and_assess_warns(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "policy", "params", "--stale", "--today", "2027-08-02")
     assert code == 0
-    assert "1690（2026-07-01 起）" in out and "超过 13 个月" in out and "2028 年法定节假日" in out
+    assert "1690（2026-07-01 起，已知适用至 2027-06-30）" in out and "超过 13 个月" in out and "2028 年法定节假日" in out
+    assert "在档数值只到 2027-06-30" in out
     household = json.dumps({"date": "2027-06-01", "members": [{"income": {"wage": 1000}}]})
     code, out, err = run(capsys, monkeypatch, "policy", "assess", "-", "--today", "2027-08-02", stdin=household)
     assert code == 0 and json.loads(out)["standard"] == 1690
     assert err.startswith("警告：") and "超过 13 个月" in err
     code, out, err = run(capsys, monkeypatch, "policy", "assess", "-", "--today", "2027-07-31", stdin=household)
+    assert code == 0 and "在档数值只到 2027-06-30" in err and "超过 13 个月" not in err
+    code, out, err = run(capsys, monkeypatch, "policy", "assess", "-", "--today", "2027-06-15", stdin=household)
     assert code == 0 and err == ""
 
 

@@ -54,10 +54,46 @@ def test_notice_of_6_days_violates_7_of_7_is_fine():
 
 def test_investigation_start_2021_is_3_working_days():
     # 第十五条: start within 3 working days. Accept Tue 2022-03-01: Fri 03-04 is the 3rd, Mon 03-07 the 4th.
-    assert check_procedure(case(*replace(GOOD_2021, "investigate", date="2022-03-04")))["compliant"]
-    late = check_procedure(case(*replace(GOOD_2021, "investigate", date="2022-03-07")))
+    # The investigation starts with its first step of any kind (here 入户调查 and 信息核对 on one day).
+    on_time = replace(replace(GOOD_2021, "investigate", date="2022-03-04"), "check", date="2022-03-04")
+    assert check_procedure(case(*on_time))["compliant"]
+    late = check_procedure(case(*replace(replace(GOOD_2021, "investigate", date="2022-03-07"), "check",
+                                         date="2022-03-07")))
     assert rules_of(late) == ["investigation_start"]
     assert late["violations"][0]["actual"] == "4 个工作日"
+
+
+def test_information_check_first_starts_the_investigation_2021():
+    # 第十五条: 信息核对 on working day 1, the home visit on day 5 — the investigation started on time.
+    steps = replace(replace(GOOD_2021, "check", date="2022-03-02"), "investigate", date="2022-03-08")
+    assert check_procedure(case(*steps))["compliant"]
+
+
+@pytest.mark.parametrize(("kind", "label"), [("neighbour_visit", "邻里访问"), ("letter_inquiry", "信函索证"),
+                                             ("check", "经济状况核对"), ("investigate", "入户调查")])
+def test_any_kind_of_first_step_counts_and_is_named_when_late(kind, label):
+    steps = [s for s in GOOD_2021 if s[0] not in ("investigate", "check")] + [
+        ("investigate", "2022-03-10", ["李强", "陈静"]), ("check", "2022-03-10", [])]
+    first = [s for s in steps if s[0] != kind] + [(kind, "2022-03-02", ["李强", "陈静"])]
+    assert check_procedure(case(*first))["compliant"], kind
+    late = check_procedure(case(*steps))
+    assert rules_of(late) == ["investigation_start"]
+    if kind in ("investigate", "check"):
+        assert "最早的调查步骤为" in late["violations"][0]["message"]
+
+
+def test_refusal_after_information_check_alone_is_compliant_2021():
+    # 第十八条: 信息核对 shows the household does not qualify: refused without 入户调查 and 审核.
+    steps = [("accept", "2022-03-01", ["王芳"]), ("check", "2022-03-03", []),
+             ("approve", "2022-03-08", ["赵敏"]), ("refuse_notice", "2022-03-10", ["刘洋"])]
+    result = check_procedure(case(*steps, decision="refused"))
+    assert result["compliant"], result["violations"]
+    # without the 信息核对 the steps are still missing; under the 2012 rules (no 第十八条) too
+    no_check = [s for s in steps if s[0] != "check"]
+    assert set(rules_of(check_procedure(case(*no_check, decision="refused")))) == {"missing_step"}
+    old = [("accept", "2020-06-01", ["王芳"]), ("check", "2020-06-03", []),
+           ("approve", "2020-06-08", ["赵敏"]), ("refuse_notice", "2020-06-10", ["刘洋"])]
+    assert "missing_step" in rules_of(check_procedure(case(*old, decision="refused")))
 
 
 def test_investigation_across_national_day_holiday_2018():

@@ -1,21 +1,15 @@
 """Seeded case generators for the training course (layer 2: imports ``toolkit.policy``).
 
-Each assignment has a module ``toolkit.cases.<assignment_id>`` exposing
+Each assignment has a module under ``toolkit.cases`` (``CASE_MODULES`` maps the exercise id users see,
+e.g. ``m01_means_test``, to it; :func:`case_module` imports it) exposing
 ``generate(seed: int) -> Case``, ``TITLE`` (Chinese) and ``ASSIGNMENT`` (its id).  A trainee's
 seed is a stable SHA-256 of (course, assignment, student id) — never Python's ``hash()`` — so the
 same trainee sees the same case in JupyterLab and in the autograder, in any process.
 """
 
-from toolkit.cases.base import Case, Option, Question, case_for, seed_for
+from toolkit.cases.base import CASE_MODULES, Case, Option, Question, case_for, case_module, seed_for
 
-# Course order of the six training assignments (module names under toolkit.cases).
-ASSIGNMENTS = (
-    "m01_means_test",
-    "m02_procedure",
-    "m03_case_file",
-    "m04_one_window",
-    "m05_funds",
-    "m06_special",
-)
+# Course order of the six training assignments (exercise ids; modules: CASE_MODULES).
+ASSIGNMENTS = tuple(CASE_MODULES)
 
-__all__ = ["ASSIGNMENTS", "Case", "Option", "Question", "case_for", "seed_for"]
+__all__ = ["ASSIGNMENTS", "CASE_MODULES", "Case", "Option", "Question", "case_for", "case_module", "seed_for"]

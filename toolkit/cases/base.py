@@ -84,6 +84,23 @@ class Case:
     code: str = ""               # short code shown to the trainee (set for delivered cases)
 
 
+# Exercise id (what users see, in course order) → module under toolkit.cases.  An id not listed here
+# (a trainer's own exercise) is its module's name.
+CASE_MODULES = {
+    "m01_means_test": "m01_income",
+    "m02_procedure": "m02_procedure",
+    "m03_case_file": "m03_case_file",
+    "m04_one_window": "m04_one_window",
+    "m05_funds": "m05_funds",
+    "m06_special": "m06_special",
+}
+
+
+def case_module(assignment: str):
+    """The generator module of exercise ``assignment`` (``generate``, ``TITLE``, ``ASSIGNMENT``)."""
+    return importlib.import_module(f"toolkit.cases.{CASE_MODULES.get(assignment, assignment)}")
+
+
 def seed_for(course: str, assignment: str, student_id: str) -> int:
     """Stable per-trainee seed: first 8 bytes of SHA-256 over course, assignment and student id."""
     digest = hashlib.sha256(f"{course}\x1f{assignment}\x1f{student_id}".encode("utf-8")).digest()
@@ -92,8 +109,7 @@ def seed_for(course: str, assignment: str, student_id: str) -> int:
 
 def case_for(course: str, assignment: str, student_id: str) -> Case:
     """The case a given trainee sees for an assignment."""
-    module = importlib.import_module(f"toolkit.cases.{assignment}")
-    return module.generate(seed_for(course, assignment, student_id))
+    return case_module(assignment).generate(seed_for(course, assignment, student_id))
 
 
 # ---- answers apart from givens (issue 10, item 2) --------------------------------------------
@@ -115,8 +131,7 @@ def keyed_seed(secret: bytes, course: str, assignment: str, student_id: str) -> 
 
 def generate(assignment: str, seed: int) -> Case:
     """The case of ``assignment`` for ``seed``."""
-    module = importlib.import_module(f"toolkit.cases.{assignment}")
-    return module.generate(seed)
+    return case_module(assignment).generate(seed)
 
 
 def _plain(value: Any) -> Any:

@@ -10,12 +10,11 @@ questions of a few generated cases), so the mapping cannot drift from the course
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from toolkit.cases import ASSIGNMENTS
+from toolkit.cases import ASSIGNMENTS, case_module
 from toolkit.cases.rules import rule_title
 from toolkit.errors import InputError
 from toolkit.policy import RULES
@@ -63,7 +62,7 @@ def exercises_by_rule() -> dict[str, tuple[Exercise, ...]]:
     """Rule id → the exercises whose questions test it (in course order)."""
     found: dict[str, list[Exercise]] = {}
     for assignment in ASSIGNMENTS:
-        module = importlib.import_module(f"toolkit.cases.{assignment}")
+        module = case_module(assignment)
         exercise = Exercise(assignment, module.TITLE)
         for seed in PROBE_SEEDS:
             made = module.generate(seed)

@@ -35,7 +35,7 @@ FAULTS_2021 = ("total_time",)
 Q_PROMPTS = {
     "q1": "本案应当适用哪一个审核审批（确认）办法？",
     "q2": "本案办理过程中违反了哪些规定？（可多选）",
-    "q3": "按本案适用的办法，入户调查（家庭经济状况调查）最迟应在哪一天启动？",
+    "q3": "按本案适用的办法，家庭经济状况调查最迟应在哪一天启动？",
     "q4": "按本案实际的公示开始日期，公示期最早可以在哪一天结束？",
     "q5": "按本案适用的办法，审批（确认）决定最迟应在哪一天作出？",
     "q6": "本案从受理到作出审批（确认）决定，实际用了多少个工作日？（受理当天不计，结束当天计入）",
@@ -135,8 +135,10 @@ def build(seed: int) -> tuple[Case, dict]:
                  explanation=f"本案存在的问题：{listed}。"),
         Question("q3", "date", Q_PROMPTS["q3"], POINTS["q3"], RULES["investigation_start"].basis[rs],
                  "investigation_start", answer=latest_investigate,
-                 explanation=f"受理后应在 {inv_limit['expected'].lstrip('≤ ')}内启动调查。从受理日次日起按工作日计算"
-                             f"（节假日不计，调休上班日计入），期限内最后一个工作日是{cn_date(latest_investigate, weekday=True)}。"),
+                 explanation=f"受理后应在 {inv_limit['expected'].lstrip('≤ ')}内启动调查"
+                             + ("（入户调查、邻里访问、信函索证或信息核对，任一种调查的第一步即为启动）" if rs == "2021" else "（入户调查）")
+                             + f"。从受理日次日起按工作日计算（节假日不计，调休上班日计入），期限内最后一个工作日是"
+                             f"{cn_date(latest_investigate, weekday=True)}。" + _first_step_note(case, rs)),
         Question("q4", "date", Q_PROMPTS["q4"], POINTS["q4"], RULES["notice_period"].basis[rs], "notice_period",
                  answer=earliest_end,
                  explanation=f"公示期不少于{limit_for('notice_period', accept).value}天，按自然日计算、首尾两天都算："
@@ -155,6 +157,15 @@ def build(seed: int) -> tuple[Case, dict]:
     data = {"timeline": [{"环节": STEPS[s["step"]], "日期": s["date"], "经办人员": "、".join(s["staff"])}
                          for s in case["steps"]]}
     return Case(ASSIGNMENT, TITLE, seed, intro, q, data), case
+
+
+def _first_step_note(case: dict, rs: str) -> str:
+    """For a 2021 case whose investigation started with 信息核对: the later home visit is not late."""
+    check, visit = step_day(case, "check"), step_day(case, "investigate")
+    if rs != "2021" or check >= visit:
+        return ""
+    return (f"本案{cn_date(check)}先做了居民经济状况信息核对，调查即已启动；其后{cn_date(visit)}的入户调查"
+            "不受这一时限约束（民发〔2021〕57号第十五条）。")
 
 
 def _switch_basis() -> str:

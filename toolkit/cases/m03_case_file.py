@@ -5,7 +5,7 @@ The timeline behind the file is built like m02's and checked with
 :func:`toolkit.policy.check_procedure`; every procedural defect written into a document must be
 reported by the engine (the generator refuses to produce a case otherwise), and whether a
 民主评议 record belongs in the file is asked of the engine too.  The list of documents a complete
-file holds is the local practice recorded in shared/domain/policy-facts.md (confidence M).
+file holds is the local practice recorded in the project's policy facts (sources and confidence: docs/policy.md) (confidence M).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import distinct_names, place
-from toolkit.cases.standards import last_case_day
-from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
+from toolkit.cases.standards import last_case_day, standard_text, teachable
+from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table
 from toolkit.policy import assess, standard_on
 from toolkit.policy import basis
 
@@ -59,7 +59,8 @@ def _months(rng: random.Random) -> list[date]:
         offset = rng.randint(0, span)
         first = date(FIRST_MONTH.year + (FIRST_MONTH.month - 1 + offset) // 12, (FIRST_MONTH.month - 1 + offset) % 12 + 1, 1)
         months = [_add_months(first, i) for i in range(MONTHS)]
-        if standard_on(months[0]) == standard_on(months[-1]):   # one standard for the whole ledger
+        standard = teachable(months[0])         # H or M only: training teaches facts
+        if standard is not None and standard == teachable(months[-1]):   # one standard for the whole ledger
             return months
 
 
@@ -161,7 +162,7 @@ def generate(seed: int) -> Case:
         f"## {TITLE}",
         FICTION_NOTE,
         f"{where.town}对{where.district}民政局{_month_label(months[0])}至{_month_label(months[-1])}的低保金发放明细进行核对。"
-        f"同期本市低保标准为每人每月 {yuan(standard.value)} 元，花名册中的核定月低保金均已按家庭收入核定。",
+        f"同期本市低保标准为每人每月 {standard_text(standard, ' 元')}，花名册中的核定月低保金均已按家庭收入核定。",
         "**低保对象花名册**",
         md_table(("户号", "户主", "保障人数", "核定月低保金（元）", "状态", "备注"),
                  [(r["户号"], r["户主"], r["保障人数"], f"{r['核定月低保金']:.2f}", r["状态"], r["备注"]) for r in roster]),

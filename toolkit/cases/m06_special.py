@@ -1,6 +1,6 @@
 """m06 支出型贫困与临时救助: medical-expense poverty and temporary-assistance limits.
 
-Only what shared/domain/policy-facts.md supports is used (《上海市社会救助条例》第十二条、第十五条、
+Only what the project's policy facts (sources and confidence: docs/policy.md) supports is used (《上海市社会救助条例》第十二条、第十五条、
 第十八条、第二十九条、第三十六条).  Figures that are not on file — last year's city average
 disposable income, the household's out-of-pocket medical costs — are given in the case and
 labelled 案例设定, never presented as policy.  Of the two 支出型 cost tests only "income minus
@@ -12,13 +12,13 @@ income" has no share on file.  Income, the 低保 test and the standard come fro
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import last_case_day, standards_table
+from toolkit.cases.standards import draw_day, last_case_day, standard_text, standards_table
 from toolkit.policy import assess, income_basis, standard_on
 from toolkit.policy import basis
 from toolkit.policy.special import TEMPORARY_MAX_MONTHS, expenditure_test, temporary_assistance_cap
@@ -53,7 +53,7 @@ POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 2, "q6": 2, "q7": 1, "q8": 2
 
 def generate(seed: int) -> Case:
     rng = random.Random(seed)
-    day = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    day = draw_day(rng, FIRST_DAY, LAST_DAY)      # a day whose standard may be taught (H or M)
     standard = standard_on(day)
     s = standard.value
     where = place(rng)
@@ -116,12 +116,12 @@ def generate(seed: int) -> Case:
     temp_basis = basis.sh("第十五条、第二十九条、第三十六条")
     after_text = f"({yuan(counted_income)} − {yuan(medical)}) ÷ {size}"
     questions = (
-        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], basis.sh("第十条") + "；" + income_basis(day),
+        Question("q1", "number", Q_PROMPTS["q1"], POINTS["q1"], "；".join(filter(None, (basis.sh("第十条"), income_basis(day)))),
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"{yuan(counted_income)} ÷ {size} = {per_capita:.2f} 元。"),
         Question("q2", "choice", Q_PROMPTS["q2"], POINTS["q2"], basis.sh("第十条"), "eligibility_threshold",
                  answer="yes" if result["eligible"] else "no", options=YES_NO,
-                 explanation=f"当日低保标准 {yuan(s)} 元（{cn_date(standard.effective_from)}起施行），月人均收入 "
+                 explanation=f"当日低保标准 {standard_text(standard, ' 元')}（{cn_date(standard.effective_from)}起施行），月人均收入 "
                              f"{per_capita:.2f} 元" + ("低于标准。" if result["eligible"] else "不低于标准，不符合低保条件。")),
         Question("q3", "choice", Q_PROMPTS["q3"], POINTS["q3"], sup, "expenditure_income_test",
                  answer="yes" if below_average else "no", options=YES_NO,

@@ -140,14 +140,22 @@ def build_timeline(rng: random.Random, accept: date, rule_set: str, faults: set[
 
     steps.append(step("investigate", accept, staff["investigate"]))
     latest, _ = latest_lawful(case, "investigate", {"investigation_start"}, accept)
-    investigate = add_workdays(latest, rng.randint(1, 3)).date if "investigation_start" in faults \
-        else between(rng, accept, latest)
+    # 2021 (57号第十五条): the investigation may start with 信息核对; the home visit may come later
+    check_first = ("check" in rule_set_for(accept).investigation_steps and "investigation_start" not in faults
+                   and rng.random() < 0.3)
+    if check_first:
+        checked = between(rng, accept, latest)
+        investigate = add_workdays(latest, rng.randint(1, 3)).date
+    else:
+        investigate = add_workdays(latest, rng.randint(1, 3)).date if "investigation_start" in faults \
+            else between(rng, accept, latest)
+        checked = add_workdays(investigate, rng.randint(1, 3)).date
     steps[-1]["date"] = investigate.isoformat()
     if "investigators" in faults:
         steps[-1]["staff"] = staff["investigate"][:1]
 
-    previous = add_workdays(investigate, rng.randint(1, 3)).date
-    steps.append(step("check", previous, []))
+    previous = max(investigate, checked)
+    steps.append(step("check", checked, []))
     if rule_set == "2012":
         previous = add_workdays(previous, rng.randint(1, 3)).date
         participants = rng.randint(9, 21)

@@ -8,6 +8,7 @@ time and import the heavy machinery inside their handlers, so ``jiuzhu --help`` 
 
 from __future__ import annotations
 
+import os
 import sys
 
 from toolkit.cli import checklist, course, demo, hub, inspect, org, policy, sample_data
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         code = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (``jiuzhu policy params | head -5``): end quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except UserError as err:
         print(f"错误：{err}", file=sys.stderr)
         return err.exit_code

@@ -16,8 +16,11 @@ USAGE_EXAMPLE = """示例：
   jiuzhu policy workday between 2018-09-28 2018-10-08
   jiuzhu policy standard 2019-05-01
   jiuzhu policy params
-  jiuzhu policy workday add 2027-09-30 3 --holidays holidays.yaml"""
+  jiuzhu policy workday add 2027-09-30 3 --holidays holidays.yaml
+  jiuzhu policy params --params params.yaml"""
 
+PARAMS_HELP = ("本单位参数文件（YAML，填写本地公布的低保标准等及其文号，格式见 docs/policy.md）；不填时依次使用环境变量 "
+               "JIUZHU_PARAMS、~/.config/jiuzhu/params.yaml（若存在）")
 HOLIDAYS_HELP = ("本地节假日文件（YAML，格式见 docs/policy.md）；不填时依次使用环境变量 JIUZHU_HOLIDAYS、"
                  "~/.config/jiuzhu/holidays.yaml（若存在）")
 
@@ -32,12 +35,14 @@ def register(subparsers) -> None:
                                      "family_planning_award、scholarship、heroism_award、assistance、basic_pension_central。")
     p.add_argument("file", metavar="文件", help="JSON 文件路径；用 - 表示从标准输入读取")
     p.add_argument("--today", metavar="日期", help="按该日判断参数是否过期（默认今天）")
+    p.add_argument("--params", metavar="文件", help=PARAMS_HELP)
     p.set_defaults(func=_assess)
 
     p = group.add_parser("check-procedure", help="检查一个低保案件的办理流程和时限是否合规",
                          description="按受理日期适用的规则集（民发〔2012〕220号或民发〔2021〕57号；各规则集的施行日期和时限见 jiuzhu policy params）"
                                      "检查步骤顺序、调查时限、调查人数、民主评议、公示期、决定时限、书面告知、近亲属备案和三分离。\n"
-                                     "步骤名：accept、investigate、check、appraise、review、notice_start、notice_end、approve、refuse_notice。")
+                                     "步骤名：accept、investigate、neighbour_visit、letter_inquiry、check、appraise、review、notice_start、notice_end、"
+                                     "approve、refuse_notice。")
     p.add_argument("file", metavar="文件", help="JSON 文件路径；用 - 表示从标准输入读取")
     p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
     p.set_defaults(func=_check_procedure)
@@ -63,6 +68,7 @@ def register(subparsers) -> None:
                          description="显示某日施行的低保标准（元/人·月）、起始日期、来源和可信度。")
     p.add_argument("date", metavar="日期", help="例如 2019-05-01")
     p.add_argument("--region", default="shanghai", metavar="地区", help="地区参数文件名（默认 shanghai）")
+    p.add_argument("--params", metavar="文件", help=PARAMS_HELP)
     p.set_defaults(func=_standard)
 
     p = group.add_parser("params", help="列出在档的全部参数及其来源、可信度，并指出过期或需核实的参数",
@@ -73,6 +79,7 @@ def register(subparsers) -> None:
     p.add_argument("--stale", action="store_true", help="只列出过期或需核实的参数")
     p.add_argument("--today", metavar="日期", help="按该日判断是否过期（默认今天）")
     p.add_argument("--holidays", metavar="文件", help=HOLIDAYS_HELP)
+    p.add_argument("--params", metavar="文件", help=PARAMS_HELP)
     p.set_defaults(func=_params)
 
 
@@ -105,6 +112,14 @@ def _use_holidays(args) -> None:
     holidays.active()        # a bad file is refused before anything is computed
 
 
+def _use_params(args) -> None:
+    from toolkit.policy import params
+
+    if getattr(args, "params", None):
+        params.use_file(args.params)
+    params.local_entries()   # a bad file is refused before anything is computed
+
+
 def _today(args):
     from datetime import date
 
@@ -126,6 +141,7 @@ def _assess(args) -> int:
     from toolkit.policy import assess
     from toolkit.policy.inventory import stale_used
 
+    _use_params(args)
     today = _today(args)
     result = assess(_read_json(args.file))
     for warning in stale_used(result["parameters_used"], today):
@@ -190,30 +206,49 @@ def _sources(sources: tuple[str, ...]) -> dict:
 def _standard(args) -> int:
     from toolkit.policy import standard_on
     from toolkit.policy.inputs import parse_date
+    from toolkit.policy.params import LOCAL, load_region
 
+    _use_params(args)
     day = parse_date(args.date, "日期")
     param = standard_on(day, args.region)
     _print({"region": args.region, "date": day.isoformat(), "standard": int(param.value),
-            "effective_from": param.effective_from.isoformat(), "source": param.source,
-            "confidence": param.confidence, "note": param.note})
+            "effective_from": param.effective_from.isoformat(),
+            "on_file_until": param.on_file_until.isoformat() if param.on_file_until else None,
+            "source": param.source, "confidence": param.confidence, "note": param.note, "origin": param.origin,
+            **({"file": str(load_region(args.region).local_path)} if param.origin == LOCAL else {})})
     return 0
+
+
+def _param_line(row: dict, today: str) -> str:
+    """One row of ``jiuzhu policy params`` in Chinese: figure, period, confidence, source, origin, status."""
+    if row["shadowed"]:
+        status = "已由本地参数文件中的数值取代"
+    elif row["stale"]:
+        status = f"【过期或需核实】{row['stale']}"
+    elif row["until"] and row["until"] < today:
+        status = "已过施行期"
+    else:
+        status = "现行" if not row["from"] or row["from"] <= today else "尚未施行"
+    period = (f"{row['from']} 起" + (f"，已知适用至 {row['until']}" if row["until"] else "")) if row["from"] else ""
+    origin = f"；出处：{row['origin_label']}" + (f"（{row['file']}）" if row["origin"] == "local" else "")
+    return (f"{row['what']}：{row['value']}" + (f"（{period}）" if period else "")
+            + f"；可信度 {row['confidence'] or '—'}；来源：{row['source'] or '—'}{origin}；{status}")
 
 
 def _params(args) -> int:
     from toolkit.policy.inventory import inventory
 
     _use_holidays(args)
+    _use_params(args)
     rows = [row.as_dict() for row in inventory(_today(args))]
     if args.stale:
         rows = [row for row in rows if row["stale"]]
     if args.json:
         _print(rows)
         return 0
+    today = _today(args).isoformat()
     for row in rows:
-        status = f"【过期或需核实】{row['stale']}" if row["stale"] else ("已由后续数值取代" if row["until"] else "现行")
-        period = f"{row['from']} 起" + (f"，至 {row['until']} 止" if row["until"] else "") if row["from"] else ""
-        print(f"{row['what']}：{row['value']}" + (f"（{period}）" if period else "")
-              + f"；可信度 {row['confidence'] or '—'}；来源：{row['source'] or '—'}；{status}")
+        print(_param_line(row, today))
     stale = [row for row in rows if row["stale"]]
     print(f"\n共 {len(rows)} 项；过期或需核实 {len(stale)} 项。" if stale or not args.stale
           else "没有过期或需核实的参数。")

@@ -10,7 +10,8 @@ from toolkit.lazy import lazy_names
 
 __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "toolkit.policy.limits": ("Limit", "RuleSet", "limit_for", "rule_set_for"),
-    "toolkit.policy.means_test": ("COUNTED_INCOME", "EXCLUDED_INCOME", "assess", "benefit_basis", "income_basis"),
+    "toolkit.policy.household": ("COUNTED_INCOME", "EXCLUDED_INCOME", "assess", "benefit_basis", "excluded_income_on",
+                                 "income_basis", "regulation_cite"),
     "toolkit.policy.params": ("Param", "available_regions", "load_region", "standard_on", "standard_span"),
     "toolkit.policy.procedure": ("RULES", "STEPS", "Rule", "Step", "check_procedure", "check_steps", "rule_title"),
     "toolkit.policy.workdays": ("WorkdayCount", "WorkdayResult", "add_workdays", "is_workday", "workdays_between"),

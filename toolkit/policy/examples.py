@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 HOUSEHOLDS: list[tuple[str, dict]] = [
-    ("三口之家，奖学金不计入收入（2019年）", {
-        "region": "shanghai", "date": "2019-05-01",
+    ("三口之家，奖学金不计入收入（2022年）", {
+        "region": "shanghai", "date": "2022-03-01",
         "members": [{"name": "张三", "age": 45, "income": {"wage": 1500, "scholarship": 800}},
                     {"name": "李四", "age": 43, "disability_grade": 2},
                     {"name": "张小明", "age": 12}],

@@ -28,10 +28,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 import chinese_calendar
 from toolkit.errors import UserError
+from toolkit.policy import yamlfile
 
 ENV_FILE = "JIUZHU_HOLIDAYS"
 ENV_CONFIG_DIR = "JIUZHU_CONFIG_DIR"
@@ -103,12 +102,8 @@ def active() -> LocalCalendar | None:
     path = file_path()
     if path is None:
         return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        raise HolidayFileError(f"找不到节假日文件 {path}。请检查路径（{ENV_FILE} 或 --holidays），"
-                               "或删除该设置以只使用内置日历。") from None
-    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+    return _load(*yamlfile.file_version(path, HolidayFileError(
+        f"找不到节假日文件 {path}。请检查路径（{ENV_FILE} 或 --holidays），或删除该设置以只使用内置日历。")))
 
 
 def known_years() -> range:
@@ -116,14 +111,16 @@ def known_years() -> range:
     return range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 
-def _fail(path: str, where: str, problem: str) -> HolidayFileError:
-    return HolidayFileError(f"节假日文件 {path} 的 {where}{problem}。文件格式见 docs/policy.md“本地节假日文件”。")
+def _fail(path: str, where: str, problem: str, node: object = None) -> HolidayFileError:
+    line = yamlfile.line_of(node)
+    return HolidayFileError(f"节假日文件 {path} {line + '，' if line else ''}{where}{problem}。"
+                            "文件格式见 docs/policy.md“本地节假日文件”。")
 
 
-def _day(value: object, path: str, where: str) -> date:
+def _day(value: object, path: str, where: str, node: object = None) -> date:
     if isinstance(value, date):
         return value
-    raise _fail(path, where, f" 的值 “{str(value)[:40]}” 不是日期（应写成 2027-10-01）")
+    raise _fail(path, where, f" 的值 “{str(value)[:40]}” 不是日期（应写成 2027-10-01）", node)
 
 
 def _days(entries: object, path: str, key: str, years: frozenset[int]) -> frozenset[date]:
@@ -137,17 +134,17 @@ def _days(entries: object, path: str, key: str, years: frozenset[int]) -> frozen
         if isinstance(entry, (date, str, int)):
             first = last = _day(entry, path, where)
         elif isinstance(entry, dict) and "date" in entry:
-            first = last = _day(entry["date"], path, f"{where}.date")
+            first = last = _day(entry["date"], path, f"{where}.date", entry)
         elif isinstance(entry, dict) and "from" in entry and "to" in entry:
-            first, last = _day(entry["from"], path, f"{where}.from"), _day(entry["to"], path, f"{where}.to")
+            first, last = _day(entry["from"], path, f"{where}.from", entry), _day(entry["to"], path, f"{where}.to", entry)
             if last < first or (last - first).days > 31:
-                raise _fail(path, where, " 的起止日期不对（to 应不早于 from，且一段不超过 31 天）")
+                raise _fail(path, where, " 的起止日期不对（to 应不早于 from，且一段不超过 31 天）", entry)
         else:
-            raise _fail(path, where, " 应写成 2027-10-01、{date: 2027-10-01} 或 {from: 2027-10-01, to: 2027-10-07}")
+            raise _fail(path, where, " 应写成 2027-10-01、{date: 2027-10-01} 或 {from: 2027-10-01, to: 2027-10-07}", entry)
         day = first
         while day <= last:
             if day.year not in years:
-                raise _fail(path, where, f" 的日期 {day.isoformat()} 不在 years 所列年份内")
+                raise _fail(path, where, f" 的日期 {day.isoformat()} 不在 years 所列年份内", entry)
             found.add(day)
             day += timedelta(days=1)
     return frozenset(found)
@@ -157,14 +154,7 @@ def _days(entries: object, path: str, key: str, years: frozenset[int]) -> frozen
 def _load(path: str, _mtime: int, size: int) -> LocalCalendar:
     if size > MAX_FILE_BYTES:
         raise _fail(path, "文件", f"过大（{size} 字节，上限 {MAX_FILE_BYTES}）")
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise HolidayFileError(f"节假日文件 {path} 不是 UTF-8 编码的文本，请另存为 UTF-8 后重试。") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else ""
-        raise HolidayFileError(f"节假日文件 {path} {line}不是有效的 YAML，请检查缩进和冒号。") from None
+    raw = yamlfile.load(path, "节假日文件", HolidayFileError)      # an impossible date: file and line
     if not isinstance(raw, dict):
         raise _fail(path, "文件", " 应是包含 source、years、holidays、workdays 的 YAML 映射")
     unknown = sorted(str(k) for k in set(raw) - FILE_KEYS)

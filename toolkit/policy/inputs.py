@@ -1,7 +1,9 @@
-"""Forgiving parsing of amounts and dates typed by people.
+"""Forgiving parsing of amounts, counts and dates typed by people.
 
-Cadres type ``１５００元``, ``1,500``, ``2018年10月8日``; all of these are accepted.  Anything
-else raises :class:`toolkit.errors.InputError` naming where the value came from.
+Cadres type ``１５００元``, ``1,500``, ``1500。`` (a Chinese IME's full stop), ``2018年10月8号``,
+``2018年10月08日（星期一）`` (as a case table shows it), ``20181008``; all of these are accepted.
+Anything else raises :class:`toolkit.errors.InputError` naming where the value came from and
+echoing the value as typed (only 身份证号-like and phone-like values are masked).
 """
 
 from __future__ import annotations
@@ -24,8 +26,17 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),                 # 20181008
 )
+_WEEKDAY_RE = re.compile(r"\(?(?:星期|周|礼拜)([一二三四五六日天])\)?$")
+_WEEKDAYS = "一二三四五六日"
+_TRAILING = ".,;:!?、"              # after normalize_text: 。，；：！？ typed at the end of an answer
+_AMOUNT_PREFIXES = ("人民币", "¥", "￥")
+_AMOUNT_SUFFIXES = ("元整", "块钱", "元", "圆", "块")
+# Looks like a date (possible or not): echoed as typed, never masked as a phone number.
+_DATE_LIKE = re.compile(r"^\d{4}[-/.年]\d{1,3}[-/.月]\d{1,3}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|^(19|20|21)\d{2}(0\d|1[0-2])\d{2}$")
+_DIGIT_RUN = re.compile(r"(?<![\d-])(?:\d[\s-]?){6,}\d(?!\d)")       # 7+ digits, maybe grouped: a phone number?
 
 
 def normalize_text(value: str) -> str:
@@ -33,6 +44,11 @@ def normalize_text(value: str) -> str:
     text = unicodedata.normalize("NFKC", str(value))
     text = text.replace("，", ",").replace("。", ".")
     return re.sub(r"\s+", "", text)
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without the punctuation people type after an answer (``1500。``, ``2018年10月8日，``)."""
+    return text.rstrip(_TRAILING)
 
 
 def parse_amount(value: object, where: str = "金额") -> Decimal:
@@ -43,12 +59,17 @@ def parse_amount(value: object, where: str = "金额") -> Decimal:
         return _bounded(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), value, where)
     if not isinstance(value, str):
         raise InputError(where, echo(value), "不是有效的金额", "请填写数字，例如 1500 或 1500.50（可带“元”）")
-    text = normalize_text(value)
-    for suffix in ("元", "圆", "块"):
+    if re.search(r"\d\s+\d", unicodedata.normalize("NFKC", value)):
+        raise InputError(where, echo(value), "的数字中间有空格", "请只填写一个数字，例如 1500 或 1,500")
+    text = _trimmed(normalize_text(value))
+    for prefix in _AMOUNT_PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    for suffix in _AMOUNT_SUFFIXES:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
-    if text.startswith(("¥", "￥")):
-        text = text[1:]
+            break
     if not text or not _AMOUNT_RE.match(text):
         raise InputError(where, echo(value), "不是有效的金额", "请填写数字，例如 1500 或 1500.50（可带“元”）")
     try:
@@ -81,8 +102,9 @@ def echo(value: object) -> str:
         text = value.strip()
         if is_valid_id_number(text) or re.fullmatch(r"\d{15,18}[\dXx]?", text):
             text = mask_id_number(text)
-        elif re.search(r"\d{7,}", re.sub(r"[\s-]", "", text)):
-            text = mask_phone(text)
+        elif not _DATE_LIKE.match(_trimmed(normalize_text(text))):   # a date is echoed as typed
+            text = _DIGIT_RUN.sub(lambda run: run.group(0) if _DATE_LIKE.match(run.group(0)) else mask_phone(run.group(0)),
+                                  text)
     else:
         text = repr(value)
     return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
@@ -107,22 +129,30 @@ def parse_staff(value: object, where: str) -> tuple[str, ...]:
 
 
 def parse_date(value: object, where: str = "日期") -> date:
-    """A date from ``2019-05-01``, ``2019/5/1``, ``2019.5.1`` or ``2019年5月1日`` (full-width allowed)."""
+    """A date from ``2019-05-01``, ``2019/5/1``, ``2019.5.1``, ``2019年5月1日``/``号``, ``20190501``
+    (full-width allowed), optionally followed by its weekday (``（星期三）``, ``周三``), which must match."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
         raise InputError(where, echo(value), "不是有效的日期", "请写成 2019-05-01 或 2019年5月1日 这样的格式")
-    text = normalize_text(value)
+    text = _trimmed(normalize_text(value))
+    weekday = _WEEKDAY_RE.search(text)
+    if weekday and weekday.start() > 0:
+        text = _trimmed(text[: weekday.start()])
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             year, month, day = (int(g) for g in match.groups())
             try:
-                return date(year, month, day)
+                found = date(year, month, day)
             except ValueError:
                 raise InputError(where, echo(value), "不是存在的日期", "请检查年、月、日，例如 2019-05-01") from None
+            if weekday and weekday.start() > 0 and _WEEKDAYS[found.weekday()] != weekday.group(1).replace("天", "日"):
+                raise InputError(where, echo(value), f"的星期与日期不符（{found.year}年{found.month}月{found.day}日是"
+                                 f"星期{_WEEKDAYS[found.weekday()]}）", "请核对日期；星期可以不写")
+            return found
     raise InputError(where, echo(value), "不是有效的日期", "请写成 2019-05-01 或 2019年5月1日 这样的格式")
 
 

@@ -1,9 +1,11 @@
 """Every parameter on file, with what is stale (``jiuzhu policy params``).
 
 Stale, in plain terms: a 低保 standard whose newest entry is more than ``STANDARD_STALE_MONTHS``
-months old (the standard changes every year), a calendar year (this one or the next) that
-neither ``chinesecalendar`` nor the office's holiday file covers, and any value with confidence
-L (weak source: re-verify before relying on it).
+months old (the standard changes every year), a series whose figures on file end before today,
+a gap between two figures of a series (dates in it are refused), a calendar year (this one or the
+next) that neither ``chinesecalendar`` nor the office's holiday file covers, and any value with
+confidence L (weak source: re-verify before relying on it).  Every row says where the figure came
+from: shipped with the toolkit, or the bureau's local parameters file.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from datetime import date, timedelta
 
 from toolkit.policy import holidays
 from toolkit.policy.limits import UNITS, rule_sets
-from toolkit.policy.params import available_regions, load_region
+from toolkit.policy.params import (ENTRY_META, LOCAL, ORIGIN_LABELS, SHIPPED, available_regions, load_region,
+                                   local_entries)
 
 STANDARD_STALE_MONTHS = 13
 CONFIDENCE_STALE = "L"
@@ -29,11 +32,16 @@ class Row:
     source: str
     confidence: str
     stale: str = ""      # Chinese reason, "" when current
-    until: str = ""      # last day it applies, when a later entry replaced it
+    until: str = ""      # last day it is known to hold (on_file_until), or the day before its successor
+    origin: str = SHIPPED   # SHIPPED (with the toolkit) or LOCAL (the bureau's parameters file)
+    file: str = ""       # the file that holds it
+    shadowed: bool = False   # a shipped figure the bureau's local file replaces on every day it covered
 
     def as_dict(self) -> dict:
         return {"key": self.key, "what": self.what, "value": self.value, "from": self.effective_from,
-                "until": self.until, "source": self.source, "confidence": self.confidence, "stale": self.stale}
+                "until": self.until, "source": self.source, "confidence": self.confidence, "stale": self.stale,
+                "origin": self.origin, "origin_label": ORIGIN_LABELS.get(self.origin, ""), "file": self.file,
+                "shadowed": self.shadowed}
 
 
 def _months_after(day: date, months: int) -> date:
@@ -61,7 +69,7 @@ def _entry_value(entry: dict) -> str:
     if "value" in entry:
         rural = f"（农村 {entry['rural']}）" if entry.get("rural") is not None else ""
         return f"{entry['value']}{rural}"
-    skip = {"effective_from", "source", "confidence", "note"}
+    skip = ENTRY_META | {"urban_only"}
     parts = []
     for key, value in entry.items():
         if key in skip:
@@ -71,33 +79,48 @@ def _entry_value(entry: dict) -> str:
     return "；".join(parts)
 
 
-def _next_start(params, series, index: int) -> date | None:
-    """When entry ``index`` stops applying: the next entry, or (``valid_with``) the next entry of that series."""
-    start = series.entries[index]["effective_from"]
-    partner = series.settings.get("valid_with")
-    entries = params[partner].entries if partner else series.entries
-    return next((e["effective_from"] for e in entries if e["effective_from"] > start), None)
-
-
 def _region_rows(region: str, today: date) -> list[Row]:
     params = load_region(region)
     rows = []
     for series in params.series.values():
-        newest = series.entries[-1] if series.entries else None
-        for index, entry in enumerate(series.entries):
-            later = _next_start(params, series, index)
-            stale = ""
-            if entry.get("confidence") == CONFIDENCE_STALE:
-                stale = "可信度 L（来源薄弱），使用前须核实"
-            if (series.key == "dibao_standard" and entry is newest
-                    and today > _months_after(entry["effective_from"], STANDARD_STALE_MONTHS)):
-                stale = (f"最新一次标准已施行超过 {STANDARD_STALE_MONTHS} 个月，可能已有新标准；"
-                         f"请查明后在 {series.path} 补充")
-            title = series.title if series.title.startswith(params.name) else f"{params.name}{series.title}"
-            rows.append(Row(f"{region}.{series.key}", title, _entry_value(entry),
-                            entry["effective_from"].isoformat(), str(entry.get("source", "")),
-                            str(entry.get("confidence", "")), stale,
-                            (later - timedelta(days=1)).isoformat() if later else ""))
+        title = series.title if series.title.startswith(params.name) else f"{params.name}{series.title}"
+        in_force = series.covering()
+        newest = in_force[-1] if in_force else None
+        for entry in sorted((*series.entries, *series.local), key=lambda e: (e["effective_from"], e["origin"])):
+            rows.append(Row(f"{region}.{series.key}", title, _entry_value(entry), entry["effective_from"].isoformat(),
+                            str(entry.get("source", "")), str(entry.get("confidence", "")),
+                            _entry_stale(series, entry, entry is newest, in_force, today),
+                            entry["on_file_until"].isoformat(), entry["origin"], entry.get("file", ""),
+                            entry not in in_force))
+        rows.extend(_gap_rows(region, title, series))
+    return rows
+
+
+def _entry_stale(series, entry: dict, newest: bool, in_force: list[dict], today: date) -> str:
+    if entry not in in_force:
+        return ""                      # shadowed by a local figure for all its days
+    if entry.get("confidence") == CONFIDENCE_STALE:
+        return "可信度 L（来源薄弱），使用前须核实"
+    if (series.key == "dibao_standard" and newest
+            and today > _months_after(entry["effective_from"], STANDARD_STALE_MONTHS)):
+        return (f"最新一次标准已施行超过 {STANDARD_STALE_MONTHS} 个月，在档数值只到 {entry['on_file_until'].isoformat()}，"
+                f"此后的日期会报错；请查明新标准后在 {series.path} 补充（或填写本地参数文件）")
+    if newest and today > entry["on_file_until"]:
+        return (f"在档数值只到 {entry['on_file_until'].isoformat()}，此后的日期会报错；请查明新数值后在 "
+                f"{entry.get('file') or series.path} 补充（或填写本地参数文件）")
+    return ""
+
+
+def _gap_rows(region: str, title: str, series) -> list[Row]:
+    """One row per gap between the figures on file: dates in it are refused, never estimated."""
+    rows = []
+    for before, first, following in series.gaps():
+        last = following - timedelta(days=1) if following else None
+        reason = before.get("gap_after", "")
+        rows.append(Row(f"{region}.{series.key}.gap", title, "未在档", first.isoformat(), "", "",
+                        f"空档：{first.isoformat()} 至 {last.isoformat() if last else '今'} 没有在档数值"
+                        + (f"（{reason}）" if reason else "") + f"，这期间的日期会报错；请在 {series.path} 补充",
+                        last.isoformat() if last else "", before.get("origin", SHIPPED), str(series.path)))
     return rows
 
 
@@ -113,6 +136,16 @@ def _procedure_rows() -> list[Row]:
                             limit.effective_from.isoformat(), limit.source, limit.confidence, stale,
                             (later - timedelta(days=1)).isoformat() if later else ""))
     return rows
+
+
+def _local_rows() -> list[Row]:
+    """The bureau's local parameters file, when one is in use."""
+    local = local_entries()
+    if local is None:
+        return []
+    name, region, found = local
+    count = sum(len(v) for v in found.values())
+    return [Row("params.local", "本地参数文件", f"{region}：{count} 项", "", name, "", "", "", LOCAL, name)]
 
 
 def _calendar_rows(today: date) -> list[Row]:
@@ -136,7 +169,7 @@ def inventory(today: date | None = None) -> list[Row]:
     """Every parameter on file, oldest first within each series, calendars last."""
     today = today or date.today()
     rows = [row for region in available_regions() for row in _region_rows(region, today)]
-    return rows + _procedure_rows() + _calendar_rows(today)
+    return rows + _local_rows() + _procedure_rows() + _calendar_rows(today)
 
 
 def stale_used(used: list[dict], today: date | None = None) -> list[str]:

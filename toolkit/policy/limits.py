@@ -21,7 +21,7 @@ PROCEDURE_FILE = Path(__file__).with_name("params") / "procedure.yaml"
 UNITS = {"working_days": "个工作日", "days": "天", "persons": "人", "share": ""}
 # Chinese names of the limits (a new limit may bring its own ``title`` in the YAML).
 LIMIT_TITLES = {
-    "investigation_start": "受理后启动入户调查的时限",
+    "investigation_start": "受理后启动家庭经济状况调查的时限",
     "investigators": "每组调查人员最少人数",
     "appraisal_representatives": "民主评议中村（居）民代表的最低比例",
     "notice_period": "公示期（含首尾两天）",
@@ -31,6 +31,8 @@ LIMIT_TITLES = {
     "total_time": "自受理至审核确认的总时限",
     "total_time_extended": "特殊情况延长后的总时限",
     "refusal_notice": "不予批准后书面告知理由的时限",
+    "appraisal_time": "组织民主评议的时限（起算点未在档，不据此检查）",
+    "county_examination": "县级民政部门审查的时限（起算点未在档，不据此检查）",
 }
 
 
@@ -46,6 +48,7 @@ class Limit:
     source: str
     confidence: str
     title: str = ""
+    checked: bool = True      # False: on file (listed by jiuzhu policy params) but no check uses it
 
     @property
     def text(self) -> str:
@@ -67,6 +70,10 @@ class RuleSet:
     limits: dict[str, Limit]
     region: str | None = None
     path: Path = field(default=PROCEDURE_FILE, compare=False)
+    # income not counted (key → {"until": last day or None, "note": …}); empty: no exclusion list on file
+    excluded_income: dict[str, dict] = field(default_factory=dict, compare=False)
+    # steps of which the first starts the 家庭经济状况调查 (investigation_start counts to the earliest)
+    investigation_steps: tuple[str, ...] = ("investigate",)
 
     def figures(self) -> dict[str, str]:
         """Limit name → its figure as text (``3``, ``三分之二``), for formatting titles and messages."""
@@ -128,12 +135,27 @@ def _parse(raw: dict, index: int, path: Path) -> RuleSet:
                             effective_from=spec.get("effective_from", raw["effective_from"]),
                             source=str(spec.get("source", raw["source"])),
                             confidence=str(spec.get("confidence", raw["confidence"])),
-                            title=str(spec.get("title") or LIMIT_TITLES.get(key, key)))
+                            title=str(spec.get("title") or LIMIT_TITLES.get(key, key)),
+                            checked=bool(spec.get("checked", True)))
     order = tuple((str(a), str(b)) for a, b in raw.get("order") or ())
     return RuleSet(id=rs_id, title=title, effective_from=raw["effective_from"], source=str(raw["source"]),
                    confidence=str(raw["confidence"]), order=order,
                    rules={str(k): str(v) for k, v in (raw.get("rules") or {}).items()},
-                   limits=limits, region=raw.get("region"), path=path)
+                   limits=limits, region=raw.get("region"), path=path,
+                   excluded_income=_exclusions(raw.get("excluded_income") or {}, f"{where}.excluded_income", path),
+                   investigation_steps=tuple(str(x) for x in raw.get("investigation_steps") or ("investigate",)))
+
+
+def _exclusions(raw: dict, where: str, path: Path) -> dict[str, dict]:
+    """Income not counted, each with the last day it is not counted (``until``; None: while the rule set holds)."""
+    found = {}
+    for key, spec in raw.items():
+        spec = spec or {}
+        until = spec.get("until")
+        if until is not None and not isinstance(until, date):
+            raise ParameterMissing(f"{path} 的 {where}.{key}.until 不是日期（应为 YYYY-MM-DD）。")
+        found[str(key)] = {"until": until, "note": str(spec.get("note", ""))}
+    return found
 
 
 def rule_sets() -> tuple[RuleSet, ...]:

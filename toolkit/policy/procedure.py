@@ -33,6 +33,8 @@ from toolkit.privacy import mask_name
 STEPS = {
     "accept": "受理",
     "investigate": "入户调查（启动）",
+    "neighbour_visit": "邻里访问",
+    "letter_inquiry": "信函索证",
     "check": "经济状况核对",
     "appraise": "民主评议",
     "review": "审核（初审）",
@@ -92,6 +94,18 @@ class Rule:
     id: str
     title: str   # with the figures of the newest rule set it applies to
     basis: dict  # rule set id → citation
+
+
+def first_investigation(steps: dict, rule_set: RuleSet) -> str | None:
+    """The step that started the 家庭经济状况调查: the earliest of the rule set's investigation steps on file
+    (2021, 第十五条: 入户调查, 邻里访问, 信函索证 or 信息核对, whichever came first)."""
+    present = [name for name in rule_set.investigation_steps if name in steps]
+    if not present:
+        return None
+    def day(name):
+        value = steps[name]
+        return value.day if isinstance(value, Step) else value
+    return min(present, key=lambda name: (day(name), rule_set.investigation_steps.index(name)))
 
 
 def _build_rules() -> dict[str, Rule]:
@@ -329,28 +343,34 @@ class _Checker:
             needed += ["notice_start", "notice_end"]
         else:
             needed += ["refuse_notice"]
+            if self.rule_set.has("refusal_after_check") and "check" in self.steps:
+                # 57号第十八条: 信息核对 already shows the household does not qualify; the rest may be skipped
+                needed = [name for name in needed if name not in ("investigate", "review")]
         for name in needed:
             if name not in self.steps:
                 self.add("missing_step", f"缺少“{STEPS[name]}”步骤的记录", f"有{STEPS[name]}记录", "无记录")
 
-    def late(self, rule: str, message: str) -> None:
-        """Violation of ``rule`` when its span's end step comes later than its limit allows.
+    def late(self, rule: str, message: str, end: str | None = None) -> None:
+        """Violation of ``rule`` when its span's end step (or ``end``) comes later than its limit allows.
 
         ``message`` is formatted with ``days`` (elapsed, with unit) and ``limit`` (the limit, with unit;
         ``tight``: the same without a space).
         """
         span = SPANS[rule]
         limit = self.rule_set.limit(span.limit_key(self.rule_set, self.flags))
-        days = self.elapsed(span.start, span.end, limit.unit)
+        days = self.elapsed(span.start, end or span.end, limit.unit)
         if days > limit.value:
             used, allowed = _days_text(days, limit.unit), _days_text(limit.value, limit.unit)
             self.add(rule, message.format(days=used, limit=allowed, tight=allowed.replace(" ", "")), f"≤ {allowed}", used)
 
     def investigation(self) -> None:
+        first = first_investigation(self.steps, self.rule_set)
+        if first is not None:
+            what = ("家庭经济状况调查" + (f"（最早的调查步骤为{STEPS[first]}）" if len(self.rule_set.investigation_steps) > 1
+                                  else "（入户调查）"))
+            self.late("investigation_start", what + "在受理后第 {days}才启动，超过 {limit}的时限", end=first)
         if "investigate" not in self.steps:
             return
-        self.late("investigation_start",
-                  "入户调查在受理后第 {days}才启动，超过 {limit}的时限")
         minimum = self.rule_set.limit("investigators").value
         investigators = len(set(self.steps["investigate"].staff))
         if investigators < minimum:

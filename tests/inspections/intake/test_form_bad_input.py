@@ -63,16 +63,16 @@ CASES = [
     Case("phone number as 受理人", {CASE_SHEET: {"H4": PHONE}}, ["不是人员姓名"], CASE_SHEET, "H4", secrets=[PHONE]),
     Case("phone number as 检查人员", {"基本信息": {"B6": f"王五、{PHONE}"}}, ["不是人员姓名"], "基本信息", "B6",
          secrets=[PHONE]),
-    Case("staff names run together", {CASE_SHEET: {"O4": "王芳李强赵敏钱多多孙悟空周八戒吴沙僧郑唐僧"}},
-         ["超过 20 个字"], CASE_SHEET, "O4"),
+    Case("staff names run together", {CASE_SHEET: {"P4": "王芳李强赵敏钱多多孙悟空周八戒吴沙僧郑唐僧"}},
+         ["超过 20 个字"], CASE_SHEET, "P4"),
     Case("32,767 characters in one cell", {CASE_SHEET: {"E4": "很长的文字" * 7000}}, ["不是可选的取值", "…（共 32767 字）"],
          CASE_SHEET, "E4"),
-    Case("99 representatives of 11 participants", {CASE_SHEET: {"L4": 11, "M4": 99}},
-         ["多于评议参加人数 11 人"], CASE_SHEET, "M4"),
+    Case("99 representatives of 11 participants", {CASE_SHEET: {"M4": 11, "N4": 99}},
+         ["多于评议参加人数 11 人"], CASE_SHEET, "N4"),
     Case("sheet inflated to 40 MB", {}, ["解压后超过 32 MB"], CASE_SHEET, padding="sheet"),
     Case("shared strings inflated to 40 MB", {}, ["xl/sharedStrings.xml", "解压后超过 32 MB"], "", padding="strings"),
     Case("300,000 merged ranges", {}, ["是合并单元格"], CASE_SHEET, padding="merges", more_than_shown=True),
-    Case("1e300 participants", {CASE_SHEET: {"L4": 1e300}}, ["超过合理上限"], CASE_SHEET, "L4"),
+    Case("1e300 participants", {CASE_SHEET: {"M4": 1e300}}, ["超过合理上限"], CASE_SHEET, "M4"),
 ]
 
 
@@ -87,7 +87,7 @@ def _prepare(path: Path, case: Case) -> list[str]:
         ws = book[CASE_SHEET]
         start = ws.max_row + 1
         for row in range(start, start + case.many_rows):
-            ws.cell(row=row, column=31, value="备注")      # AE 备注 only: every other field missing
+            ws.cell(row=row, column=32, value="备注")      # AF 备注 only: every other field missing
     if case.control:
         book[CASE_SHEET][case.control] = "CONTROLMARK"
     book.save(path)

@@ -41,3 +41,20 @@ def test_check_steps_judges_as_check_procedure(row):
     expected = check_procedure(_as_json(row))
     assert expected["violations"], "the example must break rules to be a real comparison"
     assert check_steps(row.procedure_steps(), **row.procedure_flags()) == expected
+
+
+@pytest.mark.parametrize(("dates", "decision"), [
+    # 2021: 信息核对 on working day 1 starts the investigation; the home visit on day 5 is not late
+    ({"accept": date(2022, 3, 1), "check": date(2022, 3, 2), "investigate": date(2022, 3, 8),
+      "review": date(2022, 3, 10), "notice_start": date(2022, 3, 11), "notice_end": date(2022, 3, 17),
+      "approve": date(2022, 3, 21)}, "批准"),
+    # 2021, 第十八条: refused straight after 信息核对, no 入户调查 and no 审核 on file
+    ({"accept": date(2022, 3, 1), "check": date(2022, 3, 3), "approve": date(2022, 3, 8),
+      "refuse_notice": date(2022, 3, 10)}, "不批准"),
+])
+def test_a_case_file_following_57_hao_loses_no_points(dates, decision):
+    row = CaseFileRow("C3", "王五", "", "", decision, False, dates=dates,
+                      staff={"accept": ["甲"], "investigate": ["乙", "戊"], "review": ["丙"], "approve": ["丁"]})
+    assert "check" in row.procedure_steps()
+    result = check_steps(row.procedure_steps(), **row.procedure_flags())
+    assert result["compliant"], result["violations"]

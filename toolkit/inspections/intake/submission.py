@@ -18,6 +18,7 @@ from toolkit.policy import Step
 CASE_STEPS: tuple[tuple[str, str, bool], ...] = (
     ("accept", "受理", True),
     ("investigate", "入户调查", True),
+    ("check", "信息核对", False),      # 2021 (57号第十五条、第十八条): may start the investigation, or end it in a refusal
     ("appraise", "民主评议", False),
     ("review", "审核", True),
     ("notice_start", "公示开始", False),

@@ -8,7 +8,6 @@ Names are masked here already, so no table carries a full name.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +49,9 @@ class TrainingStats:
 
 def assignment_title(assignment: str) -> str:
     try:
-        return getattr(importlib.import_module(f"toolkit.cases.{assignment}"), "TITLE", assignment)
+        from toolkit.cases import case_module
+
+        return getattr(case_module(assignment), "TITLE", assignment)
     except ImportError:
         return assignment
 

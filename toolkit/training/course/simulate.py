@@ -69,7 +69,7 @@ def right_raw(question: Question, rng: random.Random):
     """A right answer as a cadre might type it (forgiving formats vary)."""
     answer = question.answer
     if question.kind == "number":
-        return _number_text(Decimal(str(answer)), rng)
+        return _number_text(Decimal(str(answer)), rng, question.unit)
     if question.kind == "date":
         d: date = answer
         return rng.choice((f"{d.year}年{d.month}月{d.day}日", d.isoformat()))
@@ -84,7 +84,8 @@ def wrong_raw(question: Question, rng: random.Random):
     """A plausible wrong answer."""
     answer = question.answer
     if question.kind == "number":
-        return _number_text(Decimal(str(answer)) + rng.choice((Decimal(100), Decimal(-50), Decimal(1))), rng)
+        return _number_text(Decimal(str(answer)) + rng.choice((Decimal(100), Decimal(-50), Decimal(1))), rng,
+                            question.unit)
     if question.kind == "date":
         return (answer + timedelta(days=rng.choice((1, 2, -1)))).isoformat()
     keys = [o.key for o in question.options]
@@ -103,13 +104,14 @@ def wrong_raw(question: Question, rng: random.Random):
     return "让申请人回去准备材料。"
 
 
-def _number_text(value: Decimal, rng: random.Random) -> str:
+def _number_text(value: Decimal, rng: random.Random, unit: str = "") -> str:
+    """``value`` as typed, sometimes with the question's unit (元 for amounts, 个工作日 for a count …)."""
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     style = rng.randrange(3)
     if style == 1:
-        return text + "元" if "." not in text else text
+        return text + (unit or "元") if "." not in text else text
     if style == 2:                                   # full-width digits
         return text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
     return text

@@ -1,20 +1,23 @@
 """Raw answer-card text → a value :meth:`Question.score` understands.
 
-Forgiving on purpose: cadres type ``１５００元``, ``1,500``, ``2018年10月8日``, or an option's
-label instead of its key.  Amounts and dates go through the policy engine's own parsers
+Forgiving on purpose: cadres type ``１５００元``, ``1500。``, ``1,500``, ``12天``, ``2018年10月8号``,
+``2018年10月08日（星期一）`` (copied from a case table), ``20181008``, or an option's label instead of
+its key.  Amounts and dates go through the policy engine's own parsers
 (``toolkit.policy.inputs``) so training and the engine accept exactly the same input.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from toolkit.cases.base import Question
 from toolkit.errors import InputError
-from toolkit.policy.inputs import normalize_text, parse_amount, parse_date
+from toolkit.policy.inputs import echo, normalize_text, parse_amount, parse_date
 
 
 def is_blank(raw: Any) -> bool:
@@ -68,17 +71,36 @@ def describe_value(question: Question, value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def _nfkc(text: str) -> str:
+    """NFKC (full-width digits and spaces to ASCII) keeping the spaces."""
+    return unicodedata.normalize("NFKC", text)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+# Units people write after a count, by the question's unit ("12天" for a count of working days).
+COUNT_UNITS = {"个工作日": ("个工作日", "工作日", "个", "天", "日"), "天": ("天", "日"), "人": ("人", "名"),
+               "日": ("日", "天")}
+
+
 def _parse_number(question: Question, raw: Any, where: str) -> Decimal:
+    typed = raw
     if isinstance(raw, str):
-        text = normalize_text(raw)
-        if question.unit and question.unit != "元" and text.endswith(question.unit):
-            text = text[: -len(question.unit)]
+        text = normalize_text(raw).rstrip(".,;:!?、")
+        if question.unit and question.unit != "元":
+            for unit in COUNT_UNITS.get(question.unit, (question.unit,)):
+                if text.endswith(unit):
+                    text = text[: -len(unit)]
+                    break
+            if not _PLAIN_NUMBER.fullmatch(text):   # "12元天", "12次"
+                text = "?"
+        if re.search(r"\d\s+\d", _nfkc(raw)):   # "1500 1600" is two numbers, not 15001600
+            text = "?"
         raw = text
     try:
         return parse_amount(raw, where)
     except InputError:
         unit = question.unit or "数字"
-        raise InputError(where, raw, "不是有效的数字",
+        raise InputError(where, echo(typed), "不是有效的数字",
                          f"请只填写数字，例如 1500 或 1,500.50（单位：{unit}）") from None
 
 
@@ -90,7 +112,7 @@ def _as_list(raw: Any, where: str) -> list:
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
-            raise InputError(where, raw, "无法识别", "请在答题卡中勾选选项") from None
+            raise InputError(where, echo(raw), "无法识别", "请在答题卡中勾选选项") from None
         if isinstance(value, list):
             return value
     # typed by hand: "A、C" / "A,C" / "A C"
@@ -109,4 +131,4 @@ def _option_key(question: Question, raw: Any, where: str) -> str:
         if text == option.label.strip():
             return option.key
     keys = "、".join(o.key for o in question.options)
-    raise InputError(where, raw, "不是本题的选项", f"请从选项 {keys} 中选择")
+    raise InputError(where, echo(raw), "不是本题的选项", f"请从选项 {keys} 中选择")

@@ -17,24 +17,24 @@ def household(day, *members, assets=None, **extra):
 
 
 def test_issue_example_household():
-    # 条例 art. 10 and 16: per-capita 1500/3 = 500 < 1160 → gap 1160×3 − 1500 = 1980.
-    # The scholarship is excluded income (民发〔2021〕57号 第十三条).
-    result = assess(household("2019-05-01",
+    # 条例 art. 10 and 16: per-capita 1500/3 = 500 < 1330 → gap 1330×3 − 1500 = 2490.
+    # The scholarship is excluded income (民发〔2021〕57号 第十三条, in force from 2021-07-01).
+    result = assess(household("2022-03-01",
                               {"name": "张三", "age": 45, "income": {"wage": 1500, "scholarship": 800}},
                               {"name": "李四", "age": 43, "disability_grade": 2},
                               {"name": "张小明", "age": 12},
                               assets={"deposits": 20000}))
-    assert result["standard"] == 1160
+    assert result["standard"] == 1330
     assert result["household_size"] == 3
     assert result["counted_income"] == 1500.0
     assert result["excluded_income"] == 800.0
     assert result["per_capita_income"] == 500.0
     assert result["eligible"] is True and result["reasons"] == []
-    assert result["monthly_benefit"] == 1980.0
-    assert result["supplements"] == []
+    assert result["monthly_benefit"] == 2490.0
+    assert [s["monthly_amount"] for s in result["supplements"]] == [400.0]     # 1730 − 1330 (M)
     assert "《上海市社会救助条例》第十条" in result["basis"]
-    # No figure on file for 2019 minors or the severely disabled: said, not invented.
-    assert any("未成年人" in n and "未在档" in n for n in result["notes"])
+    assert "《最低生活保障审核确认办法》（民发〔2021〕57号）第十三条" in result["basis"]
+    # No figure on file for the severely disabled: said, not invented.
     assert any("重度残疾人" in n for n in result["notes"])
 
 

@@ -1,6 +1,6 @@
 """低保 means test and benefit (household income, property, monthly amount).
 
-Rules (see shared/domain/policy-facts.md):
+Rules (see the project's policy facts (sources and confidence: docs/policy.md)):
 - eligible when per-capita counted income is **below** the standard in force on the date
   (《上海市社会救助条例》第十条) and the property test passes;
 - income counted and excluded per 民发〔2021〕57号 第十三条;
@@ -160,15 +160,45 @@ def _parse_assets(raw: object) -> dict:
     return assets
 
 
-def income_basis(day: date) -> str:
-    """The article on counted income of the measures in force on ``day`` (their title when none is on file)."""
+def income_basis(day: date) -> str | None:
+    """The article on counted income of the measures in force on ``day``; None when none is on file
+    (民发〔2012〕220号 has no article on income on file: nothing is cited rather than a made-up one)."""
     rule_set = rule_set_for(day)
-    return rule_set.cite("income_counted") if rule_set.has("income_counted") else f"{rule_set.title}（家庭收入认定）"
+    return rule_set.cite("income_counted") if rule_set.has("income_counted") else None
 
 
 def benefit_basis(day: date) -> str:
     """The article on the benefit amount of the measures in force on ``day``."""
     return rule_set_for(day).cite("benefit_amount")
+
+
+def excluded_income_on(day: date) -> dict[str, str]:
+    """Income types not counted on ``day`` (key → Chinese label): each only within its window
+    (57号第十三条 from 2021-07-01; the central basic pension only to 2025-12-31)."""
+    windows = rule_set_for(day).excluded_income
+    return {key: label for key, label in EXCLUDED_INCOME.items()
+            if key in windows and (windows[key]["until"] is None or day <= windows[key]["until"])}
+
+
+def regulation_cite(day: date, article: str, region: str = "shanghai") -> str | None:
+    """《上海市社会救助条例》 and ``article`` when the 条例 is in force on ``day`` (from 2019-05-01), else None."""
+    regulation_from = load_region(region).regulation_from
+    return basis.sh(article) if regulation_from is None or day >= regulation_from else None
+
+
+def _check_exclusions(household: Household) -> None:
+    """Excluded income only where an exclusion is on file for the date: anything else is an explicit error."""
+    allowed = excluded_income_on(household.day)
+    windows = rule_set_for(household.day).excluded_income
+    for index, member in enumerate(household.members):
+        for key in member.income:
+            if key in EXCLUDED_INCOME and key not in allowed:
+                note = windows.get(key, {}).get("note") or (
+                    f"{household.day.isoformat()} 适用的{rule_set_for(household.day).title}中没有在档的不计入收入条款")
+                raise InputError(f"members[{index}].income.{key}", key,
+                                 f"在 {household.day.isoformat()} 没有“{EXCLUDED_INCOME[key]}”不计入家庭收入的在档规定",
+                                 f"{note}。不会按其他时期的规定推算；请按当时本地认定口径，把该收入填为计入的类型"
+                                 f"（如 {'、'.join(COUNTED_INCOME)}），或核实后补充规定")
 
 
 def assess(data: dict) -> dict:
@@ -181,13 +211,14 @@ def evaluate(household: Household) -> dict:
     day = household.day
     params = load_region(household.region)
     standard = standard_on(day, household.region, household.area)
+    _check_exclusions(household)
     size = len(household.members)
     counted = sum((v for m in household.members for k, v in m.income.items() if k in COUNTED_INCOME), Decimal(0))
     excluded = sum((v for m in household.members for k, v in m.income.items() if k in EXCLUDED_INCOME), Decimal(0))
     per_capita = _money(counted / size)
     reasons: list[str] = []
     notes: list[str] = []
-    cited = [params["dibao_standard"].basis, income_basis(day)]
+    cited = [params.basis_on(params["dibao_standard"], day, standard.source), income_basis(day)]
     used = [_used(household.region, "dibao_standard", standard.effective_from)]
 
     if per_capita >= standard.value:
@@ -201,6 +232,8 @@ def evaluate(household: Household) -> dict:
         notes.append("未提供家庭财产信息，本次未作财产状况核查。")
     else:
         reasons.extend(_property_reasons(household, params, notes))
+        rule_set = rule_set_for(day)
+        cited.append(rule_set.cite("property_limits") if rule_set.has("property_limits") else None)
         cited.append(params["property_limits"].basis)
         used.append(_used(household.region, "property_limits", params["property_limits"].entry_on(day)["effective_from"]))
 
@@ -210,8 +243,10 @@ def evaluate(household: Household) -> dict:
     eligible = not reasons
     benefit = _money(standard.value * size - counted) if eligible else Decimal(0)
     supplements = _supplements(household, params, standard, notes) if eligible else []
-    cited.append(basis.sh("第十六条"))
+    cited.append(regulation_cite(day, "第十六条", household.region))
     cited.append(benefit_basis(day))
+    if income_basis(day) is None:
+        notes.append(f"{day.isoformat()} 适用的家庭收入认定条款未在档，本计算按所填收入全部计入。")
     return {
         "region": household.region,
         "date": day.isoformat(),
@@ -219,6 +254,8 @@ def evaluate(household: Household) -> dict:
         "standard_effective_from": standard.effective_from.isoformat(),
         "standard_source": standard.source,
         "standard_confidence": standard.confidence,
+        "standard_on_file_until": standard.on_file_until.isoformat() if standard.on_file_until else None,
+        "standard_origin": standard.origin,
         "household_size": size,
         "counted_income": float(_money(counted)),
         "excluded_income": float(_money(excluded)),
@@ -227,7 +264,7 @@ def evaluate(household: Household) -> dict:
         "reasons": reasons,
         "monthly_benefit": float(benefit),
         "supplements": supplements,
-        "basis": cited,
+        "basis": [c for c in dict.fromkeys(cited) if c],
         "notes": notes,
         "parameters_used": used,
     }
@@ -270,7 +307,7 @@ def _used(region: str, key: str, effective_from: date) -> dict:
 
 
 def _wage_notes(household: Household, params, notes: list[str]):
-    """Notes on wages at or above the minimum wage; the minimum-wage entry used, if any."""
+    """Notes on wages at or above the minimum wage; the minimum-wage entry, when a note used it."""
     if not params.has("minimum_wage"):
         return None
     wages = [(m, m.income.get("wage")) for m in household.members if m.income.get("wage")]
@@ -280,12 +317,16 @@ def _wage_notes(household: Household, params, notes: list[str]):
         minimum = params["minimum_wage"].on(household.day)
     except ParameterMissing:
         return None
+    noted = False
     for member, wage in wages:
         if wage >= minimum.value:
+            noted = True
+            rule = regulation_cite(household.day, "第二十七条", household.region)
             notes.append(
                 f"成员{mask_name(member.name)}工资性收入 {_yuan(wage)} 元不低于当时最低工资 {minimum.value} 元；"
-                f"{basis.sh('第二十七条')}规定的就业收入部分豁免没有在档的具体比例，本计算未作扣减，请按本地口径复核。")
-    return minimum
+                + (f"{rule}规定的就业收入部分豁免没有在档的具体比例" if rule else "该日期适用的就业收入豁免规定未在档")
+                + "，本计算未作扣减，请按本地口径复核。")
+    return minimum if noted else None
 
 
 def _supplements(household: Household, params, standard, notes: list[str]) -> list[dict]:
@@ -294,7 +335,7 @@ def _supplements(household: Household, params, standard, notes: list[str]) -> li
               and m.age <= int(params["minor_standard"].settings.get("max_age", 15))]
     if minors:
         series = params["minor_standard"]
-        entry = next((e for e in series.entries if e["effective_from"] == standard.effective_from), None)
+        entry = next((e for e in series.covering() if e["effective_from"] == standard.effective_from), None)
         if entry is None:
             notes.append(f"家庭有未成年人；{household.day.isoformat()} 适用的未成年人分类施保标准未在档，未计算增发。")
         else:
@@ -308,10 +349,12 @@ def _supplements(household: Household, params, standard, notes: list[str]) -> li
                     "basis": series.basis,
                     "confidence": entry["confidence"],
                 })
+    rule = regulation_cite(household.day, "第十六条", household.region)
+    cite = f"（{rule}）" if rule else ""
     severe = [m for m in household.members if m.disability_grade in (1, 2)]
     if severe:
-        notes.append("家庭有重度残疾人；其分类施保增发标准未在档，未计算（" + basis.sh("第十六条") + "）。")
+        notes.append(f"家庭有重度残疾人；其分类施保增发标准未在档，未计算{cite}。")
     elderly = [m for m in household.members if m.age is not None and m.age >= 60]
     if elderly:
-        notes.append("家庭有老年人；其分类施保增发标准未在档，未计算（" + basis.sh("第十六条") + "）。")
+        notes.append(f"家庭有老年人；其分类施保增发标准未在档，未计算{cite}。")
     return supplements

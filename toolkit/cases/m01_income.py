@@ -18,14 +18,17 @@ from decimal import Decimal
 from toolkit.cases.base import Case, Option, Question
 from toolkit.cases.fiction import SURNAMES, distinct_names, place
 from toolkit.cases.render import FICTION_NOTE, cn_date, join_blocks, md_table, yuan
-from toolkit.cases.standards import last_case_day, standards_table
-from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, income_basis, standard_on
-from toolkit.policy import basis
+from toolkit.cases.standards import (draw_day, last_case_day, new_standard_days, standard_basis, standard_text,
+                                     standards_table)
+from toolkit.policy import COUNTED_INCOME, assess, benefit_basis, excluded_income_on, income_basis, standard_on
+from toolkit.policy import basis, rule_set_for
 
 ASSIGNMENT = "m01_means_test"
 TITLE = "家庭收入核算与低保金计算"
 
-FIRST_DAY = date(2018, 4, 1)    # earliest standard on file that the cases use
+# The income rules taught (counted and excluded income) are 民发〔2021〕57号第十三条, in force from
+# 2021-07-01; no earlier article on income is on file, so cases are set under the 2021 rules only.
+FIRST_DAY = date(2021, 7, 1)
 LAST_DAY = last_case_day()      # up to the current standard year (see toolkit.cases.standards)
 WAGE_CAPS = (1680, 2360)          # wages stay below every minimum wage on file (no 条例 art. 27 question here)
 NONE_KEY = "none"
@@ -61,6 +64,9 @@ Q_PROMPTS = {
 POINTS = {"q1": 2, "q2": 2, "q3": 1, "q4": 1, "q5": 2, "q6": 2}
 
 
+ROLE_SEX = {"父亲": "m", "母亲": "f", "儿子": "m", "女儿": "f"}   # 户主 drawn, 配偶 the other sex
+
+
 @dataclass
 class _Member:
     name: str
@@ -71,32 +77,34 @@ class _Member:
 
 
 def _draw_date(rng: random.Random, new_standard: bool) -> date:
-    day = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    """A day whose standard a case may teach (H or M, on file); for the trap, a first day of a new
+    standard whose predecessor may be taught too (cases are never set in a gap or on an L figure)."""
     if new_standard:
-        day = standard_on(day).effective_from
-        if day == FIRST_DAY:            # keep "the day before" inside what is on file
-            day = standard_on(day + timedelta(days=400)).effective_from
-    return day
+        return rng.choice(new_standard_days(FIRST_DAY + timedelta(days=1), LAST_DAY))
+    return draw_day(rng, FIRST_DAY, LAST_DAY)
 
 
 def _draw_members(rng: random.Random) -> list[_Member]:
     surname = rng.choice(SURNAMES)
     size = rng.choice((1, 2, 2, 3, 3, 3, 4))
     head_age = rng.randint(38, 58)
-    plan = [("户主", head_age, "adult")]
+    head_sex = rng.choice(("m", "f"))
+    plan = [("户主", head_age, "adult", head_sex)]
     if size >= 2:
-        plan.append(("配偶", head_age + rng.randint(-4, 4), "adult") if rng.random() < 0.6
-                    else ("母亲", head_age + rng.randint(24, 30), "elder"))
+        plan.append(("配偶", head_age + rng.randint(-4, 4), "adult", "f" if head_sex == "m" else "m")
+                    if rng.random() < 0.6 else ("母亲", head_age + rng.randint(24, 30), "elder", "f"))
     while len(plan) < size:
         if rng.random() < 0.7:
             age = rng.randint(7, 21)
-            plan.append((rng.choice(("儿子", "女儿")), age, "student" if age >= 16 else "child"))
+            role = rng.choice(("儿子", "女儿"))
+            plan.append((role, age, "student" if age >= 16 else "child", ROLE_SEX[role]))
         else:
-            plan.append(("父亲", head_age + rng.randint(25, 32), "elder"))
-    names = distinct_names(rng, size, surname)
+            plan.append(("父亲", head_age + rng.randint(25, 32), "elder", "m"))
+    sexes = [sex for *_, sex in plan]
+    names = distinct_names(rng, size, surname, sexes=sexes)
     if plan[1:2] and plan[1][0] in ("配偶", "母亲"):   # a spouse or mother has her or his own surname
-        names[1] = distinct_names(rng, 1, avoid=set(names))[0]
-    return [_Member(name, role, age, kind) for name, (role, age, kind) in zip(names, plan)]
+        names[1] = distinct_names(rng, 1, avoid=set(names), sexes=sexes[1:2])[0]
+    return [_Member(name, role, age, kind) for name, (role, age, kind, _sex) in zip(names, plan)]
 
 
 def _split_counted(rng: random.Random, members: list[_Member], total: int) -> None:
@@ -128,10 +136,12 @@ def _split_counted(rng: random.Random, members: list[_Member], total: int) -> No
             member.income[key] = member.income.get(key, 0) + amount
 
 
-def _add_excluded(rng: random.Random, members: list[_Member]) -> None:
+def _add_excluded(rng: random.Random, members: list[_Member], day: date) -> None:
+    """Income not counted, of a kind whose exclusion is in force on ``day`` (each only within its window)."""
+    in_force = excluded_income_on(day)
     candidates = [m for m in members if m.kind in EXCLUDED_FOR]
     for member in rng.sample(candidates, k=min(len(candidates), rng.choice((1, 1, 2)))):
-        key = rng.choice(EXCLUDED_FOR[member.kind])
+        key = rng.choice([k for k in EXCLUDED_FOR[member.kind] if k in in_force])
         member.income[key] = rng.randrange(100, 900, 10)
 
 
@@ -162,7 +172,7 @@ def generate(seed: int) -> Case:
     total = int(per_capita_target * size) if "equal" not in traps else int(standard.value * size)
     _split_counted(rng, members, total)
     if "excluded" in traps:
-        _add_excluded(rng, members)
+        _add_excluded(rng, members, day)
 
     result = assess(_household(day, members))
     where = place(rng)
@@ -180,6 +190,8 @@ def generate(seed: int) -> Case:
     eligible = result["eligible"]
     amount_basis = basis.sh("第十六条") + "；" + benefit_basis(day)
     counted_basis = income_basis(day)
+    excluded_basis = rule_set_for(day).cite("income_excluded")
+    excluded_text = "、".join(excluded_income_on(day).values())
 
     head = members[0]
     intro = join_blocks(
@@ -197,10 +209,9 @@ def generate(seed: int) -> Case:
     )
     counted_text = "＋".join(yuan(a) for m, k, a in lines if k in COUNTED_INCOME) or "0"
     questions = (
-        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], counted_basis, "income_excluded",
+        Question("q1", "multi", Q_PROMPTS["q1"], POINTS["q1"], excluded_basis, "income_excluded",
                  answer=excluded_keys, options=options,
-                 explanation=f"优待抚恤金、计划生育奖励与扶助金、奖学金、见义勇为奖励、社会救助款物以及中央确定的城乡居民"
-                             f"基本养老保险基础养老金不计入家庭收入；工资、经营、财产和赡养费等转移性收入、养老金应计入。"
+                 explanation=f"评估日不计入家庭收入的有：{excluded_text}；工资、经营、财产和赡养费等转移性收入、养老金应计入。"
                              f"本案不计入的收入合计 {yuan(_money(result['excluded_income']))} 元。"),
         Question("q2", "number", Q_PROMPTS["q2"], POINTS["q2"], counted_basis, "income_counted",
                  answer=counted, unit="元",
@@ -209,15 +220,16 @@ def generate(seed: int) -> Case:
                  "per_capita_income", answer=per_capita, unit="元",
                  explanation=f"月人均收入 = 计入收入 ÷ 共同生活人数 = {yuan(counted)} ÷ {size} = {per_capita:.2f} 元"
                              "（四舍五入保留两位小数）。"),
-        Question("q4", "number", Q_PROMPTS["q4"], POINTS["q4"], basis.sh("第十条") + "；" + standard.source,
+        Question("q4", "number", Q_PROMPTS["q4"], POINTS["q4"],
+                 basis.sh("第十条") + "；" + standard_basis(standard),
                  "standard_in_force", answer=std_value, unit="元",
-                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {yuan(std_value)} 元，"
+                 explanation=f"{cn_date(standard.effective_from)}起施行的标准为每人每月 {standard_text(standard, ' 元')}，"
                              f"评估日{cn_date(day)}适用该标准"
                              + ("（新标准自当天起施行，当天即适用新标准）。" if day == standard.effective_from else "。")),
         Question("q5", "choice", Q_PROMPTS["q5"], POINTS["q5"], basis.sh("第十条"), "eligibility_threshold",
                  answer="yes" if eligible else "no",
                  options=(Option("yes", "符合：月人均收入低于低保标准"), Option("no", "不符合：月人均收入不低于低保标准")),
-                 explanation=f"月人均收入 {per_capita:.2f} 元，低保标准 {yuan(std_value)} 元。只有人均收入**低于**标准才符合条件，"
+                 explanation=f"月人均收入 {per_capita:.2f} 元，低保标准 {standard_text(standard, ' 元')}。只有人均收入**低于**标准才符合条件，"
                              "等于标准的不符合。"),
         Question("q6", "number", Q_PROMPTS["q6"], POINTS["q6"], amount_basis, "benefit_amount",
                  answer=benefit, unit="元",
