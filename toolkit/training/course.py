@@ -74,11 +74,12 @@ def ensure_venv_on_path() -> None:
 
 
 @contextmanager
-def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
+def nbgrader_api(root: Path, feedback: bool = False, exchange_root: str | None = None) -> Iterator:
     """An ``NbGraderAPI`` for the course, run with the course root as working directory.
 
     With ``feedback``: the feedback converter first neutralises nbgrader markers in trainees'
-    own text (see :mod:`toolkit.training.feedback`).
+    own text (see :mod:`toolkit.training.feedback`).  With ``exchange_root``: that exchange
+    instead of the configured one (collect's private staging copy).
     """
     from nbgrader.apps import NbGraderAPI
 
@@ -88,6 +89,8 @@ def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
     os.chdir(root)
     try:
         config = load_config(root)
+        if exchange_root:
+            config.Exchange.root = str(exchange_root)
         if feedback:
             from toolkit.training.feedback import feedback_preprocessors
 
@@ -178,6 +181,9 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
                 _check(api.unrelease(assignment), "list --remove", assignment)
             _check(api.release_assignment(assignment), "release_assignment", assignment)
             released.append(outbound)
+            from toolkit.training.inbound import protect_inbound
+
+            protect_inbound(outbound.parent.parent / "inbound")
     trainees = roster_ids(root)
     if trainees:
         cases(root, assignments, trainees, home=Path.home())
@@ -212,14 +218,46 @@ def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
     return written
 
 
+@dataclass
+class CollectRun:
+    """What ``collect`` did: who was collected per assignment, entries refused, and a warning
+    when the submitters could not be verified (one shared account)."""
+
+    collected: dict[str, list[str]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)        # Chinese, one line per inbound entry
+    unverifiable: str = ""
+
+
+def collect_run(root: Path, selected: Iterable[str] | None = None) -> CollectRun:
+    """Move trainees' submissions from the exchange into ``submitted/``, checking every entry
+    first (:mod:`toolkit.training.inbound`): forged, smuggled (links, special files) or oversized
+    entries are refused and named; nbgrader's collect runs on a private copy of the rest."""
+    import tempfile
+
+    from toolkit.training import inbound
+
+    run = CollectRun()
+    unverifiable = 0
+    config = load_config(root)
+    exchange = Path(config.Exchange.root or root / "exchange")
+    course_id = config.CourseDirectory.course_id
+    for assignment in assignment_ids(selected):
+        vetted = inbound.vet_entries(exchange / course_id / "inbound", assignment)
+        run.refused.extend(vetted.refused)
+        unverifiable += len(vetted.unverifiable)
+        with tempfile.TemporaryDirectory(prefix="jiuzhu-collect-") as staging:
+            inbound.stage(vetted, Path(staging), course_id)
+            with nbgrader_api(root, exchange_root=staging) as api:
+                _check(api.collect(assignment), "collect", assignment)
+                run.collected[assignment] = sorted(api.get_submitted_students(assignment))
+    if unverifiable:
+        run.unverifiable = inbound.unverifiable_text(unverifiable)
+    return run
+
+
 def collect(root: Path, selected: Iterable[str] | None = None) -> dict[str, list[str]]:
     """Move trainees' submissions from the exchange into ``submitted/``; who was collected."""
-    collected = {}
-    with nbgrader_api(root) as api:
-        for assignment in assignment_ids(selected):
-            _check(api.collect(assignment), "collect", assignment)
-            collected[assignment] = sorted(api.get_submitted_students(assignment))
-    return collected
+    return collect_run(root, selected).collected
 
 
 # ---- feedback -------------------------------------------------------------------------------
