@@ -1,0 +1,130 @@
+"""Issue 24, item 4: the trainer is not root.
+
+A real `jiuzhu hub` (JupyterHub, its proxy, the formgrader services) with two courses.  The first
+course's trainer logs in with their password and, through their course's formgrader service,
+asks for a kernel and a terminal: there is no terminal, and the kernel runs as the course's
+unprivileged ``grader-<course>`` account.  That account reaches its own course folder and
+neither the list of courses nor the other course.  Everything started here is stopped by its
+process id; the accounts made here are deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _uid_of_process_with(word: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if word.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(os.stat(f"/proc/{entry}").st_uid)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def hub():
+    if os.geteuid() != 0:
+        pytest.skip("培训平台测试需要 root（为培训老师创建系统账号）。")
+    runtime = os.environ.get("JIUZHU_HUB_RUNTIME_DIR", "/opt/jiuzhu-hub")
+    subprocess.run(["bash", str(REPO / "tools" / "hub-runtime.sh"), runtime], check=True, capture_output=True)
+    from toolkit.hub.accounts import delete_account, ensure_account
+    from toolkit.hub.layout import open_hub
+    from toolkit.hub.server import HubProcess
+
+    tag = "ss" + secrets.token_hex(2)
+    root = Path(tempfile.mkdtemp(prefix="ss-hub-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "hub.yaml").write_text(
+        f"bind: 127.0.0.1:0\nruntime: {runtime}\ncourses:\n"
+        f"  - {{id: {tag}a, title: 区级培训, audience: 街镇工作人员, trainers: [{tag}-ta]}}\n"
+        f"  - {{id: {tag}b, title: 街镇培训, audience: 村居干部, trainers: [{tag}-tb]}}\n", encoding="utf-8")
+    made: list[str] = []
+    process = None
+    try:
+        layout = open_hub(root)
+        password = ensure_account(layout, f"{tag}-ta")
+        made += [f"{tag}-ta", *(c.grader for c in layout.courses)]
+        process = HubProcess(layout, "127.0.0.1:0").start()
+        yield {"hub": layout, "url": process.url, "trainer": f"{tag}-ta", "password": password,
+               "a": layout.courses[0], "b": layout.courses[1]}
+    finally:
+        if process is not None:
+            process.stop()
+        for user in made:
+            delete_account(user)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _trainer_session(env):
+    import requests
+
+    session = requests.Session()
+    session.get(f"{env['url']}/hub/login", timeout=60)
+    reply = session.post(f"{env['url']}/hub/login?next=/hub/home", allow_redirects=False, timeout=60,
+                         data={"username": env["trainer"], "password": env["password"],
+                               "_xsrf": session.cookies.get("_xsrf")})
+    assert reply.status_code == 302, reply.status_code
+    page = session.get(f"{env['url']}/services/{env['a'].id}/formgrader", timeout=120)
+    assert page.status_code == 200 and "formgrader" in page.text.lower()      # the service works unprivileged
+    return session
+
+
+def _xsrf(session, course_id: str) -> dict:
+    """The service's own XSRF cookie (jupyter_server wants it echoed on a cookie-authenticated POST)."""
+    tokens = [c for c in session.cookies if c.name == "_xsrf"]
+    token = next((c for c in tokens if f"/services/{course_id}" in (c.path or "")), tokens[-1] if tokens else None)
+    return {"X-XSRFToken": token.value if token else ""}
+
+
+def test_the_formgrader_service_runs_as_its_course_account(hub):
+    grader = pwd.getpwnam(hub["a"].grader).pw_uid
+    uids = _uid_of_process_with(f"--ServerApp.root_dir={hub['a'].folder}")
+    assert uids and set(uids) == {grader}, uids
+
+
+def test_the_trainer_gets_no_root_kernel_and_no_terminal(hub):
+    env = hub
+    session = _trainer_session(env)
+    base = f"{env['url']}/services/{env['a'].id}"
+    terminal = session.post(f"{base}/api/terminals", headers=_xsrf(session, env["a"].id), timeout=60)
+    assert terminal.status_code == 404, terminal.status_code          # terminals are off
+    # the request is accepted (so the XSRF token was right): the kernel runs, as grader-<course>
+    kernel = session.post(f"{base}/api/kernels", json={}, headers=_xsrf(session, env["a"].id), timeout=120)
+    assert kernel.status_code == 201, kernel.status_code
+    kernel_id = kernel.json()["id"]
+    try:
+        deadline = time.monotonic() + 60
+        while not (uids := _uid_of_process_with(kernel_id)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert uids and set(uids) == {pwd.getpwnam(env["a"].grader).pw_uid}, uids      # never root
+    finally:
+        session.delete(f"{base}/api/kernels/{kernel_id}", headers=_xsrf(session, env["a"].id), timeout=60)
+
+
+def test_a_course_account_reaches_its_own_course_only(hub):
+    a, b = hub["a"], hub["b"]
+
+    def as_grader(*cmd):
+        return subprocess.run(["runuser", "-u", a.grader, "--", *cmd], capture_output=True, text=True)
+
+    assert as_grader("ls", str(a.folder)).returncode == 0
+    assert as_grader("ls", str(b.folder)).returncode != 0
+    assert as_grader("ls", str(a.folder.parent)).returncode != 0          # no list of the courses
+    assert as_grader("cat", str(hub["hub"].state / "cookie_secret")).returncode != 0
