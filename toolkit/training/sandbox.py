@@ -398,6 +398,7 @@ class KernelCgroup:
         (root / "cgroup.subtree_control").write_text("+memory +pids")
         parent.mkdir(exist_ok=True)
         (parent / "cgroup.subtree_control").write_text("+memory +pids")
+        cls._sweep(parent)
         group = parent / name
         group.mkdir()
         (group / "memory.max").write_text(str(limits.memory_bytes))
@@ -416,6 +417,7 @@ class KernelCgroup:
             for hierarchy in (memory, pids):
                 parent = hierarchy / cls._own(hierarchy.name) / CGROUP_NAME
                 parent.mkdir(exist_ok=True)
+                cls._sweep(parent)
                 (parent / name).mkdir()
                 made.append(str(parent / name))
             group = Path(made[0])
@@ -427,6 +429,24 @@ class KernelCgroup:
             cls(made).remove()
             raise
         return cls(made)
+
+    @staticmethod
+    def _sweep(parent: Path) -> None:
+        """Remove cgroups left by a grader that died (named ``k<pid>-…``, pid gone, no process)."""
+        for child in parent.glob("k*-*"):
+            try:
+                pid = int(child.name[1:].split("-")[0])
+                os.kill(pid, 0)
+                continue
+            except ProcessLookupError:
+                pass
+            except (ValueError, PermissionError):
+                continue
+            try:
+                if not (child / "cgroup.procs").read_text().strip():
+                    os.rmdir(child)
+            except OSError:
+                pass
 
     def join_command(self) -> list[str]:
         """A prefix that moves the command into this cgroup before anything else runs."""
@@ -445,7 +465,7 @@ class KernelCgroup:
 
     def remove(self) -> None:
         """End every process still in the cgroup, then remove it."""
-        for _ in range(50):
+        for _ in range(200):
             alive = self.pids()
             if not alive:
                 break
