@@ -139,7 +139,8 @@ class Lease:
         if not pool:
             raise RuntimeError(TEXT["no_user"])
         os.makedirs(LEASE_DIR, mode=0o700, exist_ok=True)
-        deadline = time.monotonic() + (default_limits().pool_wait_seconds if wait is None else wait)
+        wait = default_limits().pool_wait_seconds if wait is None else wait
+        deadline = time.monotonic() + wait
         while True:
             for name, uid, gid in pool:
                 fd = os.open(os.path.join(LEASE_DIR, f"{name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -151,7 +152,7 @@ class Lease:
                 self.fd, self.user, self.uid, self.gid = fd, name, uid, gid
                 return
             if time.monotonic() > deadline:
-                raise RuntimeError(TEXT["pool_busy"].format(count=len(pool), seconds=int(deadline)))
+                raise RuntimeError(TEXT["pool_busy"].format(count=len(pool), seconds=int(wait)))
             time.sleep(0.2)
 
     def release(self) -> None:
