@@ -88,6 +88,9 @@ class DeadlineExecute(Execute):
             if self._output_used > self.output_bytes:
                 if not self._output_cut:
                     self._output_cut = True
+                    # the flood still queued on IOPub may outlast nbclient's wait for it: that is
+                    # the cut output, not a broken notebook
+                    self.raise_on_iopub_timeout = False
                     cell.outputs.append(nbformat.v4.new_output(
                         "error", ename=OUTPUT_LIMIT_ENAME, traceback=[],
                         evalue=f"output beyond {int(self.output_bytes)} bytes dropped"))
@@ -104,6 +107,13 @@ class DeadlineExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._output_used, self._output_cut = 0.0, False
+        configured = self.raise_on_iopub_timeout
+        try:
+            return self._preprocess(nb, resources, km)
+        finally:
+            self.raise_on_iopub_timeout = configured
+
+    def _preprocess(self, nb, resources, km):
         if self.notebook_timeout:
             deadline = time.monotonic() + self.notebook_timeout
             per_cell = self.timeout if self.timeout and self.timeout > 0 else None
