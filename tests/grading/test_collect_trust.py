@@ -204,3 +204,19 @@ def test_a_trainee_submit_leaves_the_entry_writable_by_its_owner_only(exchange_c
         assert stat.S_IMODE(entry.stat().st_mode) == 0o755
     finally:
         shutil.rmtree(entry)
+
+
+def test_release_refuses_a_link_in_the_release_folder(exchange_course):
+    from toolkit.training import course
+    from toolkit.training.course import CourseError
+
+    root = exchange_course["root"]
+    link = root / "release" / "ps1" / "data.csv"
+    link.symlink_to("/etc/shadow")
+    try:
+        with pytest.raises(CourseError) as err:
+            course.release(root)
+        assert "data.csv" in str(err.value.problems) and "符号链接" in str(err.value.problems)
+        assert not (root / "exchange" / "jiuzhu" / "outbound" / "ps1" / "data.csv").exists()
+    finally:
+        link.unlink()

@@ -31,6 +31,7 @@ TEXT = {
     "leaks": "生成的反馈中发现泄露（已删除本次生成的反馈，未发布）：",
     "leaks_release": "生成的学员版中发现泄露（已删除，请检查源笔记本）：",
     "no_release": "练习 {assignment} 尚未生成发布版本。请先运行 jiuzhu course build。",
+    "special_release": "发布目录 {folder} 中有链接、特殊文件或过大的文件，未发布（请删除后重新 build）：",
     "nothing_graded": "评分数据库中还没有任何练习，未生成反馈。请先运行 jiuzhu course grade。",
     "not_graded": "练习 {assignment}：还没有已评分的提交，跳过。",
     "feedback_failed": "练习 {assignment}，学员 {student}：反馈生成失败，跳过（请检查该份评分结果）。",
@@ -176,6 +177,7 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
         for assignment in assignments:
             if not (root / "release" / assignment).is_dir():
                 raise CourseError(TEXT["no_release"].format(assignment=assignment))
+            _refuse_special_files(root / "release" / assignment)
             outbound = Path(api.exchange_root) / api.coursedir.course_id / "outbound" / assignment
             if outbound.exists():          # re-release replaces the previous version
                 _check(api.unrelease(assignment), "list --remove", assignment)
@@ -188,6 +190,16 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
     if trainees:
         cases(root, assignments, trainees, home=Path.home())
     return released
+
+
+def _refuse_special_files(folder: Path) -> None:
+    """nbgrader's release copies with ``shutil.copytree``, which follows links: a link or special
+    file in ``release/`` (e.g. planted by a course's grader account on a hub) is refused first."""
+    from toolkit.training.untrusted import scan_tree
+
+    found = scan_tree(folder)
+    if found:
+        raise CourseError(TEXT["special_release"].format(folder=folder), problems=[str(r) for r in found])
 
 
 def roster_ids(root: Path) -> list[str]:
