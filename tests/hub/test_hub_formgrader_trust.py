@@ -128,3 +128,18 @@ def test_a_course_account_reaches_its_own_course_only(hub):
     assert as_grader("ls", str(b.folder)).returncode != 0
     assert as_grader("ls", str(a.folder.parent)).returncode != 0          # no list of the courses
     assert as_grader("cat", str(hub["hub"].state / "cookie_secret")).returncode != 0
+
+
+def test_what_root_writes_later_in_the_course_stays_readable_by_its_service(hub):
+    """`jiuzhu course grade` (root, umask 027) writes autograded/ after the hub started."""
+    a = hub["a"]
+    previous = os.umask(0o027)
+    try:
+        made = a.folder / "autograded" / "dh001" / "m01"
+        made.mkdir(parents=True)
+        (made / "m01.ipynb").write_text("{}", encoding="utf-8")
+    finally:
+        os.umask(previous)
+    read = subprocess.run(["runuser", "-u", a.grader, "--", "cat", str(made / "m01.ipynb")],
+                          capture_output=True, text=True)
+    assert read.returncode == 0 and read.stdout == "{}", read.stderr

@@ -7,7 +7,8 @@ at hub start, :func:`toolkit.hub.accounts.ensure_service_account`), which owns i
 and nothing else:
 
 * ``<hub>/courses`` is mode 0711: an account may enter a course folder it owns, but not list the
-  courses or enter another's (each course folder is 0700, owned by its grader account);
+  courses or enter another's (each course folder is 2770, owned by its grader account and group;
+  its folders are set-group-id, so files root's course commands write later stay readable);
 * the service's Jupyter state (runtime, data, IPython) is inside the course folder
   (``.jiuzhu/grader``), the account having no home;
 * terminals are turned off; a kernel the trainer starts from the service runs as the grader
@@ -22,11 +23,15 @@ from __future__ import annotations
 
 import os
 import pwd
+import stat
 from pathlib import Path
 
 from toolkit.hub.layout import Course, Hub
 
 COURSES_MODE = 0o711
+# owner and group: the grader account; set-group-id, so what root's `jiuzhu course …` commands make
+# later belongs to the grader's group and stays readable by the service (under any umask ≤ 027)
+COURSE_MODE = 0o2770
 STATE = (".jiuzhu", "grader")
 
 
@@ -47,9 +52,11 @@ def give_course_to_grader(hub: Hub, course: Course) -> Path:
         return state
     os.chmod(hub.root / "courses", COURSES_MODE)
     for base, dirs, files in os.walk(course.folder):       # os.walk does not follow links
-        for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
-            os.lchown(name, *owner)
-    os.chmod(course.folder, 0o700)
+        os.lchown(base, *owner)
+        os.chmod(base, stat.S_IMODE(os.lstat(base).st_mode) | stat.S_ISGID)
+        for name in files:
+            os.lchown(os.path.join(base, name), *owner)
+    os.chmod(course.folder, COURSE_MODE)
     return state
 
 
