@@ -143,3 +143,36 @@ def test_what_root_writes_later_in_the_course_stays_readable_by_its_service(hub)
     read = subprocess.run(["runuser", "-u", a.grader, "--", "cat", str(made / "m01.ipynb")],
                           capture_output=True, text=True)
     assert read.returncode == 0 and read.stdout == "{}", read.stderr
+
+
+AUTOGRADE_KERNEL = """
+import os, sys
+from toolkit.training.course import load_config
+config = load_config(__import__('pathlib').Path(sys.argv[1]))      # runs sandbox_nbgrader_autograde
+from jupyter_client.manager import KernelManager
+km = KernelManager(kernel_name=config.Execute.kernel_name)
+km.start_kernel(cwd=sys.argv[2])
+kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=120)
+seen = []
+kc.execute_interactive("import os; print('SEES', os.path.exists(%r), os.path.exists('/etc/shadow'))"
+                       % os.path.join(sys.argv[1], 'nbgrader_config.py'),
+                       output_hook=lambda m: seen.append(m['content'].get('text', '')), timeout=60)
+km.shutdown_kernel(now=True)
+print(config.Execute.kernel_name, ''.join(seen))
+"""
+
+
+def test_the_autograde_button_starts_trainees_kernels_in_the_sandbox(hub):
+    """What formgrader's Autograde starts, as the course account: the sandboxed kernel of the course config."""
+    a = hub["a"]
+    work = a.folder / "autograded" / "dh002" / "m01"
+    work.mkdir(parents=True)
+    grader = pwd.getpwnam(a.grader)
+    for path in (work, work.parent):
+        os.chown(path, grader.pw_uid, grader.pw_gid)
+    state = a.folder / ".jiuzhu" / "grader"
+    python = Path(os.environ.get("JIUZHU_HUB_RUNTIME_DIR", "/opt/jiuzhu-hub")) / "bin" / "python"
+    done = subprocess.run(["runuser", "-u", a.grader, "--", "env", f"HOME={state}", str(python), "-c", AUTOGRADE_KERNEL,
+                           str(a.folder), str(work)], capture_output=True, text=True, timeout=300, cwd=str(a.folder))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "jiuzhu-sandbox SEES False False" in done.stdout, done.stdout          # no course files, no /etc/shadow
