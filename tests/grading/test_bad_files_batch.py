@@ -104,3 +104,17 @@ def test_the_ledger_reads_what_the_summary_says(graded):
     for cell in cells:
         if cell["student"] in BAD:
             assert not cell["score"], cell          # no cell of a refused submission keeps points
+
+
+def test_a_saved_notebook_over_the_size_cap_scores_zero_and_says_so(course_template, tmp_path):
+    """The cap on the executed notebook (here tightened by the course to 2,000 bytes)."""
+    from toolkit.training.grading import format_summary, grade_course
+
+    root = copy_course(course_template, tmp_path / "course")
+    with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("c.DeadlineExecute.notebook_bytes = 2000\n")
+    submit(root, "s_big", _set_answer_cell(copy.deepcopy(released(root)), GOOD + "\nprint('z' * 3000)"))
+    run = grade_course(root, jobs=1, timeout=60, progress=False)
+    outcome = run.outcomes[0]
+    assert outcome.status == "failed" and outcome.score == 0 and scores_by_student(root)["s_big"] == 0.0
+    assert "评分后的笔记本超过 2000 字节" in format_summary(run)

@@ -350,8 +350,11 @@ def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
         raise SandboxUnavailable(sandbox.TEXT["refused"].format(reason=reason))
     config.Execute.kernel_name = sandbox.install_kernelspec(spec_dir)
     config[SPEC_SECTION] = Config({"kernelspec_dir": spec_dir})
-    config.DeadlineExecute.output_bytes = float(sandbox.default_limits().output_bytes)
-    config.DeadlineExecute.notebook_bytes = float(sandbox.default_limits().notebook_bytes)
+    limits = sandbox.default_limits()
+    for name in ("output_bytes", "notebook_bytes"):     # a course may tighten them, never loosen
+        configured = config.DeadlineExecute.get(name)
+        config.DeadlineExecute[name] = float(min(configured, getattr(limits, name)) if configured
+                                             else getattr(limits, name))
     return ""
 
 
