@@ -14,6 +14,7 @@ import os
 import pwd
 import secrets
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -63,7 +64,7 @@ def hub():
         made += [f"{tag}-ta", *(c.grader for c in layout.courses)]
         process = HubProcess(layout, "127.0.0.1:0").start()
         yield {"hub": layout, "url": process.url, "trainer": f"{tag}-ta", "password": password,
-               "a": layout.courses[0], "b": layout.courses[1]}
+               "a": layout.courses[0], "b": layout.courses[1], "tag": tag, "made": made}
     finally:
         if process is not None:
             process.stop()
@@ -176,3 +177,49 @@ def test_the_autograde_button_starts_trainees_kernels_in_the_sandbox(hub):
                            str(a.folder), str(work)], capture_output=True, text=True, timeout=300, cwd=str(a.folder))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "jiuzhu-sandbox SEES False False" in done.stdout, done.stdout          # no course files, no /etc/shadow
+
+
+def _jiuzhu(*args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, timeout=600,
+                          cwd=REPO, env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+
+
+def test_on_the_hub_a_forged_submission_is_refused_and_named(hub):
+    """Trainee 1 submits with nbgrader as their own account; trainee 2 writes an entry in 1's name."""
+    from toolkit.hub.accounts import ensure_account
+
+    env, a = hub, hub["a"]
+    one, two = f"{env['tag']}-t1", f"{env['tag']}-t2"
+    for user in (one, two):
+        ensure_account(env["hub"], user)
+        env["made"].append(user)
+    exercise = "m01_means_test"
+    for step in ("build", "release"):
+        done = _jiuzhu("course", step, exercise, "--course", str(a.folder))
+        assert done.returncode == 0, done.stderr
+    runtime = Path(os.environ.get("JIUZHU_HUB_RUNTIME_DIR", "/opt/jiuzhu-hub")) / "bin" / "nbgrader"
+    exchange = env["hub"].exchange
+    options = [f"--Exchange.root={exchange}", "--Exchange.path_includes_course=True", f"--course={a.id}",
+               "--ExchangeFactory.submit=toolkit.training.inbound.OwnEntrySubmit"]
+    home = Path(pwd.getpwnam(one).pw_dir)
+    for command in ("fetch_assignment", "submit"):
+        done = subprocess.run(["runuser", "-u", one, "--", "env", f"HOME={home}", str(runtime), command, exercise,
+                               *options], cwd=home, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-1500:]
+    inbound = exchange / a.id / "inbound"
+    [honest] = [p for p in inbound.iterdir() if p.name.startswith(f"{one}+")]
+    assert stat.S_IMODE(honest.stat().st_mode) == 0o755                 # nobody else can write into it
+    forged = inbound / f"{one}+{exercise}+2099-01-01 00:00:00.000000 UTC+forged"
+    script = (f"mkdir '{forged}' && printf '%s' '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt' && "
+              f"cp '{honest}/{exercise}.ipynb' '{forged}/' 2>/dev/null || true; touch '{honest}/planted' 2>&1 || true")
+    subprocess.run(["runuser", "-u", two, "--", "/bin/sh", "-c", script], capture_output=True, text=True)
+    assert forged.is_dir() and not (honest / "planted").exists()
+    collected = _jiuzhu("course", "collect", exercise, "--course", str(a.folder))
+    assert collected.returncode == 1, collected.stdout + collected.stderr
+    assert f"{exercise}：已收取 1 份作业" in collected.stdout
+    assert "拒收 1 份" in collected.stdout and forged.name in collected.stdout
+    assert f"属于账号 {two}，不属于提交人 {one}" in collected.stdout
+    kept = a.folder / "submitted" / one / exercise / "timestamp.txt"
+    assert kept.read_text() != "2099-01-01 00:00:00.000000 UTC"          # the honest one, not the forgery
