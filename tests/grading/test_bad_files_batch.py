@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -118,3 +119,20 @@ def test_a_saved_notebook_over_the_size_cap_scores_zero_and_says_so(course_templ
     outcome = run.outcomes[0]
     assert outcome.status == "failed" and outcome.score == 0 and scores_by_student(root)["s_big"] == 0.0
     assert "评分后的笔记本超过 2000 字节" in format_summary(run)
+
+
+def test_a_link_planted_in_a_feedback_folder_is_never_released(graded):
+    """nbgrader's release_feedback copies every page with shutil.copy, which follows links."""
+    from toolkit.training import course
+
+    root, _ = graded
+    (root / "autograded" / "a_good" / "ps1" / "submission_secret.txt").write_text("secret-a", encoding="utf-8")
+    folder = root / "feedback" / "a_good" / "ps1"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "extra.html").symlink_to("/etc/shadow")
+    run = course.feedback(root, student="a_good", publish=True)
+    assert [p.name for p in run.released] == ["ps1.html"]
+    shadow = Path("/etc/shadow").read_bytes()[:40]
+    exchange = Path(course.load_config(root).Exchange.root)
+    for page in exchange.rglob("*.html"):
+        assert not page.is_symlink() and shadow not in page.read_bytes(), page

@@ -351,6 +351,12 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
                     run.skipped.append(TEXT["no_secret"].format(assignment=assignment,
                                                                 student=mask_student(who)))
                     continue
+                from toolkit.training.untrusted import scan_tree
+
+                if scan_tree(root / "feedback" / who / assignment):     # nbgrader's copy follows links
+                    run.withheld.append(TEXT["withheld"].format(assignment=assignment, student=mask_student(who),
+                                                                what="链接或特殊文件"))
+                    continue
                 _check(api.release_feedback(assignment, who), "release_feedback", assignment)
                 run.released.extend(pages)
     return run
