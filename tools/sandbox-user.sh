@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the unprivileged system users the autograde sandbox runs trainee kernels as
-# (toolkit/training/sandbox.py): a pool jiuzhu-sandbox-1 … jiuzhu-sandbox-N, one per kernel
+# (toolkit/training/grading/sandbox.py): a pool jiuzhu-sandbox-1 … jiuzhu-sandbox-N, one per kernel
 # running at once (N = JIUZHU_SANDBOX_POOL, default 8), so that one trainee's processes never
 # count against another's limits.  As root it runs useradd; otherwise it prints the commands.
 set -euo pipefail

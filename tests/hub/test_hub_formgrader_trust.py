@@ -148,7 +148,7 @@ def test_what_root_writes_later_in_the_course_stays_readable_by_its_service(hub)
 
 AUTOGRADE_KERNEL = """
 import os, sys
-from toolkit.training.course import load_config
+from toolkit.training.course.course import load_config
 config = load_config(__import__('pathlib').Path(sys.argv[1]))      # runs sandbox_nbgrader_autograde
 from jupyter_client.manager import KernelManager
 km = KernelManager(kernel_name=config.Execute.kernel_name)
@@ -202,7 +202,7 @@ def test_on_the_hub_a_forged_submission_is_refused_and_named(hub):
     runtime = Path(os.environ.get("JIUZHU_HUB_RUNTIME_DIR", "/opt/jiuzhu-hub")) / "bin" / "nbgrader"
     exchange = env["hub"].exchange
     options = [f"--Exchange.root={exchange}", "--Exchange.path_includes_course=True", f"--course={a.id}",
-               "--ExchangeFactory.submit=toolkit.training.inbound.OwnEntrySubmit"]
+               "--ExchangeFactory.submit=toolkit.training.course.inbound.OwnEntrySubmit"]
     home = Path(pwd.getpwnam(one).pw_dir)
     for command in ("fetch_assignment", "submit"):
         done = subprocess.run(["runuser", "-u", one, "--", "env", f"HOME={home}", str(runtime), command, exercise,

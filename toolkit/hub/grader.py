@@ -13,7 +13,7 @@ and nothing else:
   (``.jiuzhu/grader``), the account having no home;
 * terminals are turned off; a kernel the trainer starts from the service runs as the grader
   account, and formgrader's Autograde button starts trainees' kernels in the sandbox
-  (:func:`toolkit.training.sandbox.sandbox_nbgrader_autograde`; as a non-root account bubblewrap
+  (:func:`toolkit.training.grading.sandbox.sandbox_nbgrader_autograde`; as a non-root account bubblewrap
   uses an unprivileged user namespace).
 
 Every path is changed with ``lchown`` while walking without following links.
