@@ -267,7 +267,7 @@ def collect_run(root: Path, selected: Iterable[str] | None = None) -> CollectRun
     entries are refused and named; nbgrader's collect runs on a private copy of the rest."""
     import tempfile
 
-    from toolkit.training import inbound
+    from toolkit.training.course import inbound
 
     run = CollectRun()
     unverifiable = 0
