@@ -78,10 +78,16 @@ def _release(args) -> int:
 def _collect(args) -> int:
     from toolkit.training.course import course
 
-    collected = course.collect(course.course_root(args.course), args.assignments or None)
-    for assignment, students in collected.items():
+    run = course.collect_run(course.course_root(args.course), args.assignments or None)
+    for assignment, students in run.collected.items():
         print(f"{assignment}：已收取 {len(students)} 份作业")
-    return 0
+    if run.refused:
+        print(f"拒收 {len(run.refused)} 份（冒名、夹带链接或特殊文件、或过大，未复制任何内容）：")
+        for line in run.refused:
+            print(f"  {line}")
+    if run.unverifiable:
+        print(run.unverifiable)
+    return 1 if run.refused else 0
 
 
 def _cases(args) -> int:

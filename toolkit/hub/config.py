@@ -94,21 +94,29 @@ def roles(hub: Hub) -> list[dict]:
 
 
 def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
-    """One formgrader per course: a single-user server in the course folder, as ``grader-<id>``."""
-    return [{
-        "name": course.id,
-        "url": f"http://127.0.0.1:{ports[course.id]}",
-        "command": [runtime_bin(hub, "jupyterhub-singleuser"), "--allow-root",
-                    f"--ServerApp.root_dir={course.folder}",
-                    f"--LabApp.app_settings_dir={settings('lab-trainer')}"],
-        "cwd": str(course.folder),
-        "oauth_no_confirm": True,
-        "timeout": 120,         # a formgrader on a busy 2-core server takes more than the 30 s default
-        "environment": {"JUPYTERHUB_USER": course.grader, "JUPYTERHUB_DEFAULT_URL": "/formgrader",
-                        "JIUZHU_EXCHANGE": str(hub.exchange)},
-        # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
-        # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
-    } for course in hub.courses] + [members.service(hub)]
+    """One formgrader per course: a single-user server in the course folder, run as the course's
+    unprivileged ``grader-<id>`` account with terminals off (:mod:`toolkit.hub.grader`)."""
+    from toolkit.hub.grader import give_course_to_grader, service_environment
+
+    found = []
+    for course in hub.courses:
+        state = give_course_to_grader(hub, course)
+        found.append({
+            "name": course.id,
+            "url": f"http://127.0.0.1:{ports[course.id]}",
+            "user": course.grader,
+            "command": [runtime_bin(hub, "jupyterhub-singleuser"),
+                        f"--ServerApp.root_dir={course.folder}", "--ServerApp.terminals_enabled=False",
+                        f"--LabApp.app_settings_dir={settings('lab-trainer')}"],
+            "cwd": str(course.folder),
+            "oauth_no_confirm": True,
+            "timeout": 120,         # a formgrader on a busy 2-core server takes more than the 30 s default
+            "environment": {"JUPYTERHUB_USER": course.grader, "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+                            "JIUZHU_EXCHANGE": str(hub.exchange), **service_environment(state)},
+            # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
+            # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
+        })
+    return found + [members.service(hub)]
 
 
 def pre_spawn(hub: Hub, settings):

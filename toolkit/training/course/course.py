@@ -31,6 +31,7 @@ TEXT = {
     "leaks": "生成的反馈中发现泄露（已删除本次生成的反馈，未发布）：",
     "leaks_release": "生成的学员版中发现泄露（已删除，请检查源笔记本）：",
     "no_release": "练习 {assignment} 尚未生成发布版本。请先运行 jiuzhu course build。",
+    "special_release": "发布目录 {folder} 中有链接、特殊文件或过大的文件，未发布（请删除后重新 build）：",
     "nothing_graded": "评分数据库中还没有任何练习，未生成反馈。请先运行 jiuzhu course grade。",
     "not_graded": "练习 {assignment}：还没有已评分的提交，跳过。",
     "feedback_failed": "练习 {assignment}，学员 {student}：反馈生成失败，跳过（请检查该份评分结果）。",
@@ -85,11 +86,12 @@ def load_course(root: Path, db_url: str | None = None):
 
 
 @contextmanager
-def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
+def nbgrader_api(root: Path, feedback: bool = False, exchange_root: str | None = None) -> Iterator:
     """An ``NbGraderAPI`` for the course, run with the course root as working directory.
 
     With ``feedback``: the feedback converter first neutralises nbgrader markers in trainees'
-    own text (see :mod:`toolkit.training.grading.feedback`).
+    own text (see :mod:`toolkit.training.grading.feedback`).  With ``exchange_root``: that exchange
+    instead of the configured one (collect's private staging copy).
     """
     from nbgrader.apps import NbGraderAPI
 
@@ -99,6 +101,8 @@ def nbgrader_api(root: Path, feedback: bool = False) -> Iterator:
     os.chdir(root)
     try:
         config = load_config(root)
+        if exchange_root:
+            config.Exchange.root = str(exchange_root)
         if feedback:
             from toolkit.training.grading.feedback import feedback_preprocessors
 
@@ -184,15 +188,29 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
         for assignment in assignments:
             if not (root / "release" / assignment).is_dir():
                 raise CourseError(TEXT["no_release"].format(assignment=assignment))
+            _refuse_special_files(root / "release" / assignment)
             outbound = Path(api.exchange_root) / api.coursedir.course_id / "outbound" / assignment
             if outbound.exists():          # re-release replaces the previous version
                 _check(api.unrelease(assignment), "list --remove", assignment)
             _check(api.release_assignment(assignment), "release_assignment", assignment)
             released.append(outbound)
+            from toolkit.training.course.inbound import protect_inbound
+
+            protect_inbound(outbound.parent.parent / "inbound")
     trainees = roster_ids(root)
     if trainees:
         cases(root, assignments, trainees, home=Path.home())
     return released
+
+
+def _refuse_special_files(folder: Path) -> None:
+    """nbgrader's release copies with ``shutil.copytree``, which follows links: a link or special
+    file in ``release/`` (e.g. planted by a course's grader account on a hub) is refused first."""
+    from toolkit.training.trainee.untrusted import scan_tree
+
+    found = scan_tree(folder)
+    if found:
+        raise CourseError(TEXT["special_release"].format(folder=folder), problems=[str(r) for r in found])
 
 
 def roster_ids(root: Path) -> list[str]:
@@ -233,14 +251,46 @@ def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
     return written
 
 
+@dataclass
+class CollectRun:
+    """What ``collect`` did: who was collected per assignment, entries refused, and a warning
+    when the submitters could not be verified (one shared account)."""
+
+    collected: dict[str, list[str]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)        # Chinese, one line per inbound entry
+    unverifiable: str = ""
+
+
+def collect_run(root: Path, selected: Iterable[str] | None = None) -> CollectRun:
+    """Move trainees' submissions from the exchange into ``submitted/``, checking every entry
+    first (:mod:`toolkit.training.course.inbound`): forged, smuggled (links, special files) or oversized
+    entries are refused and named; nbgrader's collect runs on a private copy of the rest."""
+    import tempfile
+
+    from toolkit.training.course import inbound
+
+    run = CollectRun()
+    unverifiable = 0
+    config = load_config(root)
+    exchange = Path(config.Exchange.root or root / "exchange")
+    course_id = config.CourseDirectory.course_id
+    for assignment in assignment_ids(selected):
+        vetted = inbound.vet_entries(exchange / course_id / "inbound", assignment)
+        run.refused.extend(vetted.refused)
+        unverifiable += len(vetted.unverifiable)
+        with tempfile.TemporaryDirectory(prefix="jiuzhu-collect-") as staging:
+            inbound.stage(vetted, Path(staging), course_id)
+            with nbgrader_api(root, exchange_root=staging) as api:
+                _check(api.collect(assignment), "collect", assignment)
+                run.collected[assignment] = sorted(api.get_submitted_students(assignment))
+    if unverifiable:
+        run.unverifiable = inbound.unverifiable_text(unverifiable)
+    return run
+
+
 def collect(root: Path, selected: Iterable[str] | None = None) -> dict[str, list[str]]:
     """Move trainees' submissions from the exchange into ``submitted/``; who was collected."""
-    collected = {}
-    with nbgrader_api(root) as api:
-        for assignment in assignment_ids(selected):
-            _check(api.collect(assignment), "collect", assignment)
-            collected[assignment] = sorted(api.get_submitted_students(assignment))
-    return collected
+    return collect_run(root, selected).collected
 
 
 # ---- feedback -------------------------------------------------------------------------------
@@ -321,6 +371,12 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
                 if not (root / "autograded" / who / assignment / "submission_secret.txt").is_file():
                     run.skipped.append(TEXT["no_secret"].format(assignment=assignment,
                                                                 student=mask_student(who)))
+                    continue
+                from toolkit.training.trainee.untrusted import scan_tree
+
+                if scan_tree(root / "feedback" / who / assignment):     # nbgrader's copy follows links
+                    run.withheld.append(TEXT["withheld"].format(assignment=assignment, student=mask_student(who),
+                                                                what="链接或特殊文件"))
                     continue
                 _check(api.release_feedback(assignment, who), "release_feedback", assignment)
                 run.released.extend(pages)

@@ -59,7 +59,9 @@ PROBLEM_TEXT = {
     "broken": "笔记本无法读取或无法运行，未能评分（记 0 分）",
     "killed": "运行超过时限仍未结束，已强制终止（记 0 分）",
     "no_answers": "没有作答记录（answers.json 缺失或为空）",
-    "bad_answers": "作答记录 answers.json 被改坏，无法读取（相关题目不得分）",
+    "bad_answers": "作答记录 answers.json 无法安全读取（{cell}），未评分（记 0 分）",
+    "untrusted": "提交的文件无法安全读取：{cell}（未运行，记 0 分）",
+    "notebook_size": "评分后的笔记本超过 {cell} 字节（输出过多），未能评分（记 0 分）",
     "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
     "identity": "作答记录属于学员 {cell}，却提交在学员 {student} 的目录中：未评分（不能用 {student} 的案例"
                 "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
@@ -122,6 +124,9 @@ def _worker_main(conn) -> None:
     """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
     over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
+    from toolkit.training.grading import sandbox
+
+    sandbox.private_mounts()       # before any thread: kernels' run folders become size-limited tmpfs
     from toolkit.training.grading import nbgrader_speedups
     from toolkit.training.grading.grading_pipeline import DeadlineExecute, execute_notebook
     from toolkit.training.grading.sandbox import RUN_BASE_ENV
@@ -332,7 +337,11 @@ def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
         raise SandboxUnavailable(sandbox.TEXT["refused"].format(reason=reason))
     config.Execute.kernel_name = sandbox.install_kernelspec(spec_dir)
     config[SPEC_SECTION] = Config({"kernelspec_dir": spec_dir})
-    config.DeadlineExecute.output_bytes = float(sandbox.default_limits().output_bytes)
+    limits = sandbox.default_limits()
+    for name in ("output_bytes", "notebook_bytes"):     # a course may tighten them, never loosen
+        configured = config.DeadlineExecute.get(name)
+        config.DeadlineExecute[name] = float(min(configured, getattr(limits, name)) if configured
+                                             else getattr(limits, name))
     return ""
 
 
@@ -417,6 +426,12 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                 outcome.problems.append(Problem("identity", recorded))
                 bar.update(1)
                 continue
+            smuggled = _smuggled(coursedir, student, assignment)
+            if smuggled:                # a link or special file: nothing of it is copied or run
+                outcome.status = "failed"
+                outcome.problems.append(smuggled)
+                bar.update(1)
+                continue
             try:
                 prepared = writer.prepare(assignment, student, force)
             except Exception as err:       # e.g. an unreadable timestamp.txt
@@ -426,6 +441,13 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                 continue
             if prepared is None:
                 outcome.status = "skipped"
+                bar.update(1)
+                continue
+            refused = _untrusted_notebook(prepared) or _untrusted_answers(prepared)
+            if refused:                 # never hand a hostile file to nbgrader: 0, named, batch goes on
+                outcome.status = "failed"
+                outcome.problems.append(refused)
+                writer.discard(assignment, student)
                 bar.update(1)
                 continue
             problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
@@ -484,6 +506,7 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
     finally:
         bar.close()
     _zero_failed(coursedir, [o for o in outcomes.values() if o.status == "failed"])
+    _zero_deleted_cells(coursedir, [o for o in outcomes.values() if o.status != "failed"])
     _fill_scores(coursedir, outcomes.values())
     for outcome in outcomes.values():
         outcome.problems = list(dict.fromkeys(outcome.problems))
@@ -521,14 +544,47 @@ def _identity_mismatch(coursedir, student: str, assignment: str) -> str | None:
 
 def _answers_problem(folder: Path | None) -> Problem | None:
     """A problem when the submission has no usable answers sidecar (``answers.json``)."""
-    from toolkit.training.trainee.answers import AnswersFileError, load_answers
+    from toolkit.training.trainee.answers import SIDECAR_NAME
+    from toolkit.training.trainee.untrusted import UntrustedFileError, load_answers
 
-    if folder is None:
+    if folder is None or not os.path.lexists(folder / SIDECAR_NAME):
         return Problem("no_answers")
     try:
-        return None if load_answers(folder) else Problem("no_answers")
-    except AnswersFileError:
-        return Problem("bad_answers")
+        return None if load_answers(folder / SIDECAR_NAME)["answers"] else Problem("no_answers")
+    except UntrustedFileError as err:
+        return Problem("bad_answers", err.reason)
+
+
+def _smuggled(coursedir, student: str, assignment: str) -> Problem | None:
+    """A problem when ``submitted/<student>/<assignment>`` holds anything but regular files and
+    folders within the size caps (nbgrader's own copy would follow a link)."""
+    from toolkit.training.trainee.untrusted import scan_tree
+
+    folder = Path(coursedir.root) / coursedir.submitted_directory / student / assignment
+    refusals = scan_tree(folder)
+    if not refusals:
+        return None
+    first = refusals[0]
+    return Problem("untrusted", f"{first.path.relative_to(folder.parent) if first.path != folder else folder.name}："
+                                f"{first.reason}")
+
+
+def _untrusted_answers(tasks: list[NotebookTask]) -> Problem | None:
+    """A problem when the submission's ``answers.json`` exists but cannot be read safely."""
+    problem = _answers_problem(Path(tasks[0].submitted_path).parent) if tasks else None
+    return problem if problem and problem.code == "bad_answers" else None
+
+
+def _untrusted_notebook(tasks: list[NotebookTask]) -> Problem | None:
+    """A problem when a submitted notebook cannot be read safely (size, depth, encoding, JSON)."""
+    from toolkit.training.trainee.untrusted import UntrustedFileError, check_notebook
+
+    for task in tasks:
+        try:
+            check_notebook(task.submitted_path)
+        except UntrustedFileError as err:
+            return Problem("untrusted", f"{Path(task.submitted_path).name}：{err.reason}")
+    return None
 
 
 def _grade_cells_by_notebook(coursedir) -> dict[tuple[str, str], list[str]]:
@@ -619,6 +675,29 @@ def _zero_failed(coursedir, outcomes) -> None:
                     grade.auto_score = 0.0 if grade.max_score else grade.auto_score
                     grade.manual_score = None
                     grade.extra_credit = None
+        gb.db.commit()
+
+
+def _zero_deleted_cells(coursedir, outcomes) -> None:
+    """A test cell the trainee deleted scores 0 in the gradebook, as the summary says.
+
+    nbgrader's ``SaveAutoGrades`` only writes the cells present in the notebook, so a grade from
+    an earlier grading of the same trainee (a resubmission, ``--force``) would otherwise stay."""
+    from nbgrader.api import Gradebook
+
+    deleted = {(o.student, o.assignment): {p.cell for p in o.problems if p.code == "deleted_test"}
+               for o in outcomes}
+    deleted = {key: cells for key, cells in deleted.items() if cells}
+    if not deleted:
+        return
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for outcome, sub in _submissions(gb, [o for o in outcomes if (o.student, o.assignment) in deleted]):
+            for notebook in sub.notebooks:
+                for grade in notebook.grades:
+                    if grade.name in deleted[(outcome.student, outcome.assignment)]:
+                        grade.auto_score = 0.0
+                        grade.manual_score = None
+                        grade.extra_credit = None
         gb.db.commit()
 
 

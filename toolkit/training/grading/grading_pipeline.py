@@ -44,6 +44,18 @@ TIMEOUT_ENAME = "CellTimeoutError"
 OUTPUT_LIMIT_ENAME = "OutputLimitError"
 
 
+COUNTED_MESSAGES = frozenset({"stream", "display_data", "update_display_data", "execute_result", "error",
+                              "comm_open", "comm_msg"})
+
+
+def message_bytes(msg: dict) -> int:
+    """Size of a kernel message's content and binary buffers, as it would be kept."""
+    size = len(json.dumps(msg.get("content", {}), ensure_ascii=False, default=str))
+    for buffer in msg.get("buffers") or ():
+        size += len(buffer) if not isinstance(buffer, memoryview) else buffer.nbytes
+    return size
+
+
 class DeadlineExecute(Execute):
     """nbgrader's ``Execute`` with a time budget for the whole notebook.
 
@@ -57,26 +69,33 @@ class DeadlineExecute(Execute):
     notebook_timeout = Float(None, allow_none=True).tag(config=True)
     grace_seconds = Float(5.0).tag(config=True)
     output_bytes = Float(None, allow_none=True).tag(config=True)   # outputs kept per notebook
+    notebook_bytes = Float(None, allow_none=True).tag(config=True)  # largest executed notebook kept
     on_kernel_started = None     # worker hook: called with the kernel's process id
     _output_used = 0.0
     _output_cut = False
 
-    def output(self, outs, msg, display_id, cell_index):
-        """nbclient's output handler, keeping at most ``output_bytes`` of outputs per notebook.
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's message handler, keeping at most ``output_bytes`` per notebook.
 
-        Past the limit outputs are dropped and the cell gets one ``OutputLimitError`` output, so
-        a flood of output neither fills the grader's memory nor earns the cell its points.
+        Every message that ends up in the saved notebook counts: stream, display_data,
+        update_display_data, execute_result, error, and widget state (comm_open, comm_msg,
+        their binary buffers).  Past the limit such messages are dropped and the cell gets one
+        ``OutputLimitError`` output, so a flood neither fills the grader's memory nor earns
+        the cell its points.  Status messages always pass (they end the cell).
         """
-        if self.output_bytes:
-            self._output_used += len(json.dumps(msg.get("content", {}), ensure_ascii=False))
+        if self.output_bytes and msg.get("msg_type") in COUNTED_MESSAGES:
+            self._output_used += message_bytes(msg)
             if self._output_used > self.output_bytes:
                 if not self._output_cut:
                     self._output_cut = True
-                    outs.append(nbformat.v4.new_output(
+                    # the flood still queued on IOPub may outlast nbclient's wait for it: that is
+                    # the cut output, not a broken notebook
+                    self.raise_on_iopub_timeout = False
+                    cell.outputs.append(nbformat.v4.new_output(
                         "error", ename=OUTPUT_LIMIT_ENAME, traceback=[],
                         evalue=f"output beyond {int(self.output_bytes)} bytes dropped"))
                 return None
-        return super().output(outs, msg, display_id, cell_index)
+        return super().process_message(msg, cell, cell_index)
 
     def start_new_kernel(self, **kwargs):
         super().start_new_kernel(**kwargs)
@@ -88,6 +107,13 @@ class DeadlineExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._output_used, self._output_cut = 0.0, False
+        configured = self.raise_on_iopub_timeout
+        try:
+            return self._preprocess(nb, resources, km)
+        finally:
+            self.raise_on_iopub_timeout = configured
+
+    def _preprocess(self, nb, resources, km):
         if self.notebook_timeout:
             deadline = time.monotonic() + self.notebook_timeout
             per_cell = self.timeout if self.timeout and self.timeout > 0 else None
@@ -201,7 +227,11 @@ def execute_notebook(config: Config, task: NotebookTask) -> NotebookResult:
         exporter = _exporter(cfg, execute, log)
         with nbutils.setenv(NBGRADER_EXECUTION="autograde"):
             output, resources = exporter.from_filename(sanitized, resources=dict(task.resources))
-        result.nb_json = output
+        cap = cfg.DeadlineExecute.get("notebook_bytes")
+        if cap and len(output.encode("utf-8")) > cap:
+            result.problems.append(Problem("notebook_size", str(int(cap))))
+        else:
+            result.nb_json = output
     except Exception as err:  # a broken submission must never stop the batch
         result.problems.append(Problem("broken", detail=f"{type(err).__name__}: {err}"))
     result.problems.extend(_changed_since_release(problems_from_log(capture.records), submitted,

@@ -6,6 +6,8 @@ kernel that ``jiuzhu course grade`` starts on a submission).
 - :mod:`.cards` — the ipywidgets answer cards (never imported while autograding);
 - :mod:`.answer_table` — the submitted answers as a static table (what graded notebooks show);
 - :mod:`.answers` — the ``answers.json`` sidecar; :mod:`.parsing` — how a typed answer is read;
+- :mod:`.untrusted` — reading (and copying) a trainee's files defensively: regular files only,
+  size, nesting depth, UTF-8 (the grader, collect and the sidecar reader use it);
 - :mod:`.identity` — who the trainee is (the same in JupyterLab and in the autograder);
 - :mod:`.casedata` — the case as data: the kernel reads the givens delivered to it
   (``case_for_kernel``); the trainer side writes them (``write_cases``, ``deliver``) and the

@@ -33,23 +33,21 @@ def sidecar_path(folder: Path | str) -> Path:
 
 
 def read_sidecar(folder: Path | str) -> dict[str, Any]:
-    """The whole sidecar document; an empty one when the file does not exist yet."""
+    """The whole sidecar document; an empty one when the file does not exist yet.
+
+    Read with :func:`toolkit.training.trainee.untrusted.load_answers` (size, encoding, nesting depth,
+    regular file only): in a submission it is a trainee's file."""
+    from toolkit.training.trainee.untrusted import UntrustedFileError, load_answers as load_untrusted
+
     path = sidecar_path(folder)
-    if not path.exists():
+    if not os.path.lexists(path):
         return {"assignment": "", "student": "", "answers": {}}
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        return load_untrusted(path)
+    except UntrustedFileError as err:
         raise AnswersFileError(
-            f"作答文件 {path} 无法读取（{err.__class__.__name__}）。"
+            f"作答文件 {path} 无法读取（{err.reason}）。"
             "请不要手工编辑该文件；可删除后重新在答题卡中作答。") from None
-    answers = document.get("answers") if isinstance(document, dict) else None
-    if not isinstance(answers, dict) or not all(
-            isinstance(v, dict) and "raw" in v for v in answers.values()):
-        raise AnswersFileError(
-            f"作答文件 {path} 的内容格式不对（缺少 answers 或 raw 字段）。"
-            "请不要手工编辑该文件；可删除后重新在答题卡中作答。")
-    return document
 
 
 def load_answers(folder: Path | str) -> dict[str, Any]:

@@ -14,3 +14,6 @@ c = get_config()  # noqa: F821 - provided by traitlets
 c.Exchange.root = os.environ.get("JIUZHU_EXCHANGE", "")
 c.Exchange.path_includes_course = True
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
+# A submitted entry stays writable by its owner only (nbgrader makes it 0777): no trainee can slip
+# a file into another trainee's submission (toolkit.training.course.inbound; collect checks owners too).
+c.ExchangeFactory.submit = "toolkit.training.course.inbound.OwnEntrySubmit"

@@ -1,0 +1,132 @@
+"""Collecting from the exchange's ``inbound`` folder without trusting anything in it.
+
+The inbound folder is writable by every trainee (nbgrader's design), and nbgrader's collect only
+*logs* an entry whose owner is not the trainee it names, and copies with ``shutil.copytree``,
+which follows symbolic links (run as root, it copied ``/etc/shadow`` into ``submitted/``).  Here
+each entry ``<trainee>+<assignment>+<time>+<random>`` is checked first (:func:`vet_entries`):
+
+* when ``<trainee>`` is a system account (a hub), the entry and every folder and file in it must
+  belong to that account: a file written by someone else -- a forged entry, or a file slipped
+  into another trainee's entry -- refuses the whole entry;
+* on one machine, where trainer and trainees share one account (the entry belongs to the account
+  running collect and no account is named ``<trainee>``), the submitter cannot be verified:
+  accepted, and said so (:attr:`CollectRun.unverifiable`);
+* only regular files and folders within size caps: a link, FIFO, socket or device refuses it.
+
+The accepted entries are copied (regular files only, :func:`toolkit.training.trainee.untrusted.copy_tree`)
+into a private staging exchange, and nbgrader's own collect runs on that, so which submission is
+the latest, late-submission handling and the gradebook stay nbgrader's.
+
+:class:`OwnEntrySubmit` is the trainees' side on a hub: nbgrader makes each submitted entry
+mode 0777 ("so the instructor can delete it"), which lets every trainee write into every other
+trainee's entry; this submit leaves it 0755.  :func:`protect_inbound` adds the sticky bit to the
+inbound folder, so nobody can rename or delete another trainee's entry.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.exchange.default.submit import ExchangeSubmit
+
+from toolkit.training.trainee.untrusted import Refusal, account_name, copy_tree, kind_of, scan_tree
+
+TEXT = {
+    "bad_name": "名称不是“学员+练习+时间+随机串”的形式",
+    "not_dir": "不是文件夹（{kind}）",
+    "no_account": "署名的学员 {student} 没有系统账号，而这份提交属于账号 {owner}（冒名提交）",
+    "refused": "拒收 {entry}：{reasons}",
+    "unverifiable": ("注意：{count} 份提交属于运行本命令的账号 {user}——学员与培训老师共用一个系统账号，"
+                     "无法核实是谁提交的（能登录这个账号的人可以用任何学员的名义提交，也能读到课程文件）。"
+                     "要让提交人可核实，请为每位学员开设系统账号或使用 jiuzhu hub（见 docs/sandbox.md）。"),
+}
+
+
+@dataclass
+class Vetted:
+    accepted: list[Path] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)       # Chinese, one line per entry
+    unverifiable: list[Path] = field(default_factory=list)  # accepted without an owner to check
+
+
+def entry_student(name: str, assignment: str) -> str | None:
+    """``<trainee>`` of an inbound entry name of ``assignment`` (nbgrader splits the same way)."""
+    parts = name.rsplit("+", 3)
+    if len(parts) < 3 or parts[1] != assignment or not parts[0]:
+        return None
+    return parts[0]
+
+
+def _expected_uid(student: str) -> int | None:
+    try:
+        return pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return None
+
+
+def vet_entries(inbound: Path, assignment: str) -> Vetted:
+    """Check every inbound entry of ``assignment``; see the module docstring."""
+    vetted = Vetted()
+    if not inbound.is_dir():
+        return vetted
+    for entry in sorted(inbound.iterdir()):
+        if f"+{assignment}+" not in entry.name:
+            continue
+        reasons = _entry_problems(entry, assignment, vetted)
+        if reasons:
+            shown = "；".join(str(r.reason if r.path == entry else f"{r.path.relative_to(entry)}：{r.reason}")
+                             for r in reasons[:3])
+            vetted.refused.append(TEXT["refused"].format(entry=entry.name, reasons=shown))
+        else:
+            vetted.accepted.append(entry)
+    return vetted
+
+
+def _entry_problems(entry: Path, assignment: str, vetted: Vetted) -> list[Refusal]:
+    student = entry_student(entry.name, assignment)
+    if student is None:
+        return [Refusal(entry, TEXT["bad_name"])]
+    info = os.lstat(entry)
+    if not stat.S_ISDIR(info.st_mode):
+        return [Refusal(entry, TEXT["not_dir"].format(kind=kind_of(info.st_mode)))]
+    expected = _expected_uid(student)
+    if expected is None:
+        if info.st_uid != os.geteuid():
+            return [Refusal(entry, TEXT["no_account"].format(student=student, owner=account_name(info.st_uid)))]
+        vetted.unverifiable.append(entry)
+    return scan_tree(entry, owner=expected if expected is not None else os.geteuid())
+
+
+def stage(vetted: Vetted, staging_root: Path, course_id: str) -> Path:
+    """Copy the accepted entries (regular files only) into ``<staging_root>/<course>/inbound``."""
+    inbound = staging_root / course_id / "inbound"
+    inbound.mkdir(parents=True)
+    for entry in vetted.accepted:
+        copy_tree(entry, inbound / entry.name)
+    return staging_root
+
+
+def protect_inbound(inbound: Path) -> None:
+    """Sticky bit on the inbound folder: a trainee cannot rename or delete another's entry."""
+    if inbound.is_dir() and not inbound.is_symlink():
+        mode = stat.S_IMODE(os.lstat(inbound).st_mode)
+        if not mode & stat.S_ISVTX:
+            os.chmod(inbound, mode | stat.S_ISVTX)
+
+
+class OwnEntrySubmit(ExchangeSubmit):
+    """nbgrader's submit, leaving the new inbound entry writable by its owner only (0755)."""
+
+    def copy_files(self):
+        super().copy_files()
+        entry = os.path.join(self.inbound_path, self.assignment_filename)
+        if os.path.isdir(entry) and not os.path.islink(entry):
+            os.chmod(entry, 0o755)
+
+
+def unverifiable_text(count: int) -> str:
+    return TEXT["unverifiable"].format(count=count, user=account_name(os.geteuid()))

@@ -1,0 +1,318 @@
+"""Reading and copying what a trainee wrote: every trainee file is hostile until proven otherwise.
+
+One place for every read of a trainee-controlled file (the in-process grading of
+``answers.json`` uses it too):
+
+* :func:`read_bytes` opens a *regular* file only, never through a symbolic link (``O_NOFOLLOW``),
+  never a FIFO or a device (it would block or never end), and reads at most a size cap;
+* :func:`load_json` adds strict UTF-8 and a nesting-depth limit, checked *before* parsing (a
+  document nested 100,000 deep makes Python's JSON parser raise ``RecursionError``);
+* :func:`load_answers` and :func:`load_notebook` are those with the caps of an answers sidecar
+  and of a submitted notebook;
+* :func:`copy_tree` copies a folder of trainee files as regular files and folders only (no link,
+  FIFO, socket or device is followed or copied), within caps of size and count.
+
+A bad file raises :class:`UntrustedFileError` (a :class:`~toolkit.errors.UserError`) whose
+``reason`` says in Chinese what is wrong; the grader gives that submission 0 with the reason and
+goes on with the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import UserError
+
+MAX_ANSWERS_BYTES = 1 * 2**20         # an answers.json of a whole exercise is a few KiB
+MAX_NOTEBOOK_BYTES = 16 * 2**20       # a submitted notebook (outputs are cleared before grading)
+MAX_FILE_BYTES = 16 * 2**20           # any one file of a submission
+MAX_TREE_BYTES = 64 * 2**20           # a whole submission
+MAX_TREE_FILES = 500
+MAX_DEPTH = 64                        # JSON nesting: notebooks and answers need fewer than 12 levels
+
+TEXT = {
+    "missing": "文件不存在",
+    "not_regular": "不是普通文件（{kind}），出于安全不读取、不复制",
+    "too_big": "文件过大（{size} 字节，上限 {cap} 字节）",
+    "not_utf8": "不是 UTF-8 编码的文本",
+    "too_deep": "嵌套层数超过 {cap} 层",
+    "not_json": "不是合法的 JSON（第 {line} 行）",
+    "bad_shape": "内容格式不对：{what}",
+    "not_notebook": "不是可读取的笔记本（{what}）",
+    "tree_too_big": "提交的文件合计过大（超过 {cap} 字节）",
+    "tree_too_many": "提交的文件过多（超过 {cap} 个）",
+    "message": "{path}：{reason}",
+    "owner": "属于账号 {actual}，不属于提交人 {expected}（冒名或被他人改动）",
+}
+
+_KINDS = ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"),
+          (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"), (stat.S_ISDIR, "文件夹"))
+
+
+class UntrustedFileError(UserError):
+    """A trainee file that is not read: ``path`` and the Chinese ``reason``."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(TEXT["message"].format(path=self.path, reason=reason))
+
+
+def account_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def owner_text(actual: int, expected: int) -> str:
+    return TEXT["owner"].format(actual=account_name(actual), expected=account_name(expected))
+
+
+def kind_of(mode: int) -> str | None:
+    """Chinese name of a file type that is not a regular file (``None`` for a regular file)."""
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return None if stat.S_ISREG(mode) else "特殊文件"
+
+
+def open_regular(path: Path | str, max_bytes: int, dir_fd: int | None = None) -> int:
+    """A read-only descriptor of the regular file ``path`` of at most ``max_bytes``.
+
+    Never follows a symbolic link in the last component, never blocks on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise UntrustedFileError(path, TEXT["missing"]) from None
+    except OSError:              # ELOOP: a symbolic link; ENXIO: a socket; EACCES …
+        try:
+            mode = os.lstat(path, dir_fd=dir_fd).st_mode
+        except OSError:
+            mode = 0
+        raise UntrustedFileError(path, TEXT["not_regular"].format(kind=kind_of(mode) or "无法打开")) from None
+    info = os.fstat(fd)
+    problem = None
+    if not stat.S_ISREG(info.st_mode):
+        problem = TEXT["not_regular"].format(kind=kind_of(info.st_mode))
+    elif info.st_size > max_bytes:
+        problem = TEXT["too_big"].format(size=info.st_size, cap=max_bytes)
+    if problem:
+        os.close(fd)
+        raise UntrustedFileError(path, problem)
+    return fd
+
+
+def read_bytes(path: Path | str, max_bytes: int) -> bytes:
+    """The content of a regular file, refused when it is a link or special file or too big."""
+    fd = open_regular(path, max_bytes)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(max_bytes + 1)        # the file may grow after fstat
+    if len(data) > max_bytes:
+        raise UntrustedFileError(path, TEXT["too_big"].format(size=f"{len(data)}+", cap=max_bytes))
+    return data
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """Deepest nesting of ``[``/``{`` in a JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def load_json(path: Path | str, max_bytes: int, max_depth: int = MAX_DEPTH) -> Any:
+    """A JSON document from a trainee file, with size, encoding and depth checked first."""
+    data = read_bytes(path, max_bytes)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UntrustedFileError(path, TEXT["not_utf8"]) from None
+    if json_depth(text) > max_depth:
+        raise UntrustedFileError(path, TEXT["too_deep"].format(cap=max_depth))
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise UntrustedFileError(path, TEXT["not_json"].format(line=getattr(err, "lineno", "?"))) from None
+
+
+def load_answers(path: Path | str) -> dict[str, Any]:
+    """An answers sidecar (``answers.json``): ``{"assignment", "student", "answers": {qid: {"raw": …}}}``."""
+    document = load_json(path, MAX_ANSWERS_BYTES)
+    answers = document.get("answers") if isinstance(document, dict) else None
+    if not isinstance(answers, dict) or not all(isinstance(v, dict) and "raw" in v for v in answers.values()):
+        raise UntrustedFileError(path, TEXT["bad_shape"].format(what="缺少 answers 或 raw 字段"))
+    for key in ("assignment", "student"):
+        if not isinstance(document.get(key, ""), str):
+            raise UntrustedFileError(path, TEXT["bad_shape"].format(what=f"{key} 不是文字"))
+    return document
+
+
+def load_notebook(path: Path | str, max_bytes: int = MAX_NOTEBOOK_BYTES):
+    """A submitted notebook (nbformat 4 node), read defensively."""
+    import nbformat
+
+    document = load_json(path, max_bytes)
+    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+        raise UntrustedFileError(path, TEXT["not_notebook"].format(what="缺少 cells"))
+    try:
+        return nbformat.reads(json.dumps(document), as_version=4)
+    except Exception as err:          # nbformat raises many kinds on a malformed notebook
+        raise UntrustedFileError(path, TEXT["not_notebook"].format(what=type(err).__name__)) from None
+
+
+def check_notebook(path: Path | str) -> None:
+    """Raise :class:`UntrustedFileError` unless ``path`` can be handed to nbgrader safely."""
+    load_notebook(path)
+
+
+# --------------------------------------------------------------------------- folders
+
+@dataclass(frozen=True)
+class Refusal:
+    """One entry of a trainee folder that was not copied, and why (Chinese)."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return TEXT["message"].format(path=self.path, reason=self.reason)
+
+
+def scan_tree(folder: Path | str, owner: int | None = None, *, max_file: int = MAX_FILE_BYTES,
+              max_total: int = MAX_TREE_BYTES, max_files: int = MAX_TREE_FILES) -> list[Refusal]:
+    """What in ``folder`` would not be copied by :func:`copy_tree` (empty: everything is fine).
+
+    With ``owner``: every folder and file must also belong to that user id.  Nothing is
+    followed: each entry is looked at with ``lstat``."""
+    folder = Path(folder)
+    refusals: list[Refusal] = []
+    total = files = 0
+    try:
+        top = os.lstat(folder)
+    except OSError:
+        return [Refusal(folder, TEXT["missing"])]
+    pending = [(folder, top)]
+    while pending:
+        path, info = pending.pop()
+        if owner is not None and info.st_uid != owner:
+            refusals.append(Refusal(path, owner_text(info.st_uid, owner)))
+        if stat.S_ISDIR(info.st_mode):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError:
+                refusals.append(Refusal(path, TEXT["not_regular"].format(kind="无法读取的文件夹")))
+                continue
+            for name in names:
+                child = path / name
+                pending.append((child, os.lstat(child)))
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            refusals.append(Refusal(path, TEXT["not_regular"].format(kind=kind_of(info.st_mode))))
+            continue
+        files += 1
+        total += info.st_size
+        if info.st_size > max_file:
+            refusals.append(Refusal(path, TEXT["too_big"].format(size=info.st_size, cap=max_file)))
+    if files > max_files:
+        refusals.append(Refusal(folder, TEXT["tree_too_many"].format(cap=max_files)))
+    if total > max_total:
+        refusals.append(Refusal(folder, TEXT["tree_too_big"].format(cap=max_total)))
+    return refusals
+
+
+def copy_tree(src: Path | str, dest: Path | str, *, max_file: int = MAX_FILE_BYTES,
+              max_total: int = MAX_TREE_BYTES, max_files: int = MAX_TREE_FILES,
+              uid: int | None = None, gid: int | None = None) -> list[Refusal]:
+    """Copy the regular files and folders of ``src`` into the new folder ``dest``.
+
+    Links, FIFOs, sockets and devices are never followed or copied, and neither are files over
+    ``max_file``; they are returned as refusals.  Past ``max_total`` bytes or ``max_files``
+    files the copy stops (refused).  Each file is opened with ``O_NOFOLLOW`` relative to its
+    already-opened folder, so a link swapped in after the check is not followed either.  With
+    ``uid``/``gid`` the copies are given to that user.
+    """
+    src, dest = Path(src), Path(dest)
+    refusals: list[Refusal] = []
+    budget = {"bytes": max_total, "files": max_files}
+    os.mkdir(dest, 0o755)
+    try:
+        src_fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return [Refusal(src, TEXT["not_regular"].format(kind=kind_of(_lmode(src)) or "无法打开"))]
+    try:
+        _copy_dir(src_fd, src, dest, max_file, budget, refusals, uid, gid)
+    finally:
+        os.close(src_fd)
+    if uid is not None:
+        os.chown(dest, uid, gid if gid is not None else -1)
+    return refusals
+
+
+def _lmode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
+
+
+def _copy_dir(dir_fd: int, src: Path, dest: Path, max_file: int, budget: dict, refusals: list,
+              uid: int | None, gid: int | None) -> None:
+    for name in sorted(os.listdir(dir_fd)):
+        path = src / name
+        mode = os.lstat(name, dir_fd=dir_fd).st_mode
+        if stat.S_ISDIR(mode):
+            try:
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+            except OSError:
+                refusals.append(Refusal(path, TEXT["not_regular"].format(kind="无法打开的文件夹")))
+                continue
+            try:
+                os.mkdir(dest / name, 0o755)
+                _copy_dir(child, path, dest / name, max_file, budget, refusals, uid, gid)
+                if uid is not None:
+                    os.chown(dest / name, uid, gid if gid is not None else -1)
+            finally:
+                os.close(child)
+            continue
+        if budget["files"] <= 0:
+            refusals.append(Refusal(path, TEXT["tree_too_many"].format(cap=MAX_TREE_FILES)))
+            continue
+        try:
+            fd = open_regular(name, min(max_file, budget["bytes"]), dir_fd=dir_fd)
+        except UntrustedFileError as err:
+            refusals.append(Refusal(path, err.reason))
+            continue
+        with os.fdopen(fd, "rb") as source, open(dest / name, "xb") as target:
+            copied = _copy_limited(source, target, min(max_file, budget["bytes"]))
+            if uid is not None:
+                os.fchown(target.fileno(), uid, gid if gid is not None else -1)
+        budget["bytes"] -= copied
+        budget["files"] -= 1
+
+
+def _copy_limited(source, target, cap: int) -> int:
+    copied = 0
+    while chunk := source.read(min(1 << 20, cap + 1 - copied)):
+        copied += len(chunk)
+        if copied > cap:          # grew after fstat: keep what fits, the grader gets the rest cut
+            target.write(chunk[: len(chunk) - (copied - cap)])
+            return cap
+        target.write(chunk)
+    return copied
