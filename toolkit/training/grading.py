@@ -61,6 +61,7 @@ PROBLEM_TEXT = {
     "no_answers": "没有作答记录（answers.json 缺失或为空）",
     "bad_answers": "作答记录 answers.json 被改坏，无法读取（相关题目不得分）",
     "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
+    "not_run": "学员自己添加的代码单元格 {cell} 未运行（按答题卡作答评分，该单元格保留在评分后的笔记本中）",
     "identity": "作答记录属于学员 {cell}，却提交在学员 {student} 的目录中：未评分（不能用 {student} 的案例"
                 "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
                 "移到 submitted/{cell}/ 后重新评分",
@@ -78,6 +79,7 @@ class SubmissionOutcome:
     seconds_late: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    in_process: bool = False             # graded from the answers in the grader's process (no kernel)
 
     @property
     def reasons(self) -> list[str]:
@@ -91,6 +93,7 @@ class GradeRun:
     jobs: int
     sandboxed: bool = True
     warning: str = ""           # shown first when the sandbox was turned off
+    answer_timings: object = None   # answer_grading.Timings of the in-process path
 
     @property
     def exit_code(self) -> int:
@@ -352,8 +355,12 @@ def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
 def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | None = None,
                  timeout: float | None = DEFAULT_TIMEOUT, assignments: list[str] | None = None,
                  students: list[str] | None = None, force: bool = False,
-                 progress: bool = True, unsafe_no_sandbox: bool = False) -> GradeRun:
-    """Autograde every submission of a course in parallel; see the module docstring."""
+                 progress: bool = True, unsafe_no_sandbox: bool = False,
+                 in_process: bool = True) -> GradeRun:
+    """Autograde every submission of a course in parallel; see the module docstring.
+
+    ``in_process``: card exercises are graded from the recorded answers in this process, no
+    kernel (:mod:`toolkit.training.answer_grading`); ``False`` sends every notebook to a kernel."""
     started = time.perf_counter()
     if jobs < 1:
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
@@ -375,14 +382,14 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
             config.AsyncKernelManager.client_class = PROMPT_CLIENT
         return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
                       workers, started=started, jobs=jobs, timeout=timeout, assignments=assignments,
-                      students=students, force=force, progress=progress)
+                      students=students, force=force, progress=progress, in_process=in_process)
     finally:
         stop_workers(workers)   # those never given work (no submissions, an error); run_pool stops the rest
         specs.cleanup()
 
 
 def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: float, jobs: int,
-           timeout, assignments, students, force: bool, progress: bool) -> GradeRun:
+           timeout, assignments, students, force: bool, progress: bool, in_process: bool = True) -> GradeRun:
     """The batch itself, once the course and the sandbox are set up."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, OperationalError
@@ -419,6 +426,7 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                         f"（或 nbgrader generate_assignment）。未评分任何提交。")
     outcomes = {pair: SubmissionOutcome(*pair) for pair in pairs}
     remaining: dict[tuple[str, str], int] = {}
+    answers_here = _answer_grader(config, coursedir, card_courses, in_process)
     bar = _progress_bar(len(pairs), progress)
 
     def prepared_tasks() -> Iterator[NotebookTask]:
@@ -454,6 +462,11 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
             remaining[(student, assignment)] = len(prepared)
             for task in prepared:
                 task.notebook_timeout = timeout
+                graded_here = answers_here.grade(task) if answers_here else None
+                if graded_here is not None:      # card exercise: graded from the answers, no kernel
+                    outcome.in_process = True
+                    on_result(graded_here)
+                    continue
                 yield task
 
     def on_result(result: NotebookResult) -> None:
@@ -462,11 +475,11 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         outcome = outcomes[key]
         outcome.problems.extend(result.problems)
         outcome.seconds += result.seconds
-        if result.nb_json is not None:
+        if result.nb_json is not None or result.notebook is not None:
             try:
                 import nbformat
 
-                nb = nbformat.reads(result.nb_json, as_version=4)
+                nb = result.notebook if result.notebook is not None else nbformat.reads(result.nb_json, as_version=4)
                 present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
                 for cell in expected_cells.get((nbg["assignment"], nbg["notebook"]), []):
                     if cell not in present:
@@ -477,11 +490,14 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                 if nbg["assignment"] in card_courses:
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
+                saving = time.perf_counter()
                 writer.save(result, nb)     # read once here: parsing and validating cost the writer
+                if result.in_process:
+                    answers_here.timings.gradebook += time.perf_counter() - saving
             except Exception as err:
                 outcome.problems.append(Problem("broken", detail=str(err)))
-                result.nb_json = None
-        if result.nb_json is None:
+                result.nb_json = result.notebook = None
+        if result.nb_json is None and result.notebook is None:
             outcome.status = "failed"
         remaining[key] -= 1
         if remaining[key] == 0:
@@ -507,7 +523,17 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         if outcome.status == "ok" and outcome.problems:
             outcome.status = "problem"
     return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs,
-                    sandboxed=not warning, warning=warning)
+                    sandboxed=not warning, warning=warning,
+                    answer_timings=answers_here.timings if answers_here else None)
+
+
+def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
+    """The in-process grader of answer-card exercises (issue 26), or ``None`` when turned off."""
+    if not enabled or not card_courses:
+        return None
+    from toolkit.training.answer_grading import AnswerGrader
+
+    return AnswerGrader(config, coursedir, card_courses)
 
 
 def _quiet_logger() -> logging.Logger:

@@ -133,6 +133,10 @@ def _read_only_roots() -> list[str]:
     import toolkit
 
     roots = {sys.base_prefix, sys.prefix, str(Path(toolkit.__file__).resolve().parent)}
+    # site directories a .pth file of the venv adds (a venv that shares another's packages);
+    # only folders named site-packages/dist-packages: never a source tree on sys.path
+    roots |= {p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()
+              and not any(p.startswith(r.rstrip("/") + "/") for r in roots)}
     return sorted(p for p in roots if not p.startswith("/usr/") and p != "/usr")
 
 
