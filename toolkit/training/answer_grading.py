@@ -144,6 +144,30 @@ def plan(submitted_nb, released_nb, assignment: str) -> Plan | None:
     return result if seen == released_order else None
 
 
+def needs_kernels(root: Path, assignments: list[str]) -> bool:
+    """A cheap guess, before nbgrader is loaded: does any of these exercises' source notebooks
+    have a cell only a kernel can grade (solution, task, a grade cell that is not a card check)?"""
+    import json
+    import re
+
+    card_call = re.compile(r"\bgrade\(\s*['\"]\w+['\"]\s*,\s*['\"]\w+['\"]\s*\)")
+    for assignment in assignments:
+        sources = sorted((Path(root) / "source" / assignment).glob("*.ipynb"))
+        if not sources:
+            return True
+        for path in sources:
+            try:
+                cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            except (OSError, ValueError, KeyError, TypeError):
+                return True
+            for cell in cells:
+                meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+                source = "".join(cell.get("source") or "")
+                if meta.get("solution") or meta.get("task") or (meta.get("grade") and not card_call.search(source)):
+                    return True
+    return False
+
+
 # --------------------------------------------------------------------------- how
 
 

@@ -269,10 +269,15 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
     del workers[jobs:]
     for worker in workers:
         worker.configure(config)
-    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
     source = iter(tasks)
     retry: deque[NotebookTask] = deque()
     exhausted = False
+    first = next(source, None)       # pulling it may grade submissions in this process (answer cards)
+    if first is None:                # nothing for a kernel: never start the other workers
+        stop_workers(workers)
+        return
+    retry.append(first)
+    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
 
     def next_task() -> NotebookTask | None:
         nonlocal exhausted
@@ -368,10 +373,11 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
     from toolkit.training.course import course_root as find_root, ensure_venv_on_path
 
-    find_root(course_root)              # a wrong folder is refused before any worker starts
+    root = find_root(course_root)       # a wrong folder is refused before any worker starts
     ensure_venv_on_path()               # before the workers: they inherit this PATH
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
-    workers = start_workers(jobs)       # their imports overlap this process's own
+    early = jobs if not in_process or _kernels_expected(root, assignments) else 0
+    workers = start_workers(early) if early else []     # their imports overlap this process's own
     try:
         config, coursedir = load_course(course_root, db_url)
         if "transport_encryption" not in config.KernelManager:
@@ -431,43 +437,52 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
 
     def prepared_tasks() -> Iterator[NotebookTask]:
         for student, assignment in pairs:
-            outcome = outcomes[(student, assignment)]
-            recorded = _identity_mismatch(coursedir, student, assignment)
-            if recorded:            # never grade one trainee's answers against another's case
-                outcome.status = "failed"
-                outcome.problems.append(Problem("identity", recorded))
-                bar.update(1)
+            # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
+            with nbgrader_speedups.one_transaction(coursedir.db_url):
+                for_kernels = prepare_one(student, assignment)
+            yield from for_kernels
+
+    def prepare_one(student: str, assignment: str) -> list[NotebookTask]:
+        """Set up one submission; grade here what needs no kernel; return the tasks for kernels."""
+        outcome = outcomes[(student, assignment)]
+        recorded = _identity_mismatch(coursedir, student, assignment)
+        if recorded:            # never grade one trainee's answers against another's case
+            outcome.status = "failed"
+            outcome.problems.append(Problem("identity", recorded))
+            bar.update(1)
+            return []
+        try:
+            prepared = writer.prepare(assignment, student, force)
+        except Exception as err:       # e.g. an unreadable timestamp.txt
+            outcome.status = "failed"
+            outcome.problems.append(Problem("broken", detail=str(err)))
+            bar.update(1)
+            return []
+        if prepared is None:
+            outcome.status = "skipped"
+            bar.update(1)
+            return []
+        problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
+            if assignment in card_courses else None
+        if problem:
+            outcome.problems.append(problem)
+        if not prepared:
+            outcome.problems.append(Problem("empty"))
+            bar.update(1)
+            return []
+        if assignment in card_courses:
+            _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
+        remaining[(student, assignment)] = len(prepared)
+        for_kernels = []
+        for task in prepared:
+            task.notebook_timeout = timeout
+            graded_here = answers_here.grade(task) if answers_here else None
+            if graded_here is None:
+                for_kernels.append(task)
                 continue
-            try:
-                prepared = writer.prepare(assignment, student, force)
-            except Exception as err:       # e.g. an unreadable timestamp.txt
-                outcome.status = "failed"
-                outcome.problems.append(Problem("broken", detail=str(err)))
-                bar.update(1)
-                continue
-            if prepared is None:
-                outcome.status = "skipped"
-                bar.update(1)
-                continue
-            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
-                if assignment in card_courses else None
-            if problem:
-                outcome.problems.append(problem)
-            if not prepared:
-                outcome.problems.append(Problem("empty"))
-                bar.update(1)
-                continue
-            if assignment in card_courses:
-                _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
-            remaining[(student, assignment)] = len(prepared)
-            for task in prepared:
-                task.notebook_timeout = timeout
-                graded_here = answers_here.grade(task) if answers_here else None
-                if graded_here is not None:      # card exercise: graded from the answers, no kernel
-                    outcome.in_process = True
-                    on_result(graded_here)
-                    continue
-                yield task
+            outcome.in_process = True           # card exercise: graded from the answers, no kernel
+            on_result(graded_here)
+        return for_kernels
 
     def on_result(result: NotebookResult) -> None:
         nbg = result.task.resources["nbgrader"]
@@ -525,6 +540,17 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
     return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs,
                     sandboxed=not warning, warning=warning,
                     answer_timings=answers_here.timings if answers_here else None)
+
+
+def _kernels_expected(root: Path, assignments: list[str] | None) -> bool:
+    """Whether some submitted exercise will need kernels (guessed before nbgrader is loaded: a
+    course of answer-card exercises only starts no worker until a notebook needs one)."""
+    from toolkit.training.answer_grading import needs_kernels
+
+    submitted = root / "submitted"
+    names = {p.name for s in submitted.iterdir() if s.is_dir() for p in s.iterdir() if p.is_dir()} \
+        if submitted.is_dir() else set()
+    return needs_kernels(root, sorted(a for a in names if not assignments or a in assignments))
 
 
 def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
