@@ -64,7 +64,7 @@ class Plan:
 class Timings:
     """Seconds spent per phase over all notebooks graded here (printed by bench/grading.py)."""
 
-    reading: float = 0.0      # defensive reading and the checks of plan()
+    reading: float = 0.0      # defensive reading and the checks of plan() (of every notebook checked)
     case: float = 0.0         # the trainee's case and the toolkit cells' outputs
     writing: float = 0.0      # nbgrader's sanitize and output preprocessors, the notebook written
     gradebook: float = 0.0    # SaveAutoGrades, AssignLatePenalties (set by the caller)
