@@ -343,5 +343,7 @@ def grade_notebook(config, task: NotebookTask, chosen: Plan, timings: Timings | 
 
 
 def _preprocess(exporter, nb, resources):
-    """The exporter's preprocessors over ``nb`` (nbconvert's own ``_preprocess``: copies, then validates)."""
+    """The exporter's preprocessors over ``nb`` (nbconvert's own ``_preprocess``: copies, then
+    validates -- once at the end, not after each preprocessor: nothing here writes yet)."""
+    exporter.optimistic_validation = True
     return exporter._preprocess(nb, exporter._init_resources(resources))

@@ -36,7 +36,8 @@ _held: dict[str, object] = {}      # URL → the connection of a running one_tra
 def install() -> list[str]:
     """Install both caches (idempotent); return the names of those now in place."""
     with _lock:
-        for name, step in (("engines", _share_engines), ("schemas", _cache_schemas)):
+        for name, step in (("engines", _share_engines), ("schemas", _cache_schemas),
+                           ("tables", _check_tables_once)):
             if name not in _installed and step():
                 _installed.add(name)
     return sorted(_installed)
@@ -100,6 +101,42 @@ def one_transaction(url: str):
 
 def _no_dispose(*args, **kwargs) -> None:
     return None
+
+
+def _check_tables_once() -> bool:
+    """``Gradebook()`` checks that nbgrader's tables exist (reflection, ``create_all``) every time
+    it is opened -- about eight times per submission.  Once they were checked for a database URL
+    in this process, later checks of the same URL are skipped (the tables do not go away)."""
+    from nbgrader import api
+    from sqlalchemy import inspect
+
+    metadata = getattr(getattr(api, "Base", None), "metadata", None)
+    if getattr(api, "inspect", None) is not inspect or metadata is None or "create_all" in vars(metadata):
+        return False
+    create_all = metadata.create_all
+    checked: set[str] = set()
+
+    def url_of(bind) -> str:
+        return str(getattr(bind, "url", None) or bind.engine.url)
+
+    class _Exists:
+        def get_table_names(self) -> list[str]:
+            return sorted(metadata.tables)
+
+    def checked_inspect(bind):
+        return _Exists() if url_of(bind) in checked else inspect(bind)
+
+    def create_all_once(bind=None, **options) -> None:
+        key = url_of(bind)
+        if key in checked and not options:
+            return
+        create_all(bind=bind, **options)
+        if not _in_memory(key):
+            checked.add(key)
+
+    api.inspect = checked_inspect
+    metadata.create_all = create_all_once
+    return True
 
 
 def _in_memory(url: str) -> bool:
