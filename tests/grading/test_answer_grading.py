@@ -22,6 +22,7 @@ import pytest
 
 from toolkit.training import answer_grading as ag
 from toolkit.training import grading_compare as compare
+from toolkit.training.course import REFERENCE_STUDENT
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")
 
@@ -156,19 +157,19 @@ def _checksums(root: Path, assignment: str) -> dict[str, str]:
 
 def test_only_the_toolkits_card_sources_are_graded_here(built):
     source = _nb(built, "source")
-    assert ag.source_is_cards(A, source, _checksums(built, A))
+    assert ag.source_is_cards(A, source, _checksums(built, A), REFERENCE_STUDENT)
     m04 = "m04_one_window"         # a manually graded cell (告知书): the kernel grades it
-    assert not ag.source_is_cards(m04, _nb(built, "source", m04), _checksums(built, m04))
+    assert not ag.source_is_cards(m04, _nb(built, "source", m04), _checksums(built, m04), REFERENCE_STUDENT)
     assert ag.needs_kernels(built, [m04]) and not ag.needs_kernels(built, [A, "m05_funds"])
     trainer_cell = copy.deepcopy(source)           # a grade cell the toolkit did not write
     _add_grade_cell(trainer_cell)
-    assert not ag.source_is_cards(A, trainer_cell, _checksums(built, A))
+    assert not ag.source_is_cards(A, trainer_cell, _checksums(built, A), REFERENCE_STUDENT)
     edited = copy.deepcopy(source)
     _grade_cell(edited).source = _grade_cell(edited).source.replace("grade(", "grade (")
-    assert not ag.source_is_cards(A, edited, _checksums(built, A))
+    assert not ag.source_is_cards(A, edited, _checksums(built, A), REFERENCE_STUDENT)
     stale = _checksums(built, A)                   # the gradebook holds another version of a cell
     stale["q1_test"] = "0" * 32
-    assert not ag.source_is_cards(A, source, stale)
+    assert not ag.source_is_cards(A, source, stale, REFERENCE_STUDENT)
 
 
 # --------------------------------------------------------------------------- a hostile cell
@@ -225,7 +226,7 @@ def test_an_answers_file_that_fails_the_defensive_reading_goes_to_the_kernel(bui
     folder.mkdir(parents=True)
     nbformat.write(released, folder / f"{A}.ipynb")
     (folder / "answers.json").write_text("[" * 100 + "]" * 100, encoding="utf-8")
-    grader = ag.AnswerGrader(None, None, {A})
+    grader = ag.AnswerGrader(None, None, {A}, REFERENCE_STUDENT)
     grader._cards[(A, f"{A}.ipynb")] = True
     grader._released[(A, f"{A}.ipynb")] = released
     from toolkit.training.grading_tasks import NotebookTask

@@ -85,25 +85,25 @@ def _strip_ids(nb) -> list[tuple]:
 
 
 @functools.lru_cache(maxsize=64)
-def _expected_source(assignment: str) -> tuple | None:
-    """The source notebook ``jiuzhu course build`` writes for ``assignment`` (cells compared)."""
+def _expected_source(assignment: str, reference: str) -> tuple | None:
+    """The source notebook ``jiuzhu course build`` writes for ``assignment`` (its questions from
+    the case of trainee ``reference``, ``course.REFERENCE_STUDENT``), cells compared."""
     from toolkit.cases.base import case_for
     from toolkit.training import COURSE_ID
-    from toolkit.training.course import REFERENCE_STUDENT
     from toolkit.training.notebook import source_notebook
 
     try:
-        return tuple(_strip_ids(source_notebook(case_for(COURSE_ID, assignment, REFERENCE_STUDENT))))
+        return tuple(_strip_ids(source_notebook(case_for(COURSE_ID, assignment, reference))))
     except Exception:           # not one of the toolkit's exercises
         return None
 
 
-def source_is_cards(assignment: str, source_nb, gradebook_cells: dict[str, str]) -> bool:
+def source_is_cards(assignment: str, source_nb, gradebook_cells: dict[str, str], reference: str) -> bool:
     """The source notebook is the toolkit's card exercise: no solution or task cell, every grade
     cell a card check the toolkit wrote, with the gradebook's checksum."""
     from nbgrader.utils import compute_checksum, is_grade
 
-    expected = _expected_source(assignment)
+    expected = _expected_source(assignment, reference)
     if expected is None or tuple(_strip_ids(source_nb)) != expected:
         return False
     for cell in source_nb.cells:
@@ -239,10 +239,11 @@ def _language_info() -> dict:
 class AnswerGrader:
     """Grades the notebooks it can in this process; the grader's dispatch asks it first."""
 
-    def __init__(self, config, coursedir, assignments: set[str]) -> None:
+    def __init__(self, config, coursedir, assignments: set[str], reference: str) -> None:
         self.config = config
         self.coursedir = coursedir
         self.assignments = assignments           # the course's answer-card assignments
+        self.reference = reference               # course.REFERENCE_STUDENT (the source's questions)
         self._cards: dict[tuple[str, str], bool] = {}
         self._released: dict[tuple[str, str], object] = {}
         self.timings = Timings()
@@ -268,7 +269,7 @@ class AnswerGrader:
                 checksums = {c.name: c.checksum for c in notebook.source_cells}
         except (OSError, ValueError, MissingEntry):
             return False
-        return source_is_cards(assignment, source_nb, checksums)
+        return source_is_cards(assignment, source_nb, checksums, self.reference)
 
     def plan_for(self, task: NotebookTask) -> Plan | None:
         """The plan for one task, or ``None`` (kernel path)."""

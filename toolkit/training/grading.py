@@ -558,8 +558,9 @@ def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
     if not enabled or not card_courses:
         return None
     from toolkit.training.answer_grading import AnswerGrader
+    from toolkit.training.course import REFERENCE_STUDENT
 
-    return AnswerGrader(config, coursedir, card_courses)
+    return AnswerGrader(config, coursedir, card_courses, REFERENCE_STUDENT)
 
 
 def _quiet_logger() -> logging.Logger:
