@@ -189,7 +189,12 @@ def test_a_hostile_cell_never_runs_and_the_answers_are_still_graded(tmp_path):
     from toolkit.training.simulate import simulate_submissions
 
     root = _build(tmp_path / "course", (A,))
-    simulate_submissions(root, {("h_clean", A): "correct", ("h_evil", A): "correct"})
+    simulate_submissions(root, {("h_clean", A): "correct", ("h_evil", A): "correct", ("h_cheat", A): "blank"})
+    cheat_path = root / "submitted" / "h_cheat" / A / f"{A}.ipynb"
+    cheat = nbformat.read(cheat_path, as_version=4)
+    cheat.cells.insert(1, nbformat.v4.new_code_cell(
+        "import toolkit.training.autograde as a\na.grade = lambda *args, **kwargs: 100.0\nprint(100.0)"))
+    nbformat.write(cheat, cheat_path)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
@@ -218,6 +223,8 @@ def test_a_hostile_cell_never_runs_and_the_answers_are_still_graded(tmp_path):
     assert graded.stat().st_size < 200_000
     clean = next(o for o in run.outcomes if o.student == "h_clean")
     assert clean.in_process and clean.status == "ok" and clean.score == clean.max_score
+    cheater = next(o for o in run.outcomes if o.student == "h_cheat")       # rewrote grade(): never ran
+    assert cheater.in_process and cheater.score == 0.0 and ("not_run", "#2") in [(p.code, p.cell) for p in cheater.problems]
 
 
 def test_an_answers_file_that_fails_the_defensive_reading_goes_to_the_kernel(built, tmp_path):
