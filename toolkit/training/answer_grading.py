@@ -48,9 +48,6 @@ from toolkit.training.grading_tasks import NotebookResult, NotebookTask, Problem
 
 log = logging.getLogger(__name__)
 
-RUN_CELLS = ("setup", "cards")          # the toolkit's code cells (besides grade cells), by grade id
-
-
 @dataclass
 class Plan:
     """How a submitted notebook is graded here: which cells are not run (added by the trainee)."""
@@ -246,6 +243,7 @@ class AnswerGrader:
         self.reference = reference               # course.REFERENCE_STUDENT (the source's questions)
         self._cards: dict[tuple[str, str], bool] = {}
         self._released: dict[tuple[str, str], object] = {}
+        self._exporters: tuple | None = None
         self.timings = Timings()
 
     def _source_ok(self, assignment: str, name: str) -> bool:
@@ -300,7 +298,9 @@ class AnswerGrader:
             return None
         result = NotebookResult(task)
         try:
-            result.notebook = grade_notebook(self.config, task, chosen, self.timings)
+            if self._exporters is None:
+                self._exporters = make_exporters(self.config)
+            result.notebook = grade_notebook(self.config, task, chosen, self.timings, self._exporters)
         except Exception as err:        # never stops the batch: the sandboxed kernel gets it
             log.warning("kernel path for %s after %s: %s", task.submitted_path, type(err).__name__, err)
             return None
@@ -311,36 +311,46 @@ class AnswerGrader:
         return result
 
 
-def grade_notebook(config, task: NotebookTask, chosen: Plan, timings: Timings | None = None):
+def grade_notebook(config, task: NotebookTask, chosen: Plan, timings: Timings | None = None,
+                   exporters: tuple | None = None):
     """nbgrader's sanitize and execute passes over ``task``, with :class:`AnswerOutputs` for Execute.
 
     The same preprocessors, in the same order and with the same configuration, as a worker runs
-    (:func:`toolkit.training.grading_pipeline.execute_notebook`), on the notebook in memory."""
+    (:func:`toolkit.training.grading_pipeline.execute_notebook`), on the notebook in memory.
+    ``exporters``: those of :func:`make_exporters` when the caller keeps them (as the writer keeps its own)."""
     import nbformat
+
+    timings = timings or Timings()
+    started = time.perf_counter()
+    sanitize, after = exporters or make_exporters(config)
+    resources = dict(task.resources)
+    resources["metadata"] = {"name": Path(task.submitted_path).stem, "path": task.dest_dir}
+    nb = nbformat.read(task.submitted_path, as_version=4)      # checked by untrusted.load_notebook
+    nb, resources = _preprocess(sanitize, nb, resources)
+    case_started = time.perf_counter()
+    nb, resources = AnswerOutputs(chosen, Path(task.dest_dir))(nb, resources)
+    case_done = time.perf_counter()
+    nb, resources = _preprocess(after, nb, resources)
+    timings.case += case_done - case_started
+    timings.writing += (case_started - started) + (time.perf_counter() - case_done)
+    return nb
+
+
+def make_exporters(config) -> tuple:
+    """Exporters with nbgrader's configured sanitize preprocessors and those of the execute part
+    after ``Execute`` (``IgnorePattern``, ``ClearMetadataPreprocessor``, ``LimitOutput``)."""
     from nbgrader.preprocessors import Execute
     from traitlets.config import Config
 
     from toolkit.training.grading_pipeline import DeadlineExecute, _exporter, _split_autograde
 
-    timings = timings or Timings()
-    started = time.perf_counter()
     sanitize, execute, _ = _split_autograde(config)
     quiet = logging.getLogger("toolkit.training.answer_grading.nbgrader")
     quiet.propagate = False       # OverwriteCells restores the hidden tests: expected, not news
     if not quiet.handlers:
         quiet.addHandler(logging.NullHandler())
-    resources = dict(task.resources)
-    resources["metadata"] = {"name": Path(task.submitted_path).stem, "path": task.dest_dir}
-    nb = nbformat.read(task.submitted_path, as_version=4)      # checked by untrusted.load_notebook
-    nb, resources = _preprocess(_exporter(Config(config), sanitize, quiet), nb, resources)
-    case_started = time.perf_counter()
-    nb, resources = AnswerOutputs(chosen, Path(task.dest_dir))(nb, resources)
-    case_done = time.perf_counter()
     steps = [pp for pp in execute if pp not in (DeadlineExecute, Execute)]
-    nb, resources = _preprocess(_exporter(Config(config), steps, quiet), nb, resources)
-    timings.case += case_done - case_started
-    timings.writing += (case_started - started) + (time.perf_counter() - case_done)
-    return nb
+    return _exporter(Config(config), sanitize, quiet), _exporter(Config(config), steps, quiet)
 
 
 def _preprocess(exporter, nb, resources):
