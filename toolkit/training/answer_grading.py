@@ -354,7 +354,17 @@ def make_exporters(config) -> tuple:
 
 
 def _preprocess(exporter, nb, resources):
-    """The exporter's preprocessors over ``nb`` (nbconvert's own ``_preprocess``: copies, then
-    validates -- once at the end, not after each preprocessor: nothing here writes yet)."""
-    exporter.optimistic_validation = True
-    return exporter._preprocess(nb, exporter._init_resources(resources))
+    """The exporter's preprocessors over ``nb`` as nbconvert's ``_preprocess`` runs them, without
+    its defensive deep copies (the notebook was just read for this pass and nothing else holds it)
+    and validated once at the end (``optimistic_validation``)."""
+    from nbformat import validator
+
+    resources = exporter._init_resources(resources)
+    if hasattr(validator, "normalize"):          # as nbconvert does first (e.g. cell ids)
+        _, nb = validator.normalize(nb)
+    preprocessor = None
+    for preprocessor in exporter._preprocessors:
+        nb, resources = preprocessor(nb, resources)
+    if preprocessor is not None:
+        exporter._validate_preprocessor(nb, preprocessor)
+    return nb, resources
