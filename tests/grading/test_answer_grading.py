@@ -213,6 +213,7 @@ def test_a_hostile_cell_never_runs_and_the_answers_are_still_graded(tmp_path):
     assert evil.max_score > 0 and evil.score == evil.max_score      # the cards were graded
     assert [(p.code, p.cell) for p in evil.problems] == [("not_run", "#4")]
     assert "#4" in format_summary(run) and "未运行" in format_summary(run)
+    assert "其中 3 份答题卡练习直接按提交的作答评分" in format_summary(run)
     assert not marker.exists() and not child.exists()
     with pytest.raises(BlockingIOError):
         listener.accept()                                          # nobody connected

@@ -66,6 +66,9 @@ PROBLEM_TEXT = {
                 "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
                 "移到 submitted/{cell}/ 后重新评分",
 }
+SUMMARY_TEXT = {
+    "in_process": "  其中 {count} 份答题卡练习直接按提交的作答评分，没有运行笔记本（学员自己添加的代码一律不运行）",
+}
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
 
@@ -708,6 +711,9 @@ def format_summary(run: GradeRun) -> str:
         f"评分完成：共 {len(run.outcomes)} 份提交，用时 {run.seconds:.1f} 秒（{run.jobs} 个并行进程）。",
         "  " + "，".join(f"{STATUS_TEXT[k]} {v} 份" for k, v in counts.items()),
     ]
+    here = sum(o.in_process for o in run.outcomes)
+    if here:
+        lines.append(SUMMARY_TEXT["in_process"].format(count=here))
     flagged = [o for o in run.outcomes if o.problems or o.seconds_late > 0]
     if flagged:
         lines.append("")
