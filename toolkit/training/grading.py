@@ -439,7 +439,7 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
     bar = _progress_bar(len(pairs), progress)
 
     def prepared_tasks() -> Iterator[NotebookTask]:
-        for student, assignment in pairs:
+        for student, assignment in _kernel_work_first(pairs, Path(coursedir.root), answers_here):
             # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
             with nbgrader_speedups.one_transaction(coursedir.db_url):
                 for_kernels = prepare_one(student, assignment)
@@ -554,6 +554,17 @@ def _kernels_expected(root: Path, assignments: list[str] | None) -> bool:
     names = {p.name for s in submitted.iterdir() if s.is_dir() for p in s.iterdir() if p.is_dir()} \
         if submitted.is_dir() else set()
     return needs_kernels(root, sorted(a for a in names if not assignments or a in assignments))
+
+
+def _kernel_work_first(pairs: list[tuple[str, str]], root: Path, answers_here) -> list[tuple[str, str]]:
+    """Submissions of exercises that need kernels first, so the workers are busy from the start
+    while this process grades answer cards (the summary keeps the usual order)."""
+    if answers_here is None:
+        return pairs
+    from toolkit.training.answer_grading import needs_kernels
+
+    kernel = {a for a in {a for _, a in pairs} if needs_kernels(root, [a])}
+    return sorted(pairs, key=lambda pair: pair[1] not in kernel)
 
 
 def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
