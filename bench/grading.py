@@ -18,6 +18,11 @@ other cells, shutdown) is measured on autograded notebooks with warm, cold and s
 and ``python -X importtime`` inside the sandbox shows what a sandboxed kernel imports.  Sandboxed
 kernels (trainee code) start cold: the sandbox wins (docs/warm-kernels.md says why).
 
+The in-process path (issue 26, the default for answer-card exercises) is compared with both:
+``jiuzhu course grade`` as it runs by default, against ``nbgrader autograde`` and against
+``--all-in-kernel`` (every notebook in a sandboxed kernel, the path above), with the cost per
+submission graded in-process split into reading, case, writing and gradebook.
+
 Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
 --bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
 """
@@ -220,9 +225,9 @@ def compare_cold(base: Path, tmp: Path, jobs: int, t_warm: float, s_warm: dict) 
     cold = tmp / "cold"
     shutil.copytree(base, cold)
     t_cold = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(cold), "--jobs", str(jobs),
-                    "--quiet", "--unsafe-no-sandbox"], cwd=REPO, env={"JIUZHU_WARM_KERNELS": "0"})
+                    "--quiet", "--all-in-kernel", "--unsafe-no-sandbox"], cwd=REPO, env={"JIUZHU_WARM_KERNELS": "0"})
     same = scores(cold) == s_warm
-    print(f"jiuzhu course grade --jobs {jobs} --unsafe-no-sandbox, cold kernels (JIUZHU_WARM_KERNELS=0): {t_cold:7.1f} s; "
+    print(f"jiuzhu course grade --jobs {jobs} --all-in-kernel --unsafe-no-sandbox, cold kernels (JIUZHU_WARM_KERNELS=0): {t_cold:7.1f} s; "
           f"warm against cold {t_cold / t_warm:.2f}x; scores identical: {same}")
 
 
@@ -242,37 +247,40 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         base = Path(tmp) / "base"
         count = build_course(base, args.per_assignment, selected)
-        ours, theirs, open_ = Path(tmp) / "ours", Path(tmp) / "theirs", Path(tmp) / "unsandboxed"
-        for copy in (ours, theirs, open_):
+        here, ours, theirs, open_, split = (Path(tmp) / name for name in
+                                            ("here", "ours", "theirs", "unsandboxed", "split"))
+        for copy in (here, ours, theirs, open_, split):
             shutil.copytree(base, copy)
-        for root in (ours, theirs, open_):       # the copied config points at its own folder
-            (root / "nbgrader_config.py").write_text(
+            # the copied config points at its own folder
+            (copy / "nbgrader_config.py").write_text(
                 (base / "nbgrader_config.py").read_text(encoding="utf-8"), encoding="utf-8")
 
-        t_ours = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(ours),
-                        "--jobs", str(args.jobs), "--quiet"], cwd=REPO)
-        t_open = timed([str(BIN / "jiuzhu"), "course", "grade", "--course", str(open_),
-                        "--jobs", str(args.jobs), "--quiet", "--unsafe-no-sandbox"], cwd=REPO)
+        grade = [str(BIN / "jiuzhu"), "course", "grade", "--jobs", str(args.jobs), "--quiet", "--course"]
+        t_here = timed(grade + [str(here)], cwd=REPO)
+        t_ours = timed(grade + [str(ours), "--all-in-kernel"], cwd=REPO)
+        t_open = timed(grade + [str(open_), "--all-in-kernel", "--unsafe-no-sandbox"], cwd=REPO)
         t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in selected)
-        s_ours, s_theirs = scores(ours), scores(theirs)
+        s_here, s_ours, s_theirs = scores(here), scores(ours), scores(theirs)
         mismatches = {k: (s_ours.get(k), v) for k, v in s_theirs.items() if s_ours.get(k) != v}
         t_bare = bare_runs(ours, args.bare)
         k_plain, k_sandbox = kernel_cycle(args.kernels, False), kernel_cycle(args.kernels, True)
         open_same = scores(open_) == s_ours
 
         print(f"submissions: {count} ({args.per_assignment} per assignment, {len(selected)} assignments)")
-        print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count}"
+        print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count and s_here == s_theirs}"
               + (f"  mismatches: {mismatches}" if mismatches else ""))
+        print_answer_grading(here, ours, split, args.jobs, count, t_here, t_ours, t_theirs)
         print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s")
-        print(f"jiuzhu course grade --jobs {args.jobs}:                        {t_ours:7.1f} s")
-        print(f"speed-up: {t_theirs / t_ours:.2f}x (goal >= 3x)")
+        print(f"jiuzhu course grade --jobs {args.jobs} --all-in-kernel (every notebook in a sandboxed kernel): "
+              f"{t_ours:7.1f} s")
+        print(f"kernel path speed-up: {t_theirs / t_ours:.2f}x (goal >= 3x)")
         per_notebook = t_ours * args.jobs / count
         print(f"per notebook: jiuzhu {per_notebook:.2f} s of one core's time "
               f"(wall x jobs / notebooks); bare kernel start-and-run {t_bare:.2f} s; "
               f"ratio {per_notebook / t_bare:.2f} (goal <= 1.5)")
         sandbox_cost = (t_ours - t_open) * args.jobs / count
         print(f"sandbox cost per notebook: {sandbox_cost:+.2f} s of one core's time "
-              f"(jiuzhu course grade {t_ours:.1f} s vs --unsafe-no-sandbox {t_open:.1f} s; "
+              f"(--all-in-kernel {t_ours:.1f} s vs --all-in-kernel --unsafe-no-sandbox {t_open:.1f} s; "
               f"scores identical: {open_same})")
         print(f"sandbox cost per kernel: start-run-stop {k_sandbox:.2f} s in the sandbox vs {k_plain:.2f} s "
               f"without ({k_sandbox - k_plain:+.2f} s, ratio {k_sandbox / k_plain:.2f})")
@@ -280,6 +288,37 @@ def main(argv: list[str] | None = None) -> None:
         print_warm_breakdown(ours, args.bare)
         sandbox_imports()
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+def print_answer_grading(here: Path, kernel: Path, split: Path, jobs: int, count: int,
+                         t_here: float, t_kernel: float, t_theirs: float) -> None:
+    """The in-process path (issue 26) against nbgrader and the kernel path, and where its time goes.
+
+    The split per submission comes from one more grading of another copy through the Python API
+    (``GradeRun.answer_timings``); the headline figures are the command's wall time."""
+    from toolkit.training.grading import grading_compare as compare
+    from toolkit.training.grading.grading import grade_course
+
+    started = time.perf_counter()
+    run = grade_course(split, jobs=jobs, progress=False)
+    t_split = time.perf_counter() - started
+    t = run.answer_timings
+    graded_here = sum(o.in_process for o in run.outcomes)
+    rows = compare.differences(compare.gradebook_rows(here), compare.gradebook_rows(kernel))
+    notebooks = compare.differences(compare.autograded_notebooks(here, blank_optional=True),
+                                    compare.autograded_notebooks(kernel, blank_optional=True))
+    print(f"jiuzhu course grade --jobs {jobs} (answer cards graded in this process, the rest in kernels): "
+          f"{t_here:7.1f} s; {graded_here} of {count} submissions graded from the answers, no kernel")
+    print(f"in-process speed-up: {t_theirs / t_here:.2f}x against nbgrader autograde (goal >= 10x), "
+          f"{t_kernel / t_here:.2f}x against the kernel path")
+    print(f"  same as the kernel path: gradebook rows {not rows}, autograded notebooks {not notebooks} "
+          f"(m05's optional pandas cell is not run in-process: compared blank)"
+          + (f"; differ: {(rows + notebooks)[:5]}" if rows or notebooks else ""))
+    if t is not None and t.notebooks:
+        n = t.notebooks
+        print(f"  per submission graded here (mean of {n}, through the API: {t_split:.1f} s in all): "
+              f"reading {t.reading / n * 1000:.0f} ms, case {t.case / n * 1000:.0f} ms, "
+              f"writing {t.writing / n * 1000:.0f} ms, gradebook {t.gradebook / n * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

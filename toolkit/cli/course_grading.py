@@ -35,6 +35,8 @@ def register_grading(course) -> None:
                        help="只评这个学员（可重复）；默认全部")
     grade.add_argument("--force", action="store_true", help="重新评已评过的提交")
     grade.add_argument("--quiet", action="store_true", help="不显示进度条")
+    grade.add_argument("--all-in-kernel", action="store_true",
+                       help="答题卡练习也在内核（沙箱）中运行笔记本评分（默认直接按提交的作答评分，不运行学员代码）")
     grade.add_argument("--unsafe-no-sandbox", action="store_true",
                        help="危险：不用评分沙箱，学员代码以评分程序的权限运行（可读写评分数据库和他人作答）。"
                             "只在沙箱不可用且确认全部提交可信时使用；见 docs/sandbox.md")
@@ -72,7 +74,8 @@ def _grade(args) -> int:
 
     run = grade_course(args.course, jobs=args.jobs, db_url=args.db, timeout=args.timeout,
                        assignments=args.assignment, students=args.student, force=args.force,
-                       progress=not args.quiet, unsafe_no_sandbox=args.unsafe_no_sandbox)
+                       progress=not args.quiet, unsafe_no_sandbox=args.unsafe_no_sandbox,
+                       in_process=not args.all_in_kernel)
     print(format_summary(run))
     return run.exit_code
 

@@ -24,5 +24,4 @@ moved_modules({
     "toolkit.training.answers": "toolkit.training.trainee.answers",
     "toolkit.training.sandbox": "toolkit.training.grading.sandbox",
     # the name issue 26 (in-process grading of answers.json) was promised for the defensive reader
-    "toolkit.training.untrusted": "toolkit.training.trainee.untrusted",
 })

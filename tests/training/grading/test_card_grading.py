@@ -42,7 +42,9 @@ def graded(tmp_path_factory):
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(1, nbformat.v4.new_code_cell(CHEAT.format(secret=str(casedata.secret_file(root)))))
     nbformat.write(nb, path)
-    run = grade_course(root, jobs=2, timeout=120, progress=False)
+    # every notebook in the sandboxed kernel: the cheat cell must run there to show what it cannot
+    # reach (graded from the answers, it would not run at all: tests/grading/test_answer_grading.py)
+    run = grade_course(root, jobs=2, timeout=120, progress=False, in_process=False)
     return root, run
 
 

@@ -46,7 +46,7 @@ def test_one_engine_per_url_and_the_gradebook_still_works_after_close(tmp_path):
         print(json.dumps({{"installed": nbgrader_speedups.install(), "same": len(set(engines)) == 1,
                            "other": other not in engines, "memory": memory, "students": students}}))
     """, tmp_path)
-    assert out == {"installed": ["engines", "schemas"], "same": True, "other": True, "memory": True,
+    assert out == {"installed": ["engines", "schemas", "tables"], "same": True, "other": True, "memory": True,
                    "students": [["a"], ["a", "b"], ["a", "b", "c"]]}
 
 
@@ -87,6 +87,38 @@ def test_nothing_is_replaced_where_nbgrader_looks_different(tmp_path):
         from nbgrader.nbgraderformat import common
         api.create_engine = lambda *a, **k: None      # e.g. a later nbgrader with its own factory
         common.jsonschema = object()
+        api.inspect = lambda bind: None
         print(json.dumps({"installed": nbgrader_speedups.install()}))
     """, tmp_path)
     assert out == {"installed": []}
+
+
+def test_one_transaction_writes_a_submissions_rows_together_or_not_at_all(tmp_path):
+    out = run(f"""
+        from nbgrader.api import Gradebook
+        nbgrader_speedups.install()
+        url = "sqlite:///{tmp_path / 'gradebook.db'}"
+        with Gradebook(url, "course"):
+            pass
+        with nbgrader_speedups.one_transaction(url):
+            with Gradebook(url, "course") as gb:          # each commit() is one row
+                gb.add_student("a")
+                gb.add_student("b")
+            with Gradebook(url, "course") as gb:          # another gradebook: same transaction
+                inside = sorted(s.id for s in gb.students)
+        try:
+            with nbgrader_speedups.one_transaction(url):
+                with Gradebook(url, "course") as gb:
+                    gb.add_student("c")
+                raise RuntimeError("the submission failed half-way")
+        except RuntimeError:
+            pass
+        with Gradebook(url, "course") as gb:
+            after = sorted(s.id for s in gb.students)
+        fresh = "sqlite:///{tmp_path / 'second.db'}"      # tables checked per database, not once for all
+        with Gradebook(fresh, "course") as gb:
+            gb.add_student("d")
+            second = sorted(s.id for s in gb.students)
+        print(json.dumps({{"inside": inside, "after": after, "second": second}}))
+    """, tmp_path)
+    assert out == {"inside": ["a", "b"], "after": ["a", "b"], "second": ["d"]}

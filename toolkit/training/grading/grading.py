@@ -63,9 +63,13 @@ PROBLEM_TEXT = {
     "untrusted": "提交的文件无法安全读取：{cell}（未运行，记 0 分）",
     "notebook_size": "评分后的笔记本超过 {cell} 字节（输出过多），未能评分（记 0 分）",
     "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
+    "not_run": "学员自己添加的代码单元格 {cell} 未运行（按答题卡作答评分，该单元格保留在评分后的笔记本中）",
     "identity": "作答记录属于学员 {cell}，却提交在学员 {student} 的目录中：未评分（不能用 {student} 的案例"
                 "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
                 "移到 submitted/{cell}/ 后重新评分",
+}
+SUMMARY_TEXT = {
+    "in_process": "  其中 {count} 份答题卡练习直接按提交的作答评分，没有运行笔记本（学员自己添加的代码一律不运行）",
 }
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
@@ -80,6 +84,7 @@ class SubmissionOutcome:
     seconds_late: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    in_process: bool = False             # graded from the answers in the grader's process (no kernel)
 
     @property
     def reasons(self) -> list[str]:
@@ -93,6 +98,7 @@ class GradeRun:
     jobs: int
     sandboxed: bool = True
     warning: str = ""           # shown first when the sandbox was turned off
+    answer_timings: object = None   # answer_grading.Timings of the in-process path
 
     @property
     def exit_code(self) -> int:
@@ -258,10 +264,15 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
     del workers[jobs:]
     for worker in workers:
         worker.configure(config)
-    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
     source = iter(tasks)
     retry: deque[NotebookTask] = deque()
     exhausted = False
+    first = next(source, None)       # pulling it may grade submissions in this process (answer cards)
+    if first is None:                # nothing for a kernel: never start the other workers
+        stop_workers(workers)
+        return
+    retry.append(first)
+    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
 
     def next_task() -> NotebookTask | None:
         nonlocal exhausted
@@ -348,8 +359,12 @@ def _sandbox_config(config, unsafe_no_sandbox: bool, spec_dir: str) -> str:
 def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | None = None,
                  timeout: float | None = DEFAULT_TIMEOUT, assignments: list[str] | None = None,
                  students: list[str] | None = None, force: bool = False,
-                 progress: bool = True, unsafe_no_sandbox: bool = False) -> GradeRun:
-    """Autograde every submission of a course in parallel; see the module docstring."""
+                 progress: bool = True, unsafe_no_sandbox: bool = False,
+                 in_process: bool = True) -> GradeRun:
+    """Autograde every submission of a course in parallel; see the module docstring.
+
+    ``in_process``: card exercises are graded from the recorded answers in this process, no
+    kernel (:mod:`toolkit.training.grading.answer_grading`); ``False`` sends every notebook to a kernel."""
     started = time.perf_counter()
     if jobs < 1:
         raise InputError("--jobs", jobs, "必须是正整数", "例如 --jobs 2")
@@ -357,10 +372,11 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
         raise InputError("--timeout", timeout, "必须是正数（秒）", "例如 --timeout 120")
     from toolkit.training.course.course import course_root as find_root, ensure_venv_on_path, load_course
 
-    find_root(course_root)              # a wrong folder is refused before any worker starts
+    root = find_root(course_root)       # a wrong folder is refused before any worker starts
     ensure_venv_on_path()               # before the workers: they inherit this PATH
     specs = tempfile.TemporaryDirectory(prefix="jzsbx-spec-")
-    workers = start_workers(jobs)       # their imports overlap this process's own
+    early = jobs if not in_process or _kernels_expected(root, assignments) else 0
+    workers = start_workers(early) if early else []     # their imports overlap this process's own
     try:
         config, coursedir = load_course(course_root, db_url)
         if "transport_encryption" not in config.KernelManager:
@@ -371,14 +387,14 @@ def grade_course(course_root: Path, *, jobs: int = DEFAULT_JOBS, db_url: str | N
             config.AsyncKernelManager.client_class = PROMPT_CLIENT
         return _grade(config, coursedir, _sandbox_config(config, unsafe_no_sandbox, specs.name),
                       workers, started=started, jobs=jobs, timeout=timeout, assignments=assignments,
-                      students=students, force=force, progress=progress)
+                      students=students, force=force, progress=progress, in_process=in_process)
     finally:
         stop_workers(workers)   # those never given work (no submissions, an error); run_pool stops the rest
         specs.cleanup()
 
 
 def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: float, jobs: int,
-           timeout, assignments, students, force: bool, progress: bool) -> GradeRun:
+           timeout, assignments, students, force: bool, progress: bool, in_process: bool = True) -> GradeRun:
     """The batch itself, once the course and the sandbox are set up."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, OperationalError
@@ -415,55 +431,70 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                         f"（或 nbgrader generate_assignment）。未评分任何提交。")
     outcomes = {pair: SubmissionOutcome(*pair) for pair in pairs}
     remaining: dict[tuple[str, str], int] = {}
+    answers_here = _answer_grader(config, coursedir, card_courses, in_process)
     bar = _progress_bar(len(pairs), progress)
 
     def prepared_tasks() -> Iterator[NotebookTask]:
-        for student, assignment in pairs:
-            outcome = outcomes[(student, assignment)]
-            recorded = _identity_mismatch(coursedir, student, assignment)
-            if recorded:            # never grade one trainee's answers against another's case
-                outcome.status = "failed"
-                outcome.problems.append(Problem("identity", recorded))
-                bar.update(1)
+        for student, assignment in _kernel_work_first(pairs, Path(coursedir.root), answers_here):
+            # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
+            with nbgrader_speedups.one_transaction(coursedir.db_url):
+                for_kernels = prepare_one(student, assignment)
+            yield from for_kernels
+
+    def prepare_one(student: str, assignment: str) -> list[NotebookTask]:
+        """Set up one submission; grade here what needs no kernel; return the tasks for kernels."""
+        outcome = outcomes[(student, assignment)]
+        recorded = _identity_mismatch(coursedir, student, assignment)
+        if recorded:            # never grade one trainee's answers against another's case
+            outcome.status = "failed"
+            outcome.problems.append(Problem("identity", recorded))
+            bar.update(1)
+            return []
+        smuggled = _smuggled(coursedir, student, assignment)
+        if smuggled:                # a link or special file: nothing of it is copied or run
+            outcome.status = "failed"
+            outcome.problems.append(smuggled)
+            bar.update(1)
+            return []
+        try:
+            prepared = writer.prepare(assignment, student, force)
+        except Exception as err:       # e.g. an unreadable timestamp.txt
+            outcome.status = "failed"
+            outcome.problems.append(Problem("broken", detail=str(err)))
+            bar.update(1)
+            return []
+        if prepared is None:
+            outcome.status = "skipped"
+            bar.update(1)
+            return []
+        refused = _untrusted_notebook(prepared) or _untrusted_answers(prepared)
+        if refused:                 # never hand a hostile file to nbgrader: 0, named, batch goes on
+            outcome.status = "failed"
+            outcome.problems.append(refused)
+            writer.discard(assignment, student)
+            bar.update(1)
+            return []
+        problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
+            if assignment in card_courses else None
+        if problem:
+            outcome.problems.append(problem)
+        if not prepared:
+            outcome.problems.append(Problem("empty"))
+            bar.update(1)
+            return []
+        if assignment in card_courses:
+            _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
+        remaining[(student, assignment)] = len(prepared)
+        for_kernels = []
+        for task in prepared:
+            task.notebook_timeout = timeout
+            graded_here = answers_here.grade(task) if answers_here else None
+            if graded_here is None:
+                for_kernels.append(task)
                 continue
-            smuggled = _smuggled(coursedir, student, assignment)
-            if smuggled:                # a link or special file: nothing of it is copied or run
-                outcome.status = "failed"
-                outcome.problems.append(smuggled)
-                bar.update(1)
-                continue
-            try:
-                prepared = writer.prepare(assignment, student, force)
-            except Exception as err:       # e.g. an unreadable timestamp.txt
-                outcome.status = "failed"
-                outcome.problems.append(Problem("broken", detail=str(err)))
-                bar.update(1)
-                continue
-            if prepared is None:
-                outcome.status = "skipped"
-                bar.update(1)
-                continue
-            refused = _untrusted_notebook(prepared) or _untrusted_answers(prepared)
-            if refused:                 # never hand a hostile file to nbgrader: 0, named, batch goes on
-                outcome.status = "failed"
-                outcome.problems.append(refused)
-                writer.discard(assignment, student)
-                bar.update(1)
-                continue
-            problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
-                if assignment in card_courses else None
-            if problem:
-                outcome.problems.append(problem)
-            if not prepared:
-                outcome.problems.append(Problem("empty"))
-                bar.update(1)
-                continue
-            if assignment in card_courses:
-                _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
-            remaining[(student, assignment)] = len(prepared)
-            for task in prepared:
-                task.notebook_timeout = timeout
-                yield task
+            outcome.in_process = True           # card exercise: graded from the answers, no kernel
+            on_result(graded_here)
+        return for_kernels
 
     def on_result(result: NotebookResult) -> None:
         nbg = result.task.resources["nbgrader"]
@@ -471,11 +502,11 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         outcome = outcomes[key]
         outcome.problems.extend(result.problems)
         outcome.seconds += result.seconds
-        if result.nb_json is not None:
+        if result.nb_json is not None or result.notebook is not None:
             try:
                 import nbformat
 
-                nb = nbformat.reads(result.nb_json, as_version=4)
+                nb = result.notebook if result.notebook is not None else nbformat.reads(result.nb_json, as_version=4)
                 present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
                 for cell in expected_cells.get((nbg["assignment"], nbg["notebook"]), []):
                     if cell not in present:
@@ -486,11 +517,14 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                 if nbg["assignment"] in card_courses:
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
+                saving = time.perf_counter()
                 writer.save(result, nb)     # read once here: parsing and validating cost the writer
+                if result.in_process:
+                    answers_here.timings.gradebook += time.perf_counter() - saving
             except Exception as err:
                 outcome.problems.append(Problem("broken", detail=str(err)))
-                result.nb_json = None
-        if result.nb_json is None:
+                result.nb_json = result.notebook = None
+        if result.nb_json is None and result.notebook is None:
             outcome.status = "failed"
         remaining[key] -= 1
         if remaining[key] == 0:
@@ -517,7 +551,40 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         if outcome.status == "ok" and outcome.problems:
             outcome.status = "problem"
     return GradeRun(list(outcomes.values()), time.perf_counter() - started, jobs,
-                    sandboxed=not warning, warning=warning)
+                    sandboxed=not warning, warning=warning,
+                    answer_timings=answers_here.timings if answers_here else None)
+
+
+def _kernels_expected(root: Path, assignments: list[str] | None) -> bool:
+    """Whether some submitted exercise will need kernels (guessed before nbgrader is loaded: a
+    course of answer-card exercises only starts no worker until a notebook needs one)."""
+    from toolkit.training.grading.answer_grading import needs_kernels
+
+    submitted = root / "submitted"
+    names = {p.name for s in submitted.iterdir() if s.is_dir() for p in s.iterdir() if p.is_dir()} \
+        if submitted.is_dir() else set()
+    return needs_kernels(root, sorted(a for a in names if not assignments or a in assignments))
+
+
+def _kernel_work_first(pairs: list[tuple[str, str]], root: Path, answers_here) -> list[tuple[str, str]]:
+    """Submissions of exercises that need kernels first, so the workers are busy from the start
+    while this process grades answer cards (the summary keeps the usual order)."""
+    if answers_here is None:
+        return pairs
+    from toolkit.training.grading.answer_grading import needs_kernels
+
+    kernel = {a for a in {a for _, a in pairs} if needs_kernels(root, [a])}
+    return sorted(pairs, key=lambda pair: pair[1] not in kernel)
+
+
+def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
+    """The in-process grader of answer-card exercises (issue 26), or ``None`` when turned off."""
+    if not enabled or not card_courses:
+        return None
+    from toolkit.training.grading.answer_grading import AnswerGrader
+    from toolkit.training.course.course import REFERENCE_STUDENT
+
+    return AnswerGrader(config, coursedir, card_courses, REFERENCE_STUDENT)
 
 
 def _quiet_logger() -> logging.Logger:
@@ -721,6 +788,9 @@ def format_summary(run: GradeRun) -> str:
         f"评分完成：共 {len(run.outcomes)} 份提交，用时 {run.seconds:.1f} 秒（{run.jobs} 个并行进程）。",
         "  " + "，".join(f"{STATUS_TEXT[k]} {v} 份" for k, v in counts.items()),
     ]
+    here = sum(o.in_process for o in run.outcomes)
+    if here:
+        lines.append(SUMMARY_TEXT["in_process"].format(count=here))
     flagged = [o for o in run.outcomes if o.problems or o.seconds_late > 0]
     if flagged:
         lines.append("")

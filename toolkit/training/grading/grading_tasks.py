@@ -13,6 +13,7 @@ class Problem:
 
     code: str          # cell_type | edited_test | points | locked | duplicate | unknown_cell |
                        # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers | output_limit
+                       # | not_run (a trainee's cell left unexecuted by the in-process grading)
     cell: str = ""     # nbgrader grade id when the problem concerns one cell
     detail: str = ""   # technical detail (exception text), for the log only
 
@@ -32,5 +33,7 @@ class NotebookTask:
 class NotebookResult:
     task: NotebookTask
     nb_json: str | None = None            # executed notebook, ready for the writer pass
+    notebook: object = None               # or the notebook node itself (graded in the writer's process)
+    in_process: bool = False              # graded from the answers, no kernel (answer_grading)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0

@@ -70,8 +70,17 @@ class Exercise:
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
-        from IPython.display import HTML, Markdown, display
+        from IPython.display import display
 
+        for shown in self.case_displays():
+            display(shown)
+
+    def case_displays(self) -> list:
+        """What :meth:`show_case` displays, one object per display (the in-process grader
+        formats the same objects: :mod:`toolkit.training.grading.answer_grading`)."""
+        from IPython.display import HTML, Markdown
+
+        shown = []
         banner = TEXT["banner"].format(student=shown_identity(self.identity), code=case_code(self.case))
         intro = self.case.intro_markdown
         if SAMPLE_MARK not in intro:
@@ -80,8 +89,9 @@ class Exercise:
         if lines and lines[0].startswith("#") and lines[0].lstrip("# ").strip() == self.case.title:
             intro = "\n".join(lines[1:])   # the notebook's own heading already shows the title
         if self.grading:   # feedback pages come without table styles
-            display(HTML(TABLE_STYLE))
-        display(Markdown(f"> {banner}\n\n{intro}"))
+            shown.append(HTML(TABLE_STYLE))
+        shown.append(Markdown(f"> {banner}\n\n{intro}"))
+        return shown
 
     def cards(self):
         """The answer cards (interactive), or the submitted answers while autograding."""
