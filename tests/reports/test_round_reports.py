@@ -32,7 +32,19 @@ def test_every_district_with_data_and_the_summary_are_written(round_run):
     for name in ("东湖区", "云岭区", "梅溪区", SUMMARY_NAME):
         assert by_name[name].ok, by_name[name].failure and by_name[name].failure.describe()
         files = {p.name for p in (round_run.out_dir / name).iterdir()}
-        assert files == {"report.ipynb", "report.html", "报告.docx", "整改清单.xlsx"}
+        own = {f"整改清单（{u}）.xlsx" for u in round_run_units(round_run, name)}   # each 街镇's own list
+        assert files == {"report.ipynb", "report.html", "报告.docx", "整改清单.xlsx"} | own
+
+
+def round_run_units(round_run, name):
+    """The 街镇 with a finding in a district's combined 整改清单 (none for the summary)."""
+    from openpyxl import load_workbook
+
+    if name == SUMMARY_NAME:
+        return set()
+    ws = load_workbook(round_run.out_dir / name / "整改清单.xlsx").active
+    header = [c.value for c in ws[4]]
+    return {row[header.index("街镇")] for row in ws.iter_rows(min_row=5, values_only=True) if row[header.index("街镇")]}
 
 
 @pytest.mark.slow

@@ -147,10 +147,29 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
-    book_title = f"{district}整改清单（{s.round_id}）"
+    rectification_books(doc, plan, district=district, round_id=s.round_id, issued=issued, rules=rules)
+
+
+def unit_book_name(unit: str) -> str:
+    """'整改清单（朱家角镇）.xlsx': the 街镇's own list, a safe file name whatever the 街镇 is called."""
+    import re
+
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(". ") or "_"
+    return L.RECTIFICATION_BOOK.replace(".xlsx", f"（{safe}）.xlsx")
+
+
+def rectification_books(doc, plan, *, district: str, round_id: str, issued, rules) -> None:
+    """The district office's combined 整改清单.xlsx and one 整改清单（街镇）.xlsx per 街镇 with only its rows,
+    each 街镇 fills its own and returns it (``jiuzhu inspect rectification import`` takes either)."""
+    tail = (f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
+            f"黄色列由责任单位填写；完成情况从下拉列表中选择")
     doc.sheet(L.RECTIFICATION_BOOK, "整改清单", plan, inputs=fill_inputs(),
-              lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
-                                 f"黄色列由责任单位填写；完成情况从下拉列表中选择"])
+              lines=[f"{district}整改清单（{round_id}）", tail])
+    for unit, part in plan[plan["街镇"] != ""].groupby("街镇", sort=False):
+        part = part.reset_index(drop=True)
+        part["序号"] = range(1, len(part) + 1)
+        doc.sheet(unit_book_name(unit), "整改清单", part, inputs=fill_inputs(),
+                  lines=[f"{district}{unit}整改清单（{round_id}）", tail])
 
 
 def overview_table(s, district: str, teams):
