@@ -136,6 +136,10 @@ def _status(args) -> int:
     from toolkit.checklists.text_table import format_table
     from toolkit.inspections.rectification_status import problem_status, reporting, unit_summary
 
+    if args.issued:
+        from toolkit.inspections.round_dates import check_issue_date
+
+        check_issue_date(args.store, args.round, args.issued, "--issued")
     problems = problem_status(args.store, args.round, args.district, as_of=args.as_of, issued=args.issued)
     as_of = (args.as_of or dt.date.today()).isoformat()
     print(f"轮次 {args.round} 整改进度（截至 {as_of}）" + (f"：{args.district}" if args.district else ""))

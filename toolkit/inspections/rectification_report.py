@@ -80,7 +80,7 @@ def _shown(frame):
 
 
 def rectification_report(doc, problems, summary, recurring, *, round_id: str, as_of, prev_id: str | None,
-                         district: str | None = None) -> None:
+                         district: str | None = None, prev_note: str = "") -> None:
     """Sections 一 to 五 of the 整改情况通报, and the workbook 整改情况.xlsx (all problems)."""
     doc.heading(TEXT["overall"])
     doc.paragraph(summary_sentence(summary, round_id, as_of))
@@ -97,8 +97,11 @@ def rectification_report(doc, problems, summary, recurring, *, round_id: str, as
     else:
         doc.paragraph(TEXT["no_overdue"].format(as_of=as_of.isoformat()))
     doc.heading(TEXT["recurring"])
+    if prev_note:
+        doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
     if prev_id is None:
-        doc.paragraph(TEXT["no_previous"])
+        if not prev_note:
+            doc.paragraph(TEXT["no_previous"])
     elif len(recurring):
         doc.paragraph(TEXT["recurring_lead"].format(prev=prev_id))
         doc.table(recurring[["标记", "区", "街镇", "问题", "上轮问题编号", "上轮完成日期"]].reset_index(drop=True),

@@ -264,6 +264,10 @@ def read_returns(store, round_id: str, paths, *, issued: dt.date | None = None,
     A problem number twice in one file is refused; across files only when both rows are filled
     (every 街镇's copy of the combined list carries the other 街镇's rows empty)."""
     problems = round_problems(store, round_id)
+    if issued is not None:
+        from toolkit.inspections.round_dates import check_issue_date
+
+        check_issue_date(store, round_id, issued, "--issued")
     today = today or dt.date.today()
     errors: list[str] = []
     paths = [Path(p) for p in paths]

@@ -103,7 +103,7 @@ def _annex_note(doc, items: list[str]) -> None:
 
 # ---------------------------------------------------------------- district report
 def district_report(doc, s, findings, plan, teams, *, district: str, issued, rules, prev=None,
-                    prev_id: str | None = None, training=None) -> None:
+                    prev_id: str | None = None, training=None, prev_note: str = "") -> None:
     """The blocks of one district's report (``findings``: ``findings.load_findings`` of the
     district, marked by ``recurrence.mark_recurrences``; ``plan``: its 整改清单; ``teams``:
     ``report_data.team_members``; ``training``: ``training_figures.training_figures``)."""
@@ -121,9 +121,12 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.table(rd.case_file_table(s, district), caption="低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.heading(L.SUBHEADINGS["previous"], level=2)
+    if prev_note:
+        doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
     change = rd.change_table(s, prev, district)
     if change is None:
-        doc.paragraph(rd.NO_PREVIOUS)
+        if not prev_note:
+            doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(change, caption=f"与上一轮（{prev_id}）比较")
     _training(doc, s, training)
@@ -282,12 +285,12 @@ def _recurrences_by_district(doc, findings, prev_id) -> None:
 
 # ---------------------------------------------------------------- city summary
 def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: str | None = None,
-                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None) -> None:
+                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None, prev_note: str = "") -> None:
     """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
     by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
     grouped = _city_groups(findings, top_n)
     words = L.summary_words(list(s.districts["district"]), office)
-    _city_overall(doc, s, prev, prev_id, training)
+    _city_overall(doc, s, prev, prev_id, training, prev_note)
     _good_and_problems(doc, s, None, grouped,
                        f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
                        f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出{words['districts']}涉及的街镇个数），"
@@ -321,7 +324,7 @@ def _city_groups(findings, top_n: int):
     return grouped.sort_values("order", kind="stable")
 
 
-def _city_overall(doc, s, prev, prev_id, training) -> None:
+def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
     """一、总体情况 of the summary: ranking, grades, sections, trend, case files, training."""
     each = L.summary_words(list(s.districts["district"]))["districts"]     # 各区, or 本区 for one district
     doc.heading(L.HEADINGS["overall"])
@@ -332,9 +335,12 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
     doc.heading("（一）分项得分", level=2)
     doc.figure(rd.section_heatmap(s), caption=f"{each}分项得分率热力图")
     doc.heading("（二）与上一轮比较", level=2)
+    if prev_note:
+        doc.paragraph(prev_note)
     trend = rd.trend_table(s, prev)
     if trend is None:
-        doc.paragraph(rd.NO_PREVIOUS)
+        if not prev_note:
+            doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(trend, caption=f"与上一轮（{prev_id}）比较")
         doc.figure(rd.trend_chart(s, prev), caption=f"{each}得分率变化")

@@ -85,12 +85,11 @@ def list_districts(store, round_id: str) -> list[str]:
 
 
 def previous_round(store, round_id: str) -> str | None:
-    """The round before ``round_id`` (by year, then id), or None."""
-    rounds = list_rounds(store)
-    if str(round_id) not in rounds:
-        require_round(st.open_store(store, create=False), round_id)
-    index = rounds.index(str(round_id))
-    return rounds[index - 1] if index > 0 else None
+    """The round ``round_id`` is compared with: the latest of the same kind and scope whose inspection
+    ended before this one began, by 检查日期 (``round_dates``), never by name; or None."""
+    from toolkit.inspections.round_dates import previous_round as by_dates
+
+    return by_dates(store, round_id)
 
 
 def _pct(frame: pd.DataFrame) -> pd.Series:

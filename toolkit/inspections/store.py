@@ -79,6 +79,9 @@ rounds = Table(
     # Migration 2: 各区互检 | 区级督导 | 自查, and the district a 区级督导 or 自查 round covers.
     Column("kind", String, nullable=False, server_default="各区互检"),
     Column("scope", String, nullable=False, server_default=""),
+    # Migration 4: the date the round's reports went out (round_dates); the inspection period is
+    # read from unit_results.inspected_on, so older rounds need nothing else.
+    Column("issued_on", Date, nullable=True),
 )
 
 round_checklists = Table(
@@ -235,6 +238,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
     (2, "register columns, round kinds, register audit trail"),
     (3, "rectification returns and their audit trail, training proposals"),
+    (4, "round issue date"),
 ]
 
 
@@ -380,6 +384,8 @@ def _apply_migrations(engine: Engine) -> None:
                 metadata.create_all(conn)
             elif version == 3:                          # additive: new tables only
                 metadata.create_all(conn)
+            elif version == 4:                          # additive: new columns only
+                _add_missing_columns(conn)
             conn.execute(insert(schema_version).values(version=version, applied_at=now()))
 
 

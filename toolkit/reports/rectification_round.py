@@ -40,6 +40,10 @@ def plan_rectification_report(store: str, round_id: str, district: str | None = 
                 dt.date.fromisoformat(value)
             except ValueError as err:
                 raise InputError(option, value, "不是有效日期", "请写成 2020-01-15 这样的格式") from err
+    if issued:
+        from toolkit.inspections.round_dates import check_issue_date
+
+        check_issue_date(store, round_id, dt.date.fromisoformat(issued), "--issued")
     # the same checks the notebook meets (unknown district, no 下发日期), before a kernel starts
     problem_status(store, round_id, district, as_of=dt.date.fromisoformat(as_of) if as_of else None,
                    issued=dt.date.fromisoformat(issued) if issued else None)
