@@ -58,6 +58,8 @@ TEXT = {
     "required": "不能为空。请填写{header}",
     "duplicate_case": "档案编号与第 {first} 行重复。每个档案编号只能出现一次",
     "duplicate_unit": "与第 {first} 行是同一个街镇。请删去重复的一行",
+    "stored_lookalike": "与数据库中已有的“{stored}”是同一个街镇，但写法不同。请按数据库中的写法填写，"
+                        "或先核对是否录入了两个街镇",
     "unknown_unit": "不在区街镇名册中。请核对名称，或先在区街镇名册中添加该街镇并运行 jiuzhu org import",
     "bad_type": "不是 街道 或 镇。请填 街道 或 镇",
     "bad_status": "不是有效状态。请填 在保、不予批准、停保 或 终止",

@@ -26,6 +26,7 @@ TEXT = {
     "given": "比较轮次：{prev}（由 --previous-round 指定）。",
     "none": "没有可比较的轮次：本轮（{round}）之前没有同为{scope}{kind}、已导入检查结果的轮次，本报告不作与上一轮的比较。",
     "no_dates": "没有可比较的轮次：本轮（{round}）还没有导入检查结果，无法按检查日期确定上一轮。",
+    "unknown": "轮次“{round}”不存在。已有轮次：{known}",
     "early": "{option} {day} 早于本轮检查结束的日期：轮次 {round} 最晚的检查日期是 {last}（{district} {unit}）。"
              "下发日期不能早于检查结束，否则整改期限会早于发现问题。请改为 {last} 或之后的日期",
 }
@@ -107,9 +108,7 @@ def compare_with(store, round_id: str, given: str = "") -> Comparison:
     dates = round_dates(store)
     this = dates.get(str(round_id))
     if this is None:
-        from toolkit.inspections.rounds import require_round
-
-        require_round(st.open_store(store, create=False), round_id)      # names the known rounds
+        raise UserError(TEXT["unknown"].format(round=round_id, known="、".join(sorted(dates)) or "无"))
     if this.first is None:
         return Comparison(None, TEXT["no_dates"].format(round=round_id))
     earlier = [d for d in dates.values() if d.round_id != this.round_id and d.kind == this.kind

@@ -89,6 +89,8 @@ def previous_round(store, round_id: str) -> str | None:
     ended before this one began, by 检查日期 (``round_dates``), never by name; or None."""
     from toolkit.inspections.round_dates import previous_round as by_dates
 
+    if str(round_id) not in list_rounds(store):
+        require_round(st.open_store(store, create=False), round_id)     # RoundError naming the known rounds
     return by_dates(store, round_id)
 
 

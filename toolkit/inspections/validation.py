@@ -17,6 +17,7 @@ from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Item
 from toolkit.errors import InputError
 from toolkit.inspections.form_limits import limit
+from toolkit.inspections.names import identifier
 from toolkit.inspections.rounds import RoundContext
 from toolkit.inspections.submission import (
     CASE_STEPS, DECISIONS, REQUIRED_CASE_FIELDS, CaseFileRow, UnitSubmission,
@@ -194,7 +195,7 @@ def parse_past_date(value: object, today: date) -> date:
 
 
 def parse_id_number(value: object) -> str:
-    text = normalize_text(clean_text(value)).upper()
+    text = identifier(clean_text(value)).upper()        # NFKC, no invisible characters or spaces
     if not is_valid_id_number(text):
         shown = text[:6] + "…" if len(text) > 6 else text
         raise BadValue(shown, "不是有效的 18 位身份证号（位数不对或 GB 11643 校验位不符），请对照身份证逐位核对")
@@ -303,7 +304,7 @@ def parse_case_row(raw: dict[str, object], document_items, today: date
             return None
 
     row = CaseFileRow(
-        case_id=field("case_id", lambda v: normalize_text(clean_text(v))),
+        case_id=field("case_id", lambda v: identifier(clean_text(v))),
         head_name=field("head_name", clean_text),
         id_number=field("id_number", parse_id_number),
         phone=field("phone", parse_phone),
