@@ -103,10 +103,11 @@ def _annex_note(doc, items: list[str]) -> None:
 
 # ---------------------------------------------------------------- district report
 def district_report(doc, s, findings, plan, teams, *, district: str, issued, rules, prev=None,
-                    prev_id: str | None = None, training=None, prev_note: str = "") -> None:
+                    prev_id: str | None = None, training=None, prev_note: str = "", signer: str = "") -> None:
     """The blocks of one district's report (``findings``: ``findings.load_findings`` of the
     district, marked by ``recurrence.mark_recurrences``; ``plan``: its 整改清单; ``teams``:
-    ``report_data.team_members``; ``training``: ``training_figures.training_figures``)."""
+    ``report_data.team_members``; ``training``: ``training_figures.training_figures``;
+    ``signer``: who signs instead of the inspection team, ``offices.district_signer``)."""
     grouped = group_findings(findings)
     team = teams.iloc[0] if len(teams) else None
 
@@ -142,7 +143,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
     _annex_note(doc, [L.ANNEX_DETAILS, f"整改清单（《{L.RECTIFICATION_BOOK}》，由各街镇填写整改情况）"])
-    doc.signature(signature_lines(team, issued))
+    doc.signature([signer, L.chinese_date(issued)] if signer else signature_lines(team, issued))
 
     doc.annex("附件1", f"{district}{L.ANNEX_DETAILS}")
     doc.table(rd.section_table(s, district), caption="各部分得分率及最低的街镇")
@@ -285,7 +286,8 @@ def _recurrences_by_district(doc, findings, prev_id) -> None:
 
 # ---------------------------------------------------------------- city summary
 def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: str | None = None,
-                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None, prev_note: str = "") -> None:
+                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None, prev_note: str = "",
+                signer: str = "") -> None:
     """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
     by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
     grouped = _city_groups(findings, top_n)
@@ -300,7 +302,7 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])
     annex = L.ANNEX_CITY.format(districts=words["districts"])
     _annex_note(doc, [annex, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
-    doc.signature([f"{words['office']}督导检查组", L.chinese_date(issued)])
+    doc.signature([signer or f"{words['office']}督导检查组", L.chinese_date(issued)])
 
     doc.annex("附件1", annex)
     doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")

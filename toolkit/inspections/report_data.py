@@ -349,9 +349,9 @@ def district_summary_text(s, district: str) -> str:
     findings = _of(s.findings, district)
     counts = "，".join(f"{sev} {int((findings['severity'] == sev).sum())} 项"
                       for sev in SEVERITY_ORDER if (findings["severity"] == sev).any())
+    rank = f"，在 {len(s.districts)} 个区中排第 {int(row['rank'])} 名" if len(s.districts) > 1 else ""
     text = (f"本轮（{s.round_id}）对{district} {len(units)} 个街镇开展督导检查，综合得分率 "
-            f"{row['pct']:.1f}%，等级为“{row['grade']}”，在 {len(s.districts)} 个区中排第 "
-            f"{int(row['rank'])} 名；发现问题 {len(findings)} 项")
+            f"{row['pct']:.1f}%，等级为“{row['grade']}”{rank}；发现问题 {len(findings)} 项")
     return text + (f"（{counts}）。" if counts else "。")
 
 
