@@ -41,7 +41,11 @@ def installed(tmp_path_factory):
     python = venv / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip())
-    (site / "zz_project_libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # the project venv's libraries, and those it sees itself through a path line (a worktree's venv
+    # sees the main checkout's): plain directories, so no editable install of a checkout comes along
+    libraries = [sysconfig.get_paths()["purelib"]] + [p for p in sys.path if p.endswith("site-packages")
+                                                      and p != sysconfig.get_paths()["purelib"]]
+    (site / "zz_project_libraries.pth").write_text("\n".join(dict.fromkeys(libraries)) + "\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
                     str(wheel)], check=True)
     return venv

@@ -35,7 +35,7 @@ SHOWN_PROBLEMS = 200
 MASKS = {"head_name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
 ORG_FIELDS = ("unit_type", "code")
 REGISTER_FIELDS = ("unit_id", "size", "accepted_on", "approved_on", "status", "head_name", "id_number",
-                   "phone", "remarks")
+                   "phone", "remarks", "ended_on")
 
 
 class RegisterRejected(ImportRejected):
@@ -116,7 +116,7 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
             row["size"] = int(size)
         else:
             bad("size", TEXT["bad_size"])
-    for key in ("accepted_on", "approved_on"):
+    for key in ("accepted_on", "approved_on", "ended_on"):
         if row[key]:
             try:
                 parsed = parse_date(table.value(values, key))
@@ -134,6 +134,11 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
         bad("approved_on", TEXT["before_accepted"].format(accepted=row["accepted_on"].isoformat()))
     if row["status"] and row["status"] not in STATUSES:
         bad("status", TEXT["bad_status"])
+    if isinstance(row["ended_on"], date):
+        if row["status"] in ("在保", "不予批准"):
+            bad("ended_on", TEXT["ended_not_stopped"].format(status=row["status"]))
+        elif isinstance(row["accepted_on"], date) and row["ended_on"] < row["accepted_on"]:
+            bad("ended_on", TEXT["ended_before"].format(accepted=row["accepted_on"].isoformat()))
     digits = len(re.sub(r"\D", "", row["phone"]))
     if row["phone"] and not (re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) and 7 <= digits <= 15):
         bad("phone", TEXT["bad_phone"])

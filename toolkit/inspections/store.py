@@ -67,6 +67,7 @@ households = Table(
     Column("phone", String, nullable=True),
     Column("approved_on", Date, nullable=True),
     Column("remarks", Text, nullable=True),
+    Column("ended_on", Date, nullable=True),            # 停保/终止日期 (migration 4; the sampling frame)
 )
 
 rounds = Table(
@@ -238,7 +239,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
     (2, "register columns, round kinds, register audit trail"),
     (3, "rectification returns and their audit trail, training proposals"),
-    (4, "round issue date"),
+    (4, "round issue date, household 停保/终止 date"),
 ]
 
 
