@@ -48,9 +48,11 @@ def fill_forms(store: Path, round_id: str, forms: list[Path], first: date) -> da
     engine = st.open_store(store, create=False)
     ctx = load_context(engine, round_id, today=date(2026, 6, 30))
     with engine.connect() as conn:
-        rows = conn.execute(select(st.households.c.case_id, st.households.c.accepted_on, st.households.c.status)).all()
+        rows = conn.execute(select(st.households.c.case_id, st.households.c.accepted_on, st.households.c.status,
+                                   st.households.c.head_name, st.households.c.id_number)).all()
     engine.dispose()
-    by_id = pd.DataFrame([tuple(r) for r in rows], columns=["case_id", "accepted_on", "status"]).set_index("case_id")
+    by_id = pd.DataFrame([tuple(r) for r in rows], columns=["case_id", "accepted_on", "status", "head_name",
+                                                      "id_number"]).set_index("case_id")
     units = sorted(ctx.units.values(), key=lambda u: u.name)
     day = first
     for n, unit in enumerate(units):

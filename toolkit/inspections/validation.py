@@ -282,11 +282,24 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
             seen[row.case_id] = index
             if row.case_id not in sampled:
                 add(("case", index, "case_id"), row.case_id, "不在本轮为该街镇抽取的档案名单中，请核对档案编号")
+                continue
+            _register_problems(add, index, row, ctx)
         missing = sorted(sampled - set(seen))
         if missing:
             add("cases", "、".join(missing[:5]) + ("等" if len(missing) > 5 else ""),
                 f"共 {len(missing)} 份抽取的档案没有核查结果，请补齐")
     return problems
+
+
+def _register_problems(add, index: int, row, ctx: RoundContext) -> None:
+    """户主姓名, 身份证号, 受理日期 entered unlike the register: an error, unless the inspectors marked the
+    row as differing from the register (``register_check``)."""
+    from toolkit.inspections.register_check import TEXT, accepted_as_different, differences
+
+    if accepted_as_different(row):
+        return
+    for key, _label, want, got in differences(row, ctx.registered.get(row.case_id)):
+        add(("case", index, key), got, TEXT["differs"].format(registered=want, entered=got))
 
 
 def parse_case_row(raw: dict[str, object], document_items, today: date
