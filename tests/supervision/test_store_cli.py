@@ -55,7 +55,7 @@ def test_a_postgresql_url_without_its_driver_names_the_extra(tmp_path):
             "'postgresql+psycopg://jz:secret@127.0.0.1:1/jiuzhu']))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2, run.stderr
-    assert "jiuzhu-toolkit[postgres]" in run.stderr and "psycopg" in run.stderr
+    assert "pip install 'psycopg[binary]>=3.1'" in run.stderr and "[postgres]" in run.stderr
     assert "Traceback" not in run.stderr and "secret" not in run.stderr
 
 

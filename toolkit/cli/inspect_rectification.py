@@ -150,7 +150,9 @@ def _status(args) -> int:
     for r in waiting.itertuples(index=False):
         print(f"{r.区} {r.街镇} 未填报的问题编号：{r.未填报问题编号}")
     print()
-    summary = unit_summary(problems)
+    from toolkit.inspections.unit_order import unit_codes
+
+    summary = unit_summary(problems, unit_codes(args.store))
     print(format_table(list(summary.columns), [
         [*row[:-1], "—" if row[-1] is None else f"{row[-1]:.0%}"] for row in summary.itertuples(index=False)]))
     print("\n各问题整改情况")

@@ -28,6 +28,9 @@ def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None
     unknown = [d for d in districts or [] if d not in ctx.districts]
     if unknown:
         raise RoundError(f"区“{'、'.join(unknown)}”不存在。可选：{'、'.join(ctx.districts)}")
+    from toolkit.inspections.unit_order import sort_key, unit_codes
+
+    key = sort_key(unit_codes(store))                # 行政区划代码 order when codes were imported
     chosen = sorted((u for u in ctx.units.values() if not districts or u.district in districts),
-                    key=lambda u: (u.district, u.name))
+                    key=lambda u: key((u.district, u.name)))
     return [save_workbook(build_form(ctx, unit), Path(out_dir) / form_filename(ctx, unit)) for unit in chosen]

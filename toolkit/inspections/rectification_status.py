@@ -106,13 +106,19 @@ def _counts(part) -> dict:
             "整改完成率": round(done / total, 4) if total else None}
 
 
-def unit_summary(problems):
-    """Per 街镇, then a 全区合计 row per district, then 全市 (:data:`SUMMARY_COLUMNS`)."""
+def unit_summary(problems, codes: dict | None = None):
+    """Per 街镇 (in 行政区划代码 order with ``codes``, ``unit_order.unit_codes``), then a 全区合计 row per
+    district, then 全市 (:data:`SUMMARY_COLUMNS`)."""
     import pandas as pd
 
+    from toolkit.inspections.unit_order import sort_key
+
+    key = sort_key(codes or {})
     rows = []
     for district, dpart in problems.groupby("区", sort=True):
-        for unit, upart in dpart.groupby("街镇", sort=True):
+        groups = dict(list(dpart.groupby("街镇", sort=True)))
+        for unit in sorted(groups, key=lambda u: key((district, u))):
+            upart = groups[unit]
             rows.append({"区": district, "街镇": unit or f"{district}（区级）", **_counts(upart)})
         rows.append({"区": district, "街镇": DISTRICT_TOTAL, **_counts(dpart)})
     if problems["区"].nunique() > 1:
@@ -172,8 +178,13 @@ def reporting(store, round_id: str, district: str | None = None):
         for r in conn.execute(select(log).where((log.c.round_id == str(round_id)) & (log.c.action != "未填写"))
                               .order_by(log.c.id)):
             last[(r.district, r.unit)] = r
+    from toolkit.inspections.unit_order import sort_key, unit_codes
+
+    key = sort_key(unit_codes(engine))
     rows = []
-    for (d, unit), part in problems.groupby(["区", "街镇"], sort=True):
+    groups = dict(list(problems.groupby(["区", "街镇"], sort=True)))
+    for d, unit in sorted(groups, key=key):
+        part = groups[(d, unit)]
         part = part.assign(_order=[SEVERITY_ORDER.index(x) if x in SEVERITY_ORDER else 99 for x in part["严重程度"]])
         part = part.sort_values(["_order", "检查项"], kind="stable")      # the 整改清单's order
         missing = part[part["完成情况"] == NOT_REPORTED]["问题编号"].tolist()

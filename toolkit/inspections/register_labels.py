@@ -19,9 +19,13 @@ class Column:
     personal: bool = False        # masked wherever shown
 
 
+# One spelling list for the columns both files have: what org import accepts, register import accepts.
+DISTRICT_ALIASES = ("区县", "区名称", "所属区", "区（县）")
+UNIT_ALIASES = ("街道/镇", "街道镇", "乡镇街道", "街镇名称", "所属街镇", "乡镇（街道）")
+
 ORG_COLUMNS = (
-    Column("district", "区", ("区县", "区名称", "所属区", "区（县）"), True, "区的名称，如 青浦区。"),
-    Column("unit", "街镇", ("街道/镇", "街道镇", "乡镇街道", "街镇名称", "乡镇（街道）"), True,
+    Column("district", "区", DISTRICT_ALIASES, True, "区的名称，如 青浦区。"),
+    Column("unit", "街镇", UNIT_ALIASES, True,
            "街道或镇的名称，如 夏阳街道、朱家角镇。同一区内不得重复。"),
     Column("unit_type", "类型", ("街镇类型", "街道或镇"), True, "填 街道 或 镇。"),
     Column("code", "行政区划代码", ("区划代码", "统计用区划代码"), False, "可选：12 位统计用区划代码。"),
@@ -29,8 +33,8 @@ ORG_COLUMNS = (
 
 REGISTER_COLUMNS = (
     Column("case_id", "档案编号", ("案卷编号", "档案号", "编号"), True, "本区唯一的档案编号，重新导入时按它对应到已有档案。"),
-    Column("district", "区", ("区县", "所属区"), True, "须与区街镇名册一致。"),
-    Column("unit", "街镇", ("街道/镇", "街道镇", "乡镇街道", "所属街镇", "乡镇（街道）"), True, "须与区街镇名册一致。"),
+    Column("district", "区", DISTRICT_ALIASES, True, "须与区街镇名册一致。"),
+    Column("unit", "街镇", UNIT_ALIASES, True, "须与区街镇名册一致。"),
     Column("head_name", "户主姓名", ("户主", "申请人", "申请人姓名"), True, "户主或申请人姓名（入库后显示时遮挡）。",
            personal=True),
     Column("id_number", "身份证号", ("证件号码", "公民身份号码", "身份证号码", "户主身份证号"), True,
@@ -98,3 +102,19 @@ def alias_help(columns) -> str:
     """One line per column: header (required/optional) and its accepted alternates."""
     return "\n".join(f"  {c.header}{'' if c.required else '（可选）'}：也可写作 {'、'.join(c.aliases)}"
                      for c in columns)
+
+
+ALIAS_TABLE_START, ALIAS_TABLE_END = "<!-- alias-table: start (written by tests from register_labels) -->", \
+    "<!-- alias-table: end -->"
+
+
+def alias_markdown() -> str:
+    """The docs' header table (docs/real-data.md), one row per column of both files, from this catalogue."""
+    lines = ["| 列 | 也可写作 |", "|---|---|"]
+    seen = set()
+    for column in ORG_COLUMNS + REGISTER_COLUMNS:
+        if column.header in seen:
+            continue
+        seen.add(column.header)
+        lines.append(f"| {column.header}{'' if column.required else '（可选）'} | {'、'.join(column.aliases)} |")
+    return "\n".join(lines)

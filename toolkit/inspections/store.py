@@ -252,7 +252,8 @@ BUSY_SECONDS = 120
 WRITE_LOCK_KEY = 7_151_515
 """PostgreSQL advisory lock taken by every write transaction: writers queue instead of colliding."""
 DRIVER_HINT = {
-    "postgresql": "pip install 'jiuzhu-toolkit[postgres]'（即 psycopg[binary]），地址写成 postgresql+psycopg://用户@主机/库名",
+    "postgresql": "pip install 'psycopg[binary]>=3.1'（或安装工具箱时加 [postgres]，如 pip install '工具箱目录[postgres]'），"
+                  "地址写成 postgresql+psycopg://用户@主机/库名",
 }
 TEXT = {
     "is_dir": "数据库路径 {path} 是一个文件夹，请给出数据库文件路径（如 data/jiuzhu.sqlite）。",
