@@ -209,3 +209,48 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     assert "东湖区民政局督导检查组" in body
     assert "各区" not in body          # captions too: 本区分项得分率热力图, 本区低保案卷合规情况 …
     assert "本区分项得分率热力图" in body and "本区低保案卷合规情况" in body
+
+
+def test_a_self_check_round_gives_each_town_its_own_signed_report(small_store, tmp_path):
+    """自查: the district roll-up is signed by the 区民政局; each 街镇 has its own 自查报告 signed by its team."""
+    import shutil
+
+    from docx import Document
+
+    from toolkit.inspections import store as st
+    from toolkit.inspections.findings import load_findings
+    from toolkit.inspections.rectification import build_rectification, load_deadline_rules
+    from toolkit.inspections.report_data import team_members
+    from toolkit.inspections.scores import load_round_scores
+    from toolkit.reports.self_check import write_self_check_reports
+
+    store = tmp_path / "jiuzhu.sqlite"
+    shutil.copy(small_store, store)
+    engine = st.open_store(store)
+    with st.write_transaction(engine) as conn:      # the 2019 forms read as each 街镇 checking itself
+        conn.execute(st.rounds.update().where(st.rounds.c.id == "2019").values(kind="自查", scope="东湖区"))
+        for unit_id, name in conn.execute(st.units.select().with_only_columns(st.units.c.id, st.units.c.name)
+                                          .where(st.units.c.district == "东湖区")).all():
+            conn.execute(st.unit_results.update().where((st.unit_results.c.round_id == "2019")
+                                                        & (st.unit_results.c.unit_id == unit_id))
+                         .values(team_district=name))
+    engine.dispose()
+    s = load_round_scores(str(store), "2019")
+    findings = load_findings(str(store), "2019", "东湖区")
+    rules = load_deadline_rules()
+    plan = build_rectification(findings, dt.date(2019, 12, 23), rules, "2019")
+    teams = team_members(str(store), "2019", "东湖区")
+    written = write_self_check_reports(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
+                                       rules=rules, output_dir=tmp_path / "out", formats="html,docx")
+    units = list(s.units[s.units["district"] == "东湖区"]["unit"])
+    assert sorted(p.name for p in written) == sorted(f"自查报告（{u}）.docx" for u in units)
+    for unit, path in zip(units, sorted(written, key=lambda p: units.index(p.name[5:-6]))):
+        text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        assert text.startswith(f"{unit}社会救助管理服务质量自查报告")
+        team = teams[teams["team_district"] == unit].iloc[0]
+        assert f"{unit}自查组" in text and "自查组成员：" + "、".join(team["members"]) in text
+        assert "2019年12月23日" in text
+        others = [u for u in units if u != unit]
+        assert not any(f"{o}自查组" in text for o in others)
+    assert write_self_check_reports(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
+                                    rules=rules, output_dir=tmp_path / "html", formats="html") == []

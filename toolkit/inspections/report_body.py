@@ -351,3 +351,34 @@ def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
     _training_by_district(doc, training)
+
+
+# ---------------------------------------------------------------- a 街镇's own self-check report (自查)
+SELF_CHECK_TITLE = "{unit}社会救助管理服务质量自查报告"
+
+
+def self_check_report(doc, s, findings, plan, team, *, district: str, unit: str, issued, rules) -> None:
+    """One 街镇's own 自查报告, signed by its self-check team (``findings``/``plan``: the 街镇's rows;
+    ``team``: its row of ``report_data.team_members`` or None)."""
+    units = s.units[(s.units["district"] == district) & (s.units["unit"] == unit)]
+    rate = f"综合得分率 {units['pct'].iloc[0]:.1f}%，等级为“{units['grade'].iloc[0]}”；" if len(units) else ""
+    members = "、".join(team.members) if team is not None else ""
+    when = _days(team.first, team.last) if team is not None else ""
+    doc.heading(L.HEADINGS["basic"])
+    doc.paragraph(f"本轮（{s.round_id}）{unit}按照{district}的部署开展社会救助管理服务质量自查"
+                  + (f"，自查组成员：{members}" if members else "") + (f"，自查时间：{when}" if when else "")
+                  + f"。{rate}发现问题 {len(findings)} 项" + (f"（{_severity_counts(findings)}）" if len(findings) else "")
+                  + "。")
+    table = rd.unit_checklist_table(s, district)
+    doc.table(table[table["街镇"] == unit].reset_index(drop=True), caption="自查得分率（%）及等级")
+    doc.heading(L.HEADINGS["problems"])
+    if findings.empty:
+        doc.paragraph(L.NO_PROBLEMS)
+    else:
+        doc.table(details_table(findings).drop(columns=["街镇"]), caption=f"{unit}自查发现的问题")
+    doc.heading(L.HEADINGS["rectify"])
+    doc.paragraph(f"对照整改清单逐项整改，整改期限自{L.chinese_date(issued)}起算：{describe_rules(rules)}"
+                  f"（按国家法定节假日安排计算工作日）；整改情况按期报区民政部门。")
+    if len(plan):
+        doc.table(summarize(plan), caption=f"整改期限（共 {len(plan)} 项，明细见本街镇整改清单）")
+    doc.signature([f"{unit}自查组"] + ([f"自查组成员：{members}"] if members else []) + [L.chinese_date(issued)])
