@@ -9,9 +9,9 @@ from toolkit.inspections import store as st
 def test_store_created_and_migrated_on_first_use(tmp_path):
     path = tmp_path / "jiuzhu.sqlite"
     st.open_store(path).dispose()
-    assert path.exists() and st.schema_versions(path) == [1, 2, 3]
+    assert path.exists() and st.schema_versions(path) == [1, 2, 3, 4]
     st.open_store(path).dispose()                     # second open applies nothing twice
-    assert st.schema_versions(path) == [1, 2, 3]
+    assert st.schema_versions(path) == [1, 2, 3, 4]
 
 
 def test_migration_2_adds_register_columns_to_an_older_store(tmp_path):
@@ -30,7 +30,7 @@ def test_migration_2_adds_register_columns_to_an_older_store(tmp_path):
         assert {"kind", "scope"} <= columns
         assert "id_number" in {r[1] for r in db.execute("PRAGMA table_info(households)")}
         assert db.execute("SELECT count(*) FROM register_changes").fetchone() == (0,)
-    assert st.schema_versions(path) == [1, 2, 3]
+    assert st.schema_versions(path) == [1, 2, 3, 4]
 
 
 def test_a_mistyped_store_path_creates_nothing(tmp_path, capsys):

@@ -278,6 +278,14 @@ def recurrence_table(findings):
 
 
 def _recurrences_by_district(doc, findings, prev_id) -> None:
+    if findings["district"].nunique() == 1:          # 全区汇总: per 街镇, no 各区 table
+        marked = findings[is_marked(findings)]
+        if len(marked):
+            table = marked.groupby("unit", sort=False).size().reset_index()
+            table.columns = L.RECURRENCE["columns_one_district"]
+            doc.paragraph(L.RECURRENCE["one_district"].format(prev=prev_id, n=len(marked)))
+            doc.table(table, caption=L.RECURRENCE["caption_one_district"])
+        return
     table = recurrence_table(findings)
     if table is not None:
         doc.paragraph(L.RECURRENCE["city"].format(prev=prev_id, n=int(table[L.RECURRENCE["columns"][1]].sum())))
