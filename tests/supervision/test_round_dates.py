@@ -146,3 +146,16 @@ def test_an_older_store_gains_the_issue_date_column(tmp_path):
     assert round_dates(path)["2019"].issued is None
     record_issue_date(path, "2019", D(2019, 12, 23))
     assert round_dates(path)["2019"].issued == D(2019, 12, 23)
+
+
+def test_inspect_rounds_lists_rounds_by_their_dates(dated_store, capsys):
+    from toolkit.cli import main
+
+    assert main(["inspect", "rounds", "--store", str(dated_store)]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.strip().startswith("20")]
+    assert [line.split()[0] for line in lines][:4] == ["2025-zz-区级督导-早", "2025-自查", "2025-松江区级督导",
+                                                      "2025-区级督导"]
+    row = next(line for line in lines if line.split()[0] == "2026-区级督导")
+    assert "2026-05-11至2026-05-22" in row and row.split()[-1] == "2025-区级督导"
+    assert next(line for line in lines if line.split()[0] == "2026-补查").split()[-1] == "—"

@@ -11,7 +11,8 @@ DEFAULT_STORE = "data/jiuzhu.sqlite"
 # Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
 EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",
                               "toolkit.cli.inspect_rectification:register_rectification",
-                              "toolkit.cli.inspect_rectification:register_proposals")
+                              "toolkit.cli.inspect_rectification:register_proposals",
+                              "toolkit.cli.inspect_rounds:register_rounds")
 
 
 def _store_option(parser) -> None:

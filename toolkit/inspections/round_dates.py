@@ -145,3 +145,17 @@ def record_issue_date(store, round_id: str, day: dt.date) -> None:
     engine = st.open_store(store, create=False)
     with st.write_transaction(engine) as conn:
         conn.execute(update(st.rounds).where(st.rounds.c.id == str(round_id)).values(issued_on=day))
+
+
+ROUND_COLUMNS = ["轮次", "检查类型", "范围", "检查时间", "下发日期", "比较轮次"]
+
+
+def round_table(store):
+    """Every round in the order of its inspection (rounds without forms last): :data:`ROUND_COLUMNS`."""
+    import pandas as pd
+
+    dates = round_dates(store)
+    ordered = sorted(dates.values(), key=lambda d: (d.first is None, d.first or dt.date.max, d.round_id))
+    rows = [[d.round_id, d.kind, d.scope_name, d.period(), d.issued.isoformat() if d.issued else "—",
+             compare_with(store, d.round_id).round_id or "—"] for d in ordered]
+    return pd.DataFrame(rows, columns=ROUND_COLUMNS)
