@@ -254,13 +254,13 @@ def _training_annex(doc, figures) -> None:
     doc.table(table.reset_index(drop=True), caption=L.TRAINING["caption_district"])
 
 
-def _training_by_district(doc, figures) -> None:
-    """（四）宣传与培训 of the city summary: one line per district."""
+def _training_by_district(doc, figures, each: str = "各区") -> None:
+    """（四）宣传与培训 of the city summary: one line per district (``each``: 本区 in a one-district round)."""
     if figures is None or figures.empty:
         return
     doc.heading(L.TRAINING["heading_city"], level=2)
-    doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)))
-    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"])
+    doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)).replace("各区", each))
+    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"].replace("各区", each))
 
 
 def recurrence_table(findings):
@@ -358,7 +358,7 @@ def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
     doc.table(rd.case_file_table(s, by="district"), caption=f"{each}低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
-    _training_by_district(doc, training)
+    _training_by_district(doc, training, each)
 
 
 # ---------------------------------------------------------------- a 街镇's own self-check report (自查)
