@@ -123,7 +123,7 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
         run(installed, work, "inspect", "report", "--round", round_id, "--store", STORE, "--out", "早",
             "--issue-date", first.isoformat(), expect=2)
         run(installed, work, "inspect", "report", "--round", round_id, "--store", STORE, "--out", "报告",
-            "--formats", "html,xlsx", "--jobs", "2", "--issue-date", issued)
+            "--formats", "html,xlsx,docx" if kind == "自查" else "html,xlsx", "--jobs", "2", "--issue-date", issued)
         district, summary = reports / round_id / "青浦区", reports / round_id / "全区汇总"
         for folder in (district, summary):
             no_city_words(page(folder), f"{round_id}/{folder.name}")
@@ -162,6 +162,14 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
     self_check = page(reports / "2025-自查" / "青浦区")
     assert DISTRICT_OFFICE in signature(self_check) and "督导检查组" not in signature(self_check)
     assert DISTRICT_OFFICE in signature(page(reports / "2025-自查" / "全区汇总"))
+    # …and each 街镇 has its own 自查报告, signed by its own self-check team
+    from docx import Document
+
+    own = sorted((reports / "2025-自查" / "青浦区").glob("自查报告（*）.docx"))
+    assert sorted(p.name for p in own) == sorted(f"自查报告（{u}）.docx" for u, _k in qingpu.UNITS)
+    text = "\n".join(p.text for p in Document(str(own[0])).paragraphs)
+    town = own[0].name[5:-6]
+    assert f"{town}自查组" in text and "自查组成员：" in text and "2025年3月24日" in text
     # 区级督导: the district's team with its members; the summary by the office's team
     inspected = page(reports / "2025-区级督导" / "青浦区")
     assert "青浦区督导检查组" in signature(inspected) and "检查组成员：" in signature(inspected)

@@ -222,7 +222,8 @@ def test_a_self_check_round_gives_each_town_its_own_signed_report(small_store, t
     from toolkit.inspections.rectification import build_rectification, load_deadline_rules
     from toolkit.inspections.report_data import team_members
     from toolkit.inspections.scores import load_round_scores
-    from toolkit.reports.self_check import write_self_check_reports
+    from toolkit.inspections.report_body import self_check_documents
+    from toolkit.reports.self_check import write_documents
 
     store = tmp_path / "jiuzhu.sqlite"
     shutil.copy(small_store, store)
@@ -240,8 +241,9 @@ def test_a_self_check_round_gives_each_town_its_own_signed_report(small_store, t
     rules = load_deadline_rules()
     plan = build_rectification(findings, dt.date(2019, 12, 23), rules, "2019")
     teams = team_members(str(store), "2019", "东湖区")
-    written = write_self_check_reports(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
-                                       rules=rules, output_dir=tmp_path / "out", formats="html,docx")
+    documents = self_check_documents(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
+                                     rules=rules)
+    written = write_documents(documents, tmp_path / "out", "html,docx", subtitle="检查轮次：2019")
     units = list(s.units[s.units["district"] == "东湖区"]["unit"])
     assert sorted(p.name for p in written) == sorted(f"自查报告（{u}）.docx" for u in units)
     for unit, path in zip(units, sorted(written, key=lambda p: units.index(p.name[5:-6]))):
@@ -252,5 +254,4 @@ def test_a_self_check_round_gives_each_town_its_own_signed_report(small_store, t
         assert "2019年12月23日" in text
         others = [u for u in units if u != unit]
         assert not any(f"{o}自查组" in text for o in others)
-    assert write_self_check_reports(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
-                                    rules=rules, output_dir=tmp_path / "html", formats="html") == []
+    assert write_documents(documents, tmp_path / "html", "html") == []

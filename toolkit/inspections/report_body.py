@@ -390,3 +390,18 @@ def self_check_report(doc, s, findings, plan, team, *, district: str, unit: str,
     if len(plan):
         doc.table(summarize(plan), caption=f"整改期限（共 {len(plan)} 项，明细见本街镇整改清单）")
     doc.signature([f"{unit}自查组"] + ([f"自查组成员：{members}"] if members else []) + [L.chinese_date(issued)])
+
+
+def self_check_documents(s, findings, plan, teams, *, district: str, issued, rules) -> list[tuple[str, str, object]]:
+    """(file name, title, compose) for each 街镇 of ``district``: compose(doc) writes its 自查报告 into a
+    ``ReportDocument`` (the notebook hands them to ``toolkit.reports.self_check.write_documents``)."""
+    by_team = {t.team_district: t for t in teams.itertuples()}
+    out = []
+    for unit in s.units[s.units["district"] == district]["unit"]:
+        def compose(doc, unit=unit):
+            self_check_report(doc, s, findings[findings["unit"] == unit], plan[plan["街镇"] == unit],
+                              by_team.get(unit), district=district, unit=unit, issued=issued, rules=rules)
+        name = unit_book_name(unit).replace(L.RECTIFICATION_BOOK.removesuffix(".xlsx"), "自查报告").replace(
+            ".xlsx", ".docx")
+        out.append((name, SELF_CHECK_TITLE.format(unit=unit), compose))
+    return out
