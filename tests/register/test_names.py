@@ -152,3 +152,28 @@ def test_register_names_and_ids_typed_another_way_find_the_same_town_and_househo
         ids = {r[0]: r[1] for r in conn.execute(select(st.households.c.case_id, st.households.c.id_number))}
     first = rows(2)[0]
     assert ids[first[0]] == first[HEADER.index("身份证号")]
+
+
+ORG_NAMES = [
+    # (街镇 as typed, accepted?)
+    ("<img src=x onerror=alert(1)>镇", True),      # markup is text: stored as typed, escaped wherever shown
+    ("AB镇", True),
+    ("夏阳/盈浦街道", False),                          # would become a folder inside a folder
+    ("..", False),
+    ('甲"乙镇', False),
+]
+
+
+@pytest.mark.parametrize("unit,accepted", ORG_NAMES, ids=[f"case{i}" for i in range(len(ORG_NAMES))])
+def test_org_names_that_cannot_be_file_names_are_refused(org_folder, tmp_path, capsys, unit, accepted):
+    from toolkit.inspections import store as st
+
+    book = qingpu.fill(org_folder / "区街镇名册.xlsx", [[qingpu.DISTRICT, unit, "镇", ""]])
+    store = tmp_path / "jiuzhu.sqlite"
+    code = main(["org", "import", str(book), "--store", str(store)])
+    if not accepted:
+        assert code == 2 and "不能用于文件名的字符" in capsys.readouterr().err
+        return
+    assert code == 0
+    with st.open_store(store).connect() as conn:
+        assert conn.execute(select(st.units.c.name)).scalar() == unit

@@ -85,6 +85,9 @@ def _check_org_row(table, number, values, problems) -> dict:
         problems.append(Problem(table.where(number, cols["unit_type"]), row["unit_type"], TEXT["bad_type"]))
     if row["code"] and not re.fullmatch(r"\d{12}", row["code"]):
         problems.append(Problem(table.where(number, cols["code"]), row["code"], TEXT["bad_code"]))
+    for key in ("district", "unit"):       # names become folder and file names of forms and reports
+        if re.search(r'[\\/:*?"|\x00-\x1f]', row[key]) or row[key] in (".", ".."):
+            problems.append(Problem(table.where(number, cols[key]), row[key], TEXT["bad_name"]))
     row["code"] = row["code"] or None
     return row
 
