@@ -30,7 +30,7 @@ FORMATS = ("html", "docx", "xlsx")        # what the stage writes and lists of e
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.checklists.text_table import format_table
     from toolkit.inspections.demo import demo_store
-    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification_returns import SKIPPED, import_returns
     from toolkit.inspections.rectification_status import district_summary, problem_status, recurrences, unit_summary
     from toolkit.inspections.sample_returns import fill_sample_returns
     from toolkit.inspections.scores import list_districts
@@ -54,7 +54,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     for path in paths:
         fill_sample_returns(path, 1, today=RETURNED_ON)
     records = import_returns(store, "2018", paths, imported_by="示例", today=RETURNED_ON)
-    say(f"   已导入 {len(records)} 个街镇的整改清单")
+    say(f"   已导入 {sum(r.action != SKIPPED for r in records)} 个街镇的整改清单")
     written += paths
     summary = district_summary(unit_summary(problem_status(store, "2018", as_of=RETURNED_ON)))
     say(format_table(list(summary.columns), [[*r[:-1], f"{r[-1]:.0%}"] for r in summary.itertuples(index=False)]))
