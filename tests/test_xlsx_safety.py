@@ -118,7 +118,7 @@ def _forms(tmp_path: Path, hostile_round) -> list[Path]:
 
 
 def _roster(tmp_path: Path) -> list[Path]:
-    from toolkit.training.roster import Roster, Trainee, read_roster_xlsx, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, read_roster_xlsx, write_roster_xlsx
 
     trainees = tuple(Trainee(f"t{i:03d}", value, value, value, value, "") for i, value in enumerate(HOSTILE))
     written = write_roster_xlsx(Roster(trainees), tmp_path / "roster.xlsx")
@@ -129,8 +129,8 @@ def _roster(tmp_path: Path) -> list[Path]:
 
 
 def _ledger(tmp_path: Path) -> list[Path]:
-    from toolkit.training.analytics import TrainingStats
-    from toolkit.training.ledger import write_ledger
+    from toolkit.training.analytics.analytics import TrainingStats
+    from toolkit.training.analytics.ledger import write_ledger
 
     ledger = pd.DataFrame({"学员编号": ["t001", "张三"], "姓名": [FORMULA, ""], "街镇": ["+镇", "（未登记）"],
                            "村居": ["@村", "（未登记）"], "练习": ["m01", "m01"], "培训内容": [FORMULA, FORMULA],
@@ -163,8 +163,8 @@ WRITERS = {
     "toolkit.inspections.importer": _error_list,
     "toolkit.inspections.plan": _plan,
     "toolkit.inspections.forms": _forms,
-    "toolkit.training.roster": _roster,
-    "toolkit.training.ledger": _ledger,
+    "toolkit.training.course.roster": _roster,
+    "toolkit.training.analytics.ledger": _ledger,
     "toolkit.reports.export_xlsx": _report_export,
 }
 

@@ -115,9 +115,9 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     from toolkit.inspections import store as st
     from toolkit.inspections.rounds import load_context
     from toolkit.inspections.training_facts import proposal_outcomes, write_forms_with_training
-    from toolkit.training.ledger import write_ledger
+    from toolkit.training.analytics.ledger import write_ledger
     from toolkit.training.plan import unit_overview
-    from toolkit.training.roster import write_roster_xlsx
+    from toolkit.training.course.roster import write_roster_xlsx
     from toolkit.training.sample_ledger import sample_town_roster, simulated_stats
 
     towns = sorted(u.name for u in load_context(st.open_store(store, create=False), "2019").units.values()

@@ -2,7 +2,7 @@
 header row repeated, margins, page numbers, and rows tall enough for their wrapped text.
 
 Writers covered: inspection forms, the plan, the 整改清单 (report workbooks), the import error
-list, the trainee roster; the 培训台账 is checked in tests/grading/test_report.py.
+list, the trainee roster; the 培训台账 is checked in tests/training/analytics/test_report.py.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def test_import_error_list_is_print_ready(tmp_path):
 
 
 def test_roster_template_is_print_ready(tmp_path):
-    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, write_roster_xlsx
 
     roster = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),), sample=True)
     ws = _assert_print_ready(write_roster_xlsx(roster, tmp_path / "花名册.xlsx")).active

@@ -1,5 +1,5 @@
-"""The README's papermill commands (running the report notebooks without ``jiuzhu``) work as
-written, on the small fictional round: same notebooks, the README's parameters."""
+"""The papermill commands of docs/reports.md (running the report notebooks without ``jiuzhu``) work as
+written, on the small fictional round: same notebooks, the documented parameters."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _readme_papermill_commands() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
     commands = []
     for body in re.findall(r"```bash\n(.*?)```", text, re.S):
         for line in body.replace("\\\n", " ").splitlines():

@@ -79,7 +79,7 @@ def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_pa
 
     from toolkit.inspections.findings import load_findings
     from toolkit.inspections.importer import import_files
-    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, write_roster_xlsx
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
     findings = load_findings(city.store, "2019")
@@ -104,7 +104,7 @@ def _planned_round(city, tmp_path, prefix: str = "s"):
     """An imported round, a 街镇 with short 公示 and a roster: two trainees there, one elsewhere."""
     from toolkit.inspections.findings import load_findings
     from toolkit.inspections.importer import import_files
-    from toolkit.training.roster import Roster, Trainee, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, write_roster_xlsx
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
     findings = load_findings(city.store, "2019")

@@ -13,8 +13,8 @@ def write_ledger_for(path, towns: dict[str, list[tuple]]):
     """A 培训台账.xlsx by the course's own writer: towns → [(村居, 是否通过)], one trainee per row, as a
     ledger from before the 培训对象 column; [(村居, 是否通过, 岗位)]: a ledger with 岗位 and 培训对象."""
     from toolkit.policy.audiences import audience_of
-    from toolkit.training.analytics import TrainingStats
-    from toolkit.training.ledger import write_ledger
+    from toolkit.training.analytics.analytics import TrainingStats
+    from toolkit.training.analytics.ledger import write_ledger
 
     rows = []
     for town, people in towns.items():

@@ -59,7 +59,7 @@ def _print_paths(header: str, paths) -> int:
 
 
 def _init(args) -> int:
-    from toolkit.training.course_config import write_course_config
+    from toolkit.training.course.course_config import write_course_config
 
     path = write_course_config(args.folder)
     print(f"已新建课程目录：{path.parent}\n下一步：jiuzhu course build --course {args.folder}，"
@@ -68,21 +68,21 @@ def _init(args) -> int:
 
 
 def _build(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     paths = course.build(course.course_root(args.course), args.assignments or None)
     return _print_paths(f"已生成 {len(paths)} 个练习的学员版：", paths)
 
 
 def _release(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     paths = course.release(course.course_root(args.course), args.assignments or None)
     return _print_paths(f"已发布 {len(paths)} 个练习到交换目录：", paths)
 
 
 def _collect(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     collected = course.collect(course.course_root(args.course), args.assignments or None)
     for assignment, students in collected.items():
@@ -94,7 +94,7 @@ def _cases(args) -> int:
     from pathlib import Path
 
     from toolkit.errors import UserError
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     root = course.course_root(args.course)
     trainees = args.student or course.roster_ids(root)
@@ -107,7 +107,7 @@ def _cases(args) -> int:
 
 
 def _feedback(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     run = course.feedback(course.course_root(args.course), args.assignments or None,
                           student=args.student, publish=args.release)

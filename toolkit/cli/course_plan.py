@@ -66,7 +66,7 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None,
     from toolkit.reports.export_xlsx import Sheet, write_workbook
     from toolkit import SAMPLE_MARK
     from toolkit.training.plan import by_exercise, for_audience, release_list, training_plan, unit_overview, unmatched
-    from toolkit.training.roster import read_roster_xlsx
+    from toolkit.training.course.roster import read_roster_xlsx
 
     if (assign or audience) and not roster:
         raise InputError("--assign/--audience", "", "需要花名册", "请同时给出 --roster 花名册.xlsx（名单中的学员来自花名册）")
@@ -122,13 +122,13 @@ def assign_on_hub(hub_root: Path, course_id: str, roster: Path, plan, audience: 
     running, to that group at once (REST API); returns (course, trainees, added on the running hub)."""
     from toolkit.hub.members import add_to_course_group
     from toolkit.training.plan import for_audience, planned_roster, release_list
-    from toolkit.training.roster import read_roster_xlsx, save_roster
+    from toolkit.training.course.roster import read_roster_xlsx, save_roster
 
     hub, course = hub_course(hub_root, course_id)
     people = for_audience(read_roster_xlsx(Path(roster)), audience)
     chosen = planned_roster(release_list(plan, people), people)
     if chosen.trainees:
-        from toolkit.training.course import ensure_venv_on_path
+        from toolkit.training.course.course import ensure_venv_on_path
 
         ensure_venv_on_path()                  # nbgrader's gradebook runs alembic
         save_roster(chosen, course.db_url, course.id)

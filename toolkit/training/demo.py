@@ -19,13 +19,14 @@ ROSTER_NAME = "示例花名册.xlsx"
 
 
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
-    from toolkit.training import course
-    from toolkit.training.course import ensure_venv_on_path
-    from toolkit.training.course_config import write_course_config
-    from toolkit.training.grading import format_summary, grade_course
-    from toolkit.training.report import write_training_report
-    from toolkit.training.roster import import_roster, write_roster_xlsx
-    from toolkit.training.simulate import plan_kinds, sample_roster, set_due_dates, simulate_submissions
+    from toolkit.training.course import course
+    from toolkit.training.course.course import ensure_venv_on_path
+    from toolkit.training.course.course_config import write_course_config
+    from toolkit.training.grading.grading import format_summary, grade_course
+    from toolkit.training.analytics.report import write_training_report
+    from toolkit.training.course.course import import_roster
+    from toolkit.training.course.roster import write_roster_xlsx
+    from toolkit.training.course.simulate import plan_kinds, sample_roster, set_due_dates, simulate_submissions
 
     ensure_venv_on_path()
     area = Path(out_dir) / "training"

@@ -128,7 +128,7 @@ def student_csv(release, assignment: str) -> str:
 
 def planned_roster(release, roster):
     """The roster's trainees who are on the release list (full records, for a course's roster)."""
-    from toolkit.training.roster import Roster
+    from toolkit.training.course.roster import Roster
 
     wanted = set(release["学员编号"])
     return Roster(tuple(t for t in roster.trainees if t.id in wanted), roster.sample)
@@ -137,7 +137,7 @@ def planned_roster(release, roster):
 def for_audience(roster, audience: str | None):
     """The roster's trainees of one audience (:data:`toolkit.policy.audiences.AUDIENCES`); all when None."""
     from toolkit.policy.audiences import audience_of
-    from toolkit.training.roster import Roster
+    from toolkit.training.course.roster import Roster
 
     if audience is None:
         return roster

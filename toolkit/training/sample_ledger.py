@@ -1,12 +1,12 @@
 """A simulated 培训台账 for given 街镇 (the loop demo: the inspection's training items pre-filled).
 
 The demo's training stage grades real submissions of its own sample roster, whose 街镇
-(:data:`toolkit.training.simulate.SAMPLE_TOWNS`) are not those of the inspection's sample city.  For
+(:data:`toolkit.training.course.simulate.SAMPLE_TOWNS`) are not those of the inspection's sample city.  For
 the loop, :func:`sample_town_roster` invents trainees for the city's 街镇 — 街镇 staff and one
 cadre per 村居, 岗位 from :mod:`toolkit.policy.audiences` — and :func:`simulated_stats` invents their
 results on the planned exercises, deterministic in the seed, through the same tables as
-``jiuzhu course report`` (:func:`toolkit.training.analytics.stats_from`); write them with
-:func:`toolkit.training.ledger.write_ledger`.  Everything is marked 示例数据 (``Roster.sample``).
+``jiuzhu course report`` (:func:`toolkit.training.analytics.analytics.stats_from`); write them with
+:func:`toolkit.training.analytics.ledger.write_ledger`.  Everything is marked 示例数据 (``Roster.sample``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import random
 from datetime import datetime
 
 from toolkit.policy.audiences import ROLES, TOWN_STAFF, VILLAGE_CADRE
-from toolkit.training.analytics import TrainingStats, stats_from
-from toolkit.training.roster import Roster, Trainee
-from toolkit.training.simulate import GIVEN, SURNAMES
+from toolkit.training.analytics.analytics import TrainingStats, stats_from
+from toolkit.training.course.roster import Roster, Trainee
+from toolkit.training.course.simulate import GIVEN, SURNAMES
 
 VILLAGE_SUFFIXES = ("东村", "西村", "南社区", "北社区", "中心村")
 TOWN_OFFICE = "街镇机关"
