@@ -80,7 +80,7 @@ def _covered(key: tuple[str, ...], runs: set[tuple[str, ...]], targets: set[str]
     program = key[0]
     if program == "make":
         return len(key) > 1 and key[1] in targets
-    if program == "papermill":  # tests/reports/test_readme_papermill.py runs the README's lines
+    if program == "papermill":  # tests/reports/compose/test_readme_papermill.py runs the README's lines
         return "def test_readme_papermill_commands_run" in sources
     if key == ("jiuzhu",):
         return True  # the program itself: every test of a subcommand runs it

@@ -92,7 +92,7 @@ def register_proposals(inspect_subparsers) -> None:
 
 def _proposals(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.training_facts import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
 
     frame = proposal_outcomes(args.store, args.round)
     print(f"轮次 {args.round} 培训台账建议值：{len(frame)} 项，" +
@@ -104,8 +104,8 @@ def _proposals(args) -> int:
 def _report(args) -> int:
     import sys
 
-    from toolkit.reports import summary_text
-    from toolkit.reports.rectification_round import run_rectification_report
+    from toolkit.reports.compose import summary_text
+    from toolkit.reports.compose.rectification_round import run_rectification_report
 
     summary = run_rectification_report(args.store, args.round, args.district, out=Path(args.out), force=args.force,
                                        progress=sys.stderr.isatty(), as_of=args.as_of, issued=args.issued,
@@ -116,11 +116,11 @@ def _report(args) -> int:
 
 def _import(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_returns import import_returns
 
     records = import_returns(args.store, args.round, args.files, imported_by=args.by, issued=args.issued,
                              today=args.today)
-    from toolkit.inspections.rectification_returns import SKIPPED
+    from toolkit.inspections.rectification.rectification_returns import SKIPPED
 
     changed = [r for r in records if r.action != SKIPPED]
     print(f"整改清单导入完成：{len(changed)} 个街镇的填报已导入")
@@ -134,10 +134,10 @@ def _import(args) -> int:
 
 def _status(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_status import problem_status, reporting, unit_summary
+    from toolkit.inspections.rectification.rectification_status import problem_status, reporting, unit_summary
 
     if args.issued:
-        from toolkit.inspections.round_dates import check_issue_date
+        from toolkit.inspections.store.round_dates import check_issue_date
 
         check_issue_date(args.store, args.round, args.issued, "--issued")
     problems = problem_status(args.store, args.round, args.district, as_of=args.as_of, issued=args.issued)
@@ -150,7 +150,7 @@ def _status(args) -> int:
     for r in waiting.itertuples(index=False):
         print(f"{r.区} {r.街镇} 未填报的问题编号：{r.未填报问题编号}")
     print()
-    from toolkit.inspections.unit_order import unit_codes
+    from toolkit.inspections.store.unit_order import unit_codes
 
     summary = unit_summary(problems, unit_codes(args.store))
     print(format_table(list(summary.columns), [

@@ -17,7 +17,7 @@ def register_rounds(inspect_subparsers) -> None:
 
 def _rounds(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.round_dates import round_table
+    from toolkit.inspections.store.round_dates import round_table
 
     table = round_table(args.store)
     print(format_table(list(table.columns), [list(r) for r in table.itertuples(index=False)]))
