@@ -1,19 +1,14 @@
 """``jiuzhu course``: build, release, collect and feedback of the nbgrader training course.
 
-Imports only argparse at load time.  The grading side (``grade``, ``report``, ``roster``)
-registers its sub-commands through ``toolkit.cli.course_grading.register_grading`` when that
-module is installed.
+Imports only argparse at load time.  The grading side (``grade``, ``report``, ``roster``) registers
+its sub-commands through :func:`toolkit.cli.course_grading.register_grading`, ``course plan``
+(findings → 培训计划) through :func:`toolkit.cli.course_plan.register_plan`.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
+from toolkit.cli import course_grading, course_plan
 from toolkit.cli._argparse import add_group
-
-GRADING_MODULE = "toolkit.cli.course_grading"
-PLAN_MODULE = "toolkit.cli.course_plan"          # course plan --from-round: findings → 培训计划
 
 
 def register(subparsers) -> None:
@@ -36,9 +31,8 @@ def register(subparsers) -> None:
     feedback = _add(group, "feedback", "生成反馈：每题的得分、学员作答、正确答案与政策依据（HTML）", _feedback)
     feedback.add_argument("--student", metavar="学员", help="只为这位学员生成（默认全部已评分学员）")
     feedback.add_argument("--release", action="store_true", help="同时发布到交换目录，学员可获取反馈")
-    if importlib.util.find_spec(GRADING_MODULE) is not None:
-        importlib.import_module(GRADING_MODULE).register_grading(group)
-    importlib.import_module(PLAN_MODULE).register_plan(group)
+    course_grading.register_grading(group)
+    course_plan.register_plan(group)
 
 
 def _add(group, name: str, help_text: str, handler):

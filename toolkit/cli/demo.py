@@ -23,6 +23,6 @@ def _run(args) -> int:
     if args.checklists:
         from toolkit.checklists import load_checklists
 
-        options["toolkit.demo.inspections_demo:run_demo_stage"] = {"checklists": load_checklists(args.checklists)}
+        options["inspections"] = {"checklists": load_checklists(args.checklists)}
     demo.run(Path(args.out), options=options)
     return 0

@@ -1,18 +1,16 @@
-"""``jiuzhu inspect plan|forms|import|scores`` (other modules may add sub-commands, see EXTENSIONS)."""
+"""``jiuzhu inspect plan|forms|import|scores``; ``report``, ``rectification`` and ``proposals`` are
+registered by their own modules (see EXTENSIONS)."""
 
 from __future__ import annotations
 
-import importlib
-
+from toolkit.cli import inspect_rectification, inspect_report, inspect_rounds
 from toolkit.cli._argparse import add_group
 
 DEFAULT_STORE = "data/jiuzhu.sqlite"
 
-# Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
-EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",
-                              "toolkit.cli.inspect_rectification:register_rectification",
-                              "toolkit.cli.inspect_rectification:register_proposals",
-                              "toolkit.cli.inspect_rounds:register_rounds")
+# Sub-commands registered by other modules, each called with the ``inspect`` registry.
+EXTENSIONS = (inspect_report.register_report, inspect_rectification.register_rectification,
+              inspect_rectification.register_proposals, inspect_rounds.register_rounds)
 
 
 def _store_option(parser) -> None:
@@ -80,9 +78,8 @@ def register(subparsers) -> None:
     entry.add_argument("--out", default=".", metavar="目录", help="写入笔记本的目录（默认当前目录）")
     entry.set_defaults(func=_entry)
 
-    for target in EXTENSIONS:
-        module_name, func_name = target.split(":")
-        getattr(importlib.import_module(module_name), func_name)(group)
+    for register_more in EXTENSIONS:
+        register_more(group)
 
 
 def _iso_date(text: str):

@@ -12,28 +12,31 @@ import time
 from pathlib import Path
 from typing import Callable
 
-# (title shown to the user, "module:function")
-STAGES: list[tuple[str, str]] = [
-    ("一、低保政策计算示例", "toolkit.demo.run:policy_stage"),
-    ("二、督导检查数据：示例数据、互检计划、检查表格、导入与评分", "toolkit.demo.inspections_demo:run_demo_stage"),
-    ("三、督导检查报告：各区报告与全市汇总", "toolkit.demo.demo_stage:run_demo_stage"),
-    ("四、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.demo.training_demo:run_demo_stage"),
-    ("五、整改闭环：整改清单填报与跟踪、整改情况通报、按问题制定培训计划、反弹标记", "toolkit.demo.loop_demo:run_demo_stage"),
+# (stage name, title shown to the user, "module:function" — each stage's module is imported only when
+# its turn comes, so the first lines appear at once; every target is a module of toolkit.demo)
+STAGES: list[tuple[str, str, str]] = [
+    ("policy", "一、低保政策计算示例", "toolkit.demo.run:policy_stage"),
+    ("inspections", "二、督导检查数据：示例数据、互检计划、检查表格、导入与评分",
+     "toolkit.demo.inspections_demo:run_demo_stage"),
+    ("reports", "三、督导检查报告：各区报告与全市汇总", "toolkit.demo.demo_stage:run_demo_stage"),
+    ("training", "四、政策培训：模拟学员的评分、反馈与培训台账", "toolkit.demo.training_demo:run_demo_stage"),
+    ("loop", "五、整改闭环：整改清单填报与跟踪、整改情况通报、按问题制定培训计划、反弹标记",
+     "toolkit.demo.loop_demo:run_demo_stage"),
 ]
 
 
 def run(out_dir: Path, say: Callable[[str], None] = print, options: dict | None = None) -> list[Path]:
-    """Run every stage; ``options``: keyword arguments per stage target (e.g. its checklists)."""
+    """Run every stage; ``options``: keyword arguments per stage name (e.g. ``{"inspections": {"checklists": …}}``)."""
     options = options or {}
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for title, target in STAGES:
+    for name, title, target in STAGES:
         module_name, func_name = target.split(":")
         say(f"\n=== {title} ===")
         started = time.perf_counter()
         stage = getattr(importlib.import_module(module_name), func_name)
-        paths = stage(out_dir, say, **options.get(target, {}))
+        paths = stage(out_dir, say, **options.get(name, {}))
         written.extend(paths)
         say(f"（用时 {time.perf_counter() - started:.1f} 秒）")
     say("\n=== 输出文件 ===")
