@@ -3,13 +3,13 @@ registered by their own modules (see EXTENSIONS)."""
 
 from __future__ import annotations
 
-from toolkit.cli import inspect_rectification, inspect_report
+from toolkit.cli import inspect_rectification, inspect_report, inspect_rounds
 from toolkit.cli._argparse import DEFAULT_STORE, add_group
 from toolkit.cli._argparse import add_store_option as _store_option
 
 # Sub-commands registered by other modules, each called with the ``inspect`` registry.
 EXTENSIONS = (inspect_report.register_report, inspect_rectification.register_rectification,
-              inspect_rectification.register_proposals)
+              inspect_rectification.register_proposals, inspect_rounds.register_rounds)
 
 
 
@@ -30,6 +30,8 @@ def register(subparsers) -> None:
     plan.add_argument("--district", default=None, metavar="区", help="自查或区级督导所在的区")
     plan.add_argument("--round", required=True, metavar="轮次", help="轮次编号，以四位年份开头，例如 2019")
     plan.add_argument("--seed", type=int, default=1, metavar="N", help="随机种子（默认 1）")
+    plan.add_argument("--sampling-date", type=_iso_date, default=None, metavar="日期",
+                      help="抽样日：从这一天在保的低保户中抽样（停保、终止的按停保/终止日期判断；默认本轮年份的 11 月 30 日）")
     plan.add_argument("--out", default=".", metavar="目录", help="plan.xlsx 的输出目录（默认当前目录）")
     plan.add_argument("--checklists", default=None, metavar="目录", help="检查表目录（默认使用工具箱自带的检查表；可先用 jiuzhu checklist init 目录 复制后修改）")
     _store_option(plan)
@@ -75,6 +77,16 @@ def register(subparsers) -> None:
         register_more(group)
 
 
+def _iso_date(text: str):
+    import argparse
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期 {text} 无效，请写成 2025-11-30 这样的格式") from None
+
+
 def _plan(args) -> int:
     from pathlib import Path
 
@@ -82,7 +94,7 @@ def _plan(args) -> int:
     from toolkit.inspections.scores.views import plan_text
 
     print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists,
-                               kind=args.kind, district=args.district)))
+                               kind=args.kind, district=args.district, sampling_date=args.sampling_date)))
     return 0
 
 

@@ -17,9 +17,13 @@ IMPORT_DESCRIPTION = """导入各街镇填好的整改清单（jiuzhu inspect re
 先校验全部文件，任何一处有误则一个也不导入（返回状态码 2），并逐条列出文件、行、列、填写的值和修改方法：
 问题编号不是本轮的问题、完成情况不是 已整改/整改中/无法整改、已整改却没有填写整改措施/完成日期/佐证材料、
 整改中或无法整改没有说明原因、完成日期早于下发日期或晚于今天等。
-同一街镇的新文件替换旧的填报，每次导入都记入导入记录。下发日期从整改清单标题行读取（或用 --issued 给出）。"""
+可以导入某个街镇自己的整改清单，也可以导入填有多个街镇的全区整改清单：按街镇分别处理，
+某街镇在文件中至少填了一行，就以这份文件替换该街镇以前的填报；某街镇在文件中一行也没填，则保持原样（“未填写”），
+不会抹掉它以前报送的内容。同一问题在两个文件中都填写了则不导入，并指出两处。
+每次导入都记入导入记录。下发日期从整改清单标题行读取（或用 --issued 给出）。"""
 
-STATUS_DESCRIPTION = """查看一个轮次的整改进度：每个问题的完成情况和逾期工作日（按法定节假日和调休计算），
+STATUS_DESCRIPTION = """查看一个轮次的整改进度：各街镇报送情况（已填报几项、最近一次报送的时间和文件、还有哪些问题未填报），
+每个问题的完成情况和逾期工作日（按法定节假日和调休计算），
 每个街镇的已整改、整改中、无法整改、未报送、逾期未完成和整改完成率，以及全区、全市合计。"""
 
 
@@ -116,20 +120,39 @@ def _import(args) -> int:
 
     records = import_returns(args.store, args.round, args.files, imported_by=args.by, issued=args.issued,
                              today=args.today)
-    print(f"整改清单导入完成：{len(records)} 个街镇")
+    from toolkit.inspections.rectification.rectification_returns import SKIPPED
+
+    changed = [r for r in records if r.action != SKIPPED]
+    print(f"整改清单导入完成：{len(changed)} 个街镇的填报已导入")
     print(format_table(["区", "街镇", "处理", "问题数", "已填报", "来源"],
                        [[r.district, r.unit, r.action, r.rows, r.reported, r.source] for r in records]))
+    skipped = [r.unit or r.district for r in records if r.action == SKIPPED]
+    if skipped:
+        print(f"未填写（文件中这些街镇一行也没填，保持以前的填报不变）：{'、'.join(skipped)}")
     return 0
 
 
 def _status(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification.rectification_status import problem_status, unit_summary
+    from toolkit.inspections.rectification.rectification_status import problem_status, reporting, unit_summary
 
+    if args.issued:
+        from toolkit.inspections.store.round_dates import check_issue_date
+
+        check_issue_date(args.store, args.round, args.issued, "--issued")
     problems = problem_status(args.store, args.round, args.district, as_of=args.as_of, issued=args.issued)
     as_of = (args.as_of or dt.date.today()).isoformat()
     print(f"轮次 {args.round} 整改进度（截至 {as_of}）" + (f"：{args.district}" if args.district else ""))
-    summary = unit_summary(problems)
+    sent = reporting(args.store, args.round, args.district)
+    waiting = sent[sent["未填报"] > 0]
+    print(f"\n报送情况：{len(sent) - len(waiting)} 个街镇已全部填报，{len(waiting)} 个街镇还有未填报的问题")
+    print(format_table(list(sent.columns[:-1]), [list(r)[:-1] for r in sent.itertuples(index=False)]))
+    for r in waiting.itertuples(index=False):
+        print(f"{r.区} {r.街镇} 未填报的问题编号：{r.未填报问题编号}")
+    print()
+    from toolkit.inspections.store.unit_order import unit_codes
+
+    summary = unit_summary(problems, unit_codes(args.store))
     print(format_table(list(summary.columns), [
         [*row[:-1], "—" if row[-1] is None else f"{row[-1]:.0%}"] for row in summary.itertuples(index=False)]))
     print("\n各问题整改情况")

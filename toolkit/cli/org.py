@@ -43,6 +43,11 @@ def register(subparsers) -> None:
                                        "重新导入时新增街镇、更新变化的类型和代码，每处变化记入导入记录。")
     imp.add_argument("file", metavar="文件", help="区街镇名册 .xlsx 或 .csv（UTF-8、带 BOM 的 UTF-8、GB18030/GBK）")
     _store(imp, f"督导检查数据库（默认 {DEFAULT_STORE}；也可写 postgresql+psycopg://用户@主机/库名）")
+    imp.add_argument("--city-office", default=None, metavar="名称",
+                     help="市民政局的全称（全市汇总、全市整改情况通报的落款），如 上海市民政局；只需给一次，记入数据库")
+    imp.add_argument("--district-office", action="append", default=[], metavar="区=名称",
+                     help="区民政局的全称（街镇自查汇总、全区汇总和本区整改情况通报的落款），"
+                          "如 青浦区=上海市青浦区民政局；可重复，每个区一次；未给出时为“区名+民政局”")
     _aliases_epilog(imp, "org")
     imp.set_defaults(func=_org_import)
 
@@ -70,9 +75,19 @@ def _template(args) -> int:
 
 
 def _org_import(args) -> int:
-    from toolkit.inspections.register.register import import_org, result_text
+    from toolkit.inspections.register import offices
+    from toolkit.inspections.register.register import check_org_file, import_org, result_text
 
+    offices.check_name(args.city_office, "--city-office")
+    pairs = dict(offices.parse_pair(p) for p in args.district_office)
+    if pairs:                                   # every district named, before anything is written
+        _table, rows = check_org_file(args.file)
+        offices.check_districts(pairs, offices.stored_districts(args.store) + [r["district"] for r in rows])
     print(result_text(import_org(args.store, args.file, imported_by=args.by)))
+    if args.city_office is not None or pairs:
+        named = offices.set_offices(args.store, args.city_office, pairs)
+        print("已记录民政部门名称（用于报告落款）：" + "；".join(
+            f"{k or '全市'}：{v}" for k, v in named.items()))
     return 0
 
 

@@ -27,8 +27,10 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
 
         say("没有找到督导检查示例数据库，先生成示例数据……")
         store = generate(folder / "sample-data", say=say).store
+    from toolkit.inspections.store.round_dates import earliest_issue_date
+
     round_id = list_rounds(store)[-1]
-    issue_date = f"{round_id[:4]}-12-02"  # assumed date the sample reports are issued
+    issue_date = earliest_issue_date(store, round_id).isoformat()  # the working day after the inspection ended
     if find_cjk_font() is None:
         say(NO_CJK_FONT)
     say(f"用示例数据库 {store} 生成轮次 {round_id} 的各区报告和全市汇总（下发日期按 {issue_date} 计）……")

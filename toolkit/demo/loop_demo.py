@@ -20,7 +20,6 @@ from typing import Callable
 AREA = "loop"
 ISSUED_2018 = "2019-01-07"      # assumed date the 2018 reports and 整改清单 went out
 RETURNED_ON = dt.date(2019, 6, 28)
-ISSUED_2019 = "2019-12-02"      # as the report stage assumes for 2019
 ROSTER_NAME = "示例花名册（按问题培训）.xlsx"
 LEDGER_NAME = "培训台账.xlsx"
 FORMS_2019 = "2019检查表格（预填培训数字）"
@@ -31,10 +30,11 @@ FORMATS = ("html", "docx", "xlsx")        # what the stage writes and lists of e
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.checklists.text_table import format_table
     from toolkit.demo.inspections_demo import demo_store
-    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_returns import SKIPPED, import_returns
     from toolkit.inspections.rectification.rectification_status import district_summary, problem_status, recurrences, unit_summary
     from toolkit.demo.sample_returns import fill_sample_returns
     from toolkit.inspections.scores.scores import list_districts
+    from toolkit.policy import add_workdays
     from toolkit.reports.compose.inspection_round import run_round_reports
 
     folder = Path(out_dir) / AREA
@@ -54,7 +54,7 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     for path in paths:
         fill_sample_returns(path, 1, today=RETURNED_ON)
     records = import_returns(store, "2018", paths, imported_by="示例", today=RETURNED_ON)
-    say(f"   已导入 {len(records)} 个街镇的整改清单")
+    say(f"   已导入 {sum(r.action != SKIPPED for r in records)} 个街镇的整改清单")
     written += paths
     summary = district_summary(unit_summary(problem_status(store, "2018", as_of=RETURNED_ON)))
     say(format_table(list(summary.columns), [[*r[:-1], f"{r[-1]:.0%}"] for r in summary.itertuples(index=False)]))
@@ -62,14 +62,23 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     written += _rectification_report(store, "2018", folder, say, as_of=RETURNED_ON.isoformat())
     written += _plan_and_train(store, folder, districts[0], say)
     say("6. 轮次 2019 的整改情况通报：标出 2018 年报告“已整改”、2019 年再次发现的问题（反弹）……")
-    written += _rectification_report(store, "2019", folder, say, as_of="2019-12-13", issued=ISSUED_2019)
+    issued = issued_2019(store)
+    written += _rectification_report(store, "2019", folder, say, as_of=add_workdays(issued, 10).date.isoformat(),
+                                     issued=issued.isoformat())
     again = recurrences(store, "2019", "2018")
     say(f"   反弹问题 {len(again)} 处，涉及 {again['街镇'].nunique()} 个街镇")
-    written += _district_report_2019(store, folder, districts[0], again, say)
+    written += _district_report_2019(store, folder, districts[0], again, say, issued.isoformat())
     return written
 
 
-def _district_report_2019(store, folder: Path, district: str, again, say) -> list[Path]:
+def issued_2019(store) -> dt.date:
+    """As the report stage assumes: the working day after 2019's inspection ended (never before it)."""
+    from toolkit.inspections.store.round_dates import earliest_issue_date
+
+    return earliest_issue_date(store, "2019")
+
+
+def _district_report_2019(store, folder: Path, district: str, again, say, issued: str) -> list[Path]:
     """Step 7: the district's round-2019 report, made again now that 2018's returns and the training
     proposals are in the store: 反弹 marked against 2018, the 宣传与培训 figures cited."""
     from toolkit.reports.compose.inspection_round import run_round_reports
@@ -78,7 +87,7 @@ def _district_report_2019(store, folder: Path, district: str, again, say) -> lis
     say(f"7. {district} 轮次 2019 的督导检查报告：与轮次 2018 比较标出反弹问题 {len(mine)} 处，"
         "并引用预填的培训数字（一、基本情况（五）宣传与培训）……")
     run = run_round_reports(str(store), "2019", [district], out=folder / REPORTS_2019, formats=FORMATS,
-                            force=True, issue_date=ISSUED_2019, previous_round="2018", progress=False)
+                            force=True, issue_date=issued, previous_round="2018", progress=False)
     return _documents(run, say)
 
 

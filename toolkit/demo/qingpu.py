@@ -75,9 +75,11 @@ def fill_forms(store, round_id: str, forms: list[Path], quality: float = 0.85) -
     ctx = load_context(engine, round_id, today=date(2020, 1, 15))
     with engine.connect() as conn:
         rows = conn.execute(select(st.households.c.case_id, st.households.c.accepted_on,
-                                   st.households.c.status)).all()
+                                   st.households.c.status, st.households.c.head_name,
+                                   st.households.c.id_number)).all()
     engine.dispose()
-    by_id = pd.DataFrame([tuple(r) for r in rows], columns=["case_id", "accepted_on", "status"]).set_index("case_id")
+    by_id = pd.DataFrame([tuple(r) for r in rows], columns=["case_id", "accepted_on", "status", "head_name",
+                                                      "id_number"]).set_index("case_id")
     by_name = {f"{u.district}_{u.name}": u for u in ctx.units.values()}
     for form in forms:
         unit = next(u for key, u in by_name.items() if key in form.name)

@@ -143,7 +143,7 @@ def _case_row(rng, case_id: str, accepted_on: date, status: str, q: float, staff
     row = CaseFileRow(case_id=case_id, head_name=_name(rng), id_number=_id_number(rng, district_index),
                       phone=f"139{int(rng.integers(0, 10**8)):08d}", decision="不批准" if refused else "批准",
                       near_relative=near)
-    accept = _bday(accepted_on, 0)
+    accept = accepted_on                       # the 受理日期 the register holds (register_check compares)
     investigate = _bday(accept, int(rng.integers(12, 16)) if fail(0.4) else int(rng.integers(1, 6)))
     appraise = _bday(investigate, int(rng.integers(2, 5)))
     review = _bday(appraise, int(rng.integers(1, 3)))
@@ -210,8 +210,11 @@ def make_submission(ctx: RoundContext, unit, households_by_id: pd.DataFrame, q: 
     for case_id in ctx.sample.get(unit.id, []):
         record = households_by_id.loc[case_id]
         # case files fail far less often than whole items: most files are complete
-        sub.case_files.append(_case_row(rng, case_id, record["accepted_on"], record["status"], 1 - (1 - q) * 0.3,
-                                        staff, d_index))
+        row = _case_row(rng, case_id, record["accepted_on"], record["status"], 1 - (1 - q) * 0.3, staff, d_index)
+        for key in ("head_name", "id_number"):     # the paper file says what the register says
+            if isinstance(record.get(key), str) and record.get(key):
+                setattr(row, key, record[key])
+        sub.case_files.append(row)
     return sub
 
 

@@ -130,6 +130,13 @@ def test_case_the_policy_engine_cannot_check_is_located(city, rejected, monkeypa
         monkeypatch.setattr(importer, "PARALLEL_FORMS_FROM", 0)
     path = city.forms[0]
     _edit(path, CASE_SHEET, "G4", "2011-05-04")      # accepted before any rule set on file
+    err = rejected(city, [path])                      # unlike the register: refused as such first
+    assert any("受理日期" in p and "与低保档案名册不一致" in p for p in err.problems)
+    wb = load_workbook(path)                          # the paper file says so: the policy engine checks it
+    ws = wb[CASE_SHEET]
+    remarks = next(c.column_letter for c in ws[3] if c.value == "备注")
+    ws[f"{remarks}4"] = "档案与名册不一致"
+    wb.save(path)
     err = rejected(city, [path])
     problem = next(p for p in err.problems if "无法按政策规则核查" in p)
     assert path.name in problem and "第 4 行" in problem and "2012-12-12" in problem

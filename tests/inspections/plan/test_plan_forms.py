@@ -45,9 +45,11 @@ def _households():
         for n in range(200):
             year = 2019 if n < 40 else 2015
             rows.append({"unit_id": unit_id, "district": "东湖区", "unit": f"街镇{unit_id}",
-                         "case_id": f"U{unit_id}-{n:04d}", "accepted_on": pd.Timestamp(year, 3, 1).date()})
+                         "case_id": f"U{unit_id}-{n:04d}", "accepted_on": pd.Timestamp(year, 3, 1).date(),
+                         "status": "在保", "approved_on": None, "ended_on": None})
     rows.append({"unit_id": 1, "district": "东湖区", "unit": "街镇1", "case_id": "U1-late",
-                 "accepted_on": pd.Timestamp(2019, 12, 20).date()})
+                 "accepted_on": pd.Timestamp(2019, 12, 20).date(), "status": "在保", "approved_on": None,
+                 "ended_on": None})
     return pd.DataFrame(rows)
 
 
@@ -124,3 +126,58 @@ def test_forms_for_unknown_district(city):
 
     with pytest.raises(RoundError, match="区“西海区”不存在"):
         write_forms(city.store, "2019", city.folder / "x", ["西海区"])
+
+
+D = pd.Timestamp
+
+
+FRAME_CASES = [
+    # (status, accepted, approved, ended, refused asked for, in the frame on 2019-11-30)
+    ("在保", "2019-03-01", "2019-03-20", None, False, True),
+    ("在保", "2019-11-20", "2019-12-05", None, False, False),     # approved after the sampling date
+    ("在保", "2019-12-01", None, None, False, False),             # accepted after it
+    ("在保", "2015-01-01", None, None, False, True),
+    ("停保", "2017-05-01", "2017-05-20", "2019-12-15", False, True),   # still 在保 on the date
+    ("停保", "2017-05-01", "2017-05-20", "2019-06-30", False, False),  # stopped before it
+    ("终止", "2017-05-01", "2017-05-20", None, False, False),         # no date: the register cannot say
+    ("终止", "2018-05-01", "2018-05-20", "2019-11-30", False, False),  # ended that day
+    ("不予批准", "2019-04-01", "2019-04-20", None, False, False),      # no checklist asks
+    ("不予批准", "2019-04-01", "2019-04-20", None, True, True),
+    ("不予批准", "2018-04-01", "2018-04-20", None, True, False),       # refused in an earlier year
+    ("不予批准", "2019-11-25", "2019-12-10", None, True, False),       # decided after the date
+]
+
+
+@pytest.mark.parametrize("status,accepted,approved,ended,refused,expected", FRAME_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(FRAME_CASES)])
+def test_the_sampling_frame_by_status_and_date(status, accepted, approved, ended, refused, expected):
+    from toolkit.inspections.plan.frame import in_frame
+
+    day = lambda v: D(v).date() if v else None  # noqa: E731
+    assert in_frame(status, day(accepted), day(approved), day(ended), D("2019-11-30").date(), refused) is expected
+
+
+def test_the_sample_is_drawn_from_the_frame_and_plan_xlsx_shows_its_n(tmp_path):
+    from toolkit.inspections.plan.frame import frame
+    from toolkit.inspections.plan.plan import Plan, write_plan_xlsx
+
+    households = _households()
+    households.loc[households.index[:30], "status"] = "停保"            # 30 of 街镇1, no 停保 date
+    households.loc[households.index[30:35], "status"] = "不予批准"
+    on = D("2019-11-30").date()
+    sample = draw_sample(households, "2019", seed=3, on=on)
+    assert not set(sample["case_id"]) & set(households["case_id"][:35])
+    used = frame(households[households["unit"] == "街镇1"], on)
+    assert len(used) == 200 - 35
+    plan = Plan("2019", 3, [("东湖区", "东湖区")], sample.drop(columns=["unit_id"]), kind="区级督导", sampling_date=on)
+    book = load_workbook(write_plan_xlsx(plan, tmp_path / "plan.xlsx", frame(households, on), False))
+    rows = list(book["抽样名单"].iter_rows(min_row=3, values_only=True))
+    assert {r[1]: r[2] for r in rows} == {"街镇1": 165, "街镇2": 200}
+    assert "抽样日 2019-11-30 在保" in book["抽样名单"]["A1"].value
+
+
+def test_the_default_case_file_checklist_asks_for_refused_files(checklists):
+    from toolkit.inspections.plan.frame import asks_for_refused
+
+    assert asks_for_refused(checklists) is True
+    assert asks_for_refused({k: c for k, c in checklists.items() if c.kind != "case_file"}) is False

@@ -39,14 +39,14 @@ def store(round_base, tmp_path):
 def write_book(store, folder, district=DISTRICT, issued=ISSUED):
     """The 整改清单.xlsx exactly as the district report writes it (report_body.district_report)."""
     from toolkit.inspections.rectification.findings import load_findings
-    from toolkit.inspections.rectification.rectification import build_rectification, describe_rules, fill_inputs, load_deadline_rules
+    from toolkit.inspections.rectification.rectification import build_rectification, load_deadline_rules
+    from toolkit.reports.compose.report_body import rectification_books
     from toolkit.reports.export.document import ReportDocument
 
     rules = load_deadline_rules()
     plan = build_rectification(load_findings(store, "2019", district), issued, rules, "2019")
     doc = ReportDocument("测试", sample=True)
-    doc.sheet("整改清单.xlsx", "整改清单", plan, inputs=fill_inputs(),
-              lines=[f"{district}整改清单（2019）", f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"])
+    rectification_books(doc, plan, district=district, round_id="2019", issued=issued, rules=rules)
     doc.save(folder, "xlsx")
     return folder / "整改清单.xlsx", plan
 
@@ -172,8 +172,10 @@ def test_one_bad_file_refuses_all_and_duplicates_are_named(store, tmp_path, caps
     assert main(["inspect", "rectification", "import", str(good), str(twin), "--round", "2019",
                  "--store", str(store), "--today", TODAY.isoformat()]) == 2
     err = capsys.readouterr().err
-    # both files are called 整改清单.xlsx: messages add the folder
-    assert re.search(r"b/整改清单.xlsx 第 \d+ 行“问题编号”列：问题编号“[^”]+”重复（已见于 a/整改清单.xlsx 第 \d+ 行）", err)
+    # both files are called 整改清单.xlsx: messages add the folder; only the filled row is a conflict
+    assert re.search(r"b/整改清单.xlsx 第 \d+ 行“问题编号”列：问题编号“[^”]+”在两个文件中都填写了"
+                     r"（已见于 a/整改清单.xlsx 第 \d+ 行）", err)
+    assert "共 1 处问题" in err
     assert digest(store) == before
 
 
@@ -187,12 +189,12 @@ def test_reimport_replaces_and_is_in_the_audit_trail(store, tmp_path):
     book, plan = write_book(store, tmp_path / "out")
     fill(book, {0: {"整改措施": "正在整改", "完成情况": "整改中", "说明": "等待材料"}})
     first = import_returns(store, "2019", [book], imported_by="王芳", today=TODAY)
-    assert {r.action for r in first} == {"新增"}
+    assert {r.action for r in first if r.reported} == {"新增"}
     again = import_returns(store, "2019", [book], imported_by="王芳", today=TODAY)
-    assert {r.action for r in again} == {"未变化"}
+    assert {r.action for r in again if r.reported} == {"未变化"}
     fill(book, {0: done()})
     third = import_returns(store, "2019", [book], imported_by="李强", today=TODAY)
-    assert {r.action for r in third} == {"替换"}
+    assert {r.action for r in third if r.reported} == {"替换"}
     status = problem_status(store, "2019", DISTRICT, as_of=TODAY).set_index("问题编号")
     assert status.loc[plan["问题编号"][0], "完成情况"] == "已整改"
     engine = st.open_store(store)
@@ -200,9 +202,12 @@ def test_reimport_replaces_and_is_in_the_audit_trail(store, tmp_path):
         log = conn.execute(select(st.rectification_imports.c.action, st.rectification_imports.c.imported_by)
                            .order_by(st.rectification_imports.c.id)).all()
         rows = conn.execute(select(st.rectification_returns)).all()
-    assert [a for a, _ in log] == ["新增"] * len(first) + ["未变化"] * len(first) + ["替换"] * len(first)
+    # only the 街镇 of row 0 filled anything: the others are 未填写 (left as they were) each time
+    assert [a for a, _ in log if a != "未填写"] == ["新增", "未变化", "替换"]
+    assert all(r.action == "未填写" for r in first if r.reported == 0)
     assert log[-1][1] == "李强"
-    assert len(rows) == len(plan)                      # replaced, not added twice
+    unit = plan["街镇"][0]
+    assert len(rows) == int((plan["街镇"] == unit).sum())   # that 街镇's rows, replaced, not added twice
 
 
 def test_a_sheet_without_issue_date_or_header_is_refused(store, tmp_path, capsys):
@@ -230,3 +235,111 @@ def test_sample_returns_import_and_show_every_outcome(store, tmp_path):
     status = problem_status(store, "2019", as_of=TODAY)
     assert status["完成情况"].isin(["已整改", "整改中", "未报送"]).all()
     assert (status["完成情况"] == "已整改").sum() > len(status) / 2
+
+
+# ---------------------------------------------------------------- returns per 街镇 (issue 21)
+def unit_rows(plan, unit):
+    return [int(i) for i in plan.index[plan["街镇"] == unit]]
+
+
+def two_units(plan):
+    units = list(dict.fromkeys(u for u in plan["街镇"] if u))
+    assert len(units) >= 2, "东湖区 has findings in at least two 街镇"
+    return units[0], units[1]
+
+
+def test_each_unit_gets_its_own_list_with_only_its_rows(store, tmp_path):
+    import openpyxl
+
+    from toolkit.reports.compose.report_body import unit_book_name
+
+    book, plan = write_book(store, tmp_path / "out")
+    for unit in dict.fromkeys(u for u in plan["街镇"] if u):
+        own = book.parent / unit_book_name(unit)
+        ws = openpyxl.load_workbook(own, read_only=True).worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0][0] == f"{DISTRICT}{unit}整改清单（2019）"
+        header = next(i for i, r in enumerate(rows) if "问题编号" in r)
+        ids = [r[1] for r in rows[header + 1:] if r[1]]
+        assert ids == plan[plan["街镇"] == unit]["问题编号"].tolist()
+
+
+@pytest.mark.parametrize("how", ["own lists", "combined list, one by one", "combined lists, one call"])
+def test_a_units_return_never_erases_another(store, tmp_path, how):
+    """朱家角镇 returns, then 夏阳街道: each keeps what it reported, however the files come back."""
+    from toolkit.inspections.rectification.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_status import problem_status
+    from toolkit.reports.compose.report_body import unit_book_name
+
+    book, plan = write_book(store, tmp_path / "out")
+    first, second = two_units(plan)
+    files = {}
+    for unit in (first, second):
+        folder = tmp_path / unit
+        folder.mkdir()
+        if how == "own lists":
+            path = folder / unit_book_name(unit)
+            shutil.copy(book.parent / unit_book_name(unit), path)
+            fill(path, {i: done() for i in range(len(unit_rows(plan, unit)))})
+        else:
+            path = folder / "整改清单.xlsx"
+            shutil.copy(book, path)
+            fill(path, {i: done() for i in unit_rows(plan, unit)})
+        files[unit] = path
+    if how == "combined lists, one call":
+        records = import_returns(store, "2019", list(files.values()), today=TODAY)
+        assert {r.unit for r in records if r.action == "新增"} == {first, second}
+    else:
+        import_returns(store, "2019", [files[first]], today=TODAY)
+        records = import_returns(store, "2019", [files[second]], today=TODAY)
+        assert {r.unit: r.action for r in records}[second] == "新增"
+        assert first not in {r.unit for r in records if r.action != "未填写"}
+    status = problem_status(store, "2019", DISTRICT, as_of=TODAY)
+    for unit in (first, second):
+        mine = status[status["街镇"] == unit]
+        assert (mine["完成情况"] == "已整改").all(), (unit, mine["完成情况"].tolist())
+    others = status[~status["街镇"].isin([first, second])]
+    assert (others["完成情况"] == "未报送").all()
+
+
+def test_the_same_problem_filled_in_two_files_is_refused_naming_both(store, tmp_path, capsys):
+    book, plan = write_book(store, tmp_path / "out")
+    first, _second = two_units(plan)
+    row = unit_rows(plan, first)[0]
+    paths = []
+    for folder in ("甲", "乙"):
+        path = tmp_path / folder / "整改清单.xlsx"
+        path.parent.mkdir()
+        shutil.copy(book, path)
+        header = fill(path, {row: done()})
+        paths.append(path)
+    before = digest(store)
+    assert main(["inspect", "rectification", "import", *map(str, paths), "--round", "2019", "--store", str(store),
+                 "--today", TODAY.isoformat()]) == 2
+    err = capsys.readouterr().err
+    line = header + 1 + row
+    assert (f"乙/整改清单.xlsx 第 {line} 行“问题编号”列：问题编号“{plan['问题编号'][row]}”在两个文件中都填写了"
+            f"（已见于 甲/整改清单.xlsx 第 {line} 行）") in err
+    assert digest(store) == before
+
+
+def test_status_shows_who_reported_when_and_what_is_missing(store, tmp_path, capsys):
+    from toolkit.inspections.rectification.rectification_status import reporting
+    from toolkit.reports.compose.report_body import unit_book_name
+
+    book, plan = write_book(store, tmp_path / "out")
+    first, second = two_units(plan)
+    own = book.parent / unit_book_name(first)
+    fill(own, {0: done()})
+    assert main(["inspect", "rectification", "import", str(own), "--round", "2019", "--store", str(store),
+                 "--today", TODAY.isoformat(), "--by", "王芳"]) == 0
+    table = reporting(store, "2019", DISTRICT).set_index("街镇")
+    mine = table.loc[first]
+    assert mine["已填报"] == 1 and mine["未填报"] == len(unit_rows(plan, first)) - 1
+    assert mine["来源文件"] == own.name and mine["导入人"] == "王芳" and mine["最近报送"] != "尚未报送"
+    assert table.loc[second, "最近报送"] == "尚未报送" and table.loc[second, "已填报"] == 0
+    assert table.loc[second, "未填报问题编号"] == "、".join(plan[plan["街镇"] == second]["问题编号"])
+    assert main(["inspect", "rectification", "status", "--round", "2019", "--store", str(store),
+                 "--as-of", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "报送情况" in out and f"{DISTRICT} {second} 未填报的问题编号：" in out

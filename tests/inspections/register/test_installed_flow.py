@@ -41,7 +41,11 @@ def installed(tmp_path_factory):
     python = venv / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip())
-    (site / "zz_project_libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # the project venv's libraries, and those it sees itself through a path line (a worktree's venv
+    # sees the main checkout's): plain directories, so no editable install of a checkout comes along
+    libraries = [sysconfig.get_paths()["purelib"]] + [p for p in sys.path if p.endswith("site-packages")
+                                                      and p != sysconfig.get_paths()["purelib"]]
+    (site / "zz_project_libraries.pth").write_text("\n".join(dict.fromkeys(libraries)) + "\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
                     str(wheel)], check=True)
     return venv
@@ -51,7 +55,9 @@ def run(venv: Path, cwd: Path, *args: str, expect: int = 0) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     # nbconvert's templates are data files of the library, installed under the project venv's prefix
-    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+    # (in a worktree, also under the main checkout's venv that the worktree's venv sees)
+    prefixes = [Path(sys.prefix)] + [Path(p).parents[2] for p in sys.path if p.endswith("site-packages")]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(str(p / "share" / "jupyter") for p in prefixes))
     done = subprocess.run([str(venv / "bin" / "jiuzhu"), *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=900)
     assert done.returncode == expect, done.stdout + done.stderr

@@ -9,9 +9,9 @@ from toolkit.inspections.store import store as st
 def test_store_created_and_migrated_on_first_use(tmp_path):
     path = tmp_path / "jiuzhu.sqlite"
     st.open_store(path).dispose()
-    assert path.exists() and st.schema_versions(path) == [1, 2, 3]
+    assert path.exists() and st.schema_versions(path) == [1, 2, 3, 4]
     st.open_store(path).dispose()                     # second open applies nothing twice
-    assert st.schema_versions(path) == [1, 2, 3]
+    assert st.schema_versions(path) == [1, 2, 3, 4]
 
 
 def test_migration_2_adds_register_columns_to_an_older_store(tmp_path):
@@ -30,7 +30,7 @@ def test_migration_2_adds_register_columns_to_an_older_store(tmp_path):
         assert {"kind", "scope"} <= columns
         assert "id_number" in {r[1] for r in db.execute("PRAGMA table_info(households)")}
         assert db.execute("SELECT count(*) FROM register_changes").fetchone() == (0,)
-    assert st.schema_versions(path) == [1, 2, 3]
+    assert st.schema_versions(path) == [1, 2, 3, 4]
 
 
 def test_a_mistyped_store_path_creates_nothing(tmp_path, capsys):
@@ -55,7 +55,7 @@ def test_a_postgresql_url_without_its_driver_names_the_extra(tmp_path):
             "'postgresql+psycopg://jz:secret@127.0.0.1:1/jiuzhu']))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2, run.stderr
-    assert "jiuzhu-toolkit[postgres]" in run.stderr and "psycopg" in run.stderr
+    assert "pip install 'psycopg[binary]>=3.1'" in run.stderr and "[postgres]" in run.stderr
     assert "Traceback" not in run.stderr and "secret" not in run.stderr
 
 

@@ -32,7 +32,19 @@ def test_every_district_with_data_and_the_summary_are_written(round_run):
     for name in ("东湖区", "云岭区", "梅溪区", SUMMARY_NAME):
         assert by_name[name].ok, by_name[name].failure and by_name[name].failure.describe()
         files = {p.name for p in (round_run.out_dir / name).iterdir()}
-        assert files == {"report.ipynb", "report.html", "报告.docx", "整改清单.xlsx"}
+        own = {f"整改清单（{u}）.xlsx" for u in round_run_units(round_run, name)}   # each 街镇's own list
+        assert files == {"report.ipynb", "report.html", "报告.docx", "整改清单.xlsx"} | own
+
+
+def round_run_units(round_run, name):
+    """The 街镇 with a finding in a district's combined 整改清单 (none for the summary)."""
+    from openpyxl import load_workbook
+
+    if name == SUMMARY_NAME:
+        return set()
+    ws = load_workbook(round_run.out_dir / name / "整改清单.xlsx").active
+    header = [c.value for c in ws[4]]
+    return {row[header.index("街镇")] for row in ws.iter_rows(min_row=5, values_only=True) if row[header.index("街镇")]}
 
 
 @pytest.mark.slow
@@ -197,3 +209,49 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     assert "东湖区民政局督导检查组" in body
     assert "各区" not in body          # captions too: 本区分项得分率热力图, 本区低保案卷合规情况 …
     assert "本区分项得分率热力图" in body and "本区低保案卷合规情况" in body
+
+
+def test_a_self_check_round_gives_each_town_its_own_signed_report(small_store, tmp_path):
+    """自查: the district roll-up is signed by the 区民政局; each 街镇 has its own 自查报告 signed by its team."""
+    import shutil
+
+    from docx import Document
+
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.rectification.findings import load_findings
+    from toolkit.inspections.rectification.rectification import build_rectification, load_deadline_rules
+    from toolkit.reports.compose.report_data import team_members
+    from toolkit.inspections.scores.scores import load_round_scores
+    from toolkit.reports.compose.report_body import self_check_documents
+    from toolkit.reports.compose.self_check import write_documents
+
+    store = tmp_path / "jiuzhu.sqlite"
+    shutil.copy(small_store, store)
+    engine = st.open_store(store)
+    with st.write_transaction(engine) as conn:      # the 2019 forms read as each 街镇 checking itself
+        conn.execute(st.rounds.update().where(st.rounds.c.id == "2019").values(kind="自查", scope="东湖区"))
+        for unit_id, name in conn.execute(st.units.select().with_only_columns(st.units.c.id, st.units.c.name)
+                                          .where(st.units.c.district == "东湖区")).all():
+            conn.execute(st.unit_results.update().where((st.unit_results.c.round_id == "2019")
+                                                        & (st.unit_results.c.unit_id == unit_id))
+                         .values(team_district=name))
+    engine.dispose()
+    s = load_round_scores(str(store), "2019")
+    findings = load_findings(str(store), "2019", "东湖区")
+    rules = load_deadline_rules()
+    plan = build_rectification(findings, dt.date(2019, 12, 23), rules, "2019")
+    teams = team_members(str(store), "2019", "东湖区")
+    documents = self_check_documents(s, findings, plan, teams, district="东湖区", issued=dt.date(2019, 12, 23),
+                                     rules=rules)
+    written = write_documents(documents, tmp_path / "out", "html,docx", subtitle="检查轮次：2019")
+    units = list(s.units[s.units["district"] == "东湖区"]["unit"])
+    assert sorted(p.name for p in written) == sorted(f"自查报告（{u}）.docx" for u in units)
+    for unit, path in zip(units, sorted(written, key=lambda p: units.index(p.name[5:-6]))):
+        text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        assert text.startswith(f"{unit}社会救助管理服务质量自查报告")
+        team = teams[teams["team_district"] == unit].iloc[0]
+        assert f"{unit}自查组" in text and "自查组成员：" + "、".join(team["members"]) in text
+        assert "2019年12月23日" in text
+        others = [u for u in units if u != unit]
+        assert not any(f"{o}自查组" in text for o in others)
+    assert write_documents(documents, tmp_path / "html", "html") == []

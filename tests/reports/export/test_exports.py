@@ -148,3 +148,43 @@ def test_docx_table_rows_keep_their_text_font_and_layout(tmp_path, rows):
             for run in cell.paragraphs[0].runs:
                 assert run.font.bold == (index == 0)
                 assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == TABLE_FONT
+
+
+GUARD_CASES = [
+    # (page fragment, what the guard finds)
+    ("<p>&lt;img src=x onerror=alert(1)&gt;镇</p>", []),                       # a 街镇 name shown as text
+    ("<td>&lt;script src=&quot;https://x.example/a.js&quot;&gt;&lt;/script&gt;</td>", []),
+    ("<p>url(https://x.example/a.png) 在正文中</p>", []),                       # text, not CSS
+    ('<img src="x">', ["x"]),
+    ('<img src=https://x.example/a.png>', ["https://x.example/a.png"]),
+    ('<link rel="stylesheet" href="https://x.example/a.css">', ["https://x.example/a.css"]),
+    ('<div style="background:url(https://x.example/b.png)"></div>', ["https://x.example/b.png"]),
+    ("<style>@import 'https://x.example/c.css';</style>", ["https://x.example/c.css"]),
+    ('<img srcset="a.png 1x, data:image/png;base64,AA 2x">', ["a.png"]),
+    ('<a href="#top">上</a><img src="data:image/png;base64,AAAA">', []),
+]
+
+
+@pytest.mark.parametrize("fragment,found", GUARD_CASES, ids=[f"case{i}" for i in range(len(GUARD_CASES))])
+def test_the_guard_reads_the_real_document_not_escaped_text(fragment, found):
+    assert external_references(f"<html><body>{fragment}</body></html>") == found
+
+
+def test_a_town_named_with_markup_is_text_in_the_page_and_the_guard_speaks_chinese():
+    import nbformat
+
+    from toolkit.reports.export.export_html import ExternalResources
+
+    name = '<img src=x onerror=alert(1)>镇'
+    doc = ReportDocument(f"{name}报告", sample=False)      # escaped by the document, as in a report
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": f"<p>{__import__('html').escape(name)}</p>"})])]
+    page = notebook_to_html(nb, title=name)
+    assert "&lt;img src=x" in page and "<img src=x" not in page
+    bad = nbformat.v4.new_notebook()
+    bad.cells = [nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": '<img src="https://x.example/a.png">'})])]
+    with pytest.raises(ExternalResources) as err:
+        notebook_to_html(bad, title="测试")
+    assert "网页报告会从外部加载内容（https://x.example/a.png）" in str(err.value)

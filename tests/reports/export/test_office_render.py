@@ -34,7 +34,7 @@ def sample_city(tmp_path_factory):
     assert main(["sample-data", "--out", str(base / "data"), "--seed", "1"]) == 0  # as README says
     store = base / "data" / "jiuzhu.sqlite"
     summary = run_round_reports(str(store), "2019", out=base / "reports", workers=2, formats=("docx", "xlsx", "pdf"),
-                                issue_date="2019-12-02", progress=False)
+                                issue_date="2019-12-23", progress=False)
     assert not summary.failures, [r.failure.describe() for r in summary.failures]
     docs = sorted((base / "reports" / "2019").glob("*/报告.docx"))
     pdfs = convert_all(docs, "pdf", base / "pdf")

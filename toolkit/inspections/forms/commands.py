@@ -14,11 +14,12 @@ from toolkit.inspections.store.rounds import RoundError, load_context
 
 def plan_round(store, round_id: str, seed: int = 1, out_dir: Path | None = None,
                checklist_dir: Path | str | None = None, kind: str | None = None,
-               district: str | None = None) -> Plan:
-    """Fix the round's checklists, draw the plan and the sample, write out_dir/plan.xlsx."""
+               district: str | None = None, sampling_date=None) -> Plan:
+    """Fix the round's checklists, draw the plan and the sample (from the households 在保 on
+    ``sampling_date``, default 30 November of the round's year), write out_dir/plan.xlsx."""
     st.open_store(store, create=False).dispose()      # a missing store: say so before reading checklists
     return make_plan(store, str(round_id), load_checklists(checklist_dir), seed=seed, out_dir=out_dir,
-                     kind=kind, district=district)
+                     kind=kind, district=district, sampling_date=sampling_date)
 
 
 def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None = None) -> list[Path]:
@@ -27,6 +28,9 @@ def write_forms(store, round_id: str, out_dir: Path, districts: list[str] | None
     unknown = [d for d in districts or [] if d not in ctx.districts]
     if unknown:
         raise RoundError(f"区“{'、'.join(unknown)}”不存在。可选：{'、'.join(ctx.districts)}")
+    from toolkit.inspections.store.unit_order import sort_key, unit_codes
+
+    key = sort_key(unit_codes(store))                # 行政区划代码 order when codes were imported
     chosen = sorted((u for u in ctx.units.values() if not districts or u.district in districts),
-                    key=lambda u: (u.district, u.name))
+                    key=lambda u: key((u.district, u.name)))
     return [save_workbook(build_form(ctx, unit), Path(out_dir) / form_filename(ctx, unit)) for unit in chosen]

@@ -55,8 +55,11 @@ def locate_field(ctx: RoundContext, sub: UnitSubmission):
     def locate(key) -> Location:
         if isinstance(key, tuple) and key[0] == "item":
             return Location(sheet=ctx.checklists[key[1]].title, field=f"检查项 {key[2]}")
-        if isinstance(key, tuple) and key[0] == "case":
-            return Location(sheet="抽查档案", field=f"第 {key[1] + 1} 份（{sub.case_files[key[1]].case_id}）")
+        if isinstance(key, tuple) and key[0] == "case":          # ("case", index[, field key])
+            from toolkit.inspections.intake.register_check import FIELDS
+
+            label = dict(FIELDS).get(key[2], "") if len(key) > 2 else ""
+            return Location(sheet="抽查档案", field=f"第 {key[1] + 1} 份（{sub.case_files[key[1]].case_id}）{label}")
         return Location(field=FIELD_LABELS.get(key, str(key)))
     return locate
 

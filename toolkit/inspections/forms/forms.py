@@ -51,8 +51,9 @@ HELP_TEXT = [
     "1. 本表格由“jiuzhu inspect forms”按本轮检查表生成，每个被检查街镇一份。请勿增删、重命名工作表，请勿合并单元格。",
     "2. 只能在黄色单元格中填写；“检查结果”列请从下拉列表中选择，比例类项目填写 0 到 1 的小数或百分数（如 80%）。",
     "3. “基本信息”页填写检查人员和检查日期（如 2019-12-10）。",
-    "4. “低保档案材料核查表”页每行一份抽查档案，档案编号已列出；请填写户主姓名、身份证号、联系电话、各环节日期和经办人，"
-    "材料一栏填 是 / 否 / 不适用。多名人员用“、”分隔。",
+    "4. “低保档案材料核查表”页每行一份抽查档案，档案编号已列出，户主姓名、身份证号、受理日期已按低保档案名册预填，请对照档案核对；"
+    "请填写联系电话、各环节日期和经办人，材料一栏填 是 / 否 / 不适用。多名人员用“、”分隔。"
+    "档案与名册不符的，如实填写档案中的内容，并在备注中写明“档案与名册不一致”（否则导入时按录入错误退回）。",
     "5. 填好后交回，由“jiuzhu inspect import 文件… --round 轮次”导入。有任何问题时整批不导入，并在表格旁生成错误清单。",
     "6. 表格含个人信息（姓名、身份证号、电话），请妥善保管，不得外传；报告中这些信息一律脱敏显示。",
 ]
@@ -230,6 +231,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
             ws.cell(row=FIRST_ROW + offset, column=1, value=safe_cell(case_id))
+        _prefill_from_register(ws, columns, sampled, ctx)
         for col, (key, label) in enumerate(columns, start=1):
             letter = get_column_letter(col)
             ref = f"{letter}{FIRST_ROW}:{letter}{last}"
@@ -254,6 +256,23 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     help_ws.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
+
+
+def _prefill_from_register(ws, columns, sampled: list[str], ctx: RoundContext) -> None:
+    """户主姓名, 身份证号, 受理日期 from the register (``register_check``): still input cells, checked
+    against the paper file; the import compares what is there with the register."""
+    from toolkit.inspections.intake.register_check import FIELDS
+
+    where = {key: col for col, (key, _label) in enumerate(columns, start=1)}
+    for offset, case_id in enumerate(sampled):
+        registered = ctx.registered.get(case_id)
+        if registered is None:
+            continue
+        for key, _label in FIELDS:
+            value = registered.value(key)
+            if key in where and value not in (None, ""):
+                ws.cell(row=FIRST_ROW + offset, column=where[key], value=safe_cell(value) if isinstance(value, str)
+                        else value)
 
 
 def fill_form(path: Path, sub: UnitSubmission, ctx: RoundContext) -> None:
@@ -419,8 +438,10 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         if isinstance(key, tuple) and key[0] == "item":
             r = item_rows.get((key[1], key[2]))
             return at(ctx.checklists[key[1]].title[:31], r, get_column_letter(RESULT_COL), f"检查项 {key[2]}")
-        if isinstance(key, tuple) and key[0] == "case":
-            return at(case_checklist.title[:31], case_rows[key[1]], "A", "档案编号")
+        if isinstance(key, tuple) and key[0] == "case":        # ("case", index[, field key])
+            field = key[2] if len(key) > 2 and key[2] in dict(columns) else "case_id"
+            col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == field)
+            return at(case_checklist.title[:31], case_rows[key[1]], get_column_letter(col), dict(columns)[field])
         if key == "cases":
             return at(case_checklist.title[:31], None, "A", "档案编号")
         return info_at(key)

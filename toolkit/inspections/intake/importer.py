@@ -219,7 +219,8 @@ def write_submissions(engine, ctx: RoundContext, submissions: list[UnitSubmissio
             cases.extend({"round_id": ctx.round_id, "case_id": row.case_id, "unit_id": unit.id,
                           "head_name": row.head_name, "id_number": row.id_number, "phone": row.phone,
                           "record": record, "outcomes": outcomes_text(outcome.outcomes),
-                          "compliant": outcome.compliant, "remarks": "；".join(outcome.problems)[:1000]}
+                          "compliant": outcome.compliant,
+                          "remarks": "；".join(outcome.problems + _register_notes(ctx, row))[:1000]}
                          for row, record, outcome in zip(sub.case_files, records_json, outcomes))
         # the audit trail gets every attempt; results are written in a few bulk statements
         import_ids = conn.execute(insert(st.imports).returning(st.imports.c.id, sort_by_parameter_order=True),
@@ -345,3 +346,11 @@ def _item_rows(ctx, sub, unit, outcomes, case_checklist) -> list[dict]:
                          "score": score, "max_points": case_checklist.item(item_id).points,
                          "remarks": remarks})
     return rows
+
+
+def _register_notes(ctx, row) -> list[str]:
+    """The 档案不一致 note of a row the inspectors marked as differing from the register (register_check)."""
+    from toolkit.inspections.intake.register_check import differences, note
+
+    diffs = differences(row, ctx.registered.get(row.case_id))
+    return [note(diffs)] if diffs else []

@@ -17,6 +17,7 @@ from toolkit.cells import CONTROL_CHARACTERS as CONTROL_CHARACTER
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Item
 from toolkit.errors import InputError
 from toolkit.inspections.forms.form_limits import limit
+from toolkit.inspections.register.names import identifier
 from toolkit.inspections.store.rounds import RoundContext
 from toolkit.inspections.intake.submission import (
     CASE_STEPS, DECISIONS, REQUIRED_CASE_FIELDS, CaseFileRow, UnitSubmission,
@@ -194,7 +195,7 @@ def parse_past_date(value: object, today: date) -> date:
 
 
 def parse_id_number(value: object) -> str:
-    text = normalize_text(clean_text(value)).upper()
+    text = identifier(clean_text(value)).upper()        # NFKC, no invisible characters or spaces
     if not is_valid_id_number(text):
         shown = text[:6] + "…" if len(text) > 6 else text
         raise BadValue(shown, "不是有效的 18 位身份证号（位数不对或 GB 11643 校验位不符），请对照身份证逐位核对")
@@ -281,11 +282,24 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
             seen[row.case_id] = index
             if row.case_id not in sampled:
                 add(("case", index, "case_id"), row.case_id, "不在本轮为该街镇抽取的档案名单中，请核对档案编号")
+                continue
+            _register_problems(add, index, row, ctx)
         missing = sorted(sampled - set(seen))
         if missing:
             add("cases", "、".join(missing[:5]) + ("等" if len(missing) > 5 else ""),
                 f"共 {len(missing)} 份抽取的档案没有核查结果，请补齐")
     return problems
+
+
+def _register_problems(add, index: int, row, ctx: RoundContext) -> None:
+    """户主姓名, 身份证号, 受理日期 entered unlike the register: an error, unless the inspectors marked the
+    row as differing from the register (``register_check``)."""
+    from toolkit.inspections.intake.register_check import TEXT, accepted_as_different, differences
+
+    if accepted_as_different(row):
+        return
+    for key, _label, want, got in differences(row, ctx.registered.get(row.case_id)):
+        add(("case", index, key), got, TEXT["differs"].format(registered=want, entered=got))
 
 
 def parse_case_row(raw: dict[str, object], document_items, today: date
@@ -303,7 +317,7 @@ def parse_case_row(raw: dict[str, object], document_items, today: date
             return None
 
     row = CaseFileRow(
-        case_id=field("case_id", lambda v: normalize_text(clean_text(v))),
+        case_id=field("case_id", lambda v: identifier(clean_text(v))),
         head_name=field("head_name", clean_text),
         id_number=field("id_number", parse_id_number),
         phone=field("phone", parse_phone),

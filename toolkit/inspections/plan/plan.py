@@ -30,8 +30,16 @@ from toolkit.cells import safe_row
 from toolkit.files import save_workbook
 from toolkit.inspections.store.rounds import RoundError, ensure_round, round_year
 
-SAMPLE_RULE = ("每个街镇抽取 n = min(N, max(20, ⌈N × 10%⌉), 60) 份低保档案（N 为该街镇截至本轮 11 月 30 日的低保户数），"
+SAMPLE_RULE = ("每个街镇抽取 n = min(N, max(20, ⌈N × 10%⌉), 60) 份低保档案（N 为该街镇在抽样日 {on} 在保的低保户数："
+               "停保、终止的按停保/终止日期判断抽样日是否在保；不予批准的档案{refused}），"
                "按“本年新增 / 往年存量”分层、按比例分配（每层至少 1 份），用随机种子可复现地抽取。")
+REFUSED_RULE = {True: "也计入（档案核查表有针对不予批准的检查项），限抽样日所在年度作出决定的",
+                False: "不计入（档案核查表没有针对不予批准的检查项）"}
+
+
+def default_sampling_date(round_id: str) -> date:
+    """30 November of the round's year (the sampling date unless ``--sampling-date`` gives one)."""
+    return date(round_year(round_id), 11, 30)
 
 
 KIND_RULE = {
@@ -49,6 +57,8 @@ class Plan:
     sample: pd.DataFrame                          # district, unit, case_id, stratum
     path: Path | None = None
     kind: str = "各区互检"
+    sampling_date: date | None = None             # the frame is the households 在保 on this date
+    refused: bool = False                         # 不予批准 files in the frame (a checklist asks)
 
 
 def stable_seed(*parts: object) -> int:
@@ -87,11 +97,16 @@ def allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
     return alloc
 
 
-def draw_sample(households: pd.DataFrame, round_id: str, seed: int) -> pd.DataFrame:
-    """Stratified sample per 街镇 from ``households`` [unit_id, district, unit, case_id, accepted_on]."""
-    year = round_year(round_id)
-    cutoff = pd.Timestamp(date(year, 11, 30))
-    pool = households[pd.to_datetime(households["accepted_on"]) <= cutoff].copy()
+def draw_sample(households: pd.DataFrame, round_id: str, seed: int, on: date | None = None,
+                refused: bool = False) -> pd.DataFrame:
+    """Stratified sample per 街镇 from the frame on ``on`` (``frame.frame``; default 30 November of the
+    round's year) of ``households`` [unit_id, district, unit, case_id, accepted_on, status, approved_on,
+    ended_on]; ``refused``: 不予批准 files are in the frame too."""
+    from toolkit.inspections.plan.frame import frame
+
+    on = on or default_sampling_date(round_id)
+    year = on.year
+    pool = frame(households, on, refused).copy()
     pool["stratum"] = np.where(pd.to_datetime(pool["accepted_on"]).dt.year == year, "本年新增", "往年存量")
     picked = []
     for unit_id, group in pool.groupby("unit_id", sort=True):
@@ -108,16 +123,20 @@ def draw_sample(households: pd.DataFrame, round_id: str, seed: int) -> pd.DataFr
     return pd.concat(picked)[columns].sort_values(["district", "unit", "case_id"]).reset_index(drop=True)
 
 
+FRAME_COLUMNS = ["unit_id", "district", "unit", "case_id", "accepted_on", "status", "approved_on", "ended_on"]
+
+
 def _households(conn) -> pd.DataFrame:
+    h = st.households
     query = (select(st.units.c.id.label("unit_id"), st.units.c.district, st.units.c.name.label("unit"),
-                    st.households.c.case_id, st.households.c.accepted_on)
-             .join(st.households, st.households.c.unit_id == st.units.c.id))
-    return st.read_frame(conn, query, ["unit_id", "district", "unit", "case_id", "accepted_on"])
+                    h.c.case_id, h.c.accepted_on, h.c.status, h.c.approved_on, h.c.ended_on)
+             .join(h, h.c.unit_id == st.units.c.id))
+    return st.read_frame(conn, query, FRAME_COLUMNS)
 
 
 def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int = 1,
               out_dir: Path | None = None, is_sample: bool | None = None, kind: str | None = None,
-              district: str | None = None) -> Plan:
+              district: str | None = None, sampling_date: date | None = None) -> Plan:
     """Record the plan and the sample for a round (re-planning is refused once results exist).
 
     ``kind``: 各区互检 (default with several districts), 区级督导 (default with one; ``district``
@@ -143,8 +162,13 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
         assignments = assign_teams(districts, stable_seed(seed, round_id, "teams"))
     else:                                       # the district's own team, or each 街镇 itself
         assignments = [(d, d) for d in covered]
+    from toolkit.inspections.plan.frame import asks_for_refused, frame
+
     ensure_round(engine, round_id, checklists, is_sample=is_sample)
-    sample = draw_sample(households[households["district"].isin(covered)], round_id, seed)
+    on = sampling_date or default_sampling_date(round_id)
+    refused = asks_for_refused(checklists)
+    mine = households[households["district"].isin(covered)]
+    sample = draw_sample(mine, round_id, seed, on, refused)
     with st.write_transaction(engine) as conn:
         conn.execute(st.rounds.update().where(st.rounds.c.id == round_id)
                      .values(kind=kind, scope="" if kind == MUTUAL else "、".join(covered)))
@@ -156,9 +180,10 @@ def make_plan(store, round_id: str, checklists: dict[str, Checklist], seed: int 
             conn.execute(insert(st.samples), [
                 {"round_id": round_id, "case_id": r.case_id, "unit_id": int(r.unit_id), "stratum": r.stratum}
                 for r in sample.itertuples()])
-    plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]), kind=kind)
-    if out_dir is not None:
-        plan.path = write_plan_xlsx(plan, Path(out_dir) / "plan.xlsx", households, is_sample)
+    plan = Plan(round_id, seed, assignments, sample.drop(columns=["unit_id"]), kind=kind, sampling_date=on,
+                refused=refused)
+    if out_dir is not None:                    # N shown is the frame the sample was drawn from
+        plan.path = write_plan_xlsx(plan, Path(out_dir) / "plan.xlsx", frame(mine, on, refused), is_sample)
     return plan
 
 
@@ -176,8 +201,9 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
         ws.append(safe_row([district, team, int(row["units"]) if row is not None else 0,
                             int(row["cases"]) if row is not None else 0]))
     ws2 = wb.create_sheet("抽样名单")
-    ws2.append([mark + "抽样规则：" + SAMPLE_RULE])
-    ws2.append(["区", "街镇", "低保户数", "抽取份数", "分层", "本层份数", "档案编号"])
+    on = plan.sampling_date or default_sampling_date(plan.round_id)
+    ws2.append([mark + "抽样规则：" + SAMPLE_RULE.format(on=on.isoformat(), refused=REFUSED_RULE[plan.refused])])
+    ws2.append(["区", "街镇", "低保户数（抽样框 N）", "抽取份数", "分层", "本层份数", "档案编号"])
     population = households.groupby(["district", "unit"]).size()
     for (district, unit), group in plan.sample.groupby(["district", "unit"], sort=True):
         for stratum, part in group.groupby("stratum"):

@@ -5,8 +5,12 @@ title lines (one of them "…下发日期 YYYY-MM-DD…"), a header row with 问
 problem with the columns the 街镇 fill (``rectification.FILL_COLUMNS``).  Every file is read
 and checked before anything is written; one problem anywhere and nothing is imported
 (:class:`ReturnsRejected`, one Chinese line per problem naming file, row, column and value).
-A new file for a 街镇 replaces that 街镇's earlier return; every import is in the audit trail
-(``rectification_imports``).  Rows whose fill-in columns are all empty are stored as 未报送.
+A file may hold one 街镇's rows (its own 整改清单) or several 街镇's (the district's combined list):
+each 街镇 is handled on its own.  A 街镇 with at least one filled row in a file has its earlier
+return replaced (its empty rows are stored as 未报送); a 街镇 whose rows are all empty in the file
+is left exactly as it was (action 未填写), so one 街镇 returning the combined list never erases
+another's return.  The same problem filled in two files is refused, naming both rows.  Every
+import, skipped 街镇 included, is in the audit trail (``rectification_imports``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ DEADLINE_COLUMN = "完成时限"
 NEEDED = [ID_COLUMN, DEADLINE_COLUMN] + FILL_COLUMNS
 DONE, DOING, CANNOT = STATUS_CHOICES
 NOT_REPORTED = "未报送"
+ADDED, REPLACED, UNCHANGED, SKIPPED = "新增", "替换", "未变化", "未填写"
+"""Import actions: a 街镇's first return, a new one, the same again, no row filled (left as it was)."""
 HEADER_SCAN_ROWS = 12
 MAX_ROWS = 5000
 ISSUED_RE = re.compile(r"下发日期\s*(\d{4}-\d{2}-\d{2})")
@@ -45,6 +51,8 @@ TEXT = {
     "unknown_id": "{where}：问题编号“{value}”不是轮次 {round} 发现的问题。请勿修改问题编号；请使用本轮下发的整改清单",
     "no_id": "{where}：已填写整改情况，但问题编号为空。请勿删除问题编号",
     "duplicate": "{where}：问题编号“{value}”重复（已见于 {first}）。同一问题只能填报一次，请删去重复行",
+    "twice": "{where}：问题编号“{value}”在两个文件中都填写了（已见于 {first}）。同一问题只能由一个文件填报，"
+             "请删去其中一个文件里这一行的填报内容，或只导入较新的文件",
     "deadline": "{where}：完成时限“{value}”不是有效日期。请勿修改完成时限",
     "status": "{where}：完成情况“{value}”无法识别。请从下拉列表中选择：" + " / ".join(STATUS_CHOICES),
     "no_status": "{where}：已填写整改内容，但完成情况为空。请选择：" + " / ".join(STATUS_CHOICES),
@@ -82,6 +90,16 @@ class Return:
     completed_on: dt.date | None = None
     evidence: str = ""
     note: str = ""
+    where: str = ""                       # '文件 第 n 行', for messages naming both rows
+
+    @property
+    def filled(self) -> bool:
+        return self.status is not None
+
+    def content(self) -> tuple:
+        """What the 街镇 reported, for telling a changed return from the same one again."""
+        return (self.problem.problem_id, self.status, self.measures, str(self.completed_on or ""),
+                self.evidence, self.note)
 
 
 @dataclass
@@ -207,7 +225,7 @@ def _read_row(values: dict, where: str, round_id, problems, issued, today, seen,
     if status is None:
         if any(filled.values()):
             errors.append(TEXT["no_status"].format(where=f"{where}“完成情况”列"))
-        return Return(problems[pid], deadline, None) if len(errors) == count else None
+        return Return(problems[pid], deadline, None, where=where) if len(errors) == count else None
     if status not in STATUS_CHOICES:
         errors.append(TEXT["status"].format(where=f"{where}“完成情况”列", value=_shown(status)))
         return None
@@ -217,7 +235,8 @@ def _read_row(values: dict, where: str, round_id, problems, issued, today, seen,
     completed = _completion_date(values.get("完成日期"), filled["完成日期"], where, status, issued, today, errors)
     if len(errors) > count:
         return None
-    return Return(problems[pid], deadline, status, filled["整改措施"], completed, filled["佐证材料"], filled["说明"])
+    return Return(problems[pid], deadline, status, filled["整改措施"], completed, filled["佐证材料"], filled["说明"],
+                  where=where)
 
 
 def _completion_date(raw, text: str, where: str, status: str, issued, today, errors) -> dt.date | None:
@@ -240,16 +259,32 @@ def _completion_date(raw, text: str, where: str, status: str, issued, today, err
 
 def read_returns(store, round_id: str, paths, *, issued: dt.date | None = None,
                  today: dt.date | None = None) -> list[ReturnFile]:
-    """Every file read and checked; :class:`ReturnsRejected` listing all problems if any."""
+    """Every file read and checked; :class:`ReturnsRejected` listing all problems if any.
+
+    A problem number twice in one file is refused; across files only when both rows are filled
+    (every 街镇's copy of the combined list carries the other 街镇's rows empty)."""
     problems = round_problems(store, round_id)
+    if issued is not None:
+        from toolkit.inspections.store.round_dates import check_issue_date
+
+        check_issue_date(store, round_id, issued, "--issued")
     today = today or dt.date.today()
     errors: list[str] = []
-    seen: dict[str, str] = {}
     paths = [Path(p) for p in paths]
     names = [p.name for p in paths]
-    files = [read_return_file(p, str(round_id), problems, issued=issued, today=today, seen=seen, errors=errors,
+    files = [read_return_file(p, str(round_id), problems, issued=issued, today=today, seen={}, errors=errors,
                               label=p.name if names.count(p.name) == 1 else f"{p.parent.name}/{p.name}")
              for p in paths]
+    filled: dict[str, str] = {}
+    for f in files:
+        for r in f.returns:
+            if not r.filled:
+                continue
+            pid = r.problem.problem_id
+            if pid in filled:
+                errors.append(TEXT["twice"].format(where=f"{r.where}“{ID_COLUMN}”列", value=pid, first=filled[pid]))
+            else:
+                filled[pid] = r.where
     if errors:
         raise ReturnsRejected(TEXT["rejected"].format(n=len(errors)), problems=errors)
     return files
@@ -257,7 +292,8 @@ def read_returns(store, round_id: str, paths, *, issued: dt.date | None = None,
 
 def import_returns(store, round_id: str, paths, *, imported_by: str | None = None,
                    issued: dt.date | None = None, today: dt.date | None = None) -> list[ImportRecord]:
-    """Check every file, then store them in one transaction: a 街镇's new return replaces its old one."""
+    """Check every file, then store them in one transaction: each 街镇 with a filled row in a file has
+    its return replaced; a 街镇 with none is left as it was (:data:`SKIPPED`)."""
     engine = st.open_store(store, create=False)
     files = read_returns(engine, str(round_id), paths, issued=issued, today=today)
     who = imported_by or getpass.getuser()
@@ -277,18 +313,27 @@ def _by_unit(returns: list[Return]) -> dict[tuple[str, str], list[Return]]:
 
 
 def _store_unit(conn, round_id: str, f: ReturnFile, district: str, unit: str, rows: list[Return], who: str):
+    """One 街镇's rows of one file: replace its return, or leave it as it was when nothing is filled."""
+    import json
+
     t, log = st.rectification_returns, st.rectification_imports
-    digest = hashlib.sha256((f.digest + district + unit).encode()).hexdigest()
+    reported = sum(r.filled for r in rows)
+    digest = hashlib.sha256(json.dumps(sorted(r.content() for r in rows), ensure_ascii=False).encode()).hexdigest()
     last = conn.execute(select(log.c.file_hash).where((log.c.round_id == round_id) & (log.c.district == district)
-                                                      & (log.c.unit == unit)).order_by(log.c.id.desc())).first()
-    action = "新增" if last is None else ("未变化" if last[0] == digest else "替换")
+                                                      & (log.c.unit == unit) & (log.c.action != SKIPPED))
+                        .order_by(log.c.id.desc())).first()
+    if not reported:
+        action = SKIPPED
+    else:
+        action = ADDED if last is None else (UNCHANGED if last[0] == digest else REPLACED)
     import_id = conn.execute(insert(log).values(
         round_id=round_id, district=district, unit=unit, source=f.path.name, file_hash=digest, rows=len(rows),
         action=action, issued_on=f.issued, imported_by=who, imported_at=st.now())).inserted_primary_key[0]
-    conn.execute(delete(t).where((t.c.round_id == round_id) & (t.c.district == district) & (t.c.unit == unit)))
-    conn.execute(insert(t), [{
-        "round_id": round_id, "problem_id": r.problem.problem_id, "district": district, "unit": unit,
-        "item_id": r.problem.item_id, "deadline": r.deadline, "status": r.status, "measures": r.measures,
-        "completed_on": r.completed_on, "evidence": r.evidence, "note": r.note, "import_id": import_id,
-    } for r in rows])
-    return ImportRecord(district, unit, f.path.name, action, len(rows), sum(r.status is not None for r in rows))
+    if action != SKIPPED:
+        conn.execute(delete(t).where((t.c.round_id == round_id) & (t.c.district == district) & (t.c.unit == unit)))
+        conn.execute(insert(t), [{
+            "round_id": round_id, "problem_id": r.problem.problem_id, "district": district, "unit": unit,
+            "item_id": r.problem.item_id, "deadline": r.deadline, "status": r.status, "measures": r.measures,
+            "completed_on": r.completed_on, "evidence": r.evidence, "note": r.note, "import_id": import_id,
+        } for r in rows])
+    return ImportRecord(district, unit, f.path.name, action, len(rows), reported)

@@ -106,13 +106,19 @@ def _counts(part) -> dict:
             "整改完成率": round(done / total, 4) if total else None}
 
 
-def unit_summary(problems):
-    """Per 街镇, then a 全区合计 row per district, then 全市 (:data:`SUMMARY_COLUMNS`)."""
+def unit_summary(problems, codes: dict | None = None):
+    """Per 街镇 (in 行政区划代码 order with ``codes``, ``unit_order.unit_codes``), then a 全区合计 row per
+    district, then 全市 (:data:`SUMMARY_COLUMNS`)."""
     import pandas as pd
 
+    from toolkit.inspections.store.unit_order import sort_key
+
+    key = sort_key(codes or {})
     rows = []
     for district, dpart in problems.groupby("区", sort=True):
-        for unit, upart in dpart.groupby("街镇", sort=True):
+        groups = dict(list(dpart.groupby("街镇", sort=True)))
+        for unit in sorted(groups, key=lambda u: key((district, u))):
+            upart = groups[unit]
             rows.append({"区": district, "街镇": unit or f"{district}（区级）", **_counts(upart)})
         rows.append({"区": district, "街镇": DISTRICT_TOTAL, **_counts(dpart)})
     if problems["区"].nunique() > 1:
@@ -150,3 +156,43 @@ def recurrences(store, round_id: str, previous_round: str, district: str | None 
                      "严重程度": p.severity, "标记": RECURRENCE_MARK, "上轮问题编号": before.problem_id,
                      "上轮完成日期": before.completed_on, "上轮整改措施": before.measures})
     return pd.DataFrame(rows, columns=RECURRENCE_COLUMNS)
+
+
+REPORTING_COLUMNS = ["区", "街镇", "问题数", "已填报", "未填报", "最近报送", "来源文件", "导入人", "未填报问题编号"]
+NEVER = "尚未报送"
+
+
+def reporting(store, round_id: str, district: str | None = None):
+    """Who has returned the 整改清单: per 街镇 its problems, how many are filled in, when and from
+    which file it last reported (an import that changed or confirmed its rows; a file in which it
+    filled nothing does not count), and the 问题编号 still without an answer (:data:`REPORTING_COLUMNS`)."""
+    import pandas as pd
+
+    from toolkit.inspections.rectification.rectification import SEVERITY_ORDER
+
+    problems = problem_status(store, round_id, district, issued=dt.date.today())
+    engine = st.open_store(store, create=False)
+    log = st.rectification_imports
+    with engine.connect() as conn:
+        last = {}
+        for r in conn.execute(select(log).where((log.c.round_id == str(round_id)) & (log.c.action != "未填写"))
+                              .order_by(log.c.id)):
+            last[(r.district, r.unit)] = r
+    from toolkit.inspections.store.unit_order import sort_key, unit_codes
+
+    key = sort_key(unit_codes(engine))
+    rows = []
+    groups = dict(list(problems.groupby(["区", "街镇"], sort=True)))
+    for d, unit in sorted(groups, key=key):
+        part = groups[(d, unit)]
+        part = part.assign(_order=[SEVERITY_ORDER.index(x) if x in SEVERITY_ORDER else 99 for x in part["严重程度"]])
+        part = part.sort_values(["_order", "检查项"], kind="stable")      # the 整改清单's order
+        missing = part[part["完成情况"] == NOT_REPORTED]["问题编号"].tolist()
+        entry = last.get((d, unit))
+        rows.append({"区": d, "街镇": unit or f"{d}（区级）", "问题数": len(part), "已填报": len(part) - len(missing),
+                     "未填报": len(missing),
+                     "最近报送": entry.imported_at.strftime("%Y-%m-%d %H:%M") if entry is not None else NEVER,
+                     "来源文件": entry.source if entry is not None else "",
+                     "导入人": entry.imported_by if entry is not None else "",
+                     "未填报问题编号": "、".join(missing)})
+    return pd.DataFrame(rows, columns=REPORTING_COLUMNS)

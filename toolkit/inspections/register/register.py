@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, insert, select, update
 
 from toolkit.errors import ValidationFailed
+from toolkit.inspections.register import names
 from toolkit.inspections.store import store as st
 from toolkit.inspections.intake.importer import ImportRejected
 from toolkit.inspections.register.register_labels import (
@@ -34,7 +35,7 @@ SHOWN_PROBLEMS = 200
 MASKS = {"head_name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
 ORG_FIELDS = ("unit_type", "code")
 REGISTER_FIELDS = ("unit_id", "size", "accepted_on", "approved_on", "status", "head_name", "id_number",
-                   "phone", "remarks")
+                   "phone", "remarks", "ended_on")
 
 
 class RegisterRejected(ImportRejected):
@@ -55,9 +56,18 @@ class RegisterResult:
 
 
 # ---------------------------------------------------------------- checks of one row
+NAME_KEYS = ("district", "unit")              # names.name: NFKC, no invisible characters
+IDENTIFIER_KEYS = ("case_id", "id_number")    # names.identifier: the same, no whitespace inside
+
+
 def _text(table: Table, values, column, problems, number) -> str:
     value = table.value(values, column.key)
-    text = "" if value is None else str(value).strip()
+    if column.key in NAME_KEYS:
+        text = names.name(value)
+    elif column.key in IDENTIFIER_KEYS:
+        text = names.identifier(value)
+    else:
+        text = "" if value is None else str(value).strip()
     if column.required and not text:
         problems.append(Problem(table.where(number, column), "", TEXT["required"].format(header=column.header)))
     return text
@@ -75,6 +85,9 @@ def _check_org_row(table, number, values, problems) -> dict:
         problems.append(Problem(table.where(number, cols["unit_type"]), row["unit_type"], TEXT["bad_type"]))
     if row["code"] and not re.fullmatch(r"\d{12}", row["code"]):
         problems.append(Problem(table.where(number, cols["code"]), row["code"], TEXT["bad_code"]))
+    for key in ("district", "unit"):       # names become folder and file names of forms and reports
+        if re.search(r'[\\/:*?"|\x00-\x1f]', row[key]) or row[key] in (".", ".."):
+            problems.append(Problem(table.where(number, cols[key]), row[key], TEXT["bad_name"]))
     row["code"] = row["code"] or None
     return row
 
@@ -106,7 +119,7 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
             row["size"] = int(size)
         else:
             bad("size", TEXT["bad_size"])
-    for key in ("accepted_on", "approved_on"):
+    for key in ("accepted_on", "approved_on", "ended_on"):
         if row[key]:
             try:
                 parsed = parse_date(table.value(values, key))
@@ -124,11 +137,21 @@ def _check_register_row(table, number, values, units, today, problems) -> dict:
         bad("approved_on", TEXT["before_accepted"].format(accepted=row["accepted_on"].isoformat()))
     if row["status"] and row["status"] not in STATUSES:
         bad("status", TEXT["bad_status"])
+    if isinstance(row["ended_on"], date):
+        if row["status"] in ("在保", "不予批准"):
+            bad("ended_on", TEXT["ended_not_stopped"].format(status=row["status"]))
+        elif isinstance(row["accepted_on"], date) and row["ended_on"] < row["accepted_on"]:
+            bad("ended_on", TEXT["ended_before"].format(accepted=row["accepted_on"].isoformat()))
     digits = len(re.sub(r"\D", "", row["phone"]))
     if row["phone"] and not (re.fullmatch(r"[\d\-+ ]{7,20}", row["phone"]) and 7 <= digits <= 15):
         bad("phone", TEXT["bad_phone"])
     row["phone"] = row["phone"] or ""
     return row
+
+
+def _raw(table: Table, values, *keys) -> str:
+    """The cells as typed (for naming both spellings of a look-alike duplicate)."""
+    return " ".join(str(table.value(values, k) or "").strip() for k in keys)
 
 
 # ---------------------------------------------------------------- reading a whole file
@@ -159,10 +182,12 @@ def check_org_file(path: Path) -> tuple[Table, list[dict]]:
     for number, values in table.rows:
         row = _check_org_row(table, number, values, problems)
         key = (row["district"], row["unit"])
+        raw = _raw(table, values, "district", "unit")
         if all(key) and key in first:
-            problems.append(Problem(table.where(number, unit_col), f"{key[0]} {key[1]}",
-                                    TEXT["duplicate_unit"].format(first=first[key])))
-        first.setdefault(key, number)
+            was, spelled = first[key]
+            problems.append(Problem(table.where(number, unit_col), raw,
+                                    TEXT["duplicate_unit"].format(first=was) + names.lookalike_note(spelled, raw)))
+        first.setdefault(key, (number, raw))
         rows.append(row)
     if problems:
         _refuse(problems, path, ORG_WHAT)
@@ -174,12 +199,15 @@ def check_register_file(path: Path, units: dict[tuple[str, str], int], today: da
     table = _read_or_refuse(path, REGISTER_COLUMNS, REGISTER_WHAT)
     problems, rows, first = [], [], {}
     case_col = REGISTER_COLUMNS[0]
+    units = {(names.name(d), names.name(u)): unit_id for (d, u), unit_id in units.items()}
     for number, values in table.rows:
         row = _check_register_row(table, number, values, units, today, problems)
+        raw = _raw(table, values, "case_id")
         if row["case_id"] and row["case_id"] in first:
-            problems.append(Problem(table.where(number, case_col), row["case_id"],
-                                    TEXT["duplicate_case"].format(first=first[row["case_id"]])))
-        first.setdefault(row["case_id"], number)
+            was, spelled = first[row["case_id"]]
+            problems.append(Problem(table.where(number, case_col), raw,
+                                    TEXT["duplicate_case"].format(first=was) + names.lookalike_note(spelled, raw)))
+        first.setdefault(row["case_id"], (number, raw))
         rows.append(row)
     if problems:
         _refuse(problems, path, REGISTER_WHAT)
@@ -218,6 +246,7 @@ def import_org(store, path: Path | str, imported_by: str | None = None) -> Regis
     table, rows = check_org_file(path)             # before the store is touched at all
     fhash = _file_hash(path)
     engine = st.open_store(store, create=True)
+    _refuse_lookalikes_of_stored(engine, table, rows, path)
     changes, added, updated = [], 0, 0
     with st.write_transaction(engine) as conn:
         districts = {r[0] for r in conn.execute(select(st.districts.c.name))}
@@ -245,6 +274,25 @@ def import_org(store, path: Path | str, imported_by: str | None = None) -> Regis
                          imported_by or getpass.getuser(), changes)
     return RegisterResult(ORG_WHAT, path.name, len(rows), added, updated, unchanged, table.encoding,
                           import_id=import_id)
+
+
+def _refuse_lookalikes_of_stored(engine, table, rows, path: Path) -> None:
+    """A 区 or 街镇 spelled like one the store already holds but not the same (a store filled before
+    names were normalised): refused, naming both, instead of becoming a second 街镇."""
+    with engine.connect() as conn:
+        stored = [(r.district, r.name) for r in conn.execute(select(st.units.c.district, st.units.c.name))]
+    by_norm = {(names.name(d), names.name(u)): (d, u) for d, u in stored}
+    unit_col = next(c for c in ORG_COLUMNS if c.key == "unit")
+    problems = []
+    for (number, _values), row in zip(table.rows, rows):
+        key = (row["district"], row["unit"])
+        have = by_norm.get(key)
+        if have is not None and have != key:
+            problems.append(Problem(table.where(number, unit_col), " ".join(key),
+                                    TEXT["stored_lookalike"].format(stored=" ".join(have))
+                                    + names.lookalike_note(" ".join(have), " ".join(key))))
+    if problems:
+        _refuse(problems, path, ORG_WHAT)
 
 
 def store_units(engine) -> dict[tuple[str, str], int]:

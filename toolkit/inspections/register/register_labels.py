@@ -19,9 +19,13 @@ class Column:
     personal: bool = False        # masked wherever shown
 
 
+# One spelling list for the columns both files have: what org import accepts, register import accepts.
+DISTRICT_ALIASES = ("区县", "区名称", "所属区", "区（县）")
+UNIT_ALIASES = ("街道/镇", "街道镇", "乡镇街道", "街镇名称", "所属街镇", "乡镇（街道）")
+
 ORG_COLUMNS = (
-    Column("district", "区", ("区县", "区名称", "所属区", "区（县）"), True, "区的名称，如 青浦区。"),
-    Column("unit", "街镇", ("街道/镇", "街道镇", "乡镇街道", "街镇名称", "乡镇（街道）"), True,
+    Column("district", "区", DISTRICT_ALIASES, True, "区的名称，如 青浦区。"),
+    Column("unit", "街镇", UNIT_ALIASES, True,
            "街道或镇的名称，如 夏阳街道、朱家角镇。同一区内不得重复。"),
     Column("unit_type", "类型", ("街镇类型", "街道或镇"), True, "填 街道 或 镇。"),
     Column("code", "行政区划代码", ("区划代码", "统计用区划代码"), False, "可选：12 位统计用区划代码。"),
@@ -29,8 +33,8 @@ ORG_COLUMNS = (
 
 REGISTER_COLUMNS = (
     Column("case_id", "档案编号", ("案卷编号", "档案号", "编号"), True, "本区唯一的档案编号，重新导入时按它对应到已有档案。"),
-    Column("district", "区", ("区县", "所属区"), True, "须与区街镇名册一致。"),
-    Column("unit", "街镇", ("街道/镇", "街道镇", "乡镇街道", "所属街镇", "乡镇（街道）"), True, "须与区街镇名册一致。"),
+    Column("district", "区", DISTRICT_ALIASES, True, "须与区街镇名册一致。"),
+    Column("unit", "街镇", UNIT_ALIASES, True, "须与区街镇名册一致。"),
     Column("head_name", "户主姓名", ("户主", "申请人", "申请人姓名"), True, "户主或申请人姓名（入库后显示时遮挡）。",
            personal=True),
     Column("id_number", "身份证号", ("证件号码", "公民身份号码", "身份证号码", "户主身份证号"), True,
@@ -42,6 +46,8 @@ REGISTER_COLUMNS = (
     Column("status", "状态", ("保障状态", "救助状态"), True, "在保、不予批准、停保 或 终止。"),
     Column("phone", "联系电话", ("电话", "手机号", "联系方式"), False, "可选（入库后显示时遮挡）。", personal=True),
     Column("remarks", "备注", ("说明",), False, "可选。"),
+    Column("ended_on", "停保/终止日期", ("停保日期", "终止日期", "停保或终止日期", "停发日期"), False,
+           "状态为 停保 或 终止 的填写停保或终止的日期（抽样时据此判断抽样日是否在保）；其他状态不填。"),
 )
 
 UNIT_TYPES = ("街道", "镇")
@@ -58,14 +64,19 @@ TEXT = {
     "required": "不能为空。请填写{header}",
     "duplicate_case": "档案编号与第 {first} 行重复。每个档案编号只能出现一次",
     "duplicate_unit": "与第 {first} 行是同一个街镇。请删去重复的一行",
+    "stored_lookalike": "与数据库中已有的“{stored}”是同一个街镇，但写法不同。请按数据库中的写法填写，"
+                        "或先核对是否录入了两个街镇",
     "unknown_unit": "不在区街镇名册中。请核对名称，或先在区街镇名册中添加该街镇并运行 jiuzhu org import",
     "bad_type": "不是 街道 或 镇。请填 街道 或 镇",
+    "bad_name": "含有不能用于文件名的字符（/ \\ : * ? \" | 或控制字符）。名称会用作表格和报告的文件夹名，请改用正式名称",
     "bad_status": "不是有效状态。请填 在保、不予批准、停保 或 终止",
     "bad_id": "不是有效的 18 位身份证号（位数不对或 GB 11643 校验位不符）。请对照身份证逐位核对",
     "bad_size": "不是正整数。家庭人数至少为 1，请核对",
     "bad_date": "不是有效日期。请写成 2019-03-01、2019/3/1、2019年3月1日 或 20190301",
     "future_date": "晚于今天（{today}）。请核对日期",
     "before_accepted": "早于受理日期 {accepted}。请核对审批日期",
+    "ended_not_stopped": "状态为“{status}”，却填写了停保/终止日期。只有停保或终止的档案填写此日期，请核对状态或清空日期",
+    "ended_before": "早于受理日期 {accepted}。请核对停保/终止日期",
     "bad_phone": "不像电话号码。请只填数字（可含 - ），7 至 15 位",
     "bad_code": "不是 12 位数字的行政区划代码。请核对，或留空",
     "empty_file": "文件中没有数据行。请在表头下逐行填写",
@@ -92,3 +103,19 @@ def alias_help(columns) -> str:
     """One line per column: header (required/optional) and its accepted alternates."""
     return "\n".join(f"  {c.header}{'' if c.required else '（可选）'}：也可写作 {'、'.join(c.aliases)}"
                      for c in columns)
+
+
+ALIAS_TABLE_START, ALIAS_TABLE_END = "<!-- alias-table: start (written by tests from register_labels) -->", \
+    "<!-- alias-table: end -->"
+
+
+def alias_markdown() -> str:
+    """The docs' header table (docs/real-data.md), one row per column of both files, from this catalogue."""
+    lines = ["| 列 | 也可写作 |", "|---|---|"]
+    seen = set()
+    for column in ORG_COLUMNS + REGISTER_COLUMNS:
+        if column.header in seen:
+            continue
+        seen.add(column.header)
+        lines.append(f"| {column.header}{'' if column.required else '（可选）'} | {'、'.join(column.aliases)} |")
+    return "\n".join(lines)

@@ -85,12 +85,13 @@ def list_districts(store, round_id: str) -> list[str]:
 
 
 def previous_round(store, round_id: str) -> str | None:
-    """The round before ``round_id`` (by year, then id), or None."""
-    rounds = list_rounds(store)
-    if str(round_id) not in rounds:
-        require_round(st.open_store(store, create=False), round_id)
-    index = rounds.index(str(round_id))
-    return rounds[index - 1] if index > 0 else None
+    """The round ``round_id`` is compared with: the latest of the same kind and scope whose inspection
+    ended before this one began, by 检查日期 (``round_dates``), never by name; or None."""
+    from toolkit.inspections.store.round_dates import previous_round as by_dates
+
+    if str(round_id) not in list_rounds(store):
+        require_round(st.open_store(store, create=False), round_id)     # RoundError naming the known rounds
+    return by_dates(store, round_id)
 
 
 def _pct(frame: pd.DataFrame) -> pd.Series:
@@ -140,7 +141,11 @@ def load_round_scores(store, round_id: str, district: str | None = None) -> Roun
     bands = {cid: _bands(c) for cid, c in checklists.items()}
     overall = bands.get("town_street") or next(iter(bands.values()))
     bands[OVERALL] = overall
+    from toolkit.inspections.store.unit_order import sort_frame, unit_codes
+
+    codes = unit_codes(engine)                  # 街镇 in 行政区划代码 order when codes were imported
     units = items.groupby(["district", "unit"], sort=True)[["score", "max_points"]].sum().reset_index()
+    units = sort_frame(units, codes)
     units["pct"] = _pct(units)
     units["grade"] = units["pct"].map(lambda p: _grade(p, overall))
     districts = items.groupby("district", sort=True)[["score", "max_points"]].sum().reset_index()
@@ -156,6 +161,7 @@ def load_round_scores(store, round_id: str, district: str | None = None) -> Roun
     intervals = [wilson_interval(k, n) for k, n in zip(case_files["compliant"], case_files["sampled"])]
     case_files["ci_low"] = [round(low, 4) for low, _ in intervals]
     case_files["ci_high"] = [round(high, 4) for _, high in intervals]
+    case_files = sort_frame(case_files, codes)
 
     findings = items[items["score"] < items["max_points"] - 1e-9][FINDING_COLUMNS].reset_index(drop=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from toolkit import SAMPLE_MARK
 from toolkit.checklists.text_table import format_table
 from toolkit.inspections.intake.importer import ImportRecord
-from toolkit.inspections.plan.plan import SAMPLE_RULE, Plan
+from toolkit.inspections.plan.plan import REFUSED_RULE, SAMPLE_RULE, Plan, default_sampling_date
 from toolkit.inspections.scores.scores import RoundScores
 
 
@@ -18,7 +18,8 @@ def plan_text(plan: Plan) -> str:
     team = "检查组（派出区）" if plan.kind == "各区互检" else ("检查组" if plan.kind == "区级督导" else "检查组（各街镇自查）")
     lines = [f"轮次 {plan.round_id} {plan.kind}计划（随机种子 {plan.seed}）：",
              format_table(["被检查区", team, "街镇数", "抽查档案数"], rows),
-             f"抽样规则：{SAMPLE_RULE}"]
+             "抽样规则：" + SAMPLE_RULE.format(on=(plan.sampling_date or default_sampling_date(plan.round_id)).isoformat(),
+                                              refused=REFUSED_RULE[plan.refused])]
     if plan.path:
         lines.append(f"计划已写入 {plan.path}")
     return "\n".join(lines)

@@ -32,6 +32,7 @@ class RoundContext:
     sample: dict[int, list[str]] = field(default_factory=dict)   # unit id -> sampled case ids
     today: date = field(default_factory=date.today)
     kind: str = "各区互检"                                 # 各区互检 | 区级督导 | 自查 (round_kinds)
+    registered: dict = field(default_factory=dict)        # sampled case id -> register_check.Registered
 
     def team_for(self, district: str, unit: str) -> str:
         from toolkit.inspections.store.round_kinds import team_for
@@ -129,11 +130,14 @@ def load_context(engine, round_id: str, today: date | None = None) -> RoundConte
                                              .where(st.samples.c.round_id == round_id)
                                              .order_by(st.samples.c.unit_id, st.samples.c.case_id)):
             sample.setdefault(unit_id, []).append(case_id)
+        from toolkit.inspections.intake.register_check import load_registered
+
+        registered = load_registered(conn, round_id)
     if not teams:
         raise RoundError(f"轮次“{round_id}”还没有互检计划，请先运行 jiuzhu inspect plan --round {round_id}。")
     covered = set(teams)
     return RoundContext(round_id=round_id, year=info["year"], is_sample=bool(info["is_sample"]),
                         checklists=checklists, units={k: u for k, u in units.items() if k[0] in covered},
                         teams=teams, sample=sample, today=today or date.today(),
-                        kind=info.get("kind") or "各区互检")
+                        kind=info.get("kind") or "各区互检", registered=registered)
 

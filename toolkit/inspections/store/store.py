@@ -67,6 +67,7 @@ households = Table(
     Column("phone", String, nullable=True),
     Column("approved_on", Date, nullable=True),
     Column("remarks", Text, nullable=True),
+    Column("ended_on", Date, nullable=True),            # 停保/终止日期 (migration 4; the sampling frame)
 )
 
 rounds = Table(
@@ -79,6 +80,9 @@ rounds = Table(
     # Migration 2: 各区互检 | 区级督导 | 自查, and the district a 区级督导 or 自查 round covers.
     Column("kind", String, nullable=False, server_default="各区互检"),
     Column("scope", String, nullable=False, server_default=""),
+    # Migration 4: the date the round's reports went out (round_dates); the inspection period is
+    # read from unit_results.inspected_on, so older rounds need nothing else.
+    Column("issued_on", Date, nullable=True),
 )
 
 round_checklists = Table(
@@ -193,9 +197,9 @@ rectification_imports = Table(
     Column("district", String, nullable=False),
     Column("unit", String, nullable=False),             # 街镇, or "" for district-level problems
     Column("source", String, nullable=False),           # file name
-    Column("file_hash", String, nullable=False),
+    Column("file_hash", String, nullable=False),        # hash of the 街镇's rows as reported
     Column("rows", Integer, nullable=False),
-    Column("action", String, nullable=False),           # 新增 | 替换 | 未变化
+    Column("action", String, nullable=False),           # 新增 | 替换 | 未变化 | 未填写 (left as it was)
     Column("issued_on", Date, nullable=False),          # 下发日期 of the 整改清单
     Column("imported_by", String, nullable=False),
     Column("imported_at", DateTime, nullable=False),
@@ -235,6 +239,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (1, "create tables"),
     (2, "register columns, round kinds, register audit trail"),
     (3, "rectification returns and their audit trail, training proposals"),
+    (4, "round issue date, household 停保/终止 date"),
 ]
 
 
@@ -247,7 +252,8 @@ BUSY_SECONDS = 120
 WRITE_LOCK_KEY = 7_151_515
 """PostgreSQL advisory lock taken by every write transaction: writers queue instead of colliding."""
 DRIVER_HINT = {
-    "postgresql": "pip install 'jiuzhu-toolkit[postgres]'（即 psycopg[binary]），地址写成 postgresql+psycopg://用户@主机/库名",
+    "postgresql": "pip install 'psycopg[binary]>=3.1'（或安装工具箱时加 [postgres]，如 pip install '工具箱目录[postgres]'），"
+                  "地址写成 postgresql+psycopg://用户@主机/库名",
 }
 TEXT = {
     "is_dir": "数据库路径 {path} 是一个文件夹，请给出数据库文件路径（如 data/jiuzhu.sqlite）。",
@@ -380,6 +386,8 @@ def _apply_migrations(engine: Engine) -> None:
                 metadata.create_all(conn)
             elif version == 3:                          # additive: new tables only
                 metadata.create_all(conn)
+            elif version == 4:                          # additive: new columns only
+                _add_missing_columns(conn)
             conn.execute(insert(schema_version).values(version=version, applied_at=now()))
 
 

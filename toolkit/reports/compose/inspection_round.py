@@ -27,7 +27,9 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
                previous_round: str = ""):
     """Validate names against the store and return ``(jobs, unrunnable, manifest_extra)``.
 
-    ``previous_round`` (compared with, and whose 已整改 returns mark 反弹): default the round before.
+    ``previous_round`` (compared with, and whose 已整改 returns mark 反弹): default the latest earlier
+    round of the same kind and scope by 检查日期 (``round_dates``).  ``issue_date`` (default today) may
+    not fall before the round's last 检查日期; it is recorded as the round's issue date.
 
     ``unrunnable`` are districts known to the round but without imported data: they are listed
     as failures without starting a kernel, and the other districts still run.
@@ -50,6 +52,17 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     if previous_round == round_id:
         raise InputError("--previous-round", previous_round, "与 --round 相同",
                          "请给出要与之比较的另一个轮次，或不加此选项（自动取上一轮）")
+    from toolkit.inspections.store.round_dates import check_issue_date, record_issue_date
+
+    if issue_date:
+        try:
+            day = dt.date.fromisoformat(issue_date)
+        except ValueError as err:
+            raise InputError("--issue-date", issue_date, "不是有效日期", "请写成 2025-03-03 这样的格式") from err
+    else:
+        day = dt.date.today()
+    check_issue_date(store, round_id, day)           # never before the inspection ended
+    issue_date = day.isoformat()                      # every report of the run carries the same date
     from toolkit.inspections.store import round_kinds as rk
 
     ctx = load_context(st.open_store(store, create=False), round_id)
@@ -59,11 +72,6 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
     if unknown:
         raise UserError(f"--district：轮次 {round_id} 的{ctx.kind}计划中没有 {'、'.join(unknown)}。"
                         f"可选的区：{'、'.join(planned)}")
-    if issue_date:
-        try:
-            dt.date.fromisoformat(issue_date)
-        except ValueError as err:
-            raise InputError("--issue-date", issue_date, "不是有效日期", "请写成 2025-03-03 这样的格式") from err
     scores = load_round_scores(store, round_id)
     chosen = list(dict.fromkeys(districts)) if districts else planned
     common = {"round_id": round_id, "store": str(store), "issue_date": issue_date, "previous_round": previous_round}
@@ -87,6 +95,7 @@ def plan_round(store: str, round_id: str, districts: list[str] | None = None, *,
                                 parameters={**common, "title": summary_title},
                                 title=summary_title, formats=formats, timeout=timeout,
                                 sample=bool(scores.is_sample), priority=1))
+    record_issue_date(store, round_id, day)
     # the manifest names the store without a password (give one through PGPASSWORD or ~/.pgpass)
     extra = {"round": round_id, "kind": ctx.kind, "store": st.shown_store(store), "sample_data": bool(scores.is_sample),
              "checklists": scores.checklists.to_dict(orient="records")}

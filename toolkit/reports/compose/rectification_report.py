@@ -80,8 +80,11 @@ def _shown(frame):
 
 
 def rectification_report(doc, problems, summary, recurring, *, round_id: str, as_of, prev_id: str | None,
-                         district: str | None = None) -> None:
-    """Sections 一 to 五 of the 整改情况通报, and the workbook 整改情况.xlsx (all problems)."""
+                         district: str | None = None, prev_note: str = "", signer: str = "") -> None:
+    """Sections 一 to 五 of the 整改情况通报, and the workbook 整改情况.xlsx (all problems).
+
+    ``signer``: the issuing office (``offices.rectification_signer``); the 落款 carries it and the
+    成文日期, which is the statistics date ``as_of``."""
     doc.heading(TEXT["overall"])
     doc.paragraph(summary_sentence(summary, round_id, as_of))
     if not district:
@@ -97,8 +100,11 @@ def rectification_report(doc, problems, summary, recurring, *, round_id: str, as
     else:
         doc.paragraph(TEXT["no_overdue"].format(as_of=as_of.isoformat()))
     doc.heading(TEXT["recurring"])
+    if prev_note:
+        doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
     if prev_id is None:
-        doc.paragraph(TEXT["no_previous"])
+        if not prev_note:
+            doc.paragraph(TEXT["no_previous"])
     elif len(recurring):
         doc.paragraph(TEXT["recurring_lead"].format(prev=prev_id))
         doc.table(recurring[["标记", "区", "街镇", "问题", "上轮问题编号", "上轮完成日期"]].reset_index(drop=True),
@@ -108,6 +114,10 @@ def rectification_report(doc, problems, summary, recurring, *, round_id: str, as
     doc.heading(TEXT["requirements"])
     for line in TEXT["requirements_list"]:
         doc.paragraph(line)
+    if signer:
+        from toolkit.reports.compose.report_labels import chinese_date
+
+        doc.signature([signer, chinese_date(as_of)])       # 署名 and 成文日期
     doc.sheet(WORKBOOK, "各街镇整改情况", _shown(summary), lines=[f"各街镇整改情况（{round_id}，截至 {as_of.isoformat()}）"])
     doc.sheet(WORKBOOK, "各问题整改情况", problems, lines=[f"各问题整改情况（{round_id}，截至 {as_of.isoformat()}）"])
     if prev_id is not None and len(recurring):

@@ -40,6 +40,11 @@ def plan_rectification_report(store: str, round_id: str, district: str | None = 
                 dt.date.fromisoformat(value)
             except ValueError as err:
                 raise InputError(option, value, "不是有效日期", "请写成 2020-01-15 这样的格式") from err
+    if issued:
+        from toolkit.inspections.store.round_dates import check_issue_date
+
+        check_issue_date(store, round_id, dt.date.fromisoformat(issued), "--issued")
+    district = district or _only_district(store, round_id)     # a district round's 通报 is the district's
     # the same checks the notebook meets (unknown district, no 下发日期), before a kernel starts
     problem_status(store, round_id, district, as_of=dt.date.fromisoformat(as_of) if as_of else None,
                    issued=dt.date.fromisoformat(issued) if issued else None)
@@ -52,10 +57,19 @@ def plan_rectification_report(store: str, round_id: str, district: str | None = 
                        sample=bool(load_round_scores(store, round_id).is_sample))
 
 
+def _only_district(store: str, round_id: str) -> str | None:
+    """The district of a round that covers one district (区级督导, 自查, or a one-district store)."""
+    from toolkit.inspections.scores.scores import list_districts
+
+    districts = list_districts(store, round_id)
+    return districts[0] if len(districts) == 1 else None
+
+
 def run_rectification_report(store: str, round_id: str, district: str | None = None, *,
                              out: Path = Path("build/reports"), force: bool = False, progress: bool = True,
                              **options):
-    """Run the 整改情况通报 into ``out/<round_id>/整改情况通报/全市/`` (or ``…/<district>/``)."""
+    """Run the 整改情况通报 into ``out/<round_id>/整改情况通报/全市/`` (or ``…/<district>/``, always so in a
+    round of one district)."""
     from toolkit.reports.runner.runner import run_notebooks
 
     job = plan_rectification_report(store, round_id, district, **options)

@@ -101,10 +101,11 @@ def _annex_note(doc, items: list[str]) -> None:
 
 # ---------------------------------------------------------------- district report
 def district_report(doc, s, findings, plan, teams, *, district: str, issued, rules, prev=None,
-                    prev_id: str | None = None, training=None) -> None:
+                    prev_id: str | None = None, training=None, prev_note: str = "", signer: str = "") -> None:
     """The blocks of one district's report (``findings``: ``findings.load_findings`` of the
     district, marked by ``recurrence.mark_recurrences``; ``plan``: its 整改清单; ``teams``:
-    ``report_data.team_members``; ``training``: ``training_figures.training_figures``)."""
+    ``report_data.team_members``; ``training``: ``training_figures.training_figures``;
+    ``signer``: who signs instead of the inspection team, ``offices.district_signer``)."""
     grouped = group_findings(findings)
     team = teams.iloc[0] if len(teams) else None
 
@@ -119,9 +120,12 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.table(rd.case_file_table(s, district), caption="低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.heading(L.SUBHEADINGS["previous"], level=2)
+    if prev_note:
+        doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
     change = rd.change_table(s, prev, district)
     if change is None:
-        doc.paragraph(rd.NO_PREVIOUS)
+        if not prev_note:
+            doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(change, caption=f"与上一轮（{prev_id}）比较")
     _training(doc, s, training)
@@ -137,7 +141,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
     _annex_note(doc, [L.ANNEX_DETAILS, f"整改清单（《{L.RECTIFICATION_BOOK}》，由各街镇填写整改情况）"])
-    doc.signature(signature_lines(team, issued))
+    doc.signature([signer, L.chinese_date(issued)] if signer else signature_lines(team, issued))
 
     doc.annex("附件1", f"{district}{L.ANNEX_DETAILS}")
     doc.table(rd.section_table(s, district), caption="各部分得分率及最低的街镇")
@@ -145,10 +149,29 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
-    book_title = f"{district}整改清单（{s.round_id}）"
+    rectification_books(doc, plan, district=district, round_id=s.round_id, issued=issued, rules=rules)
+
+
+def unit_book_name(unit: str) -> str:
+    """'整改清单（朱家角镇）.xlsx': the 街镇's own list, a safe file name whatever the 街镇 is called."""
+    import re
+
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(". ") or "_"
+    return L.RECTIFICATION_BOOK.replace(".xlsx", f"（{safe}）.xlsx")
+
+
+def rectification_books(doc, plan, *, district: str, round_id: str, issued, rules) -> None:
+    """The district office's combined 整改清单.xlsx and one 整改清单（街镇）.xlsx per 街镇 with only its rows,
+    each 街镇 fills its own and returns it (``jiuzhu inspect rectification import`` takes either)."""
+    tail = (f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
+            f"黄色列由责任单位填写；完成情况从下拉列表中选择")
     doc.sheet(L.RECTIFICATION_BOOK, "整改清单", plan, inputs=fill_inputs(),
-              lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
-                                 f"黄色列由责任单位填写；完成情况从下拉列表中选择"])
+              lines=[f"{district}整改清单（{round_id}）", tail])
+    for unit, part in plan[plan["街镇"] != ""].groupby("街镇", sort=False):
+        part = part.reset_index(drop=True)
+        part["序号"] = range(1, len(part) + 1)
+        doc.sheet(unit_book_name(unit), "整改清单", part, inputs=fill_inputs(),
+                  lines=[f"{district}{unit}整改清单（{round_id}）", tail])
 
 
 def overview_table(s, district: str, teams):
@@ -229,13 +252,13 @@ def _training_annex(doc, figures) -> None:
     doc.table(table.reset_index(drop=True), caption=L.TRAINING["caption_district"])
 
 
-def _training_by_district(doc, figures) -> None:
-    """（四）宣传与培训 of the city summary: one line per district."""
+def _training_by_district(doc, figures, each: str = "各区") -> None:
+    """（四）宣传与培训 of the city summary: one line per district (``each``: 本区 in a one-district round)."""
     if figures is None or figures.empty:
         return
     doc.heading(L.TRAINING["heading_city"], level=2)
-    doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)))
-    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"])
+    doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)).replace("各区", each))
+    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"].replace("各区", each))
 
 
 def recurrence_table(findings):
@@ -253,6 +276,14 @@ def recurrence_table(findings):
 
 
 def _recurrences_by_district(doc, findings, prev_id) -> None:
+    if findings["district"].nunique() == 1:          # 全区汇总: per 街镇, no 各区 table
+        marked = findings[is_marked(findings)]
+        if len(marked):
+            table = marked.groupby("unit", sort=False).size().reset_index()
+            table.columns = L.RECURRENCE["columns_one_district"]
+            doc.paragraph(L.RECURRENCE["one_district"].format(prev=prev_id, n=len(marked)))
+            doc.table(table, caption=L.RECURRENCE["caption_one_district"])
+        return
     table = recurrence_table(findings)
     if table is not None:
         doc.paragraph(L.RECURRENCE["city"].format(prev=prev_id, n=int(table[L.RECURRENCE["columns"][1]].sum())))
@@ -261,12 +292,13 @@ def _recurrences_by_district(doc, findings, prev_id) -> None:
 
 # ---------------------------------------------------------------- city summary
 def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: str | None = None,
-                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None) -> None:
+                top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None, prev_note: str = "",
+                signer: str = "") -> None:
     """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
     by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
     grouped = _city_groups(findings, top_n)
     words = L.summary_words(list(s.districts["district"]), office)
-    _city_overall(doc, s, prev, prev_id, training)
+    _city_overall(doc, s, prev, prev_id, training, prev_note)
     _good_and_problems(doc, s, None, grouped,
                        f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
                        f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出{words['districts']}涉及的街镇个数），"
@@ -276,7 +308,7 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])
     annex = L.ANNEX_CITY.format(districts=words["districts"])
     _annex_note(doc, [annex, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
-    doc.signature([f"{words['office']}督导检查组", L.chinese_date(issued)])
+    doc.signature([signer or f"{words['office']}督导检查组", L.chinese_date(issued)])
 
     doc.annex("附件1", annex)
     doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")
@@ -300,7 +332,7 @@ def _city_groups(findings, top_n: int):
     return grouped.sort_values("order", kind="stable")
 
 
-def _city_overall(doc, s, prev, prev_id, training) -> None:
+def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
     """一、总体情况 of the summary: ranking, grades, sections, trend, case files, training."""
     each = L.summary_words(list(s.districts["district"]))["districts"]     # 各区, or 本区 for one district
     doc.heading(L.HEADINGS["overall"])
@@ -311,9 +343,12 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
     doc.heading("（一）分项得分", level=2)
     doc.figure(rd.section_heatmap(s), caption=f"{each}分项得分率热力图")
     doc.heading("（二）与上一轮比较", level=2)
+    if prev_note:
+        doc.paragraph(prev_note)
     trend = rd.trend_table(s, prev)
     if trend is None:
-        doc.paragraph(rd.NO_PREVIOUS)
+        if not prev_note:
+            doc.paragraph(rd.NO_PREVIOUS)
     else:
         doc.table(trend, caption=f"与上一轮（{prev_id}）比较")
         doc.figure(rd.trend_chart(s, prev), caption=f"{each}得分率变化")
@@ -321,7 +356,53 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
     doc.table(rd.case_file_table(s, by="district"), caption=f"{each}低保案卷合规情况",
               note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
-    _training_by_district(doc, training)
+    _training_by_district(doc, training, each)
+
+
+# ---------------------------------------------------------------- a 街镇's own self-check report (自查)
+SELF_CHECK_TITLE = "{unit}社会救助管理服务质量自查报告"
+
+
+def self_check_report(doc, s, findings, plan, team, *, district: str, unit: str, issued, rules) -> None:
+    """One 街镇's own 自查报告, signed by its self-check team (``findings``/``plan``: the 街镇's rows;
+    ``team``: its row of ``report_data.team_members`` or None)."""
+    units = s.units[(s.units["district"] == district) & (s.units["unit"] == unit)]
+    rate = f"综合得分率 {units['pct'].iloc[0]:.1f}%，等级为“{units['grade'].iloc[0]}”；" if len(units) else ""
+    members = "、".join(team.members) if team is not None else ""
+    when = _days(team.first, team.last) if team is not None else ""
+    doc.heading(L.HEADINGS["basic"])
+    doc.paragraph(f"本轮（{s.round_id}）{unit}按照{district}的部署开展社会救助管理服务质量自查"
+                  + (f"，自查组成员：{members}" if members else "") + (f"，自查时间：{when}" if when else "")
+                  + f"。{rate}发现问题 {len(findings)} 项" + (f"（{_severity_counts(findings)}）" if len(findings) else "")
+                  + "。")
+    table = rd.unit_checklist_table(s, district)
+    doc.table(table[table["街镇"] == unit].reset_index(drop=True), caption="自查得分率（%）及等级")
+    doc.heading(L.HEADINGS["problems"])
+    if findings.empty:
+        doc.paragraph(L.NO_PROBLEMS)
+    else:
+        doc.table(details_table(findings).drop(columns=["街镇"]), caption=f"{unit}自查发现的问题")
+    doc.heading(L.HEADINGS["rectify"])
+    doc.paragraph(f"对照整改清单逐项整改，整改期限自{L.chinese_date(issued)}起算：{describe_rules(rules)}"
+                  f"（按国家法定节假日安排计算工作日）；整改情况按期报区民政部门。")
+    if len(plan):
+        doc.table(summarize(plan), caption=f"整改期限（共 {len(plan)} 项，明细见本街镇整改清单）")
+    doc.signature([f"{unit}自查组"] + ([f"自查组成员：{members}"] if members else []) + [L.chinese_date(issued)])
+
+
+def self_check_documents(s, findings, plan, teams, *, district: str, issued, rules) -> list[tuple[str, str, object]]:
+    """(file name, title, compose) for each 街镇 of ``district``: compose(doc) writes its 自查报告 into a
+    ``ReportDocument`` (the notebook hands them to ``toolkit.reports.self_check.write_documents``)."""
+    by_team = {t.team_district: t for t in teams.itertuples()}
+    out = []
+    for unit in s.units[s.units["district"] == district]["unit"]:
+        def compose(doc, unit=unit):
+            self_check_report(doc, s, findings[findings["unit"] == unit], plan[plan["街镇"] == unit],
+                              by_team.get(unit), district=district, unit=unit, issued=issued, rules=rules)
+        name = unit_book_name(unit).replace(L.RECTIFICATION_BOOK.removesuffix(".xlsx"), "自查报告").replace(
+            ".xlsx", ".docx")
+        out.append((name, SELF_CHECK_TITLE.format(unit=unit), compose))
+    return out
 
 
 def ranking_table(s):

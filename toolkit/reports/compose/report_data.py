@@ -260,7 +260,12 @@ def sections_by_district_table(s):
 
 def section_heatmap(s):
     """Heatmap of section score rates: 区 × section, values written in the cells."""
-    return _heatmap(section_by_district(s), "区", "各区分项得分率（%）")
+    return _heatmap(section_by_district(s), "区", f"{_each(s)}分项得分率（%）")
+
+
+def _each(s) -> str:
+    """'各区', or '本区' when the round has one district (no 各区 wording there)."""
+    return "本区" if len(s.districts) == 1 else "各区"
 
 
 def trend_table(current, previous):
@@ -275,7 +280,10 @@ def trend_table(current, previous):
                           "上轮得分率": before["pct"].round(1),
                           "变化（百分点）": (now["pct"] - before["pct"]).round(1),
                           "本轮名次": now["rank"], "上轮名次": before["rank"]})
-    return table.sort_values("本轮名次").reset_index(drop=True)
+    table = table.sort_values("本轮名次").reset_index(drop=True)
+    if len(table) == 1:                              # one district: no ranking
+        table = table.drop(columns=["本轮名次", "上轮名次"])
+    return table
 
 
 def trend_chart(current, previous):
@@ -286,7 +294,7 @@ def trend_chart(current, previous):
     ax.plot(table["区"], table["上轮得分率"], "D", color="#c0392b", label=f"上轮（{previous.round_id}）")
     ax.set_ylim(0, 105)
     ax.set_ylabel("得分率（%）")
-    ax.set_title("各区得分率与上轮比较")
+    ax.set_title(f"{_each(current)}得分率与上轮比较")
     ax.legend(loc="lower right")
     ax.tick_params(axis="x", rotation=20)
     fig.tight_layout()
@@ -349,9 +357,9 @@ def district_summary_text(s, district: str) -> str:
     findings = _of(s.findings, district)
     counts = "，".join(f"{sev} {int((findings['severity'] == sev).sum())} 项"
                       for sev in SEVERITY_ORDER if (findings["severity"] == sev).any())
+    rank = f"，在 {len(s.districts)} 个区中排第 {int(row['rank'])} 名" if len(s.districts) > 1 else ""
     text = (f"本轮（{s.round_id}）对{district} {len(units)} 个街镇开展督导检查，综合得分率 "
-            f"{row['pct']:.1f}%，等级为“{row['grade']}”，在 {len(s.districts)} 个区中排第 "
-            f"{int(row['rank'])} 名；发现问题 {len(findings)} 项")
+            f"{row['pct']:.1f}%，等级为“{row['grade']}”{rank}；发现问题 {len(findings)} 项")
     return text + (f"（{counts}）。" if counts else "。")
 
 

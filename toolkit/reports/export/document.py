@@ -20,8 +20,10 @@ notebook's HTML (hence the PDF) and in Word.
 from __future__ import annotations
 
 import base64
+import contextvars
 import html
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +167,23 @@ def table_html(frame) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+_QUIET = contextvars.ContextVar("jiuzhu_quiet_document", default=False)
+
+
+@contextmanager
+def quiet():
+    """Documents built inside are recorded for Word and Excel but not shown in the notebook (the
+    自查 round's per-街镇 reports, written beside the district's)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
 def _show_html(markup: str) -> None:
+    if _QUIET.get():
+        return
     display = _display()
     if display:
         from IPython.display import HTML

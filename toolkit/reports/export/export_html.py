@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import re
+from html.parser import HTMLParser
 
 from toolkit import SAMPLE_MARK
 
@@ -59,10 +60,56 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-# src=, href= or url() pointing anywhere but inline data or a page anchor
-_EXTERNAL = re.compile(
-    r"""(?:\b(?:src|href)\s*=\s*["']?(?!data:|#)([^"'\s>]+))|(?:url\(\s*["']?(?!data:|#)([^"')]+))""",
-    re.IGNORECASE)
+# attributes that make a browser fetch something; url() and @import in CSS
+_FETCHING = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
+             "codebase", "archive", "manifest", "ping"}
+_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx],?")          # '1x,' '480w' in a srcset
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
+EXTERNAL_MESSAGE = ("网页报告会从外部加载内容（{leaks}），无法在离线内网中照原样打开，因此没有写出。"
+                    "这通常是报告中的某个名称或说明含有网页代码；请检查数据中的区、街镇名称和备注")
+
+
+class ExternalResources(ValueError):
+    """The page would load something from elsewhere (message in Chinese, names what)."""
+
+
+def _inline(value: str) -> bool:
+    value = value.strip()
+    return not value or value.startswith("#") or value.lower().startswith("data:")
+
+
+class _Fetches(HTMLParser):
+    """Every reference the parsed document would fetch: tag attributes and CSS, never escaped text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _FETCHING:
+                parts = [v.strip(",") for v in value.split() if not _DESCRIPTOR.fullmatch(v)] \
+                    if name == "srcset" else [value]
+                self.found += [v for v in parts if not _inline(v)]
+            elif name == "style":
+                self._css(value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        self.found += [a or b for a, b in _CSS_URL.findall(text) if not _inline(a or b)]
 
 
 def notebook_to_html(nb, title: str, sample: bool = False) -> str:
@@ -79,13 +126,17 @@ def notebook_to_html(nb, title: str, sample: bool = False) -> str:
                         body=body)
     leaks = external_references(page)
     if leaks:  # a guard, not a filter: a report must never depend on the network
-        raise ValueError(f"HTML would load external resources: {leaks[:5]}")
+        raise ExternalResources(EXTERNAL_MESSAGE.format(leaks="、".join(leaks[:5])))
     return page
 
 
 def external_references(page: str) -> list[str]:
-    """Every src/href/url() in ``page`` that is not inline data or an in-page anchor."""
-    return [a or b for a, b in _EXTERNAL.findall(page)]
+    """Every src/href/url() the parsed ``page`` would fetch that is not inline data or an in-page
+    anchor.  Markup shown as text (``&lt;img src=x&gt;`` in a 街镇 name) is text, not a fetch."""
+    parser = _Fetches()
+    parser.feed(page)
+    parser.close()
+    return parser.found
 
 
 def _without_noise(nb):

@@ -1,0 +1,124 @@
+"""The bureau's own offices: the 市民政局 and each 区民政局, named once and used in every 落款.
+
+Kept in the store's ``settings`` table (``office:`` for the city, ``office:<区>`` for a district),
+set by ``jiuzhu org import --city-office 名称 --district-office 区=名称``.  Until named, a district's
+office is "<区>民政局" and the city's "市民政局".
+
+Who signs what (:func:`signer`):
+- 自查: each 街镇's own self-check report is signed by the 街镇 and its self-check team; the
+  district roll-up by the 区民政局 (the ten other teams are listed in the report, none signs for all);
+- 区级督导: the district's inspection team (``<区>督导检查组`` and its members);
+- 各区互检: the inspecting district's team;
+- summaries and the 整改情况通报: the 区民政局 in a one-district round, else the 市民政局.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select
+
+from toolkit.errors import UserError
+from toolkit.inspections.store import store as st
+from toolkit.inspections.register.names import name as normal_name
+
+KEY = "office:"
+CITY_DEFAULT = "市民政局"
+TEXT = {
+    "bad_pair": "--district-office“{value}”格式不对。请写成 区=区民政局名称，例如 青浦区=上海市青浦区民政局",
+    "unknown": "--district-office：区“{district}”不在区街镇名册中。可选：{known}",
+    "empty": "{option} 不能为空。请写出民政部门的全称，例如 上海市民政局",
+}
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """'青浦区=上海市青浦区民政局' → ('青浦区', '上海市青浦区民政局')."""
+    district, sep, office = str(text).partition("=")
+    district, office = normal_name(district), normal_name(office)
+    if not sep or not district or not office:
+        raise UserError(TEXT["bad_pair"].format(value=text))
+    return district, office
+
+
+def stored_districts(store) -> list[str]:
+    """Districts of the store in their order (none when the store does not exist yet)."""
+    try:
+        engine = st.open_store(store, create=False)
+    except st.StoreError:
+        return []
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(st.districts.c.name).order_by(st.districts.c.position))]
+
+
+def check_districts(pairs: dict[str, str], known: list[str]) -> None:
+    """Every district named by ``--district-office`` is one of ``known`` (before anything is written)."""
+    for district in pairs:
+        if district not in known:
+            raise UserError(TEXT["unknown"].format(district=district, known="、".join(known) or "无"))
+
+
+def set_offices(store, city: str | None = None, districts: dict[str, str] | None = None) -> dict[str, str]:
+    """Name the city office and/or district offices; returns what was set (key '' for the city)."""
+    engine = st.open_store(store, create=False)
+    wanted = {}
+    if city is not None:
+        check_name(city, "--city-office")
+        wanted[""] = normal_name(city)
+    check_districts(districts or {}, stored_districts(store))
+    wanted.update(districts or {})
+    with st.write_transaction(engine) as conn:
+        for key, office in wanted.items():
+            conn.execute(delete(st.settings).where(st.settings.c.key == KEY + key))
+            conn.execute(insert(st.settings).values(key=KEY + key, value=office))
+    return wanted
+
+
+def _stored(store) -> dict[str, str]:
+    engine = st.open_store(store, create=False)
+    with engine.connect() as conn:
+        rows = conn.execute(select(st.settings.c.key, st.settings.c.value).where(st.settings.c.key.like(KEY + "%")))
+        return {k[len(KEY):]: v for k, v in rows}
+
+
+def city_office(store) -> str:
+    return _stored(store).get("", CITY_DEFAULT)
+
+
+def district_office(store, district: str) -> str:
+    return _stored(store).get(district, f"{district}民政局")
+
+
+def office_for(store, districts: list[str]) -> str:
+    """Who issues a summary or 通报 covering ``districts``: the 区民政局 of one district, else the city's."""
+    return district_office(store, districts[0]) if len(districts) == 1 else city_office(store)
+
+
+def round_kind(store, round_id: str) -> str:
+    engine = st.open_store(store, create=False)
+    with engine.connect() as conn:
+        kind = conn.execute(select(st.rounds.c.kind).where(st.rounds.c.id == str(round_id))).scalar()
+    return kind or "各区互检"
+
+
+def district_signer(store, round_id: str, district: str) -> str:
+    """Who signs a district's report instead of its inspection team: the 区民政局 for a 自查 roll-up
+    (every 街镇 checked itself; no one team signs for all), else '' (the team signs)."""
+    from toolkit.inspections.store.round_kinds import SELF
+
+    return district_office(store, district) if round_kind(store, round_id) == SELF else ""
+
+
+def summary_signer(store, round_id: str, districts: list[str]) -> str:
+    """The 落款 of a summary: the office (自查 roll-up) or its inspection team, by scope."""
+    from toolkit.inspections.store.round_kinds import SELF
+
+    office = office_for(store, districts)
+    return office if round_kind(store, round_id) == SELF else f"{office}督导检查组"
+
+
+def check_name(value: str | None, option: str) -> None:
+    if value is not None and not normal_name(value):
+        raise UserError(TEXT["empty"].format(option=option))
+
+
+def rectification_signer(store, district: str | None) -> str:
+    """The 整改情况通报's 署名: the district's 区民政局 for one district, else the 市民政局."""
+    return district_office(store, district) if district else city_office(store)
