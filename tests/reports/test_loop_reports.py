@@ -139,7 +139,8 @@ def test_district_report_and_rectification_list_mark_exactly_the_recurring_probl
     flagged = {(r["街镇"], r["检查项"]) for r in rows if r["标记"] == "反弹"}
     assert flagged == recurring
     assert all(r["标记"] in (None, "") for r in rows if (r["街镇"], r["检查项"]) in others)
-    assert all("上一轮已报告整改（问题编号 2018-" in r["问题"] for r in rows if r["标记"] == "反弹")
+    assert all(re.search(r"上一轮检查后已报告整改（2019年\d+月\d+日完成）", r["问题"]) for r in rows if r["标记"] == "反弹")
+    assert not any(re.search(r"2018-[A-Z]{2}-\d{2}-[0-9A-F]{8}", r["问题"]) for r in rows)   # no hash numbers
 
 
 def test_city_summary_counts_recurrences_per_district(loop_round, expected):

@@ -39,13 +39,13 @@ def store(round_base, tmp_path):
 def write_book(store, folder, district=DISTRICT, issued=ISSUED):
     """The 整改清单.xlsx exactly as the district report writes it (report_body.district_report)."""
     from toolkit.inspections.findings import load_findings
-    from toolkit.inspections.rectification import build_rectification, describe_rules, fill_inputs, load_deadline_rules
+    from toolkit.inspections.rectification import build_rectification, describe_rules, fill_sheet, load_deadline_rules
     from toolkit.reports.document import ReportDocument
 
     rules = load_deadline_rules()
     plan = build_rectification(load_findings(store, "2019", district), issued, rules, "2019")
     doc = ReportDocument("测试", sample=True)
-    doc.sheet("整改清单.xlsx", "整改清单", plan, inputs=fill_inputs(),
+    doc.sheet("整改清单.xlsx", "整改清单", **fill_sheet(plan),
               lines=[f"{district}整改清单（2019）", f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"])
     doc.save(folder, "xlsx")
     return folder / "整改清单.xlsx", plan

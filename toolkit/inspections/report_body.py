@@ -17,7 +17,7 @@ from toolkit.inspections.recurrence import is_marked
 from toolkit.inspections.training_facts import CHANGED, KEPT
 from toolkit.inspections.training_figures import district_lines
 from toolkit.inspections.rectification import (
-    describe_rules, fill_inputs, summarize,
+    describe_rules, fill_sheet, summarize,
 )
 
 
@@ -148,7 +148,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
     book_title = f"{district}整改清单（{s.round_id}）"
-    doc.sheet(L.RECTIFICATION_BOOK, "整改清单", plan, inputs=fill_inputs(),
+    doc.sheet(L.RECTIFICATION_BOOK, "整改清单", **fill_sheet(plan),
               lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
                                  f"黄色列由责任单位填写；完成情况从下拉列表中选择"])
 
@@ -283,7 +283,7 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     doc.annex("附件1", annex)
     doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")
     doc.table(rd.findings_count_table(s), caption=f"{words['districts']}问题数量（按严重程度）")
-    doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", plan, inputs=fill_inputs(),
+    doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", **fill_sheet(plan),
               lines=[f"{words['area']}整改清单（{s.round_id}）",
                      f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
 

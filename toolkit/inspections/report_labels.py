@@ -60,7 +60,7 @@ RECURRENCE = {
     "city": "与上一轮（{prev}）相比，共有 {n} 处问题在已报告“已整改”后本轮再次发现（反弹），各区分布如下：",
     "caption": "各区反弹问题数",
     "columns": ["区", "反弹问题数", "涉及街镇"],
-    "previous": "上一轮已报告整改（问题编号 {pid}，完成日期 {day}），本轮再次发现",
+    "previous": "上一轮检查后已报告整改（{day}），本轮再次发现",
 }
 
 # 宣传与培训: the training figures recorded when the forms were pre-filled (training_figures)

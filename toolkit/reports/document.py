@@ -111,10 +111,12 @@ class ReportDocument:
                    f'{cap}</figure>')
 
     def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None,
-              inputs: dict | None = None) -> None:
+              inputs: dict | None = None, hidden=(), widths: dict | None = None) -> None:
         """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook).
 
-        ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in."""
+        ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in
+        (the sheet is then protected but for them); ``hidden``: columns kept in the file for
+        programs but not shown or printed; ``widths``: column name → width."""
         from toolkit.reports.export_xlsx import Sheet
 
         head = list(lines or [])
@@ -123,7 +125,8 @@ class ReportDocument:
             head.insert(1 if head else 0, SAMPLE_MARK)
             highlight.add(SAMPLE_MARK)
         self.workbooks.setdefault(workbook, []).append(
-            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {})))
+            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {}),
+                  hidden=tuple(hidden), widths=dict(widths or {})))
 
     def save(self, output_dir, formats="html,docx,xlsx") -> list[Path]:
         """Write ``报告.docx`` (when 'docx' is in formats) and each workbook (when 'xlsx')."""
