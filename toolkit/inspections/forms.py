@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
+from toolkit.inspections.report_labels import round_title
 from toolkit.inspections.round_kinds import team_label
 from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundContext, UnitInfo
@@ -75,11 +76,6 @@ def _case_width(key: str) -> float:
     if key.startswith("doc:"):
         return 7
     return CASE_WIDTHS.get(key, 10)
-
-
-def _round_title(round_id: str) -> str:
-    """'2019年度' for a calendar-year round id, else the id as it is."""
-    return f"{round_id}年度" if round_id.isdigit() and len(round_id) == 4 else round_id
 
 
 def form_filename(ctx: RoundContext, unit: UnitInfo) -> str:
@@ -201,7 +197,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     mark = f"【{SAMPLE_MARK}】" if ctx.is_sample else ""
     help_ws = wb.active
     help_ws.title = HELP_SHEET
-    title = mark + f"{_round_title(ctx.round_id)}社会救助督导检查表格：{unit.district}{unit.name}"
+    title = mark + f"{round_title(ctx.round_id)}社会救助督导检查表格：{unit.district}{unit.name}"
     for row, line in enumerate([title] + HELP_TEXT, 1):
         help_ws.cell(row=row, column=1, value=safe_cell(line))
     help_ws["A1"].font = Font(bold=True, size=14)

@@ -111,6 +111,13 @@ def chinese_count(n: int) -> str:
     return COUNT_WORDS[n - 1] if 1 <= n <= len(COUNT_WORDS) else f" {n} "
 
 
+def round_title(round_id: str) -> str:
+    """'2019年度' for a calendar-year round (official writing never says '轮次 2019'), else the
+    round's own name."""
+    text = str(round_id)
+    return f"{text}年度" if text.isdigit() and len(text) == 4 else text
+
+
 def chinese_date(day) -> str:
     """'2019年12月23日' (the date line of a 落款, no leading zeros)."""
     return f"{day.year}年{day.month}月{day.day}日"
