@@ -98,7 +98,7 @@ def _rectification(doc, plan, rules, issued, requirements: list[str], lead: str)
 
 def _annex_note(doc, items: list[str]) -> None:
     """附件说明 (GB/T 9704 7.3.4): after the body, before the 落款, kept on the 落款's page."""
-    doc.paragraph("附件：" + "\n　　　".join(f"{n}. {t}" for n, t in enumerate(items, 1)), keep_with_next=True)
+    doc.annex_note(items)
 
 
 # ---------------------------------------------------------------- district report

@@ -83,6 +83,13 @@ class ReportDocument:
         _show_html(f'<div class="annex"><p class="annex-label">{html.escape(label)}</p>'
                    f'<h1>{html.escape(title)}</h1></div>')
 
+    def annex_note(self, titles: list[str]) -> None:
+        """附件说明 (GB/T 9704 7.3.4): '附件：1. …', each further title aligned under the first."""
+        titles = [str(t) for t in titles]
+        self.blocks.append({"kind": "annex_note", "titles": titles})
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in titles)
+        _show_html(f'<div class="annex-note"><p>附件：</p><ol>{items}</ol></div>')
+
     def signature(self, lines: list[str]) -> None:
         """落款: who signs (in full) and the date, right-aligned."""
         lines = [str(x) for x in lines]
