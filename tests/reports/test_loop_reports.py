@@ -171,7 +171,8 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     assert rows[changed]["检查组评定"] == "未开展" and "1/2 个村居" in rows[changed]["培训数字"]
     body = "\n".join(p.text for p in docx.paragraphs)
     assert "2 个街镇检查表中的“街镇对村（居）社会救助干部开展培训”一项" in body
-    assert "（来源：培训台账.xlsx），共 2 项，检查组核实后采纳 1 项、修改 1 项。各街镇的培训数字和检查组评定见附件1。" in body
+    assert "预填建议值，共 2 项，检查组核实后采纳 1 项、修改 1 项。各街镇的培训数字和检查组评定见附件1。" in body
+    assert ".xlsx" not in body                                # no file names in the document
     # the per-街镇 table is in 附件1, after the annex's own problem list, not in the body
     captions = [p.text for p in docx.paragraphs]
     assert captions.index(next(c for c in captions if c.startswith("附件1"))) < captions.index(
@@ -182,8 +183,8 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     assert "（五）宣传与培训" not in [p.text for p in other.paragraphs] and not _tables(other, TRAINING_HEADER)
 
     summary = _checked_docx(run.out_dir / SUMMARY_NAME / "报告.docx", "全市汇总报告")
-    (line,) = _tables(summary, ["区", "预填街镇数", "采纳", "修改", "来源"])
-    assert _rows(line) == [{"区": DISTRICT, "预填街镇数": "2", "采纳": "1", "修改": "1", "来源": "培训台账.xlsx"}]
+    (line,) = _tables(summary, ["区", "预填街镇数", "采纳", "修改"])
+    assert _rows(line) == [{"区": DISTRICT, "预填街镇数": "2", "采纳": "1", "修改": "1"}]
 
 
 def test_reports_with_recurrences_and_training_print_in_libreoffice(loop_round, tmp_path):

@@ -192,7 +192,7 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     docx = Document(str(doc.save(tmp_path, "docx")[0]))
     body = "\n".join(p.text for p in docx.paragraphs)
     assert "全市" not in body and "市民政" not in body
-    assert "本轮（2019）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
+    assert "本轮（2019年度）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
     assert "明细见本区督导检查报告" in body
     assert "东湖区民政局督导检查组" in body
     assert "各区" not in body          # captions too: 本区分项得分率热力图, 本区低保案卷合规情况 …
