@@ -26,6 +26,7 @@ DEFAULT_WIDTH = 8.43       # Excel's default column width
 FOOTER = "第 &P 页，共 &N 页"
 MIN_PRINT_PT = 9.0         # the smallest text on paper, in points
 MIN_TEXT_WIDTH = 14.0      # a narrowed text column keeps at least seven Chinese characters
+SAFETY = 1.05              # column breaks across pages and LibreOffice's rounding cost a few per cent
 MARGIN_IN = 0.6            # left and right page margins, inches
 PAGE_MM = {"portrait": 210.0 - 2 * 25.4 * MARGIN_IN, "landscape": 297.0 - 2 * 25.4 * MARGIN_IN}
 
@@ -83,6 +84,31 @@ def wrap_long_cells(ws, first_row: int) -> None:
                 alignment.wrap_text = True
                 alignment.vertical = alignment.vertical or "top"
                 cell.alignment = alignment
+
+
+def fit_title_rows(ws, header: int | None) -> None:
+    """Title lines above the table that are wider than the table: merged across it and wrapped
+    (LibreOffice prints a line's overflow too, shrinking the whole page to fit it); on a
+    protected sheet (a form read back, where merges are refused) wrapped in place."""
+    from copy import copy
+
+    if not header or header <= 1:
+        return
+    last = ws.max_column or 1
+    table = sum(column_width(ws, c) for c in range(1, last + 1) if not is_hidden(ws, c))
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    for row in range(1, header):
+        cell = ws.cell(row=row, column=1)
+        if not isinstance(cell.value, str) or row in merged or text_width(cell.value) <= table - 1:
+            continue
+        if any(ws.cell(row=row, column=c).value not in (None, "") for c in range(2, last + 1)):
+            continue
+        if not ws.protection.sheet and last > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        alignment = copy(cell.alignment)
+        alignment.wrap_text = True
+        alignment.vertical = alignment.vertical or "top"
+        cell.alignment = alignment
 
 
 def fit_row_heights(ws, first_row: int = 1) -> None:
@@ -187,7 +213,7 @@ def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
 def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tuple[str, int]:
     """Choose orientation and pages across so the smallest text prints at :data:`MIN_PRINT_PT`
     or more, narrowing wide text columns first; returns (orientation, pages across)."""
-    need = MIN_PRINT_PT / smallest_font(ws)          # the least zoom that keeps text readable
+    need = SAFETY * MIN_PRINT_PT / smallest_font(ws)   # the least zoom that keeps text readable
     total = printed_mm(ws)
     if landscape is None:
         landscape = ws.page_setup.orientation == "landscape" or total * need > PAGE_MM["portrait"] \
@@ -233,6 +259,7 @@ def prepare_workbook(workbook) -> None:
             continue
         header = header_row(ws)
         orientation, pages = fit_for_reading(ws, (header or 0) + 1)
+        fit_title_rows(ws, header)
         wrap_long_cells(ws, header + 1 if header else 1)
         fit_row_heights(ws)
         print_setup(ws, header, orientation == "landscape", pages)

@@ -148,3 +148,18 @@ def test_the_inspection_team_signs_in_full(sample_city):
         paragraphs = [p.text for p in Document(str(docx)).paragraphs]
         members = next(p for p in paragraphs if p.startswith("检查组成员："))
         assert "*" not in members and len(members) > len("检查组成员：") + 1
+
+
+def test_every_report_and_its_rectification_list_print_conformant(sample_city, tmp_path):
+    """The conformance check (page size and margins, smallest text, page numbers, body pages,
+    落款, no program text) on each 报告.docx, its report.pdf and its 整改清单 as printed."""
+    from toolkit.reports.conformance import check
+
+    books = [docx.parent / "整改清单.xlsx" for docx, _pdf in sample_city]
+    printed = dict(zip(books, convert_all(books, "pdf", tmp_path)))
+    for docx, pdf in sample_city:
+        name = docx.parent.name
+        for result in (check(pdf, f"{name} 报告.docx", "docx", MAX_BODY_PAGES),
+                       check(docx.parent / "report.pdf", f"{name} report.pdf", "docx", MAX_BODY_PAGES),
+                       check(printed[docx.parent / "整改清单.xlsx"], f"{name} 整改清单", "xlsx")):
+            assert result.problems == [], (result.document, result.problems)

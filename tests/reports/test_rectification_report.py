@@ -95,3 +95,17 @@ def test_unknown_district_and_missing_issue_date_fail_before_any_kernel(loop_sto
     assert main(args) == 2
     assert "还没有导入任何整改清单" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_the_notice_and_its_annex_workbook_print_as_an_office_sends_them(report_run, tmp_path):
+    """Printed by LibreOffice: the body within four pages with its 落款 and page numbers, the
+    annex workbook readable (toolkit.reports.conformance)."""
+    from toolkit.reports.conformance import check
+    from toolkit.reports.office import convert_all
+
+    folder = report_run.out_dir / "全市"
+    notice, annex = convert_all([folder / "报告.docx", folder / "整改情况.xlsx"], "pdf", tmp_path)
+    result = check(notice, "整改情况通报", "docx", max_body_pages=4)
+    assert result.problems == [] and result.body_pages <= 4, result.problems
+    workbook = check(annex, "整改情况.xlsx", "xlsx")
+    assert workbook.problems == [] and workbook.smallest_pt >= 9, workbook.problems
