@@ -1,4 +1,5 @@
-"""Measurements of a rendered PDF with poppler-utils: pages, words with positions, page text.
+"""Measurements of a rendered PDF with poppler-utils: pages, words with positions, page text
+(``toolkit.reports.printed``, also used by the print conformance check), and the checks on them.
 
 ``pdftotext -bbox`` gives every word with its box; a table column squeezed to one character
 per line shows as a stack of single Chinese characters at the same x, one line pitch apart.
@@ -6,39 +7,12 @@ per line shows as a stack of single Chinese characters at the same x, one line p
 
 from __future__ import annotations
 
-import html
 import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-_PAGE = re.compile(r"<page[^>]*>(.*?)</page>", re.S)
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+from toolkit.reports.printed import Word, page_texts, words_by_page  # noqa: F401  (re-exported for the tests)
+
 _CJK = re.compile(r"^[\u4e00-\u9fff]$")
-
-
-@dataclass(frozen=True)
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-def words_by_page(pdf: Path) -> list[list[Word]]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return [[Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(page)]
-            for page in _PAGE.findall(out)]
-
-
-def page_texts(pdf: Path, layout: bool = True) -> list[str]:
-    """Text of each page; ``layout`` keeps columns side by side, otherwise text blocks in
-    reading order (a wrapped table cell's lines stay together)."""
-    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
 def _alone(word: Word, words: list[Word]) -> bool:
