@@ -429,6 +429,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
 
     case_rows: list[int] = []
     names: set[str] = set()         # the households' names: masked wherever a problem echoes them
+    reported: set[str] = set()      # case files whose row has a bad cell: reported there, not as missing
     if case_checklist is not None:
         sheet = case_checklist.title[:31]
         ws = wb[sheet]
@@ -446,6 +447,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                     continue        # an empty row, or a listed case file not yet filled: reported as missing below
                 names.add(clean_text(raw.get("head_name")))
                 row, errors = parse_case_row(raw, documents, ctx.today)
+                if errors:
+                    reported.add(clean_text(raw.get("case_id")))
                 for key, err in errors:
                     col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == key)
                     problems.append(Problem(at(sheet, r, get_column_letter(col), dict(columns)[key]),
@@ -465,5 +468,5 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         return info_at(key)
 
     sub.where = {("case", i): locate(("case", i)) for i in range(len(sub.case_files))}
-    problems.extend(check_submission(sub, ctx, locate, check_items=False))
+    problems.extend(check_submission(sub, ctx, locate, check_items=False, reported=frozenset(reported)))
     return (None if problems else sub), mask_problems(problems, frozenset(names))
