@@ -125,7 +125,7 @@ def test_district_report_and_rectification_list_mark_exactly_the_recurring_probl
     marked = {(r["街镇"], r["编号"]) for r in details if r["问题"].startswith("【反弹】")}
     assert marked == recurring and not marked & others
     body = "\n".join(p.text for p in docx.paragraphs)
-    assert f"其中 {len(recurring)} 处为反弹问题：在上一轮（2018）检查后已报告“已整改”" in body   # the default
+    assert f"其中 {len(recurring)} 处为反弹问题：在上一轮（2018年度）检查后已报告“已整改”" in body   # the default
     cells = "\n".join(c.text for t in docx.tables for row in t.rows for c in row.cells)
     for unit, item in recurring:      # the problem tables of 三、存在问题 tag the 街镇
         tag = rf"{unit}\u00a0\d+\u00a0份（反弹）" if item.startswith("CF-") else rf"{unit}（反弹）"
@@ -153,7 +153,7 @@ def test_city_summary_counts_recurrences_per_district(loop_round, expected):
     counts = {r["区"]: int(r["反弹问题数"]) for r in _rows(table[0])}
     assert counts == {"东湖区": len(recurring), "云岭区": 0, "梅溪区": 0}
     body = "\n".join(p.text for p in docx.paragraphs)
-    assert f"与上一轮（2018）相比，共有 {len(recurring)} 处问题" in body
+    assert f"与上一轮（2018年度）相比，共有 {len(recurring)} 处问题" in body
     assert "各区反弹问题数" in _checked_html(folder / "report.html")
 
 

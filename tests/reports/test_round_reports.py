@@ -106,7 +106,7 @@ def test_html_is_self_contained_without_code_or_personal_data(round_run):
         assert not re.search(r"\d{17}[\dX]", page)  # no 身份证号
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", page)  # no mobile numbers
     district = (round_run.out_dir / "东湖区" / "report.html").read_text(encoding="utf-8")
-    assert "与上一轮（2018）比较" in district and "data:image/png;base64" in district
+    assert "与上一轮（2018年度）比较" in district and "data:image/png;base64" in district
     # the inspection team signs the report: named in full, never masked
     team = re.search(r"检查组：([^<；]*)", district).group(1)
     assert team and "*" not in team

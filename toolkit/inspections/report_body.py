@@ -126,13 +126,13 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.paragraph("各部分得分率及得分最低的街镇见附件1。")
     doc.heading(L.SUBHEADINGS["case_files"], level=2)
     doc.table(rd.case_file_table(s, district), caption="低保案卷合规情况",
-              note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
+              note=L.CASE_FILE_NOTE + "置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.heading(L.SUBHEADINGS["previous"], level=2)
     change = rd.change_table(s, prev, district)
     if change is None:
         doc.paragraph(rd.NO_PREVIOUS)
     else:
-        doc.table(change, caption=f"与上一轮（{prev_id}）比较")
+        doc.table(change, caption=f"与上一轮（{L.round_title(prev_id)}）比较")
     _training(doc, s, training)
 
     units = {u for us in grouped["units"] for u in us} if len(grouped) else set()
@@ -141,7 +141,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
                        f"涉及 {len(units)} 个街镇。按检查表和类别归纳如下，各街镇逐项明细见附件1。")
     recurring = int(is_marked(findings).sum())
     if recurring:
-        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=prev_id))
+        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=L.round_title(prev_id)))
 
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
@@ -151,6 +151,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.annex("附件1", f"{district}{L.ANNEX_DETAILS}")
     doc.table(rd.section_table(s, district), caption="各部分得分率及最低的街镇")
     doc.figure(rd.section_chart(s, district), caption="各街镇分项得分率")
+    doc.paragraph(L.CASE_FILE_NOTE)
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
@@ -264,7 +265,7 @@ def recurrence_table(findings):
 def _recurrences_by_district(doc, findings, prev_id) -> None:
     table = recurrence_table(findings)
     if table is not None:
-        doc.paragraph(L.RECURRENCE["city"].format(prev=prev_id, n=int(table[L.RECURRENCE["columns"][1]].sum())))
+        doc.paragraph(L.RECURRENCE["city"].format(prev=L.round_title(prev_id), n=int(table[L.RECURRENCE["columns"][1]].sum())))
         doc.table(table, caption=L.RECURRENCE["caption"])
 
 
@@ -326,10 +327,10 @@ def _city_overall(doc, s, prev, prev_id, training) -> None:
     if trend is None:
         doc.paragraph(rd.NO_PREVIOUS)
     else:
-        doc.table(trend, caption=f"与上一轮（{prev_id}）比较")
+        doc.table(trend, caption=f"与上一轮（{L.round_title(prev_id)}）比较")
         doc.figure(rd.trend_chart(s, prev), caption=f"{each}得分率变化")
     doc.heading("（三）低保案卷抽查", level=2)
     doc.table(rd.case_file_table(s, by="district"), caption=f"{each}低保案卷合规情况",
-              note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
+              note=L.CASE_FILE_NOTE + "置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
     _training_by_district(doc, training)

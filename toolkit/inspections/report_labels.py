@@ -91,6 +91,9 @@ SUMMARY_WORDS = {
 }
 
 NO_PROBLEMS = "本轮检查未发现问题。"
+# why the case-file compliance rate is far below the case-file checklist's score rate
+CASE_FILE_NOTE = ("案卷合规指一份档案的全部核查项目均符合要求，有一项不符合即不计为合规；低保档案材料核查表的得分率"
+                  "按项目计分，一项不符合只扣该项的分。因此案卷合规率明显低于该表得分率。")
 NO_PRACTICES = "本轮没有所有街镇均得满分的检查项。"
 DEFAULT_OFFICE = "市民政局"
 
