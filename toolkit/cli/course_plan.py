@@ -67,7 +67,7 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None,
                roster: Path | None = None, assign: bool = False, audience: str | None = None) -> tuple[Path, object]:
     """Write 培训计划.xlsx (with ``roster``: its 发布名单 sheet, of one ``audience`` or all; with
     ``assign`` too: the sheet 按练习发布 and one ``发布名单/<练习>.csv`` per exercise)."""
-    from toolkit.inspections.report_labels import round_title
+    from toolkit.inspections.round_kinds import round_title
     from toolkit.reports.export_xlsx import Sheet, write_workbook
     from toolkit import SAMPLE_MARK
     from toolkit.training.plan import by_exercise, for_audience, release_list, training_plan, unit_overview, unmatched

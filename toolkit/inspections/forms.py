@@ -25,8 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
-from toolkit.inspections.report_labels import round_title
-from toolkit.inspections.round_kinds import team_label
+from toolkit.inspections.round_kinds import round_title, team_label
 from toolkit.files import save_workbook
 from toolkit.inspections.rounds import RoundContext, UnitInfo
 from toolkit.inspections.submission import UnitSubmission, case_columns

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.inspections import report_labels as L
+from toolkit.inspections.round_kinds import chinese_date
 
 SETTINGS_FILE = Path(__file__).with_name("report_settings.yaml")
 SEVERITY_ORDER = ("严重", "一般", "轻微")
@@ -162,7 +163,7 @@ def _problem_text(f) -> str:
     if isinstance(f.remarks, str) and f.remarks.strip():
         text += f"。检查组备注：{f.remarks.strip()}"
     if _mark(f):
-        day = f"{L.chinese_date(f.fixed_on)}完成" if hasattr(f.fixed_on, "isoformat") else "完成日期不详"
+        day = f"{chinese_date(f.fixed_on)}完成" if hasattr(f.fixed_on, "isoformat") else "完成日期不详"
         text += "。" + L.RECURRENCE["previous"].format(day=day)
     return text
 

@@ -106,24 +106,14 @@ def report_title(name: str = "", kind: str = "") -> str:
     return f"{name}{SUBJECT}{ending}"
 
 
+from toolkit.inspections.round_kinds import chinese_date, round_title  # noqa: E402,F401  (used as L.…)
+
 COUNT_WORDS = "一两三四五六七八九十"     # "两项" before a measure word, not "二项"
 
 
 def chinese_count(n: int) -> str:
     """1 → '一', 2 → '两' … 10 → '十' (a count before a measure word); larger counts in digits."""
     return COUNT_WORDS[n - 1] if 1 <= n <= len(COUNT_WORDS) else f" {n} "
-
-
-def round_title(round_id: str) -> str:
-    """'2019年度' for a calendar-year round (official writing never says '轮次 2019'), else the
-    round's own name."""
-    text = str(round_id)
-    return f"{text}年度" if text.isdigit() and len(text) == 4 else text
-
-
-def chinese_date(day) -> str:
-    """'2019年12月23日' (the date line of a 落款, no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def summary_words(districts: list[str], office: str = DEFAULT_OFFICE) -> dict:
