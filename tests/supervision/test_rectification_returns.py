@@ -46,7 +46,8 @@ def write_book(store, folder, district=DISTRICT, issued=ISSUED):
     plan = build_rectification(load_findings(store, "2019", district), issued, rules, "2019")
     doc = ReportDocument("测试", sample=True)
     doc.sheet("整改清单.xlsx", "整改清单", **fill_sheet(plan),
-              lines=[f"{district}整改清单（2019）", f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"])
+              lines=[f"{district}2019年度督导检查整改清单",
+                     f"整改期限：{describe_rules(rules)}；下发日期 {issued.year}年{issued.month}月{issued.day}日。"])
     doc.save(folder, "xlsx")
     return folder / "整改清单.xlsx", plan
 
@@ -230,3 +231,16 @@ def test_sample_returns_import_and_show_every_outcome(store, tmp_path):
     status = problem_status(store, "2019", as_of=TODAY)
     assert status["完成情况"].isin(["已整改", "整改中", "未报送"]).all()
     assert (status["完成情况"] == "已整改").sum() > len(status) / 2
+
+
+@pytest.mark.parametrize("text, day", [
+    ("整改期限：……；下发日期 2019年12月2日。", date(2019, 12, 2)),
+    ("下发日期 2019 年 9 月 30 日", date(2019, 9, 30)),
+    ("整改期限：……；下发日期 2019-12-02。", date(2019, 12, 2)),       # lists written before dates were in Chinese
+    ("下发日期 2019年2月30日", None),
+    ("东湖区2019年度督导检查整改清单", None),
+])
+def test_the_issue_date_is_read_from_the_title_line_in_chinese_or_iso(text, day):
+    from toolkit.inspections.rectification_returns import issued_in
+
+    assert issued_in(text) == day

@@ -155,9 +155,9 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
-    book_title = f"{district}整改清单（{s.round_id}）"
+    book_title = f"{district}{L.round_title(s.round_id)}督导检查整改清单"
     doc.sheet(L.RECTIFICATION_BOOK, "整改清单", **fill_sheet(plan),
-              lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
+              lines=[book_title, f"整改期限：{describe_rules(rules)}；下发日期 {L.chinese_date(issued)}。"
                                  f"黄色列由责任单位填写；完成情况从下拉列表中选择"])
 
 
@@ -294,8 +294,8 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")
     doc.table(rd.findings_count_table(s), caption=f"{words['districts']}问题数量（按严重程度）")
     doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", **fill_sheet(plan),
-              lines=[f"{words['area']}整改清单（{s.round_id}）",
-                     f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
+              lines=[f"{words['area']}{L.round_title(s.round_id)}督导检查整改清单",
+                     f"整改期限：{describe_rules(rules)}；下发日期 {L.chinese_date(issued)}"])
 
 
 def _city_groups(findings):
