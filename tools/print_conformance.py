@@ -4,7 +4,7 @@ table (文件 → 页数 → 正文页数 → 最小文字 → 问题) into docs
     .venv/bin/python tools/print_conformance.py build/demo            # after `make demo`
     .venv/bin/python tools/print_conformance.py build/demo --check    # exit 1 when a document fails
 
-The checks are ``toolkit.reports.conformance``; inspection forms are the same layout in every
+The checks are ``toolkit.reports.export.conformance``; inspection forms are the same layout in every
 folder, so one form per folder is printed.  Exit status 1 when a document fails (with --check).
 """
 
@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from toolkit.reports.conformance import check, markdown_table
-from toolkit.reports.office import convert_all
+from toolkit.reports.export.conformance import check, markdown_table
+from toolkit.reports.export.office import convert_all
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "print-conformance.md"
 # (pattern, kind, most body pages; None: no limit); report.pdf is already printed

@@ -63,7 +63,7 @@ def check_runtime(hub: Hub) -> None:
 
 
 def trainees(course: Course) -> list[str]:
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.roster import load_roster
 
     try:
         return [t.id for t in load_roster(course.db_url).trainees]
