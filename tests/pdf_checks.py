@@ -47,19 +47,30 @@ def one_char_stacks(words: list[Word], run: int = 3) -> list[str]:
 
 def printed_in_full(text: str, words: list[Word], flat: str) -> bool:
     """True when ``text`` is in the page text ``flat`` (whitespace removed), or when its lines
-    stand one under the other at the same x (a wrapped, left-aligned table cell)."""
+    stand one under the other at the same x (a wrapped, left-aligned table cell; a line may be
+    several words: '6 分；有台账但整改')."""
     target = re.sub(r"\s+", "", text)
     if target in flat:
         return True
     for start in words:
         if not target.startswith(start.text):
             continue
-        joined, last = start.text, start
-        for word in sorted((w for w in words if abs(w.x0 - start.x0) < 1.0 and w.y0 > start.y0),
-                           key=lambda w: w.y0):
-            if word.y0 - last.y0 > 1.6 * (last.y1 - last.y0) or len(joined) >= len(target):
+        joined, y, height = "", start.y0, start.y1 - start.y0
+        while True:
+            line = sorted((w for w in words if abs(w.y0 - y) < 1.0 and w.x0 >= start.x0 - 1.0), key=lambda w: w.x0)
+            took, last = False, None
+            for word in line:                  # the words of this line that continue the text
+                if last is not None and word.x0 - last.x1 > 0.5 * height:
+                    break                      # a gap wider than a space: the next column
+                if not target[len(joined):].startswith(word.text):
+                    break
+                joined, took, last = joined + word.text, True, word
+            if not took or joined == target:
                 break
-            joined, last = joined + word.text, word
+            below = [w.y0 for w in words if abs(w.x0 - start.x0) < 1.0 and 0 < w.y0 - y <= 1.6 * height]
+            if not below:
+                break
+            y = min(below)
         if joined == target:
             return True
     return False
