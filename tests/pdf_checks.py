@@ -1,4 +1,5 @@
-"""Measurements of a rendered PDF with poppler-utils: pages, words with positions, page text.
+"""Measurements of a rendered PDF with poppler-utils: pages, words with positions, page text
+(``toolkit.reports.export.printed``, also used by the print conformance check), and the checks on them.
 
 ``pdftotext -bbox`` gives every word with its box; a table column squeezed to one character
 per line shows as a stack of single Chinese characters at the same x, one line pitch apart.
@@ -6,39 +7,12 @@ per line shows as a stack of single Chinese characters at the same x, one line p
 
 from __future__ import annotations
 
-import html
 import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-_PAGE = re.compile(r"<page[^>]*>(.*?)</page>", re.S)
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+from toolkit.reports.export.printed import Word, page_texts, words_by_page  # noqa: F401  (re-exported for the tests)
+
 _CJK = re.compile(r"^[\u4e00-\u9fff]$")
-
-
-@dataclass(frozen=True)
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-def words_by_page(pdf: Path) -> list[list[Word]]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return [[Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(page)]
-            for page in _PAGE.findall(out)]
-
-
-def page_texts(pdf: Path, layout: bool = True) -> list[str]:
-    """Text of each page; ``layout`` keeps columns side by side, otherwise text blocks in
-    reading order (a wrapped table cell's lines stay together)."""
-    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
 def _alone(word: Word, words: list[Word]) -> bool:
@@ -73,19 +47,30 @@ def one_char_stacks(words: list[Word], run: int = 3) -> list[str]:
 
 def printed_in_full(text: str, words: list[Word], flat: str) -> bool:
     """True when ``text`` is in the page text ``flat`` (whitespace removed), or when its lines
-    stand one under the other at the same x (a wrapped, left-aligned table cell)."""
+    stand one under the other at the same x (a wrapped, left-aligned table cell; a line may be
+    several words: '6 分；有台账但整改')."""
     target = re.sub(r"\s+", "", text)
     if target in flat:
         return True
     for start in words:
         if not target.startswith(start.text):
             continue
-        joined, last = start.text, start
-        for word in sorted((w for w in words if abs(w.x0 - start.x0) < 1.0 and w.y0 > start.y0),
-                           key=lambda w: w.y0):
-            if word.y0 - last.y0 > 1.6 * (last.y1 - last.y0) or len(joined) >= len(target):
+        joined, y, height = "", start.y0, start.y1 - start.y0
+        while True:
+            line = sorted((w for w in words if abs(w.y0 - y) < 1.0 and w.x0 >= start.x0 - 1.0), key=lambda w: w.x0)
+            took, last = False, None
+            for word in line:                  # the words of this line that continue the text
+                if last is not None and word.x0 - last.x1 > 0.5 * height:
+                    break                      # a gap wider than a space: the next column
+                if not target[len(joined):].startswith(word.text):
+                    break
+                joined, took, last = joined + word.text, True, word
+            if not took or joined == target:
                 break
-            joined, last = joined + word.text, word
+            below = [w.y0 for w in words if abs(w.x0 - start.x0) < 1.0 and 0 < w.y0 - y <= 1.6 * height]
+            if not below:
+                break
+            y = min(below)
         if joined == target:
             return True
     return False

@@ -4,8 +4,11 @@ Leaf module (imports nothing of ours).  ``toolkit.files.save_workbook`` calls
 :func:`prepare_workbook` on every workbook the toolkit writes, so each writer only has to lay
 out its cells; what a writer sets itself (orientation, print titles) is kept.
 
-- A4, fit to one page wide (as many pages tall as needed), landscape when the used columns
-  are wider than a portrait page, margins of about 1.5 cm, page numbers in the footer.
+- A4, readable by construction: the smallest text prints at :data:`MIN_PRINT_PT` or more.
+  Portrait when the columns fit, else landscape; when even landscape would shrink the text,
+  the widest text columns are narrowed (their text wraps) down to :data:`MIN_TEXT_WIDTH`, and a
+  table still too wide prints on two or more pages across with its first column repeated.
+  Margins of about 1.5 cm, page numbers in the footer, hidden columns never printed.
 - The header row (the row above the frozen panes, or the writer's own print titles) repeats
   on every printed page.
 - Rows with wrapped text get an explicit height for the number of lines the text needs in its
@@ -21,6 +24,11 @@ LINE_HEIGHT = 15.0         # points per line of 11-point text (Excel's default r
 MAX_HEIGHT = 409.0         # Excel's limit for a row, in points
 DEFAULT_WIDTH = 8.43       # Excel's default column width
 FOOTER = "第 &P 页，共 &N 页"
+MIN_PRINT_PT = 9.0         # the smallest text on paper, in points
+MIN_TEXT_WIDTH = 14.0      # a narrowed text column keeps at least seven Chinese characters
+SAFETY = 1.05              # column breaks across pages and LibreOffice's rounding cost a few per cent
+MARGIN_IN = 0.6            # left and right page margins, inches
+PAGE_MM = {"portrait": 210.0 - 2 * 25.4 * MARGIN_IN, "landscape": 297.0 - 2 * 25.4 * MARGIN_IN}
 
 
 def text_width(value) -> int:
@@ -78,6 +86,31 @@ def wrap_long_cells(ws, first_row: int) -> None:
                 cell.alignment = alignment
 
 
+def fit_title_rows(ws, header: int | None) -> None:
+    """Title lines above the table that are wider than the table: merged across it and wrapped
+    (LibreOffice prints a line's overflow too, shrinking the whole page to fit it); on a
+    protected sheet (a form read back, where merges are refused) wrapped in place."""
+    from copy import copy
+
+    if not header or header <= 1:
+        return
+    last = ws.max_column or 1
+    table = sum(column_width(ws, c) for c in range(1, last + 1) if not is_hidden(ws, c))
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    for row in range(1, header):
+        cell = ws.cell(row=row, column=1)
+        if not isinstance(cell.value, str) or row in merged or text_width(cell.value) <= table - 1:
+            continue
+        if any(ws.cell(row=row, column=c).value not in (None, "") for c in range(2, last + 1)):
+            continue
+        if not ws.protection.sheet and last > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        alignment = copy(cell.alignment)
+        alignment.wrap_text = True
+        alignment.vertical = alignment.vertical or "top"
+        cell.alignment = alignment
+
+
 def fit_row_heights(ws, first_row: int = 1) -> None:
     """Give every row with wrapped text the height its longest cell needs (merged cells too)."""
     widths: dict[int, float] = {}
@@ -107,8 +140,96 @@ def used_width(ws) -> float:
     return sum(column_width(ws, c) for c in range(1, (ws.max_column or 1) + 1))
 
 
-def print_setup(ws, header: int | None = None, landscape: bool | None = None) -> None:
-    """A4, fit to page width, print titles, margins and page numbers (keeps what is already set)."""
+def is_hidden(ws, column: int) -> bool:
+    from openpyxl.utils import get_column_letter
+
+    dim = ws.column_dimensions.get(get_column_letter(column))
+    return bool(dim is not None and dim.hidden)
+
+
+def width_mm(units: float) -> float:
+    """Printed width of a column of ``units`` at 100 %: 2.2 mm a unit, measured on LibreOffice's
+    PDF of A4 sheets (Excel prints a unit ≈ 1.9 mm, so Excel's print is never smaller)."""
+    return 2.2 * units
+
+
+def printed_mm(ws) -> float:
+    """Width of the printed columns at 100 % (hidden columns are not printed)."""
+    return sum(width_mm(column_width(ws, c)) for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c))
+
+
+def smallest_font(ws, rows: int = 200) -> float:
+    """The smallest font size of a filled cell in the first ``rows`` rows (11 when unset)."""
+    sizes = [float(c.font.sz) if c.font is not None and c.font.sz else 11.0
+             for row in ws.iter_rows(min_row=1, max_row=min(rows, ws.max_row)) for c in row
+             if c.value not in (None, "")]
+    return min(sizes, default=11.0)
+
+
+def pages_wide(ws) -> int:
+    setup = ws.page_setup
+    return int(setup.fitToWidth or 1) if ws.sheet_properties.pageSetUpPr.fitToPage else 1
+
+
+def print_scale(ws, orientation: str | None = None, pages: int | None = None) -> float:
+    """The zoom LibreOffice or Excel uses to fit the columns to ``pages`` page widths (≤ 1)."""
+    orientation = orientation or ws.page_setup.orientation or "portrait"
+    pages = pages or pages_wide(ws)
+    repeated = width_mm(column_width(ws, 1)) if pages > 1 else 0.0
+    total = printed_mm(ws) + (pages - 1) * repeated
+    return min(1.0, pages * PAGE_MM[orientation] / total) if total else 1.0
+
+
+def printed_pt(ws) -> float:
+    """The smallest text size on paper (points), as the sheet is set up to print."""
+    return smallest_font(ws) * print_scale(ws)
+
+
+def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
+    """Narrow the widest text columns (one common cap, never below :data:`MIN_TEXT_WIDTH`) until
+    the printed columns fit ``budget_mm``; their text wraps (:func:`wrap_long_cells`)."""
+    from openpyxl.utils import get_column_letter
+
+    columns = [c for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c)]
+    widths = {c: column_width(ws, c) for c in columns}
+    if sum(width_mm(w) for w in widths.values()) <= budget_mm:
+        return
+    low, high = MIN_TEXT_WIDTH, max(widths.values())
+    if sum(width_mm(min(w, low)) for w in widths.values()) > budget_mm:
+        cap = low
+    else:
+        for _ in range(40):                 # bisection on the common cap
+            cap = (low + high) / 2
+            if sum(width_mm(min(w, cap)) for w in widths.values()) > budget_mm:
+                high = cap
+            else:
+                low = cap
+        cap = low
+    for c, w in widths.items():
+        if w > cap:
+            ws.column_dimensions[get_column_letter(c)].width = round(cap, 1)
+
+
+def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tuple[str, int]:
+    """Choose orientation and pages across so the smallest text prints at :data:`MIN_PRINT_PT`
+    or more, narrowing wide text columns first; returns (orientation, pages across)."""
+    need = SAFETY * MIN_PRINT_PT / smallest_font(ws)   # the least zoom that keeps text readable
+    total = printed_mm(ws)
+    if landscape is None:
+        landscape = ws.page_setup.orientation == "landscape" or total * need > PAGE_MM["portrait"] \
+            or used_width(ws) > PORTRAIT_WIDTH
+    orientation = "landscape" if landscape else "portrait"
+    if total * need > PAGE_MM[orientation]:
+        narrow_columns(ws, 0.99 * PAGE_MM[orientation] / need, first_row)
+    pages = 1
+    while print_scale(ws, orientation, pages) < need and pages < 8:
+        pages += 1
+    return orientation, pages
+
+
+def print_setup(ws, header: int | None = None, landscape: bool | None = None, pages: int = 1) -> None:
+    """A4, fit to ``pages`` page widths, print titles, margins and page numbers (keeps what is
+    already set); a table printed across several pages repeats its first column."""
     from openpyxl.worksheet.page import PageMargins
 
     header = header if header is not None else header_row(ws)
@@ -118,9 +239,11 @@ def print_setup(ws, header: int | None = None, landscape: bool | None = None) ->
         landscape = setup.orientation == "landscape" or used_width(ws) > PORTRAIT_WIDTH
     setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    setup.fitToWidth = 1
+    setup.fitToWidth = pages
     setup.fitToHeight = 0                  # as many pages tall as needed
-    ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    if pages > 1 and not ws.print_title_cols:
+        ws.print_title_cols = "A:A"
+    ws.page_margins = PageMargins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = True      # cell borders on paper: every table reads as a table
     if header and not ws.print_title_rows:
@@ -135,10 +258,11 @@ def prepare_workbook(workbook) -> None:
         if ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None:
             continue
         header = header_row(ws)
-        if header:
-            wrap_long_cells(ws, header + 1)
+        orientation, pages = fit_for_reading(ws, (header or 0) + 1)
+        fit_title_rows(ws, header)
+        wrap_long_cells(ws, header + 1 if header else 1)
         fit_row_heights(ws)
-        print_setup(ws, header)
+        print_setup(ws, header, orientation == "landscape", pages)
 
 
 def print_problems(ws) -> list[str]:
@@ -148,11 +272,12 @@ def print_problems(ws) -> list[str]:
     if str(setup.paperSize) != str(ws.PAPERSIZE_A4):
         problems.append("纸张不是 A4")
     if not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage) \
-            or setup.fitToWidth != 1 or setup.fitToHeight != 0:
-        problems.append("未设置“调整为一页宽”")
-    wide = used_width(ws) > PORTRAIT_WIDTH
-    if wide and setup.orientation != "landscape":
-        problems.append(f"表格宽 {used_width(ws):.0f}，应横向打印")
+            or not setup.fitToWidth or setup.fitToHeight != 0:
+        problems.append("未设置“调整为页宽”")
+    if printed_pt(ws) < MIN_PRINT_PT - 0.05:
+        problems.append(f"打印后文字约 {printed_pt(ws):.1f} 磅，小于 {MIN_PRINT_PT:g} 磅")
+    if pages_wide(ws) > 1 and not ws.print_title_cols:
+        problems.append("分页横向打印时未重复首列")
     header = header_row(ws)
     if header and str(ws.print_title_rows or "").replace("$", "") != f"{header}:{header}":
         problems.append(f"未设置打印标题行（表头第 {header} 行）")

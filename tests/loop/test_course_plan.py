@@ -45,7 +45,7 @@ def test_known_findings_map_to_the_expected_exercises_rules_counts_and_basis():
     }
     assert set(plan["规则说明"]) >= {"公示期不少于7天", "档案应有材料", "一次性告知补正材料"}
     overview = unit_overview(plan).set_index("街镇")
-    assert overview.loc["凤枫街道", "应学练习"] == "m02_procedure 审核确认流程与时限、m03_case_file 档案材料核查、m04_one_window 一口受理与一次性告知"
+    assert overview.loc["凤枫街道", "应学练习"] == "《审核确认流程与时限》、《档案材料核查》、《一口受理与一次性告知》"
     assert list(unmatched(known_findings(), CHECKS)["检查项"]) == ["TS-01"]
 
 
@@ -135,6 +135,11 @@ def test_assign_writes_per_exercise_lists_that_nbgrader_imports(city, tmp_path, 
     rows = {row[0].value: dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)}
     assert rows["m02_procedure"]["学员编号"] == "s001、s002" and rows["m02_procedure"]["学员数"] == 2
     assert rows["m02_procedure"]["发布命令"] == "jiuzhu course release m02_procedure"
+    # ids, commands and file names stay in the file for the trainer's tools, never on paper
+    hidden = {c.value for c in ws[header_row] if ws.column_dimensions[c.column_letter].hidden}
+    assert hidden == {"练习", "发布命令", "名单文件"}
+    details = load_workbook(out / "培训计划.xlsx")["培训计划明细"]
+    assert details["A1"].value.startswith("培训计划（依据2019年度督导检查发现的问题")
     lists = sorted(p.stem for p in (out / "发布名单").glob("*.csv"))
     assert lists == sorted(rows) and "m02_procedure" in lists
     text = (out / "发布名单" / "m02_procedure.csv").read_text(encoding="utf-8")

@@ -125,7 +125,7 @@ def test_district_report_and_rectification_list_mark_exactly_the_recurring_probl
     marked = {(r["街镇"], r["编号"]) for r in details if r["问题"].startswith("【反弹】")}
     assert marked == recurring and not marked & others
     body = "\n".join(p.text for p in docx.paragraphs)
-    assert f"其中 {len(recurring)} 处为反弹问题：在上一轮（2018）检查后已报告“已整改”" in body   # the default
+    assert f"其中 {len(recurring)} 处为反弹问题：在上一轮（2018年度）检查后已报告“已整改”" in body   # the default
     cells = "\n".join(c.text for t in docx.tables for row in t.rows for c in row.cells)
     for unit, item in recurring:      # the problem tables of 三、存在问题 tag the 街镇
         tag = rf"{unit}\u00a0\d+\u00a0份（反弹）" if item.startswith("CF-") else rf"{unit}（反弹）"
@@ -139,7 +139,8 @@ def test_district_report_and_rectification_list_mark_exactly_the_recurring_probl
     flagged = {(r["街镇"], r["检查项"]) for r in rows if r["标记"] == "反弹"}
     assert flagged == recurring
     assert all(r["标记"] in (None, "") for r in rows if (r["街镇"], r["检查项"]) in others)
-    assert all("上一轮已报告整改（问题编号 2018-" in r["问题"] for r in rows if r["标记"] == "反弹")
+    assert all(re.search(r"上一轮检查后已报告整改（2019年\d+月\d+日完成）", r["问题"]) for r in rows if r["标记"] == "反弹")
+    assert not any(re.search(r"2018-[A-Z]{2}-\d{2}-[0-9A-F]{8}", r["问题"]) for r in rows)   # no hash numbers
 
 
 def test_city_summary_counts_recurrences_per_district(loop_round, expected):
@@ -152,7 +153,7 @@ def test_city_summary_counts_recurrences_per_district(loop_round, expected):
     counts = {r["区"]: int(r["反弹问题数"]) for r in _rows(table[0])}
     assert counts == {"东湖区": len(recurring), "云岭区": 0, "梅溪区": 0}
     body = "\n".join(p.text for p in docx.paragraphs)
-    assert f"与上一轮（2018）相比，共有 {len(recurring)} 处问题" in body
+    assert f"与上一轮（2018年度）相比，共有 {len(recurring)} 处问题" in body
     assert "各区反弹问题数" in _checked_html(folder / "report.html")
 
 
@@ -170,7 +171,8 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     assert rows[changed]["检查组评定"] == "未开展" and "1/2 个村居" in rows[changed]["培训数字"]
     body = "\n".join(p.text for p in docx.paragraphs)
     assert "2 个街镇检查表中的“街镇对村（居）社会救助干部开展培训”一项" in body
-    assert "（来源：培训台账.xlsx），共 2 项，检查组核实后采纳 1 项、修改 1 项。各街镇的培训数字和检查组评定见附件1。" in body
+    assert "预填建议值，共 2 项，检查组核实后采纳 1 项、修改 1 项。各街镇的培训数字和检查组评定见附件1。" in body
+    assert ".xlsx" not in body                                # no file names in the document
     # the per-街镇 table is in 附件1, after the annex's own problem list, not in the body
     captions = [p.text for p in docx.paragraphs]
     assert captions.index(next(c for c in captions if c.startswith("附件1"))) < captions.index(
@@ -181,8 +183,8 @@ def test_district_report_cites_training_figures_kept_and_changed(loop_round):
     assert "（五）宣传与培训" not in [p.text for p in other.paragraphs] and not _tables(other, TRAINING_HEADER)
 
     summary = _checked_docx(run.out_dir / SUMMARY_NAME / "报告.docx", "全市汇总报告")
-    (line,) = _tables(summary, ["区", "预填街镇数", "采纳", "修改", "来源"])
-    assert _rows(line) == [{"区": DISTRICT, "预填街镇数": "2", "采纳": "1", "修改": "1", "来源": "培训台账.xlsx"}]
+    (line,) = _tables(summary, ["区", "预填街镇数", "采纳", "修改"])
+    assert _rows(line) == [{"区": DISTRICT, "预填街镇数": "2", "采纳": "1", "修改": "1"}]
 
 
 def test_reports_with_recurrences_and_training_print_in_libreoffice(loop_round, tmp_path):

@@ -18,7 +18,7 @@ DESCRIPTION = """生成一个检查轮次的督导报告：每个区一份，再
   report.html      网页版报告（不含代码，离线可打开）
   报告.docx         Word 报告（一、基本情况 二、主要做法和成效 三、存在问题 四、整改要求）
   整改清单.xlsx     整改清单（问题、街镇、依据、严重程度、反弹标记、责任单位、按工作日计算的截止日期）
-  report.pdf       PDF（需加 --formats …,pdf）
+  report.pdf       打印版 PDF：报告.docx 经 LibreOffice 打印（需加 --formats …,pdf）
   report.ipynb     已执行的笔记本（元数据中记录参数和来源）
 上一轮（--previous-round，默认自动取上一轮）报告“已整改”、本轮再次发现的问题标记为“反弹”。
 并在 输出目录/轮次/manifest.json 中记录输入文件哈希、检查表版本、参数、软件版本和用时。

@@ -16,7 +16,10 @@ FORMATS = ("html", "docx", "xlsx", "pdf")
 def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     from toolkit.demo.inspections_demo import demo_store
     from toolkit.inspections.scores.scores import list_rounds
+    import shutil
+
     from toolkit.fonts import NO_CJK_FONT, find_cjk_font
+    from toolkit.reports.export.office import NO_OFFICE
     from toolkit.reports.compose.inspection_round import run_round_reports
     from toolkit.reports.compose import summary_text
 
@@ -34,7 +37,11 @@ def run_demo_stage(out_dir: Path, say: Callable[[str], None]) -> list[Path]:
     if find_cjk_font() is None:
         say(NO_CJK_FONT)
     say(f"用示例数据库 {store} 生成轮次 {round_id} 的各区报告和全市汇总（下发日期按 {issue_date} 计）……")
-    summary = run_round_reports(str(store), round_id, out=folder, formats=FORMATS, force=True,
+    formats = FORMATS
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        say(NO_OFFICE + "。本次演示不生成 report.pdf（打印版由 LibreOffice 打印 报告.docx 而成）")
+        formats = tuple(f for f in FORMATS if f != "pdf")
+    summary = run_round_reports(str(store), round_id, out=folder, formats=formats, force=True,
                                 issue_date=issue_date, progress=True)
     say(summary_text.render(summary))
     return [p for p in summary.written if p.suffix in (".html", ".docx", ".xlsx", ".pdf", ".json")]

@@ -31,10 +31,15 @@ def round_findings(store, round_id: str, district: str | None = None):
     return findings, checks, sample
 
 
+# kept in the workbook for programs (exercise and rule ids, commands, file names), not printed
+CODES = ("练习", "规则", "发布命令", "名单文件")
+
+
 def write_plan(store, round_id: str, out: Path, district: str | None = None,
                roster: Path | None = None, assign: bool = False, audience: str | None = None) -> tuple[Path, object]:
     """Write 培训计划.xlsx (with ``roster``: its 发布名单 sheet, of one ``audience`` or all; with
     ``assign`` too: the sheet 按练习发布 and one ``发布名单/<练习>.csv`` per exercise)."""
+    from toolkit.inspections.store.round_kinds import round_title
     from toolkit.reports.export.export_xlsx import Sheet, write_workbook
     from toolkit import SAMPLE_MARK
     from toolkit.loop.training_plan import by_exercise, for_audience, release_list, training_plan, unit_overview, unmatched
@@ -46,20 +51,20 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None,
 
     findings, checks, sample = round_findings(store, round_id, district)
     plan = training_plan(findings, checks)
-    title = f"培训计划（依据轮次 {round_id} 督导检查发现的问题{'，' + district if district else ''}）"
+    title = f"培训计划（依据{round_title(round_id)}督导检查发现的问题{'，' + district if district else ''}）"
     mark = [SAMPLE_MARK] if sample else []
-    sheets = [Sheet(name, frame, lines=[title, *mark, *note], highlight=set(mark)) for name, frame, note in (
+    sheets = [Sheet(name, frame, lines=[title, *mark, *note], highlight=set(mark), hidden=CODES) for name, frame, note in (
         ("按街镇汇总", unit_overview(plan), []),
         ("培训计划明细", plan, ["次数：档案类问题为不合格档案份数，其他问题为出现的街镇次数"]),
         ("无对应练习的问题", unmatched(findings, checks), ["这些问题没有对应的练习，请在培训中另行安排"]))]
     release = release_list(plan, people) if people is not None else None
     if release is not None:
         sheets.append(Sheet("发布名单", release, lines=[
-            title, *mark, "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"], highlight=set(mark)))
+            title, *mark, "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"], highlight=set(mark), hidden=CODES))
     if assign:
         sheets.append(Sheet("按练习发布", by_exercise(release, LISTS), lines=[
-            title, *mark, f"每个练习的学员名单另存为 {LISTS}/<练习>.csv（nbgrader db student import 的格式，姓名已脱敏）"],
-            highlight=set(mark)))
+            title, *mark, "每个练习的学员名单另存为名单文件（姓名已脱敏），供培训平台导入学员"],
+            highlight=set(mark), hidden=CODES))
         write_lists(release, Path(out) / LISTS)
     return write_workbook(Path(out) / BOOK, sheets), plan
 

@@ -55,7 +55,7 @@ def unit_overview(plan):
     rows = []
     for (district, unit), part in plan.groupby(["区", "街镇"], sort=True):
         exercises = sorted(dict.fromkeys(zip(part["练习"], part["练习名称"])))
-        rows.append({"区": district, "街镇": unit, "应学练习": "、".join(f"{a} {t}" for a, t in exercises),
+        rows.append({"区": district, "街镇": unit, "应学练习": "、".join(f"《{t}》" for _a, t in exercises),
                      "涉及规则数": part["规则"].nunique(), "问题次数": int(part.drop_duplicates("规则")["次数"].sum())})
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -115,10 +117,23 @@ def test_blank_form_has_dropdowns_protection_and_sample(city):
     window = wb["窗口服务检查表"]
     assert any(dv.type == "decimal" and dv.formula2 == "1" for dv in window.data_validations.dataValidation)
     cases = wb["低保档案材料核查表"]
-    listed = [cases.cell(row=r, column=1).value for r in range(4, cases.max_row + 1)]
-    assert listed and all(listed)
+    column_a = [cases.cell(row=r, column=1).value for r in range(4, cases.max_row + 1)]
+    listed = column_a[:column_a.index(None)]
+    assert listed and all(re.fullmatch(r"A\d\d-\d{4}", c) for c in listed)
+    # signature lines below the table of every sheet that is signed, and on 基本信息
+    signatures = ["检查人员签字：", "被检查单位负责人签字：", "日期："]
+    assert column_a[len(listed) + 1:] == signatures
+    assert [c.value for c in town["A"] if c.value in signatures] == signatures
+    info = wb["基本信息"]
+    assert [c.value for c in info["A"] if c.value in signatures] == signatures
     assert cases["A4"].protection.locked is True and cases["B4"].protection.locked is False
     assert "示例数据" in wb["说明"]["A1"].value
+    # no program text on paper: no commands, the checklist versions in a hidden row only
+    printed = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and not ws.row_dimensions[c.row].hidden]
+    assert not [t for t in printed if "jiuzhu" in t or "版本" in t or "=" in t]
+    versions = [r for r in range(1, info.max_row + 1) if "=" in str(info.cell(r, 2).value)]
+    assert versions and all(info.row_dimensions[r].hidden for r in versions)
 
 
 def test_forms_for_unknown_district(city):

@@ -91,7 +91,7 @@ def test_import_then_status_done_in_progress_not_reported(store, tmp_path, capsy
     summary = unit_summary(problem_status(store, "2019", as_of=TODAY))
     total = summary[(summary["区"] == DISTRICT) & (summary["街镇"] == "全区合计")].iloc[0]
     assert total["问题数"] == len(plan) and total["已整改"] == 1 and total["整改中"] == 1
-    assert total["整改完成率"] == round(1 / len(plan), 4)
+    assert total["整改完成率"] == pytest.approx(1 / len(plan))      # unrounded: rounded once where it is shown
     assert summary.iloc[-1]["区"] == "全市"
     assert main(["inspect", "rectification", "status", "--round", "2019", "--store", str(store),
                  "--as-of", TODAY.isoformat()]) == 0
@@ -258,7 +258,7 @@ def test_each_unit_gets_its_own_list_with_only_its_rows(store, tmp_path):
         own = book.parent / unit_book_name(unit)
         ws = openpyxl.load_workbook(own, read_only=True).worksheets[0]
         rows = list(ws.iter_rows(values_only=True))
-        assert rows[0][0] == f"{DISTRICT}{unit}整改清单（2019）"
+        assert rows[0][0] == f"{DISTRICT}{unit}2019年度督导检查整改清单"
         header = next(i for i, r in enumerate(rows) if "问题编号" in r)
         ids = [r[1] for r in rows[header + 1:] if r[1]]
         assert ids == plan[plan["街镇"] == unit]["问题编号"].tolist()
@@ -343,3 +343,16 @@ def test_status_shows_who_reported_when_and_what_is_missing(store, tmp_path, cap
                  "--as-of", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
     assert "报送情况" in out and f"{DISTRICT} {second} 未填报的问题编号：" in out
+
+
+@pytest.mark.parametrize("text, day", [
+    ("整改期限：……；下发日期 2019年12月2日。", date(2019, 12, 2)),
+    ("下发日期 2019 年 9 月 30 日", date(2019, 9, 30)),
+    ("整改期限：……；下发日期 2019-12-02。", date(2019, 12, 2)),       # lists written before dates were in Chinese
+    ("下发日期 2019年2月30日", None),
+    ("东湖区2019年度督导检查整改清单", None),
+])
+def test_the_issue_date_is_read_from_the_title_line_in_chinese_or_iso(text, day):
+    from toolkit.inspections.rectification.rectification_returns import issued_in
+
+    assert issued_in(text) == day

@@ -18,7 +18,7 @@ DISTRICT = "东湖区"     # conftest.LOOP_DISTRICT: the district whose 2018 整
 ISSUED_2019 = "2019-12-23"
 pytestmark = pytest.mark.slow     # a kernel writes the 2018 整改清单
 
-HEADINGS = ["一、整改总体情况", "二、各街镇整改情况", "三、逾期未完成的问题", "四、问题反弹情况", "五、下一步要求"]
+HEADINGS = ["一、总体情况", "二、完成情况", "三、存在的问题", "四、下一步要求"]
 
 
 def test_recurrence_marked_for_every_problem_fixed_in_2018_and_found_again_in_2019(loop_store):
@@ -47,7 +47,7 @@ def report_run(loop_store, tmp_path_factory):
                                     previous_round="2018", progress=False)
 
 
-def test_report_renders_html_docx_xlsx_with_structure_chart_and_recurrences(report_run):
+def test_report_renders_html_docx_xlsx_with_structure_signature_and_annexes(report_run):
     from docx import Document
     from openpyxl import load_workbook
 
@@ -59,20 +59,30 @@ def test_report_renders_html_docx_xlsx_with_structure_chart_and_recurrences(repo
     docx = Document(str(folder / "报告.docx"))
     assert [p.text for p in docx.paragraphs if p.style.name == "Heading 1"] == HEADINGS
     assert docx.paragraphs[0].text == "社会救助管理服务质量整改情况通报"
+    assert docx.paragraphs[1].text == "（2019年度督导检查，统计截至2020年3月2日）"
     assert SAMPLE_MARK in docx.sections[0].header.paragraphs[0].text
-    assert len(docx.inline_shapes) >= 1 and len(docx.tables) >= 3
-    text = "\n".join(c.text for t in docx.tables for row in t.rows for c in row.cells)
-    assert "反弹" in text
-    # nothing of 2019 was returned: on 2020-03-02 every problem is past its deadline and counted
+    # one table in the body (the districts), the long lists in the annex workbook
+    assert len(docx.tables) == 1 and [c.text for c in docx.tables[0].rows[-1].cells][0] == "全市"
     body = "\n".join(p.text for p in docx.paragraphs)
-    total = re.search(r"共发现问题 (\d+) 处", body).group(1)
-    assert f"超过完成时限仍未完成的 {total} 处" in body and "未报送整改情况 " + total + " 处" in body
+    # nothing of 2019 was returned: on 2020-03-02 every problem is past its deadline and counted
+    total = int(re.search(r"共发现问题 (\d+) 处", body).group(1))
+    assert f"超过完成时限仍未完成的问题 {total} 处" in body and f"共 {total} 处问题未报送整改情况" in body
+    assert "整改完成率 0.0%" in body and "反弹" in body and "见附件2" in body
+    # 附件说明 and 落款: the city's 民政局, the date in Chinese, after the body
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[-4:] == ["附件：1. 逾期未完成问题清单", "2. 反弹问题清单", "市民政局", "2020年3月2日"] or \
+        [t for t in texts if t][-4:] == ["附件：1. 逾期未完成问题清单", "2. 反弹问题清单", "市民政局", "2020年3月2日"]
+    assert not re.search(r"轮次|\d{4}-\d{2}-\d{2}|[A-Z]{2}-\d{2}|\.xlsx|jiuzhu", body)
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert external_references(page) == [] and "<script" not in page and "import " not in page
     assert SAMPLE_MARK in page and "反弹问题清单" in page and "逾期未完成问题清单" in page
     assert not re.search(r"\d{17}[\dX]", page)
     wb = load_workbook(folder / "整改情况.xlsx")
-    assert wb.sheetnames == ["各街镇整改情况", "各问题整改情况", "反弹问题"]
+    assert wb.sheetnames == ["逾期未完成问题清单", "反弹问题清单", "各街镇整改情况", "各问题整改情况"]
+    overdue = wb["逾期未完成问题清单"]
+    assert overdue["A1"].value == "附件1　逾期未完成问题清单" and overdue.max_row - 4 == total
+    header = {c.value: c.column_letter for c in overdue[4]}
+    assert overdue.column_dimensions[header["问题编号"]].hidden
 
 
 def test_unknown_district_and_missing_issue_date_fail_before_any_kernel(loop_store, tmp_path, capsys):
@@ -85,3 +95,17 @@ def test_unknown_district_and_missing_issue_date_fail_before_any_kernel(loop_sto
     assert main(args) == 2
     assert "还没有导入任何整改清单" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_the_notice_and_its_annex_workbook_print_as_an_office_sends_them(report_run, tmp_path):
+    """Printed by LibreOffice: the body within four pages with its 落款 and page numbers, the
+    annex workbook readable (toolkit.reports.export.conformance)."""
+    from toolkit.reports.export.conformance import check
+    from toolkit.reports.export.office import convert_all
+
+    folder = report_run.out_dir / "全市"
+    notice, annex = convert_all([folder / "报告.docx", folder / "整改情况.xlsx"], "pdf", tmp_path)
+    result = check(notice, "整改情况通报", "docx", max_body_pages=4)
+    assert result.problems == [] and result.body_pages <= 4, result.problems
+    workbook = check(annex, "整改情况.xlsx", "xlsx")
+    assert workbook.problems == [] and workbook.smallest_pt >= 9, workbook.problems

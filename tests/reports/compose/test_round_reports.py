@@ -118,7 +118,7 @@ def test_html_is_self_contained_without_code_or_personal_data(round_run):
         assert not re.search(r"\d{17}[\dX]", page)  # no 身份证号
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", page)  # no mobile numbers
     district = (round_run.out_dir / "东湖区" / "report.html").read_text(encoding="utf-8")
-    assert "与上一轮（2018）比较" in district and "data:image/png;base64" in district
+    assert "与上一轮（2018年度）比较" in district and "data:image/png;base64" in district
     # the inspection team signs the report: named in full, never masked
     team = re.search(r"检查组：([^<；]*)", district).group(1)
     assert team and "*" not in team
@@ -204,7 +204,7 @@ def test_summary_of_a_one_district_round_speaks_of_the_district_not_the_city(sma
     docx = Document(str(doc.save(tmp_path, "docx")[0]))
     body = "\n".join(p.text for p in docx.paragraphs)
     assert "全市" not in body and "市民政" not in body
-    assert "本轮（2019）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
+    assert "本轮（2019年度）对东湖区" in body and "全区共发现问题" in body and "报区民政部门" in body
     assert "明细见本区督导检查报告" in body
     assert "东湖区民政局督导检查组" in body
     assert "各区" not in body          # captions too: 本区分项得分率热力图, 本区低保案卷合规情况 …

@@ -64,15 +64,15 @@ def test_no_table_column_wraps_one_character_per_line(sample_city):
             assert not stacks, f"{docx.parent.name} page {number}: {stacks[:3]}"
 
 
-def test_html_pdf_tables_do_not_wrap_one_character_per_line(sample_city):
-    """report.pdf (the HTML page printed by weasyprint) uses the same column widths."""
-    for docx, _pdf in sample_city:
-        pdf = docx.parent / "report.pdf"
-        pages = words_by_page(pdf)
-        assert len(pages) >= 3
-        for number, words in enumerate(pages, start=1):
-            stacks = one_char_stacks(words)
-            assert not stacks, f"{docx.parent.name} report.pdf page {number}: {stacks[:3]}"
+def test_report_pdf_is_the_word_document_as_printed(sample_city):
+    """report.pdf is LibreOffice's print of 报告.docx: the same pages, text and page numbers, fonts embedded."""
+    for docx, pdf in sample_city:
+        filed = docx.parent / "report.pdf"
+        assert page_texts(filed) == page_texts(pdf), docx.parent.name
+        assert re.search(r"—\s*1\s*—", page_texts(filed)[0])
+        fonts = subprocess.run(["pdffonts", str(filed)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts     # every font embedded
 
 
 def test_docx_columns_are_wide_enough_for_their_longest_word(sample_city):
@@ -148,3 +148,18 @@ def test_the_inspection_team_signs_in_full(sample_city):
         paragraphs = [p.text for p in Document(str(docx)).paragraphs]
         members = next(p for p in paragraphs if p.startswith("检查组成员："))
         assert "*" not in members and len(members) > len("检查组成员：") + 1
+
+
+def test_every_report_and_its_rectification_list_print_conformant(sample_city, tmp_path):
+    """The conformance check (page size and margins, smallest text, page numbers, body pages,
+    落款, no program text) on each 报告.docx, its report.pdf and its 整改清单 as printed."""
+    from toolkit.reports.export.conformance import check
+
+    books = [docx.parent / "整改清单.xlsx" for docx, _pdf in sample_city]
+    printed = dict(zip(books, convert_all(books, "pdf", tmp_path)))
+    for docx, pdf in sample_city:
+        name = docx.parent.name
+        for result in (check(pdf, f"{name} 报告.docx", "docx", MAX_BODY_PAGES),
+                       check(docx.parent / "report.pdf", f"{name} report.pdf", "docx", MAX_BODY_PAGES),
+                       check(printed[docx.parent / "整改清单.xlsx"], f"{name} 整改清单", "xlsx")):
+            assert result.problems == [], (result.document, result.problems)

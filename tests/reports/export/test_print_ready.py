@@ -72,18 +72,36 @@ def test_plan_workbook_is_print_ready(tmp_path):
     assert book["抽样名单"].print_title_rows == "$2:$2"
 
 
-def test_rectification_workbook_is_print_ready_with_columns_to_fill(tmp_path):
-    from toolkit.inspections.rectification.rectification import FILL_COLUMNS, fill_inputs
-    from toolkit.reports.export.document import ReportDocument
+def test_rectification_workbook_is_print_ready_protected_with_codes_hidden(tmp_path):
+    import datetime as dt
 
-    frame = pd.DataFrame({"序号": [1, 2], "问题": ["抽查 50 份档案中 2 份公示不足 7 天" * 3, "3 个街镇未见公示照片记录"],
-                          **{c: [None, None] for c in FILL_COLUMNS}})
+    from toolkit.inspections.rectification.rectification import FILL_COLUMNS, build_rectification, fill_sheet
+    from toolkit.reports.export.document import ReportDocument
+    from toolkit.sheets import printed_pt
+
+    findings = pd.DataFrame([
+        {"district": "东湖区", "unit": unit, "item_id": item, "severity": severity, "item_text": "公示不足 7 天" * 4,
+         "basis": "《最低生活保障审核确认办法》第二十条", "remarks": "", "case_ids": ["A08-0182", "A08-0198"]}
+        for unit, item, severity in [("乙街道", "CF-06", "一般"), ("甲街道", "CF-06", "一般"),
+                                     ("甲街道", "TS-03", "严重"), ("乙街道", "TS-09", "轻微")]])
+    plan = build_rectification(findings, dt.date(2019, 12, 2), {"严重": 10, "一般": 20, "轻微": 30}, "2019")
+    assert list(zip(plan["街镇"], plan["序号"], plan["严重程度"])) == [
+        ("乙街道", 1, "一般"), ("乙街道", 2, "轻微"), ("甲街道", 1, "严重"), ("甲街道", 2, "一般")]
     doc = ReportDocument("测试", sample=True)
-    doc.sheet("整改清单.xlsx", "整改清单", frame, lines=["东湖区整改清单（2019）", "整改期限：……"],
-              inputs=fill_inputs())
+    doc.sheet("整改清单.xlsx", "整改清单", **fill_sheet(plan), lines=["东湖区整改清单（2019）", "整改期限：……"])
     (path,) = doc.save(tmp_path, "xlsx")
     ws = _assert_print_ready(path)["整改清单"]
-    assert ws.print_title_rows == "$4:$4"
+    assert ws.print_title_rows == "$4:$4" and printed_pt(ws) >= 9
+    header = {c.value: c.column_letter for c in ws[4]}
+    hidden = {name for name, letter in header.items() if ws.column_dimensions[letter].hidden}
+    assert hidden == {"问题编号", "涉及档案编号", "检查项", "依据", "责任单位", "整改期限（工作日）", "区", "标记",
+                      "日期已按法定节假日核定"}
+    problem = ws[f"{header['问题']}5"].value
+    assert "涉及档案：A08-0182、A08-0198" in problem and "依据：《最低生活保障审核确认办法》" in problem
+    # protected: a 街镇 can fill its columns, not overwrite the problem or the deadline
+    assert ws.protection.sheet
+    for name, letter in header.items():
+        assert ws[f"{letter}5"].protection.locked is (name not in FILL_COLUMNS), name
     prompts = {dv.promptTitle: dv for dv in ws.data_validations.dataValidation}
     assert set(prompts) == set(FILL_COLUMNS)
     assert prompts["完成情况"].formula1 == '"已整改,整改中,无法整改"'

@@ -3,7 +3,8 @@
 Layout (the reader relies on it, the import checks it):
 - ``说明``: how to fill in the form.
 - ``基本信息``: round, district, 街镇, inspecting team (locked); inspectors and date (to fill);
-  the checklist versions the form was made from (locked).
+  the checklist versions the form was made from (locked, in a hidden row: read back, never
+  printed); the signature lines (检查人员签字, 被检查单位负责人签字, 日期).
 - one sheet per unit checklist (sheet name = checklist title): one row per item, the result
   column has a dropdown or a number rule.
 - the case-file sheet: one row per sampled case file (id prefilled), dates, staff, documents.
@@ -16,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
-from toolkit.inspections.store.round_kinds import team_label
+from toolkit.inspections.store.round_kinds import round_title, team_label
 from toolkit.files import save_workbook
 from toolkit.inspections.store.rounds import RoundContext, UnitInfo
 from toolkit.inspections.intake.submission import UnitSubmission, case_columns
@@ -43,20 +44,38 @@ INFO_LABELS = {"round": "检查轮次", "district": "被检查区", "unit": "被
 ITEM_HEADERS = ["编号", "部分", "检查内容", "查看材料", "检查方法", "评分标准", "分值", "检查结果", "备注", "依据"]
 RESULT_COL, REMARK_COL = 8, 9
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_SIGN_LINE = Border(bottom=Side(style="thin"))
 HEADER_FONT = Font(bold=True)
 SCORING_HELP = {"yes_no": "是 / 否", "proportion": "比例：0–1 的小数或百分数"}
 
 HELP_TEXT = [
     "填写说明",
-    "1. 本表格由“jiuzhu inspect forms”按本轮检查表生成，每个被检查街镇一份。请勿增删、重命名工作表，请勿合并单元格。",
+    "1. 本表格按本轮检查表生成，每个被检查街镇一份。请勿增删、重命名工作表，请勿合并单元格。",
     "2. 只能在黄色单元格中填写；“检查结果”列请从下拉列表中选择，比例类项目填写 0 到 1 的小数或百分数（如 80%）。",
     "3. “基本信息”页填写检查人员和检查日期（如 2019-12-10）。",
     "4. “低保档案材料核查表”页每行一份抽查档案，档案编号已列出，户主姓名、身份证号、受理日期已按低保档案名册预填，请对照档案核对；"
     "请填写联系电话、各环节日期和经办人，材料一栏填 是 / 否 / 不适用。多名人员用“、”分隔。"
     "档案与名册不符的，如实填写档案中的内容，并在备注中写明“档案与名册不一致”（否则导入时按录入错误退回）。",
-    "5. 填好后交回，由“jiuzhu inspect import 文件… --round 轮次”导入。有任何问题时整批不导入，并在表格旁生成错误清单。",
+    "5. 填好后交回组织检查的民政部门导入。有任何问题时整批不导入，并生成错误清单，请按清单修改后重新交回。",
     "6. 表格含个人信息（姓名、身份证号、电话），请妥善保管，不得外传；报告中这些信息一律脱敏显示。",
 ]
+
+
+SIGNATURE_ROW = 10        # first of the signature lines on 基本信息 (below the rows the import reads)
+SIGNATURES = ["检查人员签字", "被检查单位负责人签字", "日期"]
+CASE_WIDTHS = {"case_id": 11, "head_name": 8, "id_number": 20, "phone": 12, "decision": 8, "near_relative": 8,
+               "participants": 7, "representatives": 7, "remarks": 14}
+
+
+def _case_width(key: str) -> float:
+    """Print width of a case-file column: dates 11, names 8, 是/否 columns 7 (their header wraps)."""
+    if key.startswith("date:"):
+        return 11
+    if key.startswith("staff:"):
+        return 8
+    if key.startswith("doc:"):
+        return 7
+    return CASE_WIDTHS.get(key, 10)
 
 
 def form_filename(ctx: RoundContext, unit: UnitInfo) -> str:
@@ -160,6 +179,16 @@ def _case_prompt(key: str, label: str) -> str:
     return f"填写{label}"
 
 
+def _signature_rows(ws, first: int) -> None:
+    """检查人员签字 / 被检查单位负责人签字 / 日期 below a sheet's table (printed on its last page);
+    column A only, so the import reads past them as empty rows."""
+    for offset, label in enumerate(SIGNATURES):
+        cell = ws.cell(row=first + offset, column=1, value=f"{label}：")
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="bottom")
+        ws.row_dimensions[first + offset].height = 30
+
+
 def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     """The blank workbook for one 街镇 of the round."""
     wb = Workbook()
@@ -168,9 +197,11 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
     mark = f"【{SAMPLE_MARK}】" if ctx.is_sample else ""
     help_ws = wb.active
     help_ws.title = HELP_SHEET
-    for row, line in enumerate([mark + f"{ctx.round_id} 社会救助督导检查表格：{unit.district} {unit.name}"] + HELP_TEXT, 1):
+    title = mark + f"{round_title(ctx.round_id)}社会救助督导检查表格：{unit.district}{unit.name}"
+    for row, line in enumerate([title] + HELP_TEXT, 1):
         help_ws.cell(row=row, column=1, value=safe_cell(line))
-    help_ws.column_dimensions["A"].width = 120
+    help_ws["A1"].font = Font(bold=True, size=14)
+    help_ws.column_dimensions["A"].width = 90
 
     info = wb.create_sheet(INFO_SHEET)
     info["A1"] = mark + "基本信息"
@@ -184,6 +215,12 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         cell = info.cell(row=row, column=2, value=safe_cell(values[key]))
         if key in ("inspectors", "inspected_on"):
             _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)
+    info.row_dimensions[INFO_ROWS["versions"]].hidden = True     # read back by the import, never printed
+    for offset, label in enumerate(SIGNATURES):
+        row = SIGNATURE_ROW + offset
+        info.cell(row=row, column=1, value=f"{label}：").font = HEADER_FONT
+        info.cell(row=row, column=2).border = _SIGN_LINE
+        info.row_dimensions[row].height = 36
     _date_validation(info, f"B{INFO_ROWS['inspected_on']}", "检查日期", "2019-12-10")
     _prompt(info, f"B{INFO_ROWS['inspectors']}", "检查人员", "填写本组检查人员全名，多人用“、”分隔，如 张伟、李娜")
     info.column_dimensions["A"].width = 26
@@ -191,7 +228,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
 
     for checklist in _unit_checklists(ctx):
         ws = wb.create_sheet(checklist.title[:31])
-        _header(ws, mark + checklist.title, f"版本 {checklist.version_hash}；{checklist.description}",
+        _header(ws, mark + checklist.title, checklist.description,
                 ITEM_HEADERS, [8, 12, 34, 20, 9, 24, 6, 16, 22, 28])
         proportion = _prompted(DataValidation(
             type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
@@ -217,6 +254,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
             else:
                 choices = item.choices() + ((NOT_APPLICABLE,) if item.applies_when else ())
                 _list_validation(ws, choices, ref, "检查结果", f"{item.id}：请选择 " + "、".join(choices))
+        _signature_rows(ws, FIRST_ROW + len(checklist.items) + 1)
         ws.protection.sheet = True
 
     case_checklist = _case_checklist(ctx)
@@ -225,9 +263,8 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         columns = case_columns(_document_items(case_checklist))
         sampled = ctx.sample.get(unit.id, [])
         _header(ws, mark + case_checklist.title,
-                f"版本 {case_checklist.version_hash}；本街镇抽取 {len(sampled)} 份档案。日期写成 2019-05-01；多人用、分隔。",
-                [label for _, label in columns],
-                [16 if key.startswith("doc:") else 12 if i else 14 for i, (key, _l) in enumerate(columns)])
+                f"本街镇抽取 {len(sampled)} 份档案。日期写成 2019-05-01；多人用、分隔。",
+                [label for _, label in columns], [_case_width(key) for key, _l in columns])
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
             ws.cell(row=FIRST_ROW + offset, column=1, value=safe_cell(case_id))
@@ -251,6 +288,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 _date_validation(ws, ref, label)
             else:
                 _prompt(ws, ref, label, _case_prompt(key, label))
+        _signature_rows(ws, last + 2)
         ws.protection.sheet = True
     info.protection.sheet = True
     help_ws.protection.sheet = True
@@ -342,7 +380,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
     if missing:
         wb.close()
         return None, [Problem(at(sheet=s), "、".join(wb.sheetnames),
-                              "工作表缺失或被重命名（表中现有工作表见左），请使用 jiuzhu inspect forms 生成的原表格，"
+                              "工作表缺失或被重命名（表中现有工作表见左），请使用下发的原表格，"
                               "勿删除或重命名工作表") for s in missing]
     try:
         for sheet in expected:      # reads each sheet once; the reads below use what is in memory
@@ -409,6 +447,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
 
     case_rows: list[int] = []
     names: set[str] = set()         # the households' names: masked wherever a problem echoes them
+    reported: set[str] = set()      # case files whose row has a bad cell: reported there, not as missing
     if case_checklist is not None:
         sheet = case_checklist.title[:31]
         ws = wb[sheet]
@@ -417,7 +456,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         headers = [clean_text(ws.value(3, c)) for c in range(1, len(columns) + 1)]
         if headers != [label for _, label in columns]:
             problems.append(Problem(at(sheet, 3), "、".join(h for h in headers if h),
-                                    "表头与本轮检查表不符（列被增删或改名），请使用 jiuzhu inspect forms 生成的原表格"))
+                                    "表头与本轮检查表不符（列被增删或改名），请使用下发的原表格"))
         else:
             keys = [key for key, _label in columns]
             for r in range(FIRST_ROW, ws.max_row + 1):
@@ -426,6 +465,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                     continue        # an empty row, or a listed case file not yet filled: reported as missing below
                 names.add(clean_text(raw.get("head_name")))
                 row, errors = parse_case_row(raw, documents, ctx.today)
+                if errors:
+                    reported.add(clean_text(raw.get("case_id")))
                 for key, err in errors:
                     col = next(i for i, (k, _l) in enumerate(columns, start=1) if k == key)
                     problems.append(Problem(at(sheet, r, get_column_letter(col), dict(columns)[key]),
@@ -447,5 +488,5 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         return info_at(key)
 
     sub.where = {("case", i): locate(("case", i)) for i in range(len(sub.case_files))}
-    problems.extend(check_submission(sub, ctx, locate, check_items=False))
+    problems.extend(check_submission(sub, ctx, locate, check_items=False, reported=frozenset(reported)))
     return (None if problems else sub), mask_problems(problems, frozenset(names))

@@ -230,10 +230,12 @@ def require(value: object, what: str) -> object:
 
 
 def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
-                     check_items: bool = True) -> list[Problem]:
+                     check_items: bool = True, reported: frozenset[str] = frozenset()) -> list[Problem]:
     """Every problem of a submission measured against its round (empty: may be written).
 
-    ``check_items=False`` when the caller already parsed every item value (the form reader).
+    ``check_items=False`` when the caller already parsed every item value (the form reader);
+    ``reported``: case files whose rows are there but had a bad cell (already reported, so not
+    also counted as missing).
     """
     problems: list[Problem] = []
 
@@ -284,7 +286,7 @@ def check_submission(sub: UnitSubmission, ctx: RoundContext, locate: Locate,
                 add(("case", index, "case_id"), row.case_id, "不在本轮为该街镇抽取的档案名单中，请核对档案编号")
                 continue
             _register_problems(add, index, row, ctx)
-        missing = sorted(sampled - set(seen))
+        missing = sorted(sampled - set(seen) - set(reported))
         if missing:
             add("cases", "、".join(missing[:5]) + ("等" if len(missing) > 5 else ""),
                 f"共 {len(missing)} 份抽取的档案没有核查结果，请补齐")

@@ -130,7 +130,8 @@ def group_findings(findings, units_total: int | None = None):
             where = "、".join(f"{u}\u00a0{int(n)}\u00a0份{tag}" for u, n, tag in zip(part["unit"], part["failed"], tags))
             ids = [cid for ids in part["case_ids"] for cid in ids]
         else:
-            text = f"{len(units)} 个街镇{first['phrase']}"
+            phrase = str(first["phrase"])       # "4 个街镇经办人员…", never "4 个街镇街镇经办人员…"
+            text = f"{len(units)} 个街镇{phrase.removeprefix('街镇')}"
             where = "、".join(f"{u}{tag}" for u, tag in zip(part["unit"], tags))
             ids = []
         rows.append({"checklist": first["checklist"], "section": first["section"], "item_id": item_id,

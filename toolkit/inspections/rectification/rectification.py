@@ -17,6 +17,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.inspections.rectification import rectification_labels as L
+from toolkit.inspections.store.round_kinds import chinese_date
 
 SETTINGS_FILE = Path(__file__).with_name("report_settings.yaml")
 SEVERITY_ORDER = ("严重", "一般", "轻微")
@@ -86,8 +87,9 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
 
     ``findings``: ``toolkit.inspections.rectification.findings.load_findings`` (problems worded as findings,
     with case-file numbers) or the scores API's ``findings`` frame (the item text).
-    Sorted by severity (严重 first), then district and 街镇.  An unknown severity is an error
-    naming the item, never a guessed deadline.
+    Sorted by district and 街镇, then severity (严重 first); 序号 counts within each 街镇, so a
+    person can say "星鹭街道第 3 项" (the 问题编号 is the stable code programs read back).
+    An unknown severity is an error naming the item, never a guessed deadline.
     """
     import pandas as pd
 
@@ -111,9 +113,44 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
             "_order": SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 99,
         })
     frame = pd.DataFrame(rows, columns=COLUMNS[1:] + ["_order"])
-    frame = frame.sort_values(["_order", "区", "街镇", "检查项"], kind="stable").drop(columns="_order")
-    frame.insert(0, "序号", range(1, len(frame) + 1))
-    return frame.reset_index(drop=True)
+    frame = frame.sort_values(["区", "街镇", "_order", "检查项"], kind="stable").drop(columns="_order")
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "序号", frame.groupby(["区", "街镇"], sort=False).cumcount() + 1)
+    return frame
+
+
+# The printed 整改清单: what a 街镇 reads and fills.  The codes programs read back (问题编号,
+# 检查项) and what is folded into the 问题 cell stay in the file, hidden.
+ALWAYS_HIDDEN = ("问题编号", "涉及档案编号", "检查项", "依据", "责任单位", "整改期限（工作日）")
+SHEET_WIDTHS = {"序号": 5, "区": 8, "街镇": 10, "问题": 40, "严重程度": 6, L.RECURRENCE_COLUMN: 6, "完成时限": 11,
+                "整改措施": 18, "完成日期": 11, "佐证材料": 14, "完成情况": 9, "说明": 12,
+                "日期已按法定节假日核定": 14}
+
+
+def fill_sheet(plan) -> dict:
+    """``ReportDocument.sheet`` arguments for the 整改清单 a 街镇 prints and fills: the problem
+    cell carries its case files and its basis, columns that say nothing here (one district, no
+    反弹, every date confirmed) and the codes are hidden, the fill-in columns are unlocked."""
+    frame = plan.copy()
+    frame["问题"] = [_problem_cell(r) for r in frame.to_dict("records")]
+    hidden = list(ALWAYS_HIDDEN)
+    if frame["区"].nunique() <= 1:
+        hidden.append("区")
+    if not frame[L.RECURRENCE_COLUMN].astype(bool).any():
+        hidden.append(L.RECURRENCE_COLUMN)
+    if (frame["日期已按法定节假日核定"] == "是").all():
+        hidden.append("日期已按法定节假日核定")
+    return {"frame": frame, "inputs": fill_inputs(), "hidden": tuple(hidden), "widths": SHEET_WIDTHS}
+
+
+def _problem_cell(row: dict) -> str:
+    parts = [str(row.get("问题") or "")]
+    cases, basis = row.get("涉及档案编号"), row.get("依据")
+    if cases:
+        parts.append(f"涉及档案：{cases}")
+    if basis:
+        parts.append(f"依据：{basis}")
+    return "\n".join(parts)
 
 
 def _problem_text(f) -> str:
@@ -126,8 +163,8 @@ def _problem_text(f) -> str:
     if isinstance(f.remarks, str) and f.remarks.strip():
         text += f"。检查组备注：{f.remarks.strip()}"
     if _mark(f):
-        day = f.fixed_on.isoformat() if hasattr(f.fixed_on, "isoformat") else "—"
-        text += "。" + L.RECURRENCE["previous"].format(pid=f.recurs_from, day=day)
+        day = f"{chinese_date(f.fixed_on)}完成" if hasattr(f.fixed_on, "isoformat") else "完成日期不详"
+        text += "。" + L.RECURRENCE["previous"].format(day=day)
     return text
 
 

@@ -15,5 +15,5 @@ RECURRENCE = {
     "one_district": "与上一轮（{prev}）相比，共有 {n} 处问题在已报告“已整改”后本轮再次发现（反弹），本区各街镇分布如下：",
     "caption_one_district": "本区各街镇反弹问题数",
     "columns_one_district": ["街镇", "反弹问题数"],
-    "previous": "上一轮已报告整改（问题编号 {pid}，完成日期 {day}），本轮再次发现",
+    "previous": "上一轮检查后已报告整改（{day}），本轮再次发现",
 }

@@ -1,7 +1,7 @@
 """The 整改清单 read back: each 街镇's returned workbook, validated and stored all-or-nothing.
 
 The workbook is the one ``jiuzhu inspect report`` writes (``rectification.COLUMNS``): a few
-title lines (one of them "…下发日期 YYYY-MM-DD…"), a header row with 问题编号, then one row per
+title lines (one of them "…下发日期 2019年12月2日…", or ISO in older lists), a header row with 问题编号, then one row per
 problem with the columns the 街镇 fill (``rectification.FILL_COLUMNS``).  Every file is read
 and checked before anything is written; one problem anywhere and nothing is imported
 (:class:`ReturnsRejected`, one Chinese line per problem naming file, row, column and value).
@@ -39,7 +39,7 @@ ADDED, REPLACED, UNCHANGED, SKIPPED = "新增", "替换", "未变化", "未填�
 """Import actions: a 街镇's first return, a new one, the same again, no row filled (left as it was)."""
 HEADER_SCAN_ROWS = 12
 MAX_ROWS = 5000
-ISSUED_RE = re.compile(r"下发日期\s*(\d{4}-\d{2}-\d{2})")
+ISSUED_RE = re.compile(r"下发日期\s*(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)")
 
 TEXT = {
     "rejected": "整改清单未导入（共 {n} 处问题，数据库未作任何修改）。请按下列提示修改后重新导入全部文件：",
@@ -141,6 +141,18 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def issued_in(text: str) -> dt.date | None:
+    """The 下发日期 a title line states, written '2019年12月2日' (or, in older lists, '2019-12-02')."""
+    match = ISSUED_RE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups() if g is not None)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _header(ws, name: str, errors: list[str]):
     """(header row number, column name → index, 下发日期 or None)."""
     issued = None
@@ -153,9 +165,7 @@ def _header(ws, name: str, errors: list[str]):
                 errors.append(TEXT["no_column"].format(file=name, column=column))
             return (number, columns, issued) if not missing else (None, None, issued)
         for cell in cells:
-            match = ISSUED_RE.search(cell)
-            if match:
-                issued = dt.date.fromisoformat(match.group(1))
+            issued = issued_in(cell) or issued
     errors.append(TEXT["no_header"].format(file=name, rows=HEADER_SCAN_ROWS))
     return None, None, issued
 

@@ -103,7 +103,7 @@ def _counts(part) -> dict:
             "整改中": int((part["完成情况"] == DOING).sum()), "无法整改": int((part["完成情况"] == CANNOT).sum()),
             "未报送": int((part["完成情况"] == NOT_REPORTED).sum()),
             "逾期未完成": int((part["状态"] == OVERDUE).sum()),
-            "整改完成率": round(done / total, 4) if total else None}
+            "整改完成率": done / total if total else None}      # rounded once, where it is shown
 
 
 def unit_summary(problems, codes: dict | None = None):

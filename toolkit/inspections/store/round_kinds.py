@@ -27,6 +27,18 @@ class RoundError(UserError):
     """A round, district or 街镇 named by the user does not exist or is not ready."""
 
 
+def round_title(round_id: str) -> str:
+    """'2019年度' for a calendar-year round (official writing never says '轮次 2019'), else the
+    round's own name."""
+    text = str(round_id)
+    return f"{text}年度" if text.isdigit() and len(text) == 4 else text
+
+
+def chinese_date(day) -> str:
+    """'2019年12月23日' (a 成文日期 or a date in running text, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def default_kind(districts: list[str]) -> str:
     return DISTRICT if len(districts) == 1 else MUTUAL
 

@@ -1,124 +1,214 @@
 """整改情况通报: the report on a round's rectification, composed into a ``ReportDocument``.
 
 The notebook ``inspections/rectification_report.ipynb`` loads the figures
-(``rectification_status``) and calls :func:`rectification_report`; the Chinese words are in
-:data:`TEXT` and the headings follow the other supervision reports (一、二、三…).
+(``rectification_status``) and calls :func:`rectification_report`.  The body is what an office
+sends, a few pages: 一、总体情况; 二、完成情况 (one table: the districts, or one district's
+街镇); 三、存在的问题 and 四、下一步要求, each paragraph only when the figures behind it are
+there; then 附件说明 and the 落款 (署名, 成文日期 in Chinese, ``signing``).  The long lists
+(逾期未完成, 反弹) and every problem go to the annex workbook :data:`WORKBOOK`, printed readably
+(``toolkit.sheets``).  Problems are counted in 处; a rate is computed from the counts and
+rounded once, where it is shown.  The Chinese words are in :data:`TEXT`.
 """
 
 from __future__ import annotations
 
-from toolkit.inspections.rectification.rectification_status import DISTRICT_TOTAL, OVERDUE, district_summary
+from toolkit.inspections.rectification.rectification_status import CITY, DISTRICT_TOTAL, OVERDUE, district_summary
+from toolkit.reports.compose import report_labels as L
+from toolkit.reports.compose.signing import signing
 
 TITLE = "社会救助管理服务质量整改情况通报"
 WORKBOOK = "整改情况.xlsx"
+MAX_NAMED = 5                      # 街镇 named in a sentence before "等"
 TEXT = {
-    "overall": "一、整改总体情况",
-    "units": "二、各街镇整改情况",
-    "overdue": "三、逾期未完成的问题",
-    "recurring": "四、问题反弹情况",
-    "requirements": "五、下一步要求",
-    "summary": "轮次 {round} 督导检查共发现问题 {total} 处。截至 {as_of}，已整改 {done} 处（其中按期完成 {on_time} 处），"
-               "整改中 {doing} 处，无法整改 {cannot} 处，未报送整改情况 {missing} 处；整改完成率 {rate}。"
-               "超过完成时限仍未完成的 {overdue} 处（逾期天数按工作日计算，已扣除法定节假日并计入调休上班日）。",
-    "no_overdue": "截至 {as_of}，没有超过完成时限仍未完成的问题。",
-    "overdue_lead": "以下问题已超过完成时限仍未完成整改，按逾期工作日从多到少排列：",
-    "recurring_lead": "以下问题在轮次 {prev} 中已报告“已整改”，本轮检查再次发现，标记为“反弹”，"
-                      "请相关街镇查明原因、重新整改并从制度上堵塞漏洞：",
-    "no_recurring": "与轮次 {prev} 相比，没有发现已报告整改后再次出现的问题。",
-    "no_previous": "没有可比较的上一轮次，本通报不作反弹比较。",
-    "requirements_list": [
-        "（一）逾期未完成的问题，责任单位书面说明原因和完成时间，区民政部门跟踪督办。",
-        "（二）未报送整改情况的街镇，请尽快在整改清单中填报并附佐证材料。",
-        "（三）标记为“反弹”的问题，纳入下一轮督导检查重点，并安排相关人员参加针对性培训。",
-    ],
-    "chart_title": "各{level}整改完成率",
-    "chart_axis": "整改完成率",
+    "overall": "一、总体情况",
+    "table": "二、完成情况",
+    "problems": "三、存在的问题",
+    "requirements": "四、下一步要求",
+    "subtitle": "（{round}督导检查，统计截至{as_of}）",
+    "summary": "{round}社会救助督导检查共发现问题 {total} 处。截至{as_of}，已整改 {done} 处，其中按期完成 {on_time} 处，"
+               "整改完成率 {rate}。",
+    "open": "尚未完成的 {open} 处中，{parts}。",
+    "parts": {"整改中": "整改中 {n} 处", "无法整改": "报告无法整改 {n} 处", "未报送": "未报送整改情况 {n} 处"},
+    "all_done": "全部问题均已整改。",
+    "table_lead": "{level}整改完成情况见下表（完成率为已整改问题数占问题数的比例）。",
+    "caption": "{level}整改完成情况",
+    "overdue": "（一）逾期未完成。超过完成时限仍未完成的问题 {n} 处，涉及 {units} 个街镇，{most}；"
+               "逾期天数按工作日计算，已扣除法定节假日并计入调休上班日。明细见附件1。",
+    "most": "较多的是{names}",
+    "missing": "（{no}）未报送整改情况。{names}共 {n} 处问题未报送整改情况。",
+    "cannot": "（{no}）报告无法整改。{n} 处问题报告无法整改，需区民政部门逐项核实原因。",
+    "recurring": "（{no}）问题反弹。与{prev}督导检查相比，{n} 处问题在已报告整改后本轮再次发现（反弹），涉及 {units} 个街镇。"
+                 "明细见附件{annex}。",
+    "no_recurring": "（{no}）问题反弹。与{prev}督导检查相比，没有发现已报告整改后再次出现的问题。",
+    "no_problems": "本轮整改没有逾期未完成、未报送或报告无法整改的问题。",
+    "require": {
+        "overdue": "逾期未完成的问题，责任单位书面说明原因和完成时间，区民政部门跟踪督办。",
+        "missing": "未报送整改情况的街镇，尽快在整改清单中填报并附佐证材料。",
+        "cannot": "报告无法整改的问题，区民政部门逐项核实，提出处理意见。",
+        "recurring": "反弹问题纳入下一轮督导检查重点，相关街镇查明原因、重新整改，并安排相关人员参加针对性培训。",
+        "always": "各街镇巩固整改成果，完善制度和工作流程，防止问题反弹。",
+    },
+    "annex_overdue": "逾期未完成问题清单",
+    "annex_recurring": "反弹问题清单",
+    "annex_sheet_note": "（{round}督导检查，统计截至{as_of}）",
 }
-OVERDUE_COLUMNS = ["问题编号", "区", "街镇", "问题", "严重程度", "完成时限", "完成情况", "逾期工作日"]
+NUMBERS = "一二三四五六七八九十"
+OVERDUE_COLUMNS = ["序号", "问题编号", "区", "街镇", "问题", "严重程度", "完成时限", "完成情况", "逾期工作日"]
+RECURRING_COLUMNS = ["序号", "问题编号", "区", "街镇", "检查项", "问题", "严重程度", "上轮问题编号", "上轮完成日期",
+                     "上轮整改措施"]
+CODES = ("问题编号", "检查项", "上轮问题编号")       # in the workbook for programs, not printed
+TABLE_COLUMNS = ["问题数", "已整改", "其中按期", "整改中", "无法整改", "未报送", "逾期未完成"]
 
 
-def _rate(value) -> str:
-    return "—" if value is None else f"{value:.1%}"
+def rate_text(done: int, total: int) -> str:
+    """'78.9%' from the counts, rounded once; '—' when there is nothing to rate."""
+    return f"{100 * done / total:.1f}%" if total else "—"
 
 
-def summary_sentence(summary, round_id: str, as_of) -> str:
+def _totals(summary) -> dict[str, int]:
     totals = district_summary(summary)
-    sums = {c: int(totals[c].sum()) for c in ("问题数", "已整改", "其中按期", "整改中", "无法整改", "未报送", "逾期未完成")}
-    rate = sums["已整改"] / sums["问题数"] if sums["问题数"] else None
-    return TEXT["summary"].format(round=round_id, total=sums["问题数"], as_of=as_of.isoformat(), done=sums["已整改"],
-                                  on_time=sums["其中按期"], doing=sums["整改中"], cannot=sums["无法整改"],
-                                  missing=sums["未报送"], rate=_rate(rate), overdue=sums["逾期未完成"])
+    return {c: int(totals[c].sum()) for c in TABLE_COLUMNS}
 
 
-def completion_chart(summary, district: str | None = None):
-    """Bar chart of the completion rate per district (city report) or per 街镇 (one district)."""
-    from matplotlib.figure import Figure
+def summary_paragraphs(summary, round_id: str, as_of) -> list[str]:
+    """一、总体情况: the totals, then what is still open (only the kinds there are)."""
+    sums = _totals(summary)
+    first = TEXT["summary"].format(round=L.round_title(round_id), total=sums["问题数"], as_of=L.chinese_date(as_of),
+                                   done=sums["已整改"], on_time=sums["其中按期"],
+                                   rate=rate_text(sums["已整改"], sums["问题数"]))
+    parts = [TEXT["parts"][k].format(n=sums[k]) for k in ("整改中", "无法整改", "未报送") if sums[k]]
+    if not parts:
+        return [first + TEXT["all_done"]] if sums["问题数"] else [first]
+    open_ = sums["问题数"] - sums["已整改"]
+    return [first + TEXT["open"].format(open=open_, parts="，".join(parts))]
+
+
+def completion_table(summary, district: str | None):
+    """二、完成情况: one row per district (city) or per 街镇 (one district), then the total."""
+    import pandas as pd
 
     if district:
-        part = summary[(summary["区"] == district) & (summary["街镇"] != DISTRICT_TOTAL)]
-        labels, level = list(part["街镇"]), "街镇"
+        part = summary[summary["区"] == district]
+        names = [DISTRICT_TOTAL if u == DISTRICT_TOTAL else u for u in part["街镇"]]
+        first = "街镇"
     else:
-        part = district_summary(summary)
-        labels, level = list(part["区"]), "区"
-    rates = [0.0 if v is None else float(v) for v in part["整改完成率"]]
-    fig = Figure(figsize=(max(5.0, 0.9 * len(labels) + 2), 3.6), dpi=100)
-    ax = fig.add_subplot()
-    ax.bar(labels, rates, color="#4a78a8")
-    for x, v in zip(labels, rates):
-        ax.text(x, v, f"{v:.0%}", ha="center", va="bottom")
-    ax.set_ylim(0, 1.1)
-    ax.set_ylabel(TEXT["chart_axis"])
-    ax.set_title(TEXT["chart_title"].format(level=level))
-    fig.tight_layout()
-    return fig
+        part = summary[(summary["街镇"] == DISTRICT_TOTAL) | (summary["区"] == CITY)]
+        names = list(part["区"])
+        first = "区"
+    table = pd.DataFrame({first: names, **{c: [int(v) for v in part[c]] for c in TABLE_COLUMNS}})
+    table["完成率"] = [rate_text(d, t) for d, t in zip(table["已整改"], table["问题数"])]
+    return table.reset_index(drop=True)
 
 
-def _shown(frame):
-    out = frame.copy()
-    out["整改完成率"] = [_rate(v) for v in out["整改完成率"]]
-    return out
+def _named(counts, total: bool = True) -> str:
+    """'星鹭街道（5 处）、杏月街道（3 处）等 7 个街镇' from a Series 街镇 → count (largest first);
+    without ``total`` the sentence has said how many 街镇 already: '…（3 处）等'."""
+    counts = counts.sort_values(ascending=False, kind="stable")
+    shown = "、".join(f"{unit}（{n} 处）" for unit, n in counts.head(MAX_NAMED).items())
+    if len(counts) <= MAX_NAMED:
+        return shown
+    return shown + (f"等 {len(counts)} 个街镇" if total else "等")
+
+
+def _unit_label(problems):
+    return [u or f"{d}（区级）" for d, u in zip(problems["区"], problems["街镇"])]
+
+
+def problem_paragraphs(problems, recurring, prev_id: str | None) -> tuple[list[str], list[str], list[str]]:
+    """三、存在的问题 (paragraphs), the 四、下一步要求 they call for, and the annex titles."""
+    import pandas as pd
+
+    paragraphs, needs, annexes = [], [], []
+    labelled = problems.assign(单位=_unit_label(problems))
+    overdue = labelled[labelled["状态"] == OVERDUE]
+    if len(overdue):
+        counts = overdue.groupby("单位").size()
+        paragraphs.append(TEXT["overdue"].format(n=len(overdue), units=len(counts),
+                                                 most=TEXT["most"].format(names=_named(counts, total=False))))
+        needs.append("overdue")
+        annexes.append(TEXT["annex_overdue"])
+    missing = labelled[labelled["完成情况"] == "未报送"]
+    if len(missing):
+        counts = missing.groupby("单位").size()
+        paragraphs.append(TEXT["missing"].format(no="", names=_named(counts), n=len(missing)))
+        needs.append("missing")
+    cannot = labelled[labelled["完成情况"] == "无法整改"]
+    if len(cannot):
+        paragraphs.append(TEXT["cannot"].format(no="", n=len(cannot)))
+        needs.append("cannot")
+    if prev_id is not None:
+        prev = L.round_title(prev_id)
+        if recurring is not None and len(recurring):
+            annexes.append(TEXT["annex_recurring"])
+            units = pd.Series(list(zip(recurring["区"], recurring["街镇"]))).nunique()
+            paragraphs.append(TEXT["recurring"].format(no="", prev=prev, n=len(recurring), units=units,
+                                                       annex=len(annexes)))
+            needs.append("recurring")
+        else:
+            paragraphs.append(TEXT["no_recurring"].format(no="", prev=prev))
+    paragraphs = [_numbered(p, n) for n, p in enumerate(paragraphs)] or [TEXT["no_problems"]]
+    if len(annexes) == 1:                       # a single annex has no number (GB/T 9704 7.3.4)
+        paragraphs = [p.replace("附件1", "附件") for p in paragraphs]
+    return paragraphs, needs, annexes
+
+
+def _numbered(paragraph: str, n: int) -> str:
+    """'（一）…' in order of appearance (the templates carry '（）' or '（一）')."""
+    head = f"（{NUMBERS[n]}）"
+    if paragraph.startswith("（）"):
+        return head + paragraph[2:]
+    if paragraph.startswith("（一）"):
+        return head + paragraph[3:]
+    return paragraph
+
+
+def _annex_sheet(frame, columns: list[str]):
+    shown = frame.reset_index(drop=True).copy()
+    shown.insert(0, "序号", range(1, len(shown) + 1))
+    return shown[[c for c in columns if c in shown.columns]]
 
 
 def rectification_report(doc, problems, summary, recurring, *, round_id: str, as_of, prev_id: str | None,
                          district: str | None = None, prev_note: str = "", signer: str = "") -> None:
-    """Sections 一 to 五 of the 整改情况通报, and the workbook 整改情况.xlsx (all problems).
+    """The 通报's body, 附件说明 and 落款, and the annex workbook :data:`WORKBOOK`.
 
-    ``signer``: the issuing office (``offices.rectification_signer``); the 落款 carries it and the
-    成文日期, which is the statistics date ``as_of``."""
+    ``prev_note``: which round the 反弹 are counted against, and why (``round_dates.compare_with``);
+    ``signer``: the issuing office (``offices.rectification_signer``), signing with the 成文日期 ``as_of``."""
+    level = "各街镇" if district else "各区"
     doc.heading(TEXT["overall"])
-    doc.paragraph(summary_sentence(summary, round_id, as_of))
-    if not district:
-        doc.table(_shown(district_summary(summary)), caption="各区整改情况")
-    doc.figure(completion_chart(summary, district), caption=TEXT["chart_title"].format(level="街镇" if district else "区"))
-    doc.heading(TEXT["units"])
-    doc.table(_shown(summary), caption="各街镇整改情况（含全区合计）")
-    doc.heading(TEXT["overdue"])
-    overdue = problems[problems["状态"] == OVERDUE][OVERDUE_COLUMNS]
-    if len(overdue):
-        doc.paragraph(TEXT["overdue_lead"])
-        doc.table(overdue.reset_index(drop=True), caption="逾期未完成问题清单")
-    else:
-        doc.paragraph(TEXT["no_overdue"].format(as_of=as_of.isoformat()))
-    doc.heading(TEXT["recurring"])
-    if prev_note:
-        doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
-    if prev_id is None:
-        if not prev_note:
-            doc.paragraph(TEXT["no_previous"])
-    elif len(recurring):
-        doc.paragraph(TEXT["recurring_lead"].format(prev=prev_id))
-        doc.table(recurring[["标记", "区", "街镇", "问题", "上轮问题编号", "上轮完成日期"]].reset_index(drop=True),
-                  caption="反弹问题清单")
-    else:
-        doc.paragraph(TEXT["no_recurring"].format(prev=prev_id))
+    for text in summary_paragraphs(summary, round_id, as_of):
+        doc.paragraph(text)
+    doc.heading(TEXT["table"])
+    doc.paragraph(TEXT["table_lead"].format(level=level), keep_with_next=True)
+    doc.table(completion_table(summary, district), caption=TEXT["caption"].format(level=level))
+    doc.heading(TEXT["problems"])
+    paragraphs, needs, annexes = problem_paragraphs(problems, recurring, prev_id)
+    if prev_id is not None and prev_note:
+        doc.paragraph(prev_note)
+    for text in paragraphs:
+        doc.paragraph(text)
     doc.heading(TEXT["requirements"])
-    for line in TEXT["requirements_list"]:
-        doc.paragraph(line)
-    if signer:
-        from toolkit.reports.compose.report_labels import chinese_date
+    keys = [*needs, "always"]
+    for n, key in enumerate(keys):       # the last stays on the page of the 附件说明 and 落款
+        doc.paragraph(f"（{NUMBERS[n]}）{TEXT['require'][key]}", keep_with_next=n == len(keys) - 1)
+    if annexes:
+        doc.annex_note(annexes)
+    doc.signature(signing(district, as_of, signer or None).lines())
+    _annex_workbook(doc, problems, summary, recurring, round_id=round_id, as_of=as_of)
 
-        doc.signature([signer, chinese_date(as_of)])       # 署名 and 成文日期
-    doc.sheet(WORKBOOK, "各街镇整改情况", _shown(summary), lines=[f"各街镇整改情况（{round_id}，截至 {as_of.isoformat()}）"])
-    doc.sheet(WORKBOOK, "各问题整改情况", problems, lines=[f"各问题整改情况（{round_id}，截至 {as_of.isoformat()}）"])
-    if prev_id is not None and len(recurring):
-        doc.sheet(WORKBOOK, "反弹问题", recurring, lines=[f"反弹问题（{round_id} 与 {prev_id} 比较）"])
+
+def _annex_workbook(doc, problems, summary, recurring, *, round_id: str, as_of) -> None:
+    note = TEXT["annex_sheet_note"].format(round=L.round_title(round_id), as_of=L.chinese_date(as_of))
+    overdue = problems[problems["状态"] == OVERDUE]
+    lists = [(TEXT["annex_overdue"], _annex_sheet(overdue, OVERDUE_COLUMNS), "，按逾期工作日从多到少排列")] \
+        if len(overdue) else []
+    if recurring is not None and len(recurring):
+        lists.append((TEXT["annex_recurring"], _annex_sheet(recurring, RECURRING_COLUMNS), ""))
+    for number, (title, frame, order) in enumerate(lists, start=1):
+        label = f"附件{number}" if len(lists) > 1 else "附件"
+        doc.sheet(WORKBOOK, title, frame, hidden=CODES, lines=[f"{label}　{title}", note + order])
+    shown = summary.copy()
+    shown["整改完成率"] = [rate_text(d, t) for d, t in zip(shown["已整改"], shown["问题数"])]
+    doc.sheet(WORKBOOK, "各街镇整改情况", shown, lines=["各街镇整改情况", note])
+    doc.sheet(WORKBOOK, "各问题整改情况", _annex_sheet(problems, ["序号", *problems.columns]), hidden=CODES,
+              lines=["各问题整改情况", note])

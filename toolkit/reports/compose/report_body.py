@@ -15,14 +15,15 @@ from toolkit.inspections.rectification.findings import SHOWN_CASES, SEVERITY_ORD
 from toolkit.inspections.rectification.recurrence import is_marked
 from toolkit.reports.compose.training_figures import CHANGED, KEPT, district_lines
 from toolkit.inspections.rectification.rectification import (
-    describe_rules, fill_inputs, summarize,
+    describe_rules, fill_sheet, summarize,
 )
 
 
 # ---------------------------------------------------------------- shared pieces
-def _severity_counts(frame, column: str = "severity") -> str:
+def _severity_counts(frame, unit: str = "处", column: str = "severity") -> str:
+    """'严重 66 处、一般 134 处' — 处 for occurrences (findings), 类 for kinds (grouped items)."""
     counts = [(sev, int((frame[column] == sev).sum())) for sev in SEVERITY_ORDER]
-    return "、".join(f"{sev} {n} 项" for sev, n in counts if n)
+    return "、".join(f"{sev} {n} {unit}" for sev, n in counts if n)
 
 
 def problems_table(grouped, city: bool = False):
@@ -43,21 +44,27 @@ def problems_table(grouped, city: bool = False):
 def _categories_sentence(grouped) -> str:
     parts = grouped.groupby("section", sort=False).size()
     top = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
-    return "、".join(f"{name}（{n} 项）" for name, n in top)
+    return "、".join(f"{name}（{n} 类）" for name, n in top)
 
 
-def _problems(doc, grouped, city: bool = False) -> None:
-    """Per checklist: a sentence on where problems concentrate, then the grouped table."""
-    for number, (checklist, part) in enumerate(grouped.groupby("checklist", sort=False), start=1):
+def _problems(doc, grouped, city: bool = False, counted=None) -> None:
+    """Per checklist: a sentence on where problems concentrate, then the grouped table.
+
+    ``counted``: every kind of problem (the city shows only the most widespread in ``grouped``;
+    its counts still come from all of them)."""
+    counted = grouped if counted is None else counted
+    for number, (checklist, shown) in enumerate(grouped.groupby("checklist", sort=False), start=1):
+        part = counted[counted["checklist"] == checklist]
         area = checklist_area(checklist)
         doc.heading(f"（{_chinese_number(number)}）{area}方面", level=2)
         units = {u for us in part["units"] for u in us}
         scope = f"涉及 {len(units)} 个街镇"
         if city:
             scope += f"、{len({d for ds in part['districts'] for d in ds})} 个区"
-        doc.paragraph(f"发现问题 {len(part)} 类（{_severity_counts(part)}），{scope}，"
-                      f"主要集中在{_categories_sentence(part)}。")
-        doc.table(problems_table(part, city=city), caption=f"{area}方面的问题")
+        tail = f"下表列出其中涉及街镇最多的 {len(shown)} 类。" if len(shown) < len(part) else ""
+        doc.paragraph(f"发现问题 {len(part)} 类（{_severity_counts(part, '类')}），{scope}，"
+                      f"主要集中在{_categories_sentence(part)}。{tail}")
+        doc.table(problems_table(shown, city=city), caption=f"{area}方面的问题")
 
 
 def checklist_area(title: str) -> str:
@@ -68,7 +75,7 @@ def checklist_area(title: str) -> str:
     return title
 
 
-def _good_and_problems(doc, s, district: str | None, grouped, intro: str) -> None:
+def _good_and_problems(doc, s, district: str | None, grouped, intro: str, counted=None) -> None:
     """二、主要做法和成效 and 三、存在问题 (a district's, or the city's when ``district`` is None)."""
     doc.heading(L.HEADINGS["good"])
     _practices(doc, s, district)
@@ -77,7 +84,7 @@ def _good_and_problems(doc, s, district: str | None, grouped, intro: str) -> Non
         doc.paragraph(L.NO_PROBLEMS)
         return
     doc.paragraph(intro)
-    _problems(doc, grouped, city=district is None)
+    _problems(doc, grouped, city=district is None, counted=counted)
 
 
 def _chinese_number(n: int) -> str:
@@ -87,16 +94,16 @@ def _chinese_number(n: int) -> str:
 
 def _rectification(doc, plan, rules, issued, requirements: list[str], lead: str) -> None:
     doc.heading(L.HEADINGS["rectify"])
-    doc.paragraph(f"{lead}整改期限自报告下发之日（{issued.isoformat()}）起算：{describe_rules(rules)}"
+    doc.paragraph(f"{lead}整改期限自报告下发之日（{L.chinese_date(issued)}）起算：{describe_rules(rules)}"
                   f"（按国家法定节假日安排计算工作日）。")
-    doc.table(summarize(plan), caption=f"整改期限（共 {len(plan)} 项，明细见附件2）")
+    doc.table(summarize(plan), caption=f"整改期限（共 {len(plan)} 处，明细见附件2）")
     for text in requirements:
         doc.paragraph(text)
 
 
 def _annex_note(doc, items: list[str]) -> None:
     """附件说明 (GB/T 9704 7.3.4): after the body, before the 落款, kept on the 落款's page."""
-    doc.paragraph("附件：" + "\n　　　".join(f"{n}. {t}" for n, t in enumerate(items, 1)), keep_with_next=True)
+    doc.annex_note(items)
 
 
 # ---------------------------------------------------------------- district report
@@ -118,7 +125,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     doc.paragraph("各部分得分率及得分最低的街镇见附件1。")
     doc.heading(L.SUBHEADINGS["case_files"], level=2)
     doc.table(rd.case_file_table(s, district), caption="低保案卷合规情况",
-              note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
+              note=L.CASE_FILE_NOTE + "置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.heading(L.SUBHEADINGS["previous"], level=2)
     if prev_note:
         doc.paragraph(prev_note)                      # which round, and why (round_dates.compare_with)
@@ -127,7 +134,7 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
         if not prev_note:
             doc.paragraph(rd.NO_PREVIOUS)
     else:
-        doc.table(change, caption=f"与上一轮（{prev_id}）比较")
+        doc.table(change, caption=f"与上一轮（{L.round_title(prev_id)}）比较")
     _training(doc, s, training)
 
     units = {u for us in grouped["units"] for u in us} if len(grouped) else set()
@@ -136,16 +143,17 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
                        f"涉及 {len(units)} 个街镇。按检查表和类别归纳如下，各街镇逐项明细见附件1。")
     recurring = int(is_marked(findings).sum())
     if recurring:
-        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=prev_id))
+        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=L.round_title(prev_id)))
 
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
-    _annex_note(doc, [L.ANNEX_DETAILS, f"整改清单（《{L.RECTIFICATION_BOOK}》，由各街镇填写整改情况）"])
+    _annex_note(doc, [L.ANNEX_DETAILS, "整改清单（由各街镇填写整改情况）"])
     doc.signature([signer, L.chinese_date(issued)] if signer else signature_lines(team, issued))
 
     doc.annex("附件1", f"{district}{L.ANNEX_DETAILS}")
     doc.table(rd.section_table(s, district), caption="各部分得分率及最低的街镇")
     doc.figure(rd.section_chart(s, district), caption="各街镇分项得分率")
+    doc.paragraph(L.CASE_FILE_NOTE)
     doc.figure(rd.case_file_chart(s, district), caption="各街镇案卷合规率及 95% 置信区间")
     doc.table(details_table(findings), caption=f"{district}各街镇问题明细")
     _training_annex(doc, training)
@@ -163,15 +171,15 @@ def unit_book_name(unit: str) -> str:
 def rectification_books(doc, plan, *, district: str, round_id: str, issued, rules) -> None:
     """The district office's combined 整改清单.xlsx and one 整改清单（街镇）.xlsx per 街镇 with only its rows,
     each 街镇 fills its own and returns it (``jiuzhu inspect rectification import`` takes either)."""
-    tail = (f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}。"
+    title = f"{district}{L.round_title(round_id)}督导检查整改清单"
+    tail = (f"整改期限：{describe_rules(rules)}；下发日期 {L.chinese_date(issued)}。"
             f"黄色列由责任单位填写；完成情况从下拉列表中选择")
-    doc.sheet(L.RECTIFICATION_BOOK, "整改清单", plan, inputs=fill_inputs(),
-              lines=[f"{district}整改清单（{round_id}）", tail])
+    doc.sheet(L.RECTIFICATION_BOOK, "整改清单", **fill_sheet(plan), lines=[title, tail])
     for unit, part in plan[plan["街镇"] != ""].groupby("街镇", sort=False):
         part = part.reset_index(drop=True)
         part["序号"] = range(1, len(part) + 1)
-        doc.sheet(unit_book_name(unit), "整改清单", part, inputs=fill_inputs(),
-                  lines=[f"{district}{unit}整改清单（{round_id}）", tail])
+        doc.sheet(unit_book_name(unit), "整改清单", **fill_sheet(part),
+                  lines=[f"{district}{unit}{L.round_title(round_id)}督导检查整改清单", tail])
 
 
 def overview_table(s, district: str, teams):
@@ -240,7 +248,7 @@ def _training(doc, s, figures) -> None:
     doc.heading(L.TRAINING["heading_district"], level=2)
     doc.paragraph(L.TRAINING["district"].format(
         item="”“".join(texts.get(i, i) for i in items), n_items=L.chinese_count(len(items)),
-        source="、".join(dict.fromkeys(figures["来源"])), towns=figures["街镇"].nunique(), total=len(figures),
+        towns=figures["街镇"].nunique(), total=len(figures),
         **_outcome_counts(figures)))
 
 
@@ -248,7 +256,7 @@ def _training_annex(doc, figures) -> None:
     """附件1's table of the training figures: per 街镇 and item the figures, proposed and recorded result."""
     if figures is None or figures.empty:
         return
-    table = figures.drop(columns=["区"] + (["来源"] if figures["来源"].nunique() == 1 else []))
+    table = figures.drop(columns=["区", "来源"])       # the ledger's file name is not for the document
     doc.table(table.reset_index(drop=True), caption=L.TRAINING["caption_district"])
 
 
@@ -258,7 +266,8 @@ def _training_by_district(doc, figures, each: str = "各区") -> None:
         return
     doc.heading(L.TRAINING["heading_city"], level=2)
     doc.paragraph(L.TRAINING["city"].format(**_outcome_counts(figures)).replace("各区", each))
-    doc.table(district_lines(figures), caption=L.TRAINING["caption_city"].replace("各区", each))
+    doc.table(district_lines(figures).drop(columns="来源"),                 # no file names
+              caption=L.TRAINING["caption_city"].replace("各区", each))
 
 
 def recurrence_table(findings):
@@ -286,7 +295,7 @@ def _recurrences_by_district(doc, findings, prev_id) -> None:
         return
     table = recurrence_table(findings)
     if table is not None:
-        doc.paragraph(L.RECURRENCE["city"].format(prev=prev_id, n=int(table[L.RECURRENCE["columns"][1]].sum())))
+        doc.paragraph(L.RECURRENCE["city"].format(prev=L.round_title(prev_id), n=int(table[L.RECURRENCE["columns"][1]].sum())))
         doc.table(table, caption=L.RECURRENCE["caption"])
 
 
@@ -296,30 +305,33 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
                 signer: str = "") -> None:
     """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
     by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
-    grouped = _city_groups(findings, top_n)
+    every = _city_groups(findings)
+    grouped = every.sort_values("spread", ascending=False, kind="stable").head(top_n).sort_values("order", kind="stable")
     words = L.summary_words(list(s.districts["district"]), office)
     _city_overall(doc, s, prev, prev_id, training, prev_note)
     _good_and_problems(doc, s, None, grouped,
                        f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
                        f"涉及街镇最多的 {len(grouped)} 类问题如下（“涉及区”列出{words['districts']}涉及的街镇个数），"
-                       f"{words['districts']}问题数量见附件1，各街镇明细见{words['districts']}督导检查报告。")
+                       f"{words['districts']}问题数量见附件1，各街镇明细见{words['districts']}督导检查报告。",
+                       counted=every)
     _recurrences_by_district(doc, findings, prev_id)
 
     _rectification(doc, plan, rules, issued, words["requirements"], words["lead"])
     annex = L.ANNEX_CITY.format(districts=words["districts"])
-    _annex_note(doc, [annex, f"{words['area']}整改清单（《{L.RECTIFICATION_BOOK}》）"])
+    _annex_note(doc, [annex, f"{words['area']}整改清单"])
     doc.signature([signer or f"{words['office']}督导检查组", L.chinese_date(issued)])
 
     doc.annex("附件1", annex)
     doc.table(rd.sections_by_district_table(s), caption=f"{words['districts']}分项得分率（%）")
     doc.table(rd.findings_count_table(s), caption=f"{words['districts']}问题数量（按严重程度）")
-    doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", plan, inputs=fill_inputs(),
-              lines=[f"{words['area']}整改清单（{s.round_id}）",
-                     f"整改期限：{describe_rules(rules)}；下发日期 {issued.isoformat()}"])
+    doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", **fill_sheet(plan),
+              lines=[f"{words['area']}{L.round_title(s.round_id)}督导检查整改清单",
+                     f"整改期限：{describe_rules(rules)}；下发日期 {L.chinese_date(issued)}"])
 
 
-def _city_groups(findings, top_n: int):
-    """The ``top_n`` most widespread problems, "涉及区" counting the 街镇 per district."""
+def _city_groups(findings):
+    """Every kind of problem, "涉及区" counting the 街镇 per district (the summary shows the most
+    widespread, and counts all)."""
     grouped = group_findings(findings)
     if grouped.empty:
         return grouped
@@ -328,8 +340,7 @@ def _city_groups(findings, top_n: int):
     counts = {k: p.groupby("district", sort=False).size() for k, p in by_item}
     grouped["districts"] = [districts[i] for i in grouped["item_id"]]
     grouped["where"] = ["、".join(f"{d}\u00a0{n}\u00a0个" for d, n in counts[i].items()) for i in grouped["item_id"]]
-    grouped = grouped.sort_values("spread", ascending=False, kind="stable").head(top_n)
-    return grouped.sort_values("order", kind="stable")
+    return grouped
 
 
 def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
@@ -350,11 +361,11 @@ def _city_overall(doc, s, prev, prev_id, training, prev_note: str = "") -> None:
         if not prev_note:
             doc.paragraph(rd.NO_PREVIOUS)
     else:
-        doc.table(trend, caption=f"与上一轮（{prev_id}）比较")
+        doc.table(trend, caption=f"与上一轮（{L.round_title(prev_id)}）比较")
         doc.figure(rd.trend_chart(s, prev), caption=f"{each}得分率变化")
     doc.heading("（三）低保案卷抽查", level=2)
     doc.table(rd.case_file_table(s, by="district"), caption=f"{each}低保案卷合规情况",
-              note="置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
+              note=L.CASE_FILE_NOTE + "置信区间按 Wilson 方法计算；抽查份数少时区间较宽。")
     doc.figure(rd.case_file_chart(s, by="district"), caption=f"{each}案卷合规率及 95% 置信区间")
     _training_by_district(doc, training, each)
 

@@ -8,6 +8,7 @@ The notebooks stay thin: they call these functions and hand the results to ``Rep
 from __future__ import annotations
 
 
+from toolkit.inspections.store.round_kinds import round_title
 from toolkit.inspections.scores.scores import wilson_interval
 from toolkit.privacy import mask_name
 
@@ -355,11 +356,11 @@ def district_summary_text(s, district: str) -> str:
     units = _of(s.units, district)
     row = s.districts[s.districts["district"] == district].iloc[0]
     findings = _of(s.findings, district)
-    counts = "，".join(f"{sev} {int((findings['severity'] == sev).sum())} 项"
+    counts = "，".join(f"{sev} {int((findings['severity'] == sev).sum())} 处"
                       for sev in SEVERITY_ORDER if (findings["severity"] == sev).any())
     rank = f"，在 {len(s.districts)} 个区中排第 {int(row['rank'])} 名" if len(s.districts) > 1 else ""
-    text = (f"本轮（{s.round_id}）对{district} {len(units)} 个街镇开展督导检查，综合得分率 "
-            f"{row['pct']:.1f}%，等级为“{row['grade']}”{rank}；发现问题 {len(findings)} 项")
+    text = (f"本轮（{round_title(s.round_id)}）对{district} {len(units)} 个街镇开展督导检查，综合得分率 "
+            f"{row['pct']:.1f}%，等级为“{row['grade']}”{rank}；发现问题 {len(findings)} 处")
     return text + (f"（{counts}）。" if counts else "。")
 
 
@@ -369,14 +370,14 @@ def city_summary_text(s) -> str:
     findings = s.findings
     if len(s.districts) == 1:
         unit = s.units.sort_values(["pct", "unit"], ascending=[False, True]).iloc[0]
-        return (f"本轮（{s.round_id}）对{best['district']} {len(s.units)} 个街镇开展督导检查，抽查低保案卷 "
+        return (f"本轮（{round_title(s.round_id)}）对{best['district']} {len(s.units)} 个街镇开展督导检查，抽查低保案卷 "
                 f"{int(s.case_files['sampled'].sum())} 份，全区综合得分率 {best['pct']:.1f}%（{best['grade']}），"
-                f"得分率最高的街镇为{unit['unit']}（{unit['pct']:.1f}%）。共发现问题 {len(findings)} 项，其中严重问题 "
-                f"{int((findings['severity'] == '严重').sum())} 项。")
-    return (f"本轮（{s.round_id}）共检查 {len(s.districts)} 个区、{len(s.units)} 个街镇，抽查低保案卷 "
+                f"得分率最高的街镇为{unit['unit']}（{unit['pct']:.1f}%）。共发现问题 {len(findings)} 处，其中严重问题 "
+                f"{int((findings['severity'] == '严重').sum())} 处。")
+    return (f"本轮（{round_title(s.round_id)}）共检查 {len(s.districts)} 个区、{len(s.units)} 个街镇，抽查低保案卷 "
             f"{int(s.case_files['sampled'].sum())} 份；{best['district']}综合得分率最高"
-            f"（{best['pct']:.1f}%）。共发现问题 {len(findings)} 项，其中严重问题 "
-            f"{int((findings['severity'] == '严重').sum())} 项。")
+            f"（{best['pct']:.1f}%）。共发现问题 {len(findings)} 处，其中严重问题 "
+            f"{int((findings['severity'] == '严重').sum())} 处。")
 
 
 def findings_count_table(s):

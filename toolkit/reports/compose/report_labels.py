@@ -59,7 +59,7 @@ TRAINING = {
     "heading_district": "（五）宣传与培训",
     "heading_city": "（四）宣传与培训",
     "district": "宣传与培训方面，{towns} 个街镇检查表中的“{item}”{n_items}项按培训台账中的培训数字预填建议值"
-                "（来源：{source}），共 {total} 项，检查组核实后采纳 {kept} 项、修改 {changed} 项。"
+                "，共 {total} 项，检查组核实后采纳 {kept} 项、修改 {changed} 项。"
                 "各街镇的培训数字和检查组评定见附件1。",
     "city": "宣传与培训方面，各区检查表中的培训项目按培训台账预填建议值，检查组核实后采纳 {kept} 项、"
             "修改 {changed} 项，各区情况如下（各街镇的培训数字见各区督导检查报告）：",
@@ -82,6 +82,9 @@ SUMMARY_WORDS = {
 }
 
 NO_PROBLEMS = "本轮检查未发现问题。"
+# why the case-file compliance rate is far below the case-file checklist's score rate
+CASE_FILE_NOTE = ("案卷合规指一份档案的全部核查项目均符合要求，有一项不符合即不计为合规；低保档案材料核查表的得分率"
+                  "按项目计分，一项不符合只扣该项的分。因此案卷合规率明显低于该表得分率。")
 NO_PRACTICES = "本轮没有所有街镇均得满分的检查项。"
 DEFAULT_OFFICE = "市民政局"
 
@@ -94,17 +97,14 @@ def report_title(name: str = "", kind: str = "") -> str:
     return f"{name}{SUBJECT}{ending}"
 
 
+from toolkit.inspections.store.round_kinds import chinese_date, round_title  # noqa: E402,F401  (used as L.…)
+
 COUNT_WORDS = "一两三四五六七八九十"     # "两项" before a measure word, not "二项"
 
 
 def chinese_count(n: int) -> str:
     """1 → '一', 2 → '两' … 10 → '十' (a count before a measure word); larger counts in digits."""
     return COUNT_WORDS[n - 1] if 1 <= n <= len(COUNT_WORDS) else f" {n} "
-
-
-def chinese_date(day) -> str:
-    """'2019年12月23日' (the date line of a 落款, no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def summary_words(districts: list[str], office: str = DEFAULT_OFFICE) -> dict:

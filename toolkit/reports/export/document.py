@@ -85,6 +85,13 @@ class ReportDocument:
         _show_html(f'<div class="annex"><p class="annex-label">{html.escape(label)}</p>'
                    f'<h1>{html.escape(title)}</h1></div>')
 
+    def annex_note(self, titles: list[str]) -> None:
+        """附件说明 (GB/T 9704 7.3.4): '附件：1. …', each further title aligned under the first."""
+        titles = [str(t) for t in titles]
+        self.blocks.append({"kind": "annex_note", "titles": titles})
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in titles)
+        _show_html(f'<div class="annex-note"><p>附件：</p><ol>{items}</ol></div>')
+
     def signature(self, lines: list[str]) -> None:
         """落款: who signs (in full) and the date, right-aligned."""
         lines = [str(x) for x in lines]
@@ -113,10 +120,12 @@ class ReportDocument:
                    f'{cap}</figure>')
 
     def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None,
-              inputs: dict | None = None) -> None:
+              inputs: dict | None = None, hidden=(), widths: dict | None = None) -> None:
         """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook).
 
-        ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in."""
+        ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in
+        (the sheet is then protected but for them); ``hidden``: columns kept in the file for
+        programs but not shown or printed; ``widths``: column name → width."""
         from toolkit.reports.export.export_xlsx import Sheet
 
         head = list(lines or [])
@@ -125,7 +134,8 @@ class ReportDocument:
             head.insert(1 if head else 0, SAMPLE_MARK)
             highlight.add(SAMPLE_MARK)
         self.workbooks.setdefault(workbook, []).append(
-            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {})))
+            Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {}),
+                  hidden=tuple(hidden), widths=dict(widths or {})))
 
     def save(self, output_dir, formats="html,docx,xlsx") -> list[Path]:
         """Write ``报告.docx`` (when 'docx' is in formats) and each workbook (when 'xlsx')."""

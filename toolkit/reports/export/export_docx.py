@@ -1,6 +1,9 @@
 """Report blocks → a Word document with python-docx, laid out as a 公文 (GB/T 9704-2012).
 
-- A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; page numbers "— 1 —".
+- A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; page numbers "— 1 —" in 宋体
+  4号, odd pages right and even pages left, one character in, 7 mm below the text block.
+- 附件说明 with later titles aligned under the first; 落款 with the date 右空四字 and the
+  signing body centred on it.
 - Title in 小标宋 (2号, 22 pt); 一级标题 "一、" in 黑体, 二级标题 "（一）" in 楷体, body in 仿宋,
   all 3号 (16 pt) with a fixed 28 pt line pitch; tables in 宋体 五号 (10.5 pt).
 - East Asian text is tagged ``zh-CN`` and the East Asian font names are the ones Windows and
@@ -18,7 +21,7 @@ import math
 from pathlib import Path
 
 from toolkit.files import atomic_path
-from toolkit.reports.export.layout import column_widths
+from toolkit.reports.export.layout import column_widths, text_em
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONTS = {1: "黑体", 2: "楷体", 3: "仿宋"}
@@ -29,6 +32,9 @@ LATIN_FONT = "Times New Roman"
 LANGUAGE = "zh-CN"
 TITLE_PT, BODY_PT, TABLE_PT, CAPTION_PT, NOTE_PT = 22, 16, 10.5, 12, 10.5
 LINE_PITCH_PT = 28
+SIGNATURE_INSET_EM = 4          # 成文日期 右空四字
+PAGE_NUMBER_PT = 14             # 4号
+PAGE_NUMBER_GAP_CM = 0.7        # the 页码's 一字线 7 mm below the text block
 MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
 PAGE_WIDTH_CM = 21.0
 
@@ -65,13 +71,14 @@ def write_docx(target: Path, blocks: list[dict], *, title: str, subtitle: str = 
     section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(29.7)
     for side, cm in MARGINS_CM.items():
         setattr(section, f"{side}_margin", Cm(cm))
-    _page_numbers(section)
+    _page_numbers(document, section)
     if mark:
-        header = section.header.paragraphs[0]
-        header.text = mark
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _set_run_font(header.runs[0], BODY_FONT, Pt(12), bold=True)
-        header.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
+        for part in (section.header, section.even_page_header):
+            header = part.paragraphs[0]
+            header.text = mark
+            header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _set_run_font(header.runs[0], BODY_FONT, Pt(12), bold=True)
+            header.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -135,6 +142,8 @@ def _add_block(document, block: dict) -> None:
         _add_annex(document, block)
     elif kind == "signature":
         _add_signature(document, block["lines"])
+    elif kind == "annex_note":
+        _add_annex_note(document, block["titles"])
     else:
         raise ValueError(f"unknown block kind {kind!r}")
 
@@ -174,19 +183,44 @@ def _add_annex(document, block: dict) -> None:
     _set_run_font(title.add_run(block["title"]), TITLE_FONT, Pt(TITLE_PT), bold=False)
 
 
+def _add_annex_note(document, titles: list[str]) -> None:
+    """附件说明: 空一行, 左空二字 '附件：1. 名称'; later numbers stand under the first, a long
+    name runs on under its own first character (GB/T 9704-2012 7.3.4)."""
+    from docx.shared import Pt
+
+    document.add_paragraph().paragraph_format.keep_with_next = True
+    label = text_em("附件：")
+    for n, title in enumerate(titles, start=1):
+        number = f"{n}. " if len(titles) > 1 else ""
+        para = document.add_paragraph(("附件：" if n == 1 else "") + number + title)
+        hang = 0.5 * len(number.strip(". ")) + 0.5 if number else 0.0   # Times digits ½ em, '. ' ½ em
+        para.paragraph_format.left_indent = Pt((2 + label + hang) * BODY_PT)
+        para.paragraph_format.first_line_indent = Pt(-((label if n == 1 else 0) + hang) * BODY_PT)
+        para.paragraph_format.keep_with_next = True
+
+
 def _add_signature(document, lines: list[str]) -> None:
-    """落款: the signing body, its members and the date, right-aligned below the body text."""
+    """落款 (GB/T 9704 7.3.5.1): the date 右空四字; each line above it centred on the date (a line
+    wider than the date, such as the team's members, 右空四字 too)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     spacer = document.add_paragraph()
     spacer.paragraph_format.keep_with_next = True
+    date_em = _line_em(lines[-1]) if lines else 0.0
     for n, line in enumerate(lines):
         para = document.add_paragraph(line)
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         para.paragraph_format.first_line_indent = Pt(0)
-        para.paragraph_format.right_indent = Pt(4 * BODY_PT)
+        inset = SIGNATURE_INSET_EM + max(0.0, (date_em - _line_em(line)) / 2) if n < len(lines) - 1 \
+            else SIGNATURE_INSET_EM
+        para.paragraph_format.right_indent = Pt(inset * BODY_PT)
         para.paragraph_format.keep_with_next = n < len(lines) - 1
+
+
+def _line_em(text: str) -> float:
+    """Width in em of a 落款 line: Chinese 1, digits and Latin ½ (Times New Roman)."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in text)
 
 
 def _add_table(document, frame) -> None:
@@ -346,25 +380,43 @@ def _line_pitch(paragraph_format) -> None:
     paragraph_format.space_after = Pt(0)
 
 
-def _page_numbers(section) -> None:
-    """'— 1 —' centred in the footer (宋体 4号)."""
+def _page_numbers(document, section) -> None:
+    """'— 1 —' in 宋体 4号 (GB/T 9704 7.5): odd pages at the right, even pages at the left, one
+    character in from the text block, the number's line 7 mm below the text block."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    document.settings.odd_and_even_pages_header_footer = True
+    line_cm = PAGE_NUMBER_PT / 72 * 2.54
+    # the footer's bottom edge, half a line below the 一字线 (measured on LibreOffice's PDF)
+    section.footer_distance = Cm(MARGINS_CM["bottom"] - PAGE_NUMBER_GAP_CM - 0.5 * line_cm)
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        para = footer.paragraphs[0]
+        para.alignment = align
+        form = para.paragraph_format
+        form.first_line_indent = Pt(0)
+        form.space_before = form.space_after = Pt(0)
+        form.line_spacing = Pt(PAGE_NUMBER_PT)
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            form.right_indent = Pt(PAGE_NUMBER_PT)
+        else:
+            form.left_indent = Pt(PAGE_NUMBER_PT)
+        _page_field(para)
+
+
+def _page_field(para) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    para = section.footer.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(para.add_run("— "), TABLE_FONT, Pt(14), bold=False)
+    _set_run_font(para.add_run("— "), TABLE_FONT, Pt(PAGE_NUMBER_PT), bold=False)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
+    run = para.add_run("1")
+    _set_run_font(run, TABLE_FONT, Pt(PAGE_NUMBER_PT), bold=False)
+    field.append(run._r)
     para._p.append(field)
-    _set_run_font(para.add_run(" —"), TABLE_FONT, Pt(14), bold=False)
+    _set_run_font(para.add_run(" —"), TABLE_FONT, Pt(PAGE_NUMBER_PT), bold=False)
 
 
 def _cant_split(row) -> None:

@@ -3,8 +3,10 @@
 Each sheet is ``Sheet(name, frame, lines)``: ``lines`` are text rows above the header (title,
 the 示例数据 mark, settings such as deadline rules), written bold and merged across the table.
 ``inputs`` names the columns a recipient fills in (e.g. the 街镇 in a 整改清单): those cells
-are yellow, carry an input prompt and, with ``choices``, a drop-down list.  Print set-up and
-row heights come from ``toolkit.sheets`` when the workbook is saved.
+are yellow, carry an input prompt and, with ``choices``, a drop-down list; a sheet with inputs
+is protected (only those cells can be changed; filter and column widths stay free).
+``hidden`` columns (stable codes a program reads back) are in the file but neither shown nor
+printed.  Print set-up and row heights come from ``toolkit.sheets`` when the workbook is saved.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Sheet:
     lines: list[str] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)  # lines shown in red (e.g. the sample mark)
     inputs: dict[str, Input] = field(default_factory=dict)  # column name -> what to fill in
+    hidden: tuple[str, ...] = ()  # columns kept for programs, not shown or printed
+    widths: dict[str, float] = field(default_factory=dict)  # column name -> width (else from content)
 
 
 def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
@@ -79,8 +83,12 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
                     cell.number_format = "yyyy-mm-dd"
         for col, name in enumerate(columns, start=1):
             longest = max([text_width(name)] + [text_width(v) for v in frame.iloc[:, col - 1]])
-            ws.column_dimensions[get_column_letter(col)].width = min(_MAX_WIDTH, longest + 2)
+            dim = ws.column_dimensions[get_column_letter(col)]
+            dim.width = sheet.widths.get(name) or min(_MAX_WIDTH, longest + 2)
+            dim.hidden = name in sheet.hidden
         _input_columns(ws, sheet, columns, header_row, row)
+        if sheet.inputs:
+            _protect(ws)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         if len(frame):
             ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{row}"
@@ -89,11 +97,12 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
 
 def _input_columns(ws, sheet: Sheet, columns: list[str], header_row: int, last_row: int) -> None:
     """Yellow, prompted (and, with choices, validated) cells in the columns to fill in."""
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     fill = PatternFill("solid", fgColor=_INPUT_FILL)
+    unlocked = Protection(locked=False)
     wrap = Alignment(wrap_text=True, vertical="top")
     last_row = max(last_row, header_row + 1)
     for name, spec in sheet.inputs.items():
@@ -124,7 +133,19 @@ def _input_columns(ws, sheet: Sheet, columns: list[str], header_row: int, last_r
             if spec.date:
                 cell.number_format = "yyyy-mm-dd"
         dim = ws.column_dimensions[letter]
-        dim.width = max(dim.width or 0, _MIN_INPUT_WIDTH)
+        dim.width = sheet.widths.get(name) or max(dim.width or 0, _MIN_INPUT_WIDTH)
+        for r in range(header_row + 1, last_row + 1):
+            ws.cell(row=r, column=col).protection = unlocked
+
+
+def _protect(ws) -> None:
+    """Only the input cells can be changed; sorting, filtering and widths stay allowed."""
+    protection = ws.protection
+    protection.sheet = True
+    protection.autoFilter = False          # False: the action is allowed on the protected sheet
+    protection.sort = False
+    protection.formatColumns = False
+    protection.formatRows = False
 
 
 def _sheet_title(name: str) -> str:

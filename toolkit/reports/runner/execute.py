@@ -190,12 +190,12 @@ def _export(job: NotebookJob, nb, out: Path) -> None:
     from toolkit.reports.export.export_html import notebook_to_html
     from toolkit.files import write_text_atomic
 
-    if not ({"html", "pdf"} & set(job.formats)):
-        return
-    html = notebook_to_html(nb, title=job.title or job.name, sample=job.sample)
     if "html" in job.formats:
-        write_text_atomic(out / HTML_NAME, html)
-    if "pdf" in job.formats:
-        from toolkit.reports.export.export_pdf import html_to_pdf
+        write_text_atomic(out / HTML_NAME, notebook_to_html(nb, title=job.title or job.name, sample=job.sample))
+    if "pdf" in job.formats:                                 # the Word document as printed
+        from toolkit.reports.export.document import DOCX_NAME
+        from toolkit.reports.export.export_pdf import docx_to_pdf
 
-        html_to_pdf(html, out / PDF_NAME)
+        if not (out / DOCX_NAME).is_file():
+            raise FileNotFoundError(f"笔记本没有写出 {DOCX_NAME}，无法生成 {PDF_NAME}（PDF 由 Word 文档打印而成）")
+        docx_to_pdf(out / DOCX_NAME, out / PDF_NAME)

@@ -94,8 +94,9 @@ def _staged(job: NotebookJob, staging: Path, declared: dict) -> NotebookJob:
     params = dict(job.parameters)
     if "output_dir" in declared:
         params["output_dir"] = str(target)
-    if "formats" in declared:
-        params["formats"] = ",".join(job.formats)
+    if "formats" in declared:       # report.pdf prints the Word document: the notebook writes it
+        wanted = list(job.formats) + (["docx"] if "pdf" in job.formats and "docx" not in job.formats else [])
+        params["formats"] = ",".join(wanted)
     return replace(job, parameters=params, output_dir=target)
 
 

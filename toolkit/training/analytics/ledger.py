@@ -73,7 +73,7 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([stamp])
-    sheet["A2"].font = Font(color="666666", size=9)
+    sheet["A2"].font = Font(color="666666", size=10)   # ≥ 9 pt on paper at the zoom the table needs
     header_row = 3
     sheet.append(list(frame.columns))
     for cell in sheet[header_row]:

@@ -1,0 +1,36 @@
+"""Who signs an office's document and on which day: the 署名 and 成文日期 of a 落款.
+
+One small function, so the documents never compose a signing body themselves.  Today it knows
+what the store knows: a district's document is signed by the district's 民政局, the city's by
+:data:`report_labels.DEFAULT_OFFICE`, dated the day given (the round's issue date or the 通报's
+cut-off).  The bureau's own names (from its settings) can be fed in through ``office``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from toolkit.reports.compose import report_labels as L
+
+
+@dataclass(frozen=True)
+class Signing:
+    office: str                  # 署名: the issuing body, in full
+    day: dt.date                 # 成文日期
+
+    @property
+    def date_text(self) -> str:
+        """成文日期 in Chinese: '2019年12月13日'."""
+        return L.chinese_date(self.day)
+
+    def lines(self) -> list[str]:
+        """The 落款's lines: the body, then the date."""
+        return [self.office, self.date_text]
+
+
+def signing(district: str | None, day: dt.date, office: str | None = None) -> Signing:
+    """The 落款 of a document about ``district`` (None: the whole city), dated ``day``."""
+    if office:
+        return Signing(office, day)
+    return Signing(f"{district}民政局" if district else L.DEFAULT_OFFICE, day)
