@@ -175,10 +175,10 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
     assert "青浦区督导检查组" in signature(inspected) and "检查组成员：" in signature(inspected)
     assert f"{DISTRICT_OFFICE}督导检查组" in signature(page(reports / "2025-区级督导" / "全区汇总"))
     # comparisons by dates, kind and scope — never 2025-自查 for a 区级督导
-    assert "没有可比较的轮次" in inspected and "比较轮次：2025-自查" not in inspected
+    assert "本报告不作与上一轮的比较" in inspected and "与上一轮比较的是2025-自查" not in inspected
     later = page(reports / "2026-区级督导" / "青浦区")
-    assert "比较轮次：2025-区级督导" in later and "按检查日期确定" in later
-    assert "比较轮次：2025-区级督导" in page(reports / "2026-区级督导" / "全区汇总")
+    assert "与上一轮比较的是2025-区级督导" in later and "按检查日期确定" in later
+    assert "与上一轮比较的是2025-区级督导" in page(reports / "2026-区级督导" / "全区汇总")
     again = recurrences(store, "2026-区级督导", "2025-区级督导")
     if len(again):
         assert "（反弹）" in later or "【反弹】" in later

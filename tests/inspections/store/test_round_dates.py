@@ -69,30 +69,30 @@ def dated_store(tmp_path_factory):
 
 @pytest.mark.parametrize("round_id,expected,why", CASES, ids=[c[0] for c in CASES])
 def test_previous_round_by_dates_kind_and_scope(dated_store, round_id, expected, why):
-    from toolkit.inspections.store.round_dates import compare_with
+    from toolkit.inspections.store.round_dates import _round_name, compare_with
     from toolkit.inspections.scores.scores import previous_round
 
     assert previous_round(dated_store, round_id) == expected, why
     choice = compare_with(dated_store, round_id)
     assert choice.round_id == expected
     if expected:
-        assert f"比较轮次：{expected}" in choice.reason and "按检查日期确定，不按轮次名称" in choice.reason
+        assert f"与上一轮比较的是{_round_name(expected)}" in choice.reason and "按检查日期确定" in choice.reason
     else:
-        assert choice.reason.startswith("没有可比较的轮次")
+        assert choice.reason.endswith("本报告不作与上一轮的比较。")
 
 
 def test_previous_round_given_overrides_and_says_so(dated_store):
     from toolkit.inspections.store.round_dates import compare_with
 
     choice = compare_with(dated_store, "2026-区级督导", "2025-自查")
-    assert choice.round_id == "2025-自查" and "由 --previous-round 指定" in choice.reason
+    assert choice.round_id == "2025-自查" and "（按指定）" in choice.reason
 
 
 def test_the_reason_names_the_period_and_the_start(dated_store):
     from toolkit.inspections.store.round_dates import compare_with
 
     reason = compare_with(dated_store, "2026-区级督导").reason
-    assert "同为青浦区区级督导" in reason and "2025-05-06至2025-05-20" in reason and "2026-05-11" in reason
+    assert "同为青浦区区级督导" in reason and "2025年5月6日至20日" in reason and "2026年5月11日" in reason
 
 
 ISSUE_DATES = [

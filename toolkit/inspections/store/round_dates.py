@@ -19,13 +19,15 @@ from sqlalchemy import func, select, update
 
 from toolkit.errors import UserError
 from toolkit.inspections.store import store as st
+from toolkit.inspections.store.round_kinds import chinese_date, round_title
 
 TEXT = {
-    "auto": "比较轮次：{prev}。它与本轮同为{scope}{kind}，检查时间 {period}，是本轮检查开始（{start}）之前最近结束的一轮"
-            "（按检查日期确定，不按轮次名称）。",
-    "given": "比较轮次：{prev}（由 --previous-round 指定）。",
-    "none": "没有可比较的轮次：本轮（{round}）之前没有同为{scope}{kind}、已导入检查结果的轮次，本报告不作与上一轮的比较。",
-    "no_dates": "没有可比较的轮次：本轮（{round}）还没有导入检查结果，无法按检查日期确定上一轮。",
+    # sentences of official writing (reports, 通报): round titles and Chinese dates, no option names
+    "auto": "与上一轮比较的是{prev}：该次检查与本轮同为{scope}{kind}，于{period}进行，是本轮检查开始（{start}）"
+            "之前最近结束的一次（按检查日期确定）。",
+    "given": "与上一轮比较的是{prev}（按指定）。",
+    "none": "本轮之前没有同为{scope}{kind}并已录入检查结果的检查，本报告不作与上一轮的比较。",
+    "no_dates": "本轮尚未录入检查结果，无法按检查日期确定上一轮，本报告不作与上一轮的比较。",
     "unknown": "轮次“{round}”不存在。已有轮次：{known}",
     "early": "{option} {day} 早于本轮检查结束的日期：轮次 {round} 最晚的检查日期是 {last}（{district} {unit}）。"
              "下发日期不能早于检查结束，否则整改期限会早于发现问题。请改为 {last} 或之后的日期",
@@ -55,6 +57,17 @@ class RoundDates:
         if self.first is None:
             return "—"
         return self.first.isoformat() if self.first == self.last else f"{self.first.isoformat()}至{self.last.isoformat()}"
+
+    def period_text(self) -> str:
+        """The inspection period in official writing: '2018年12月3日至17日'."""
+        first, last = self.first, self.last
+        if first == last:
+            return chinese_date(first)
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{chinese_date(first)}至{last.day}日"
+        if first.year == last.year:
+            return f"{chinese_date(first)}至{last.month}月{last.day}日"
+        return f"{chinese_date(first)}至{chinese_date(last)}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def previous_round(store, round_id: str) -> str | None:
 def compare_with(store, round_id: str, given: str = "") -> Comparison:
     """The round ``round_id`` is compared with, and why (``given``: ``--previous-round``)."""
     if given:
-        return Comparison(str(given), TEXT["given"].format(prev=given))
+        return Comparison(str(given), TEXT["given"].format(prev=_round_name(str(given))))
     dates = round_dates(store)
     this = dates.get(str(round_id))
     if this is None:
@@ -116,8 +129,15 @@ def compare_with(store, round_id: str, given: str = "") -> Comparison:
     if not earlier:
         return Comparison(None, TEXT["none"].format(round=round_id, scope=this.scope_name, kind=this.kind))
     best = max(earlier, key=lambda d: (d.last, d.first, d.round_id))
-    return Comparison(best.round_id, TEXT["auto"].format(prev=best.round_id, scope=this.scope_name, kind=this.kind,
-                                                         period=best.period(), start=this.first.isoformat()))
+    return Comparison(best.round_id, TEXT["auto"].format(
+        prev=_round_name(best.round_id), scope=this.scope_name, kind=this.kind,
+        period=best.period_text(), start=chinese_date(this.first)))
+
+
+def _round_name(round_id: str) -> str:
+    """A round as official writing names it: '2018年度督导检查', or the round's own name ('2025-区级督导')."""
+    title = round_title(round_id)
+    return f"{title}督导检查" if title.endswith("年度") else title
 
 
 def check_issue_date(store, round_id: str, day: dt.date, option: str = "--issue-date") -> None:
