@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 from toolkit.hub import members
+from toolkit.hub.members import trainees
 from toolkit.hub.cases import deliver_cases
-from toolkit.hub.layout import Course, Hub, jupyter_dir, open_hub
+from toolkit.hub.layout import Hub, jupyter_dir, open_hub
 
 PROXY = "configurable-http-proxy"
 
@@ -60,15 +61,6 @@ def check_runtime(hub: Hub) -> None:
             mode = part.stat().st_mode
             if not mode & stat.S_IXOTH:
                 raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason=f"{part} 不允许其他账号进入"))
-
-
-def trainees(course: Course) -> list[str]:
-    from toolkit.training.roster import load_roster
-
-    try:
-        return [t.id for t in load_roster(course.db_url).trainees]
-    except Exception:          # no gradebook yet: nobody to let in for this course
-        return []
 
 
 def groups(hub: Hub) -> dict[str, dict]:

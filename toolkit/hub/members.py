@@ -33,6 +33,16 @@ def service_token(hub: Hub) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def trainees(course: Course) -> list[str]:
+    """The course's trainees (its roster): the members of ``nbgrader-<course>`` at hub start."""
+    from toolkit.training.roster import load_roster
+
+    try:
+        return [t.id for t in load_roster(course.db_url).trainees]
+    except Exception:          # no gradebook yet: nobody to let in for this course
+        return []
+
+
 def service(hub: Hub) -> dict:
     return {"name": SERVICE, "api_token": service_token(hub)}
 
@@ -115,4 +125,4 @@ def group_members(hub: Hub, course: Course) -> list[str]:
 
 
 __all__ = ["SERVICE", "add_to_course_group", "api_url", "existing_accounts", "group_members", "role", "service",
-           "service_token"]
+           "service_token", "trainees"]
