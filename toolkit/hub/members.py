@@ -116,6 +116,27 @@ def add_to_course_group(hub: Hub, course: Course, users: list[str]) -> list[str]
     return ready
 
 
+def forget_users(hub: Hub, users: list[str]) -> bool:
+    """Delete ``users`` from the running hub (their servers stop, their cookies and tokens stop
+    working, the authenticator drops them from its allowed users); False when the hub is not
+    running.  A user the hub never knew (404) is fine."""
+    base = api_url(hub)
+    if base is None:
+        return False
+    token = service_token(hub)
+    try:
+        for user in users:
+            answer = _call(base, token, "DELETE", f"/users/{user}")
+            if answer not in (204, 404):
+                raise OSError(f"DELETE /users/{user}: {answer}")
+    except (urllib.error.URLError, OSError) as err:
+        from toolkit.errors import UserError
+        from toolkit.hub.messages import TEXT
+
+        raise UserError(TEXT["forget_failed"].format(reason=err, log=hub.state / "jupyterhub.log")) from None
+    return True
+
+
 def group_members(hub: Hub, course: Course) -> list[str]:
     """The members of ``nbgrader-<course>`` as the running hub reports them (for checks)."""
     request = urllib.request.Request(f"{api_url(hub)}/groups/nbgrader-{course.id}",
@@ -125,4 +146,4 @@ def group_members(hub: Hub, course: Course) -> list[str]:
 
 
 __all__ = ["SERVICE", "add_to_course_group", "api_url", "existing_accounts", "group_members", "role", "service",
-           "service_token", "trainees"]
+           "service_token", "trainees", "forget_users"]
