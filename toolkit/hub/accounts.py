@@ -307,6 +307,9 @@ def remove_accounts(hub: Hub, users: list[str]) -> list[Path]:
             _chown_tree(target)
             kept.append(target)
         _run(["userdel", user])
+        from toolkit.hub.limits import release
+
+        release(user)
         _forget_first_password(hub, user, TEXT["removed_note"])
     write_text_atomic(hub.state / REMOVED_FILE, json.dumps(sorted(removed_accounts(hub) | set(users))))
     return kept
@@ -337,6 +340,9 @@ def delete_account(user: str, wait: float = 15.0) -> None:
         return
     _stop_processes(pwd.getpwnam(user).pw_uid, wait)
     _run(["userdel", "--remove", user])
+    from toolkit.hub.limits import release
+
+    release(user)
 
 
 def _stop_processes(uid: int, wait: float = 15.0) -> None:

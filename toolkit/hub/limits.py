@@ -99,3 +99,14 @@ def release(user: str) -> None:
             folder.rmdir()
         except OSError:
             pass
+
+
+def sweep() -> None:
+    """Remove every empty per-trainee control group (after the hub stopped); busy ones stay."""
+    tops = [CGROUP / TOP] if mode() == "v2" else [CGROUP / "memory" / TOP, CGROUP / "cpu" / TOP]
+    for top in tops:
+        for folder in top.glob("*/") if top.is_dir() else []:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass

@@ -277,6 +277,9 @@ class HubProcess:
             proxy = _read_pid(self.hub.state / "proxy.pid")
             _end(([proxy] if proxy else []) + started)
             (self.hub.state / "proxy.pid").unlink(missing_ok=True)
+            from toolkit.hub.limits import sweep
+
+            sweep()
         if self.claimed:
             (self.hub.state / LAUNCHER_PID).unlink(missing_ok=True)
             self.claimed = False
