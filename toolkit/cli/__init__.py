@@ -8,9 +8,15 @@ handlers, so ``jiuzhu --help`` stays fast (bench/cli_startup.py measures it).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from toolkit.cli._argparse import ChineseArgumentParser
+
+# Every file a command writes is kept from other system accounts (trainees on a hub among them):
+# rosters, ledgers and account lists carry names.  Files meant for trainees get their modes set
+# explicitly (nbgrader's exchange, the hub folder, released feedback).
+PRIVATE_UMASK = 0o027
 
 COMMAND_MODULES = (
     "toolkit.cli.policy",
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from toolkit.errors import UserError
 
+    previous = os.umask(PRIVATE_UMASK)           # rosters, ledgers, account lists: not for other accounts
+    os.umask(previous | PRIVATE_UMASK)           # never laxer than the caller's own umask
     try:
         code = args.func(args)
     except UserError as err:
@@ -64,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    finally:
+        os.umask(previous)
     return int(code or 0)
 
 

@@ -142,8 +142,11 @@ def _operations(data: dict, path: Path) -> tuple[int, int, float]:
 def open_hub(root: Path | str = "hub", bind: str | None = None) -> Hub:
     """The hub folder at ``root``, created (with the embedded defaults) when missing."""
     root = Path(root).resolve()
+    missing = [p for p in (root, *root.parents) if not p.exists()]
     root.mkdir(parents=True, exist_ok=True)
-    root.chmod(0o755)                           # trainees pass through to the exchange and homes
+    for folder in missing:                      # made now: trainees pass through to the exchange and homes
+        folder.chmod(0o755)
+    root.chmod(0o755)
     settings = root / SETTINGS_NAME
     if not settings.exists():
         settings.write_text(default_settings_text(), encoding="utf-8")
