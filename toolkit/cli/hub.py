@@ -14,8 +14,9 @@ def register(subparsers) -> None:
         "在一台服务器上为全区培训开设 JupyterHub：区级培训（街镇工作人员）和街镇培训（村居干部）两门课程，\n"
         "每位学员用自己的账号登录，看到并提交自己的案例。平台目录默认为 hub/（含 hub.yaml、课程、交换目录）。\n"
         "顺序：jiuzhu hub start（首次自动建好目录）→ jiuzhu course roster import 花名册.xlsx --course hub/courses/课程编号\n"
-        "      → jiuzhu hub accounts --course 课程编号（生成账号清单.xlsx）→ 重启 jiuzhu hub start 使新账号生效")
-    start = _add(group, "start", "启动培训平台（按 Ctrl+C 停止）", _start)
+        "      → jiuzhu hub accounts --course 课程编号（生成账号清单.xlsx；平台运行中新账号立即可登录）\n"
+        "停用：jiuzhu hub accounts remove 登录账号；开机自启：jiuzhu hub service --bind 0.0.0.0:8000")
+    start = _add(group, "start", "启动培训平台（按 Ctrl+C 或 kill -TERM 停止；已在运行时不重复启动）", _start)
     start.add_argument("--bind", metavar="地址:端口",
                        help="对外地址，默认 hub.yaml 中的 127.0.0.1:8000（仅本机）；服务器上用 0.0.0.0:8000")
     accounts = _add(group, "accounts", "按花名册为学员和培训老师开设账号，生成账号清单.xlsx；remove 停用账号", _accounts)

@@ -91,9 +91,9 @@ def existing_accounts(users) -> list[str]:
 
 def add_to_course_group(hub: Hub, course: Course, users: list[str]) -> list[str] | None:
     """Add those of ``users`` who have a system account to ``nbgrader-<course>`` on the running hub
-    (creating them as hub users first) and return them; None when the hub is not running.  Trainees
-    without an account yet join at the next start, after ``jiuzhu hub accounts`` (PAM logins, and
-    the hub's LocalAuthenticator, need the system account)."""
+    (creating them as hub users first: they may log in at once) and return them; None when the hub
+    is not running.  Trainees without a system account yet join when ``jiuzhu hub accounts`` makes
+    it (PAM logins need the system account)."""
     base = api_url(hub)
     if base is None:
         return None
