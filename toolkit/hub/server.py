@@ -38,7 +38,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class HubStopped(Exception):
-    """A stop signal arrived (SIGTERM, SIGHUP; SIGINT is KeyboardInterrupt)."""
+    """A stop signal arrived (SIGTERM, SIGINT, SIGHUP)."""
 
 
 def _alive(pid: int) -> bool:
@@ -299,7 +299,8 @@ def run_hub(root: Path | str = "hub", bind: str | None = None) -> int:
     """`jiuzhu hub start`: run until SIGTERM, SIGINT (Ctrl+C) or SIGHUP; 1 when JupyterHub died."""
     hub = open_hub(root, bind)
     process = HubProcess(hub, bind)
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # SIGINT too: a hub started in the background (`&`, nohup) inherits SIGINT ignored
+    previous = {s: signal.signal(s, _on_signal) for s in STOP_SIGNALS}
     code = 0
     try:
         process.start()
@@ -318,6 +319,5 @@ def run_hub(root: Path | str = "hub", bind: str | None = None) -> int:
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
     print(TEXT["stopped"], flush=True)
     return code
