@@ -7,6 +7,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -31,6 +32,12 @@ def test_the_service_unit_runs_this_installation_and_stops_by_sigterm(tmp_path, 
     assert unit["Service"]["KillMode"] == "mixed" and unit["Service"]["KillSignal"] == "SIGTERM"
     assert unit["Service"]["Restart"] == "on-failure" and unit["Install"]["WantedBy"] == "multi-user.target"
     assert "systemctl enable --now jiuzhu-hub" in capsys.readouterr().out
+    analyze = shutil.which("systemd-analyze")
+    if analyze:                                      # systemd's own check of the unit file
+        copy = tmp_path / "jiuzhu-hub.service"
+        copy.write_bytes((root / "jiuzhu-hub.service").read_bytes())
+        verified = subprocess.run([analyze, "verify", str(copy)], capture_output=True, text=True, timeout=120)
+        assert verified.returncode == 0, verified.stderr
 
 
 def test_a_bad_bind_for_the_service_is_refused(tmp_path, capsys):
