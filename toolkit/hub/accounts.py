@@ -291,7 +291,8 @@ def remove_accounts(hub: Hub, users: list[str]) -> list[Path]:
     _require_root()
     graders = {c.grader for c in hub.courses}
     problems = [str(InputError("登录账号", u, TEXT["not_ours"], TEXT["remove_fix"]))
-                for u in users if not is_ours(u) or u in graders]
+                for u in users if not is_ours(u) or u in graders
+                or Path(pwd.getpwnam(u).pw_dir).parent != hub.homes]      # another hub folder's account
     if problems:
         raise ValidationFailed("以下账号无法停用，未停用任何账号：", problems=problems)
     members.forget_users(hub, users)

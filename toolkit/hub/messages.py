@@ -34,7 +34,7 @@ TEXT = {
     "forget_failed": "正在运行的培训平台未能停用账号（{reason}），没有删除任何系统账号。请确认平台正常运行后重试。日志：{log}",
     "accounts_written": "账号清单已写入：{path}\n  新建 {new} 个账号，已有 {old} 个（密码未改）。请把账号清单当面或密封交给本人，不要群发。",
     "password_reset": "已重置 {user}（{name}）的密码。新密码：{password}\n  请当面或私下告诉本人；旧密码已失效。",
-    "remove_fix": "只能停用由 jiuzhu hub accounts 开设的学员或培训老师账号（评分账号 grader-课程编号 不能停用）",
+    "remove_fix": "只能停用本平台目录中由 jiuzhu hub accounts 开设的学员或培训老师账号（评分账号 grader-课程编号 不能停用）",
     "accounts_removed": "已停用 {count} 个账号：{users}。平台正在运行时立即生效（其服务器已停止，无法再登录）；个人目录已移到 {kept}（仅管理员可读）。",
     "removed_skipped": "已停用的账号 {count} 个没有重新开设：{users}（记录在 {path}，如需恢复请删去其中的账号后重新运行）。",
     "no_course": "开设账号时请用 --course 写明课程编号，如：jiuzhu hub accounts --course quji",
