@@ -19,6 +19,10 @@ OFFICE_PACKAGES ?= libreoffice-writer libreoffice-calc poppler-utils
 # The training hub: Debian's python3 venv for trainees' servers (tools/hub-runtime.sh).
 APT_PACKAGES += python3-venv
 
+# pytest-xdist workers: one per core of the 2-core CI machine. Tests that start a hub or a browser
+# run one after another in one worker (tests/conftest.py); TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 .PHONY: all setup system-deps e2e-deps office-deps hub-runtime demo test test-fast test-e2e bench clean
 
 all: test
@@ -67,13 +71,13 @@ demo: setup
 test: setup e2e-deps office-deps hub-runtime
 	@# PostgreSQL for the gradebook and shared inspection store tests (tests/pg_server.py)
 	@bash tools/system-deps.sh postgresql
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-e2e: e2e-deps hub-runtime
 	$(PY) -m pytest -m e2e tests/e2e
 
 test-fast: setup
-	$(PY) -m pytest -m "not slow and not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow and not e2e"
 
 # Performance ratios against what a user would otherwise run; printed, never asserted.
 # Every bench/*.py (convention in bench/README.md; tests/test_bench.py runs each on a tiny size).

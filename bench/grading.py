@@ -43,13 +43,13 @@ TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare
 
 
 def build_course(root: Path, per_assignment: int, assignments: tuple[str, ...]) -> int:
-    from toolkit.training import course
-    from toolkit.training.course import ensure_venv_on_path
-    from toolkit.training.simulate import sample_roster, simulate_submissions
+    from toolkit.training.course import course
+    from toolkit.training.course.course import ensure_venv_on_path
+    from toolkit.training.course.simulate import sample_roster, simulate_submissions
 
     ensure_venv_on_path()
     root.mkdir(parents=True)
-    from toolkit.training.course_config import write_course_config
+    from toolkit.training.course.course_config import write_course_config
 
     write_course_config(root)
     course.build(root, assignments)
@@ -101,7 +101,7 @@ def kernel_cycle(n: int, sandboxed: bool) -> float:
     """Mean seconds to start a kernel, run one cell and stop it, in the sandbox or not."""
     from jupyter_client.manager import KernelManager
 
-    from toolkit.training import sandbox
+    from toolkit.training.grading import sandbox
 
     env_before = os.environ.get("JUPYTER_PATH")
     with tempfile.TemporaryDirectory(prefix="bench-kernel-") as tmp:
@@ -148,8 +148,8 @@ def phases_of_run(path: Path, kernel_name: str) -> dict[str, float]:
 def print_warm_breakdown(root: Path, limit: int) -> None:
     """Mean phase seconds over ``limit`` autograded notebooks: warm, cold and sandboxed kernels."""
     from toolkit.kernels import prestart, warm_kernel
-    from toolkit.training import sandbox
-    from toolkit.training.grading import WARM_PRELOAD
+    from toolkit.training.grading import sandbox
+    from toolkit.training.grading.grading import WARM_PRELOAD
 
     notebooks = sorted((root / "autograded").glob("*/*/*.ipynb"))[:limit]
     os.environ["JIUZHU_WARM_KERNELS"] = "1"
@@ -182,12 +182,12 @@ def print_warm_breakdown(root: Path, limit: int) -> None:
 def sandbox_imports(top: int = 10) -> None:
     """``python -X importtime`` in the sandbox: what a sandboxed (cold) kernel imports before and
     for its first cell, and the bare interpreter start in and out of the sandbox."""
-    from toolkit.training import sandbox
+    from toolkit.training.grading import sandbox
 
     # what toolkit.kernels.launcher imports (debugpy marked missing), then a graded notebook's cells
     code = ("import sys; sys.modules.setdefault('debugpy', None); import toolkit.kernels; "
             "import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell; "
-            "import toolkit.training.exercise, toolkit.training.autograde, toolkit.training.answer_table")
+            "import toolkit.training.trainee.exercise, toolkit.training.trainee.autograde, toolkit.training.trainee.answer_table")
     env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
     with tempfile.TemporaryDirectory(prefix="bench-sandbox-imports-") as scratch:
         def in_sandbox(*args: str) -> list[str]:

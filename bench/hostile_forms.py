@@ -3,7 +3,7 @@ of ``jiuzhu inspect import`` (one child process each) for a sound form and for t
 of issue 10 (a stray cell at XFD1048576 or XFD2000, tens of thousands of remark-only rows).
 
 Prints figures and ratios to the sound import, asserts nothing (the table-driven test
-``tests/supervision/test_form_bad_input.py`` checks the behaviour under resource limits).
+``tests/inspections/intake/test_form_bad_input.py`` checks the behaviour under resource limits).
 
 Run: .venv/bin/python bench/hostile_forms.py [--rows 60000]
 """
@@ -28,19 +28,18 @@ CASE_SHEET = "低保档案材料核查表"
 
 
 def _checklist_dir() -> Path:
-    packaged = ROOT / "toolkit" / "checklists" / "defaults"
-    return packaged if packaged.is_dir() else ROOT / "checklists"
+    return ROOT / "checklists"
 
 
 def make_round(folder: Path) -> tuple[Path, Path]:
     """A fictional round (3 districts, one 街镇 each) and one filled form: (store, form)."""
     from toolkit.checklists import load_checklists
     from toolkit.files import save_workbook
-    from toolkit.inspections import store as st
-    from toolkit.inspections.forms import build_form, fill_workbook, form_filename
-    from toolkit.inspections.plan import make_plan
-    from toolkit.inspections.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.forms.forms import build_form, fill_workbook, form_filename
+    from toolkit.inspections.plan.plan import make_plan
+    from toolkit.inspections.store.rounds import load_context
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     store = folder / "store.sqlite"
     engine = st.open_store(store)

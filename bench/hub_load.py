@@ -3,7 +3,7 @@
 Drives N trainees against a throw-away hub over its REST and websocket APIs, as their browsers
 would: log in with the account's password (PAM), start the trainee's server, start a kernel,
 and save answers there through the same call the answer cards make
-(``toolkit.training.answers.save_answer``), several times per trainee, all trainees at once.
+(``toolkit.training.trainee.answers.save_answer``), several times per trainee, all trainees at once.
 Trainees join in stages (e.g. 1, 10, 20, 40); each stage reports
 
   spawn time (median / max of the servers started in that stage),
@@ -51,7 +51,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAVE_CODE = ("import os\nos.makedirs('bench-m01', exist_ok=True)\n"
-             "from toolkit.training.answers import save_answer\n"
+             "from toolkit.training.trainee.answers import save_answer\n"
              "save_answer('bench-m01', 'm01_means_test', {user!r}, 'q2', '{value}元')")
 
 
@@ -264,7 +264,7 @@ def make_hub(trainees: int):
         workbook.active.append([user, "测试学员", "东湖街道", "东湖社区"])
     roster = root / "roster.xlsx"
     workbook.save(roster)
-    from toolkit.training.roster import import_roster
+    from toolkit.training.course.course import import_roster
 
     import_roster(course.folder, roster)
     _, accounts = make_accounts(hub, course.id)
@@ -280,7 +280,7 @@ def stages_for(trainees: int, given: str | None) -> list[int]:
 def run(trainees: int, saves: int, stages: list[int], say=print, burst_seconds: float = 60.0) -> dict:
     from toolkit.hub.accounts import delete_account
     from toolkit.hub.server import HubProcess
-    from toolkit.training.course import ensure_venv_on_path
+    from toolkit.training.course.course import ensure_venv_on_path
 
     ensure_venv_on_path()
     subprocess.run(["bash", str(REPO / "tools" / "hub-runtime.sh")], check=True, capture_output=True)

@@ -33,16 +33,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from toolkit.checklists import load_checklists  # noqa: E402
-from toolkit.inspections import store as st  # noqa: E402
+from toolkit.inspections.store import store as st  # noqa: E402
 from toolkit.files import save_workbook  # noqa: E402
-from toolkit.inspections.forms import build_form, fill_workbook  # noqa: E402
-from toolkit.inspections import importer  # noqa: E402
-from toolkit.inspections.importer import evaluate_cases, evaluate_submissions, write_submissions  # noqa: E402
-from toolkit.inspections.plan import make_plan  # noqa: E402
-from toolkit.inspections.rounds import load_context  # noqa: E402
-from toolkit.inspections.sample_data import build_city, make_submission, write_city  # noqa: E402
-from toolkit.inspections.scores import load_round_scores  # noqa: E402
-from toolkit.inspections.validation import check_submission  # noqa: E402
+from toolkit.inspections.forms.forms import build_form, fill_workbook  # noqa: E402
+from toolkit.inspections.intake import importer  # noqa: E402
+from toolkit.inspections.intake.importer import evaluate_cases, evaluate_submissions, write_submissions  # noqa: E402
+from toolkit.inspections.plan.plan import make_plan  # noqa: E402
+from toolkit.inspections.store.rounds import load_context  # noqa: E402
+from toolkit.demo.sample_data import build_city, make_submission, write_city  # noqa: E402
+from toolkit.inspections.scores.scores import load_round_scores  # noqa: E402
+from toolkit.inspections.intake.validation import check_submission  # noqa: E402
 
 TODAY = date(2020, 1, 15)
 TINY_ARGS = ["--districts", "3", "--forms", "2"]     # seconds: the bench test (tests/test_bench.py)

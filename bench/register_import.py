@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 def build(folder: Path, size: int) -> tuple[Path, Path, Path]:
     from openpyxl import Workbook
 
-    from tests.register import qingpu
+    from toolkit.demo import qingpu
     from toolkit.cli import main
 
     assert main(["org", "template", "--out", str(folder)]) == 0

@@ -125,7 +125,7 @@ def export_again(runs: dict[str, Path], limit: int = 3) -> None:
     notebooks.  The first export in a process also loads nbconvert's templates (shown apart)."""
     import nbformat
 
-    from toolkit.reports.export_html import notebook_to_html
+    from toolkit.reports.export.export_html import notebook_to_html
 
     started = time.perf_counter()
     notebook_to_html(nbformat.v4.new_notebook(), title="")
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
 def measure(args: argparse.Namespace, scratch: Path) -> None:
     store = Path(args.store) if args.store else None
     if store is None:
-        from toolkit.inspections.sample_data import DISTRICTS, TARGET_HOUSEHOLDS, generate
+        from toolkit.demo.sample_data import DISTRICTS, TARGET_HOUSEHOLDS, generate
 
         print("generating sample data …", flush=True)
         districts = DISTRICTS[: args.sample_districts or len(DISTRICTS)]
@@ -199,7 +199,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
         households = TARGET_HOUSEHOLDS * len(districts) * units[1] // (len(DISTRICTS) * 12)
         store = generate(scratch / "sample", say=lambda _: None, districts=districts, unit_range=units,
                          total_households=max(households, 600 * len(districts) * units[1])).store
-    from toolkit.inspections.scores import list_districts, list_rounds
+    from toolkit.inspections.scores.scores import list_districts, list_rounds
 
     round_id = args.round or list_rounds(store)[-1]
     districts = list_districts(store, round_id)
@@ -223,7 +223,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
     if args.quick:                                   # the floor for one notebook, then stop
         work = scratch / "bare"
         work.mkdir(parents=True)
-        from toolkit.reports.inspection_round import SUMMARY_NOTEBOOK   # package data since feat/org
+        from toolkit.reports.compose.inspection_round import SUMMARY_NOTEBOOK   # package data since feat/org
 
         seconds = bare_run_seconds(SUMMARY_NOTEBOOK,
                                    {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
@@ -242,7 +242,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
         notebook = "district_report.ipynb" if name != "全市汇总" else "cross_district_summary.ipynb"
         district = f"-p district {shlex.quote(name)}" if name != "全市汇总" else ""
         lines.append(f"mkdir -p {shlex.quote(str(folder))} && {VENV_BIN / 'papermill'} --no-progress-bar "
-                     f"toolkit/reports/notebooks/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
+                     f"inspections/{notebook} {shlex.quote(str(folder / 'report.ipynb'))} {common} "
                      f"{district} -p output_dir {shlex.quote(str(folder))} -p formats html,docx,xlsx")
     loop_wall, loop_mem = timed(" && ".join(lines), shell=True)
     print(f"papermill CLI loop: {loop_wall:.1f} s, peak {loop_mem:.0f} MiB", flush=True)
@@ -253,7 +253,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> None:
                                   ("全市汇总", "cross_district_summary.ipynb", {})):
         work = scratch / "bare" / name
         work.mkdir(parents=True)
-        bare[name] = bare_run_seconds(ROOT / "toolkit" / "reports" / "notebooks" / notebook,
+        bare[name] = bare_run_seconds(ROOT / "inspections" / notebook,
                                       {"round_id": round_id, "store": str(store), "issue_date": ISSUE_DATE,
                                        "output_dir": str(work), "formats": "html,docx,xlsx", **extra}, work)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.cli import main
-from toolkit.training.course_config import CONFIG_NAME, CONFIG_TEXT
+from toolkit.training.course.course_config import CONFIG_NAME, CONFIG_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 

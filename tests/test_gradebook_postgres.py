@@ -51,7 +51,7 @@ def test_hub_course_gradebook_on_postgresql(postgres, tmp_path):
     from sqlalchemy import create_engine, text
 
     from toolkit.hub.layout import open_hub
-    from toolkit.training.simulate import simulate_submissions
+    from toolkit.training.course.simulate import simulate_submissions
 
     url = postgres.createdb("gradebook")
     root = tmp_path / "hub"

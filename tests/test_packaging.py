@@ -33,3 +33,14 @@ def test_top_level_layout():
     for name in ("courses", "toolkit", "tests", "bench",
                  "environment.yml", "README.md", "pyproject.toml", "Makefile"):
         assert (ROOT / name).exists(), name
+
+
+def test_every_toolkit_folder_is_a_listed_package():
+    """pyproject lists its packages (package-dir mappings rule out discovery): a new folder must be listed."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.relative_to(ROOT).parts) for p in (ROOT / "toolkit").rglob("*")
+               if p.is_dir() and p.name != "__pycache__" and any(f.is_file() for f in p.iterdir())}
+    folders.add("toolkit")
+    assert not folders - listed, f"add to [tool.setuptools] packages: {sorted(folders - listed)}"

@@ -1,7 +1,8 @@
-"""The README starts from who you are, and every command it shows is run somewhere.
+"""The README starts from who you are, and every command it and docs/ show is run somewhere.
 
+- README is a front door of at most 20 KB; the reference lives in docs/.
 - The first 60 lines hold the four role entry points (培训老师 / 村居干部 / 督导检查组 / 管理员).
-- Every command in it (``bash`` blocks and inline code starting with ``jiuzhu``, ``make``,
+- Every command in README and docs/*.md (``bash`` blocks and inline code starting with ``jiuzhu``, ``make``,
   ``papermill``) is run by a test (the test sources call that subcommand, through ``main([...])``,
   ``run_jiuzhu(...)`` or a command line) or by ``make demo`` (a Makefile target); every Python
   block in it runs.
@@ -16,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+FRONT_DOOR_BYTES = 20 * 1024
 ROLES = ["培训老师：从这里开始", "村居干部：从这里开始", "督导检查组：从这里开始", "管理员：从这里开始"]
 PROGRAMS = ("jiuzhu", "make", "papermill")
 _INLINE = re.compile(r"`((?:jiuzhu|make|papermill)\s[^`]+|make|jiuzhu)`")
@@ -77,7 +80,7 @@ def _covered(key: tuple[str, ...], runs: set[tuple[str, ...]], targets: set[str]
     program = key[0]
     if program == "make":
         return len(key) > 1 and key[1] in targets
-    if program == "papermill":  # tests/reports/test_readme_papermill.py runs the README's lines
+    if program == "papermill":  # tests/reports/compose/test_readme_papermill.py runs the README's lines
         return "def test_readme_papermill_commands_run" in sources
     if key == ("jiuzhu",):
         return True  # the program itself: every test of a subcommand runs it
@@ -93,15 +96,23 @@ def test_first_screen_holds_the_role_entry_points():
     assert head.index("make demo") < head.index(ROLES[0])
 
 
-def test_every_readme_command_is_run_by_a_test_or_by_make_demo():
+def test_readme_is_a_front_door():
+    assert len(README.read_bytes()) <= FRONT_DOOR_BYTES
+    for page in re.findall(r"\]\((docs/[a-z-]+\.md)", readme()):
+        assert (ROOT / page).is_file(), page
+
+
+def test_every_command_in_readme_and_docs_is_run_by_a_test_or_by_make_demo():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, re.M))
     runs, sources = _cli_levels(), _test_sources()
-    commands = readme_commands(readme())
-    assert len(commands) > 20
-    missing = sorted({" ".join(command_key(c)) for c in commands
-                      if not _covered(command_key(c), runs, targets, sources)})
-    assert not missing, f"README commands no test runs: {missing}"
+    assert len(readme_commands(readme())) > 10
+    missing = []
+    for path in [README, *DOCS]:
+        commands = readme_commands(path.read_text(encoding="utf-8"))
+        missing += sorted({f"{path.relative_to(ROOT)}: {' '.join(command_key(c))}" for c in commands
+                           if not _covered(command_key(c), runs, targets, sources)})
+    assert not missing, f"commands in README/docs that no test runs: {missing}"
 
 
 def test_make_targets_named_in_readme_exist():
@@ -111,11 +122,12 @@ def test_make_targets_named_in_readme_exist():
     assert done.returncode == 0, done.stderr
 
 
-def test_python_examples_in_readme_run():
-    blocks = [body for lang, body in _BLOCK.findall(readme()) if lang == "python"]
+def test_python_examples_in_readme_and_docs_run():
+    blocks = [(path, body) for path in [README, *DOCS]
+              for lang, body in _BLOCK.findall(path.read_text(encoding="utf-8")) if lang == "python"]
     assert blocks
-    for body in blocks:
-        exec(compile(body, "README.md", "exec"), {"print": lambda *a, **k: None})
+    for path, body in blocks:
+        exec(compile(body, path.name, "exec"), {"print": lambda *a, **k: None})
 
 
 def test_pictures_shown_in_readme_exist():

@@ -36,8 +36,7 @@ FORMULA = HOSTILE[0]
 
 
 def _checklist_dir() -> Path:
-    packaged = PACKAGE / "checklists" / "defaults"
-    return packaged if packaged.is_dir() else ROOT / "checklists"
+    return ROOT / "checklists"
 
 
 # --------------------------------------------------------------------------- discovery
@@ -59,15 +58,15 @@ def discovered_writers() -> set[str]:
 # --------------------------------------------------------------------------- one case per writer
 
 def _error_list(tmp_path: Path) -> list[Path]:
-    from toolkit.inspections.importer import write_error_report
-    from toolkit.inspections.validation import Location, Problem
+    from toolkit.inspections.intake.importer import write_error_report
+    from toolkit.inspections.intake.validation import Location, Problem
 
     problems = [Problem(Location(value, value, 4, "B", value), value, value) for value in HOSTILE]
     return [write_error_report(problems, tmp_path, "2019")]
 
 
 def _plan(tmp_path: Path) -> list[Path]:
-    from toolkit.inspections.plan import Plan, write_plan_xlsx
+    from toolkit.inspections.plan.plan import Plan, write_plan_xlsx
 
     sample = pd.DataFrame({"district": [FORMULA, FORMULA], "unit": ["+街道", "@镇"],
                            "case_id": ["-A01-0001", "=1+2"], "stratum": ["-层", "@层"]})
@@ -82,10 +81,10 @@ def hostile_round(tmp_path_factory):
     from dataclasses import replace
 
     from toolkit.checklists import load_checklists
-    from toolkit.inspections import store as st
-    from toolkit.inspections.plan import make_plan
-    from toolkit.inspections.rounds import load_context
-    from toolkit.inspections.sample_data import build_city, make_submission, write_city
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.plan.plan import make_plan
+    from toolkit.inspections.store.rounds import load_context
+    from toolkit.demo.sample_data import build_city, make_submission, write_city
 
     base = tmp_path_factory.mktemp("round")
     engine = st.open_store(base / "store.sqlite")
@@ -106,7 +105,7 @@ def hostile_round(tmp_path_factory):
 
 def _forms(tmp_path: Path, hostile_round) -> list[Path]:
     from toolkit.files import save_workbook
-    from toolkit.inspections.forms import build_form, fill_form, fill_workbook
+    from toolkit.inspections.forms.forms import build_form, fill_form, fill_workbook
 
     ctx, hostile_unit, sub = hostile_round
     real_unit = ctx.units[(sub.district, sub.unit)]
@@ -118,7 +117,7 @@ def _forms(tmp_path: Path, hostile_round) -> list[Path]:
 
 
 def _roster(tmp_path: Path) -> list[Path]:
-    from toolkit.training.roster import Roster, Trainee, read_roster_xlsx, write_roster_xlsx
+    from toolkit.training.course.roster import Roster, Trainee, read_roster_xlsx, write_roster_xlsx
 
     trainees = tuple(Trainee(f"t{i:03d}", value, value, value, value, "") for i, value in enumerate(HOSTILE))
     written = write_roster_xlsx(Roster(trainees), tmp_path / "roster.xlsx")
@@ -129,8 +128,8 @@ def _roster(tmp_path: Path) -> list[Path]:
 
 
 def _ledger(tmp_path: Path) -> list[Path]:
-    from toolkit.training.analytics import TrainingStats
-    from toolkit.training.ledger import write_ledger
+    from toolkit.training.analytics.analytics import TrainingStats
+    from toolkit.training.analytics.ledger import write_ledger
 
     ledger = pd.DataFrame({"学员编号": ["t001", "张三"], "姓名": [FORMULA, ""], "街镇": ["+镇", "（未登记）"],
                            "村居": ["@村", "（未登记）"], "练习": ["m01", "m01"], "培训内容": [FORMULA, FORMULA],
@@ -143,7 +142,7 @@ def _ledger(tmp_path: Path) -> list[Path]:
 
 
 def _report_export(tmp_path: Path) -> list[Path]:
-    from toolkit.reports.export_xlsx import Sheet, write_workbook
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
 
     frame = pd.DataFrame({FORMULA: HOSTILE, "金额": [-12.5] * len(HOSTILE)})
     return [write_workbook(tmp_path / "整改清单.xlsx", [Sheet("整改清单", frame, [FORMULA, "+1"])])]
@@ -158,26 +157,35 @@ def _account_list(tmp_path: Path) -> list[Path]:
     return [write_account_list(tmp_path / "账号清单.xlsx", course, accounts, "http://127.0.0.1:8000/")]
 
 
+def _qingpu_register(tmp_path: Path) -> list[Path]:
+    from toolkit.demo import qingpu
+    from toolkit.inspections.register.templates import write_templates
+
+    write_templates(tmp_path)
+    return [qingpu.fill(tmp_path / "低保档案名册.xlsx", [["QP0001", qingpu.DISTRICT, "+街道", FORMULA, "@备注"]])]
+
+
 WRITERS = {
+    "toolkit.demo.qingpu": _qingpu_register,
     "toolkit.hub.accounts": _account_list,
-    "toolkit.inspections.importer": _error_list,
-    "toolkit.inspections.plan": _plan,
-    "toolkit.inspections.forms": _forms,
-    "toolkit.training.roster": _roster,
-    "toolkit.training.ledger": _ledger,
-    "toolkit.reports.export_xlsx": _report_export,
+    "toolkit.inspections.intake.importer": _error_list,
+    "toolkit.inspections.plan.plan": _plan,
+    "toolkit.inspections.forms.forms": _forms,
+    "toolkit.training.course.roster": _roster,
+    "toolkit.training.analytics.ledger": _ledger,
+    "toolkit.reports.export.export_xlsx": _report_export,
 }
 
 
 def _templates(tmp_path: Path) -> list[Path]:
-    from toolkit.inspections.templates import write_templates
+    from toolkit.inspections.register.templates import write_templates
 
     return write_templates(tmp_path)
 
 
 # Writers of fixed text only (no value from a user reaches them): checked for formulas, no hostile input.
 FIXED_TEXT_WRITERS = {
-    "toolkit.inspections.templates": _templates,
+    "toolkit.inspections.register.templates": _templates,
 }
 
 

@@ -33,3 +33,33 @@ def lazy_names(package: str, sources: dict[str, tuple[str, ...]]) -> tuple[Calla
         return sorted({*vars(sys.modules[package]), *module_of})
 
     return __getattr__, __dir__, sorted(module_of)
+
+
+class _MovedModules:
+    """Meta-path finder: an old module path that files on disk still name loads the module's new home."""
+
+    def __init__(self, table: dict[str, str]):
+        self.table = table
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.table:
+            return None
+        from importlib.util import spec_from_loader
+
+        return spec_from_loader(name, self)
+
+    def create_module(self, spec):
+        return import_module(self.table[spec.name])     # the same module object under both names
+
+    def exec_module(self, module) -> None:
+        """Nothing to run: the module under its new name is already executed."""
+
+
+def moved_modules(table: dict[str, str]) -> None:
+    """Let ``import old.path`` load ``new.path`` for every ``old → new`` in ``table``.
+
+    Courses, hub configurations and notebooks written before a module moved name it by its old path
+    (``nbgrader_config.py``, released notebooks, grade cells nbgrader restores from the gradebook);
+    without this an upgrade would break them, and nbgrader would carry on without a config it could
+    not load."""
+    sys.meta_path.append(_MovedModules(table))

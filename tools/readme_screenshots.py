@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from toolkit.reports.office import convert
+from toolkit.reports.export.office import convert
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 DPI = "70"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the unprivileged system user the autograde sandbox runs trainee kernels as
-# (toolkit/training/sandbox.py).  As root it runs useradd; otherwise it prints the command.
+# (toolkit/training/grading/sandbox.py).  As root it runs useradd; otherwise it prints the command.
 set -euo pipefail
 user=jiuzhu-sandbox
 id "$user" >/dev/null 2>&1 && exit 0

@@ -141,7 +141,7 @@ def lab_factory(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """The built-in sample city's inspection store (all rounds imported), generated once."""
-    from toolkit.inspections import sample_data
+    from toolkit.demo import sample_data
 
     out = tmp_path_factory.mktemp("sample")
     return Path(sample_data.generate(out, seed=1, say=lambda *_: None).store)
@@ -150,9 +150,9 @@ def sample_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_reports(sample_store, tmp_path_factory) -> dict:
     """One district's report and the city summary for the latest sample round (HTML only)."""
-    from toolkit.inspections.scores import list_districts, list_rounds
-    from toolkit.reports.inspection_round import SUMMARY_NAME, plan_round
-    from toolkit.reports.runner import run_notebooks
+    from toolkit.inspections.scores.scores import list_districts, list_rounds
+    from toolkit.reports.compose.inspection_round import SUMMARY_NAME, plan_round
+    from toolkit.reports.runner.runner import run_notebooks
 
     round_id = list_rounds(sample_store)[-1]
     district = list_districts(sample_store, round_id)[0]

@@ -146,7 +146,7 @@ def _shot(page, name: str) -> Path:
 
 def _trainee_works(page, env, user: str, first: bool) -> None:
     """Log in, fetch on the Assignments panel, start, answer every card right, save, submit."""
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     course = env["qu"]
     _log_in(page, env["url"], user, env["passwords"][user])
@@ -251,7 +251,7 @@ def _scenario(hub, browser, guards: list) -> None:
     _shot(formgrader, "hub-trainer-formgrader")
 
     # Each trainee fetches and reads their own feedback, and only their own.
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     for index, user in enumerate(trainees):
         page = pages[user]

@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # a real browser and JupyterL
 
 def first_yes_no_item(store, round_id):
     """(district, unit, checklist id, item) of the first yes/no item of a 街镇 checklist."""
-    from toolkit.inspections import store as st
-    from toolkit.inspections.rounds import load_context
+    from toolkit.inspections.store import store as st
+    from toolkit.inspections.store.rounds import load_context
 
     ctx = load_context(st.open_store(store), round_id)
     district = ctx.districts[0]
@@ -36,8 +36,8 @@ def first_yes_no_item(store, round_id):
 
 def stored(store, ctx, district, unit, checklist_id, item_id):
     """(value entered, score) of one item as the store and the scores API see it."""
-    from toolkit.inspections.entry import load_submission
-    from toolkit.inspections.scores import load_round_scores
+    from toolkit.inspections.forms.entry import load_submission
+    from toolkit.inspections.scores.scores import load_round_scores
 
     value = load_submission(store, ctx, ctx.units[(district, unit)]).items[(checklist_id, item_id)][0]
     items = load_round_scores(store, ctx.round_id, district=district).items
@@ -48,14 +48,14 @@ def stored(store, ctx, district, unit, checklist_id, item_id):
 
 def test_inspector_corrects_one_item_in_the_widget_form(sample_store, lab_factory, page, shot, tmp_path):
     from toolkit.checklists.model import NO, YES
-    from toolkit.inspections.scores import list_rounds
+    from toolkit.inspections.scores.scores import list_rounds
 
     root = tmp_path / "work"
     (root / "inspections").mkdir(parents=True)
     (root / "data").mkdir()
     store = root / "data" / "jiuzhu.sqlite"
     shutil.copy(sample_store, store)
-    shutil.copy(REPO / "toolkit" / "inspections" / "notebooks" / "data_entry.ipynb", root / "inspections" / "data_entry.ipynb")
+    shutil.copy(REPO / "inspections" / "data_entry.ipynb", root / "inspections" / "data_entry.ipynb")
     round_id = list_rounds(store)[-1]
     ctx, district, unit, checklist_id, item = first_yes_no_item(store, round_id)
     before_value, before_score = stored(store, ctx, district, unit, checklist_id, item.id)

@@ -54,7 +54,7 @@ def cadre_config(course: Path, cache: Path) -> str:
 
 def my_case_for(assignment: str = M01, student: str = CADRE):
     """The case a trainee must see, made on the trainer's side from the course secret."""
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     return trainer_case(_COURSE[0], assignment, student)
 
@@ -208,8 +208,8 @@ def submit_through_exchange(course: Path, home: Path, student: str, assignment: 
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
 
-    from toolkit.training.answers import save_answer
-    from toolkit.training.course import load_config
+    from toolkit.training.trainee.answers import save_answer
+    from toolkit.training.course.course import load_config
 
     config = load_config(course)
     config.Exchange.assignment_dir = str(home)
@@ -227,7 +227,7 @@ def trainee_answers(assignment: str, student: str, wrong: tuple[str, ...] = ()) 
     """Right answers (wrong for ``wrong``) as typed; the auto-graded points they earn, and the maximum."""
     import random
 
-    from toolkit.training.simulate import right_raw, wrong_raw
+    from toolkit.training.course.simulate import right_raw, wrong_raw
 
     rng = random.Random(6)
     case = my_case_for(assignment, student)

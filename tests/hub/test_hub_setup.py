@@ -25,7 +25,7 @@ def test_first_start_lays_out_two_courses_from_the_embedded_defaults(tmp_path):
 
 
 def test_course_config_gives_the_course_its_own_id_exchange_and_gradebook(tmp_path):
-    from toolkit.training.course import load_config
+    from toolkit.training.course.course import load_config
 
     hub = layout.open_hub(tmp_path / "hub")
     course = hub.course("jiezhen")

@@ -18,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from toolkit.reports import NotebookJob, run_notebooks
-from toolkit.reports.executors import open_executor
+from toolkit.reports.runner.executors import open_executor
 
 pytestmark = pytest.mark.slow
 

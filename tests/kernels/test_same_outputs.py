@@ -19,7 +19,7 @@ BODY = '''import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from toolkit.fonts import use_cjk_font
-from toolkit.reports.document import ReportDocument
+from toolkit.reports.export.document import ReportDocument
 
 use_cjk_font(warn=False)
 frame = pd.DataFrame({"街镇": ["甲街道", "乙镇"], "得分": [90.5, 78.0]})

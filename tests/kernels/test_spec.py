@@ -62,7 +62,7 @@ def test_only_our_interpreter_with_ipykernel_launcher_is_forked():
 def test_notebook_imports_reads_code_cells_without_running_them(tmp_path):
     nb = new_notebook(cells=[
         new_markdown_cell("import nothing_here"),
-        new_code_cell("import os, json as j\nfrom toolkit.inspections import report_data as rd\n"
+        new_code_cell("import os, json as j\nfrom toolkit.reports.compose import report_data as rd\n"
                       "from . import local\nfrom __future__ import annotations"),
         new_code_cell("%matplotlib inline\nimport never_seen"),
         new_code_cell("def f():\n    import inside_function\nraise SystemExit('never run')"),
@@ -70,5 +70,5 @@ def test_notebook_imports_reads_code_cells_without_running_them(tmp_path):
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
     assert notebook_imports(path) == sorted(
-        ["json", "os", "toolkit.inspections", "?toolkit.inspections.report_data"])
+        ["json", "os", "toolkit.reports.compose", "?toolkit.reports.compose.report_data"])
     json.loads(path.read_text())  # untouched

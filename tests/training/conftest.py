@@ -1,6 +1,8 @@
 """Fixtures for tests/training: a throw-away assignment ``t01_practice`` made visible as
 ``toolkit.cases.t01_practice`` (in this process and, through an IPython startup file, in
-kernels started by nbgrader)."""
+kernels started by nbgrader) for the test modules that ask for it
+(``pytestmark = pytest.mark.usefixtures("practice_assignment")``); the grading tests' tiny
+generic course (:mod:`grading_course`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 import pytest
 
 import toolkit.cases
+from grading_course import course_template  # noqa: F401  (session fixture)
 from training_helpers import ASSIGNMENT, FAKE_CASES, deliver_all, trainer_course
 
 
@@ -21,12 +24,12 @@ def cases_course(tmp_path_factory):
 @pytest.fixture
 def case_of(cases_course):
     """The full case (with answers) of a trainee, made on the trainer's side."""
-    from toolkit.training.casedata import trainer_case
+    from toolkit.training.trainee.casedata import trainer_case
 
     return lambda student, assignment=ASSIGNMENT: trainer_case(cases_course, assignment, student)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def practice_assignment(monkeypatch, cases_course):
     """``toolkit.cases.t01_practice`` importable and listed in ``ASSIGNMENTS``."""
     monkeypatch.setattr(toolkit.cases, "__path__", [*toolkit.cases.__path__, str(FAKE_CASES)])
@@ -35,7 +38,7 @@ def practice_assignment(monkeypatch, cases_course):
         monkeypatch.delenv(key, raising=False)
     # trainees' kernels read the cases delivered to them (made with the course secret)
     monkeypatch.setenv("JIUZHU_CASES", str(deliver_all(cases_course)))
-    from toolkit.training.exercise import trainee_case
+    from toolkit.training.trainee.casedata import trainee_case
 
     trainee_case.cache_clear()
     yield

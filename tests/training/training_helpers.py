@@ -33,7 +33,7 @@ TRAINEES = ("li4", "wang5", "sun8", "zhou9", "trainer")
 
 def trainer_course(path: Path) -> Path:
     """A course folder with its secret (the trainer's side) and every test trainee's cases delivered."""
-    from toolkit.training import casedata
+    from toolkit.training.trainee import casedata
 
     path.mkdir(parents=True, exist_ok=True)
     (path / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
@@ -44,7 +44,7 @@ def trainer_course(path: Path) -> Path:
 def deliver_all(root: Path, assignment: str = ASSIGNMENT) -> Path:
     from nbgrader.utils import get_username
 
-    from toolkit.training import casedata
+    from toolkit.training.trainee import casedata
 
     casedata.write_cases(root, [*TRAINEES, get_username()], [assignment])
     return root / casedata.OUTBOX

@@ -1,4 +1,4 @@
-"""Checklists as data: schema, loading and validation of checklist YAML (defaults in ``toolkit/checklists/defaults``), grading."""
+"""Checklists as data: schema, loading and validation of checklist YAML (defaults in the top-level ``checklists/``, package ``toolkit.checklists.defaults``), grading."""
 
 from toolkit.checklists.loader import (
     ChecklistInvalid, content_hash, default_checklist_dir, init_checklists, load_checklist, load_checklists,

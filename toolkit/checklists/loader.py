@@ -300,12 +300,13 @@ def validate_files(paths: list[Path | str]) -> list[str]:
 
 
 def default_checklist_dir() -> Path:
-    """The default checklists shipped inside the package (``toolkit/checklists/defaults``).
+    """The default checklists shipped with the package (the repository's top-level ``checklists/``,
+    package ``toolkit.checklists.defaults``: one copy, found with importlib.resources).
 
     A bureau edits copies of them in its own folder (``jiuzhu checklist init 目录``) and passes
     that folder with ``--checklists``; the package copy is never edited in place.
     """
-    return Path(str(resources.files("toolkit.checklists") / "defaults"))
+    return Path(str(resources.files("toolkit.checklists.defaults")))
 
 
 def load_checklists(directory: Path | str | None = None) -> dict[str, Checklist]:

@@ -1,6 +1,6 @@
 """The shapes of a checklist: sections of scored items, grade bands, and the content hash.
 
-A checklist is data written by people (defaults in ``toolkit/checklists/defaults/*.yaml``); :mod:`toolkit.checklists.loader`
+A checklist is data written by people (defaults in the top-level ``checklists/*.yaml``); :mod:`toolkit.checklists.loader`
 turns a file into these frozen objects after validating it.
 """
 

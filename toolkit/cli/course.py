@@ -1,19 +1,14 @@
 """``jiuzhu course``: build, release, collect and feedback of the nbgrader training course.
 
-Imports only argparse at load time.  The grading side (``grade``, ``report``, ``roster``)
-registers its sub-commands through ``toolkit.cli.course_grading.register_grading`` when that
-module is installed.
+Imports only argparse at load time.  The grading side (``grade``, ``report``, ``roster``) registers
+its sub-commands through :func:`toolkit.cli.course_grading.register_grading`, ``course plan``
+(findings → 培训计划) through :func:`toolkit.cli.course_plan.register_plan`.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
+from toolkit.cli import course_grading, course_plan
 from toolkit.cli._argparse import add_group
-
-GRADING_MODULE = "toolkit.cli.course_grading"
-PLAN_MODULE = "toolkit.cli.course_plan"          # course plan --from-round: findings → 培训计划
 
 
 def register(subparsers) -> None:
@@ -36,9 +31,8 @@ def register(subparsers) -> None:
     feedback = _add(group, "feedback", "生成反馈：每题的得分、学员作答、正确答案与政策依据（HTML）", _feedback)
     feedback.add_argument("--student", metavar="学员", help="只为这位学员生成（默认全部已评分学员）")
     feedback.add_argument("--release", action="store_true", help="同时发布到交换目录，学员可获取反馈")
-    if importlib.util.find_spec(GRADING_MODULE) is not None:
-        importlib.import_module(GRADING_MODULE).register_grading(group)
-    importlib.import_module(PLAN_MODULE).register_plan(group)
+    course_grading.register_grading(group)
+    course_plan.register_plan(group)
 
 
 def _add(group, name: str, help_text: str, handler):
@@ -59,7 +53,7 @@ def _print_paths(header: str, paths) -> int:
 
 
 def _init(args) -> int:
-    from toolkit.training.course_config import write_course_config
+    from toolkit.training.course.course_config import write_course_config
 
     path = write_course_config(args.folder)
     print(f"已新建课程目录：{path.parent}\n下一步：jiuzhu course build --course {args.folder}，"
@@ -68,21 +62,21 @@ def _init(args) -> int:
 
 
 def _build(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     paths = course.build(course.course_root(args.course), args.assignments or None)
     return _print_paths(f"已生成 {len(paths)} 个练习的学员版：", paths)
 
 
 def _release(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     paths = course.release(course.course_root(args.course), args.assignments or None)
     return _print_paths(f"已发布 {len(paths)} 个练习到交换目录：", paths)
 
 
 def _collect(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     collected = course.collect(course.course_root(args.course), args.assignments or None)
     for assignment, students in collected.items():
@@ -94,7 +88,7 @@ def _cases(args) -> int:
     from pathlib import Path
 
     from toolkit.errors import UserError
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     root = course.course_root(args.course)
     trainees = args.student or course.roster_ids(root)
@@ -107,7 +101,7 @@ def _cases(args) -> int:
 
 
 def _feedback(args) -> int:
-    from toolkit.training import course
+    from toolkit.training.course import course
 
     run = course.feedback(course.course_root(args.course), args.assignments or None,
                           student=args.student, publish=args.release)

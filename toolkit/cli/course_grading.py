@@ -68,7 +68,7 @@ def register_grading(course) -> None:
 
 
 def _grade(args) -> int:
-    from toolkit.training.grading import format_summary, grade_course
+    from toolkit.training.grading.grading import format_summary, grade_course
 
     run = grade_course(args.course, jobs=args.jobs, db_url=args.db, timeout=args.timeout,
                        assignments=args.assignment, students=args.student, force=args.force,
@@ -78,7 +78,7 @@ def _grade(args) -> int:
 
 
 def _report(args) -> int:
-    from toolkit.training.report import format_report_paths, write_training_report
+    from toolkit.training.analytics.report import format_report_paths, write_training_report
 
     paths = write_training_report(args.course, args.out, db_url=args.db, pass_rate=args.pass_rate)
     print(format_report_paths(paths))
@@ -86,7 +86,7 @@ def _report(args) -> int:
 
 
 def _roster_import(args) -> int:
-    from toolkit.training.roster import import_roster
+    from toolkit.training.course.course import import_roster
 
     roster = import_roster(args.course, args.file, db_url=args.db)
     towns = sorted({t.town for t in roster.trainees})

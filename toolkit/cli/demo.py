@@ -17,12 +17,12 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    from toolkit import demo
+    from toolkit.demo import run as demo
 
     options = {}
     if args.checklists:
         from toolkit.checklists import load_checklists
 
-        options["toolkit.inspections.demo:run_demo_stage"] = {"checklists": load_checklists(args.checklists)}
+        options["inspections"] = {"checklists": load_checklists(args.checklists)}
     demo.run(Path(args.out), options=options)
     return 0

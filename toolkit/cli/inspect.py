@@ -1,17 +1,16 @@
-"""``jiuzhu inspect plan|forms|import|scores`` (other modules may add sub-commands, see EXTENSIONS)."""
+"""``jiuzhu inspect plan|forms|import|scores``; ``report``, ``rectification`` and ``proposals`` are
+registered by their own modules (see EXTENSIONS)."""
 
 from __future__ import annotations
 
-import importlib
-
+from toolkit.cli import inspect_rectification, inspect_report
 from toolkit.cli._argparse import add_group
 
 DEFAULT_STORE = "data/jiuzhu.sqlite"
 
-# Sub-commands added by other modules: "module:function", called with the ``inspect`` registry.
-EXTENSIONS: tuple[str, ...] = ("toolkit.cli.inspect_report:register_report",
-                              "toolkit.cli.inspect_rectification:register_rectification",
-                              "toolkit.cli.inspect_rectification:register_proposals")
+# Sub-commands registered by other modules, each called with the ``inspect`` registry.
+EXTENSIONS = (inspect_report.register_report, inspect_rectification.register_rectification,
+              inspect_rectification.register_proposals)
 
 
 def _store_option(parser) -> None:
@@ -77,16 +76,15 @@ def register(subparsers) -> None:
     entry.add_argument("--out", default=".", metavar="目录", help="写入笔记本的目录（默认当前目录）")
     entry.set_defaults(func=_entry)
 
-    for target in EXTENSIONS:
-        module_name, func_name = target.split(":")
-        getattr(importlib.import_module(module_name), func_name)(group)
+    for register_more in EXTENSIONS:
+        register_more(group)
 
 
 def _plan(args) -> int:
     from pathlib import Path
 
-    from toolkit.inspections.commands import plan_round
-    from toolkit.inspections.views import plan_text
+    from toolkit.inspections.forms.commands import plan_round
+    from toolkit.inspections.scores.views import plan_text
 
     print(plan_text(plan_round(args.store, args.round, args.seed, Path(args.out), args.checklists,
                                kind=args.kind, district=args.district)))
@@ -94,7 +92,7 @@ def _plan(args) -> int:
 
 
 def _entry(args) -> int:
-    from toolkit.inspections.package_files import copy_entry_notebook
+    from toolkit.inspections.forms.package_files import copy_entry_notebook
 
     print(f"已写出录入笔记本：{copy_entry_notebook(args.out)}\n请在 JupyterLab 中打开它，在第一格填写数据库路径和轮次。")
     return 0
@@ -103,11 +101,11 @@ def _entry(args) -> int:
 def _forms(args) -> int:
     from pathlib import Path
 
-    from toolkit.inspections.commands import write_forms
-    from toolkit.inspections.views import paths_text
+    from toolkit.inspections.forms.commands import write_forms
+    from toolkit.inspections.scores.views import paths_text
 
     if args.training:
-        from toolkit.inspections.training_facts import write_forms_with_training
+        from toolkit.loop.training_facts import write_forms_with_training
 
         paths = write_forms_with_training(args.store, args.round, Path(args.out), args.district, Path(args.training),
                                           say=print)
@@ -118,16 +116,16 @@ def _forms(args) -> int:
 
 
 def _import(args) -> int:
-    from toolkit.inspections.importer import import_files
-    from toolkit.inspections.views import import_text
+    from toolkit.inspections.intake.importer import import_files
+    from toolkit.inspections.scores.views import import_text
 
     print(import_text(import_files(args.store, args.round, args.files, imported_by=args.by)))
     return 0
 
 
 def _scores(args) -> int:
-    from toolkit.inspections.scores import load_round_scores
-    from toolkit.inspections.views import scores_text
+    from toolkit.inspections.scores.scores import load_round_scores
+    from toolkit.inspections.scores.views import scores_text
 
     print(scores_text(load_round_scores(args.store, args.round, args.district), args.district))
     return 0

@@ -88,7 +88,7 @@ def register_proposals(inspect_subparsers) -> None:
 
 def _proposals(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.training_facts import proposal_outcomes
+    from toolkit.reports.compose.training_figures import proposal_outcomes
 
     frame = proposal_outcomes(args.store, args.round)
     print(f"轮次 {args.round} 培训台账建议值：{len(frame)} 项，" +
@@ -100,8 +100,8 @@ def _proposals(args) -> int:
 def _report(args) -> int:
     import sys
 
-    from toolkit.reports import summary_text
-    from toolkit.reports.rectification_round import run_rectification_report
+    from toolkit.reports.compose import summary_text
+    from toolkit.reports.compose.rectification_round import run_rectification_report
 
     summary = run_rectification_report(args.store, args.round, args.district, out=Path(args.out), force=args.force,
                                        progress=sys.stderr.isatty(), as_of=args.as_of, issued=args.issued,
@@ -112,7 +112,7 @@ def _report(args) -> int:
 
 def _import(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_returns import import_returns
+    from toolkit.inspections.rectification.rectification_returns import import_returns
 
     records = import_returns(args.store, args.round, args.files, imported_by=args.by, issued=args.issued,
                              today=args.today)
@@ -124,7 +124,7 @@ def _import(args) -> int:
 
 def _status(args) -> int:
     from toolkit.checklists.text_table import format_table
-    from toolkit.inspections.rectification_status import problem_status, unit_summary
+    from toolkit.inspections.rectification.rectification_status import problem_status, unit_summary
 
     problems = problem_status(args.store, args.round, args.district, as_of=args.as_of, issued=args.issued)
     as_of = (args.as_of or dt.date.today()).isoformat()

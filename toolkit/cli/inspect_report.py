@@ -74,8 +74,8 @@ def register_report(inspect_subparsers) -> None:
 
 
 def _run(args) -> int:
-    from toolkit.reports import summary_text
-    from toolkit.reports.inspection_round import run_round_reports
+    from toolkit.reports.compose import summary_text
+    from toolkit.reports.compose.inspection_round import run_round_reports
 
     summary = run_round_reports(
         args.store, args.round, args.district, out=Path(args.out), workers=args.jobs,

@@ -1,6 +1,6 @@
 """``jiuzhu org template|import`` and ``jiuzhu register import``: a bureau's own 区/街镇 and register.
 
-The header alias table shown by ``--help`` comes from ``toolkit.inspections.register_labels``,
+The header alias table shown by ``--help`` comes from ``toolkit.inspections.register.register_labels``,
 loaded only when help is printed (``jiuzhu --help`` stays fast).
 """
 
@@ -15,7 +15,7 @@ def _aliases_epilog(parser, which: str) -> None:
     original = parser.format_help
 
     def format_help():
-        from toolkit.inspections import register_labels as labels
+        from toolkit.inspections.register import register_labels as labels
 
         columns = labels.ORG_COLUMNS if which == "org" else labels.REGISTER_COLUMNS
         parser.epilog = "可识别的表头（列的顺序不限）：\n" + labels.alias_help(columns) + \
@@ -62,7 +62,7 @@ def register(subparsers) -> None:
 
 
 def _template(args) -> int:
-    from toolkit.inspections.templates import write_templates
+    from toolkit.inspections.register.templates import write_templates
 
     paths = write_templates(args.out)
     print("已生成模板（先填区街镇名册，再填低保档案名册；说明见各文件的“填写说明”工作表）：")
@@ -72,14 +72,14 @@ def _template(args) -> int:
 
 
 def _org_import(args) -> int:
-    from toolkit.inspections.register import import_org, result_text
+    from toolkit.inspections.register.register import import_org, result_text
 
     print(result_text(import_org(args.store, args.file, imported_by=args.by)))
     return 0
 
 
 def _register_import(args) -> int:
-    from toolkit.inspections.register import import_register, result_text
+    from toolkit.inspections.register.register import import_register, result_text
 
     print(result_text(import_register(args.store, args.file, imported_by=args.by)))
     return 0

@@ -20,7 +20,7 @@ def _run(args) -> int:
     from pathlib import Path
 
     from toolkit.checklists import load_checklists
-    from toolkit.inspections.sample_data import generate
+    from toolkit.demo.sample_data import generate
 
     checklists = load_checklists(args.checklists) if args.checklists else None
     result = generate(Path(args.out), args.seed, checklists=checklists)

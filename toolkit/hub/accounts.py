@@ -137,7 +137,7 @@ def set_password(user: str, password: str) -> None:
 
 def course_people(course: Course) -> list[Account]:
     """The course's trainees (from its roster) and trainers (from hub.yaml)."""
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.roster import load_roster
 
     roster = load_roster(course.db_url)
     people = [Account(t.id, "trainee", t.name, t.town, t.village) for t in roster.trainees]

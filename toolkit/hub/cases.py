@@ -1,7 +1,7 @@
 """Each trainee's cases, put into their home when their server starts (trainer side, as root).
 
 The hub process holds the course secrets; a trainee's kernel reads only the givens of their own
-cases from ``~/.jiuzhu/cases/<course>/<user>/`` (:mod:`toolkit.training.casedata`).  The home
+cases from ``~/.jiuzhu/cases/<course>/<user>/`` (:mod:`toolkit.training.trainee.casedata`).  The home
 belongs to the trainee, so every folder and file is opened relative to its parent with
 ``O_NOFOLLOW``: a symlink the trainee planted never makes root write or chown outside the home.
 """
@@ -47,7 +47,7 @@ def deliver_cases(hub: Hub, user: str) -> int:
     """Write ``user``'s released cases into their home; the number of files written."""
     from toolkit.hub.members import trainees
     from toolkit.training import COURSE_ID
-    from toolkit.training.casedata import trainee_case_data
+    from toolkit.training.trainee.casedata import trainee_case_data
 
     account = pwd.getpwnam(user)
     wanted = [(c, released_case_exercises(c)) for c in hub.courses if user in trainees(c)]

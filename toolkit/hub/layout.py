@@ -18,14 +18,14 @@ COURSE_ID = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 SETTINGS_NAME = "hub.yaml"
 COURSE_CONFIG = '''"""nbgrader configuration of the hub course {id} ({title}); written by `jiuzhu hub`.
 
-The settings are the project's (toolkit.training.course_config); the lines after the call are
+The settings are the project's (toolkit.training.course.course_config); the lines after the call are
 this course's own.  Edit freely: the hub never rewrites an existing file.
 """
 
 from pathlib import Path
 
-from toolkit.training.course_config import configure
-from toolkit.training.sandbox import sandbox_nbgrader_autograde
+from toolkit.training.course.course_config import configure
+from toolkit.training.grading.sandbox import sandbox_nbgrader_autograde
 
 c = get_config()  # noqa: F821 - provided by traitlets
 
@@ -158,7 +158,7 @@ def open_hub(root: Path | str = "hub", bind: str | None = None) -> Hub:
 
 
 def _prepare(hub: Hub) -> None:
-    from toolkit.training.course_config import ensure_exchange
+    from toolkit.training.course.course_config import ensure_exchange
 
     ensure_exchange(hub.exchange).chmod(0o1777)
     for folder, mode in ((hub.homes, 0o755), (hub.state, 0o700), (hub.root / "courses", 0o700)):

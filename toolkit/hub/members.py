@@ -35,7 +35,7 @@ def service_token(hub: Hub) -> str:
 
 def trainees(course: Course) -> list[str]:
     """The course's trainees (its roster): the members of ``nbgrader-<course>`` at hub start."""
-    from toolkit.training.roster import load_roster
+    from toolkit.training.course.roster import load_roster
 
     try:
         return [t.id for t in load_roster(course.db_url).trainees]

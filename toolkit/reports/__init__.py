@@ -1,18 +1,19 @@
-"""Run notebooks in parallel and export documents (HTML, Word, Excel, PDF).
+"""Reports in one place: run notebooks in parallel, export documents, compose what a report says.
 
-Generic: knows nothing of policy.  Public API::
+Public API::
 
-    from toolkit.reports import NotebookJob, run_notebooks      # the parallel runner
-    from toolkit.reports.document import ReportDocument         # what a notebook builds
+    from toolkit.reports import NotebookJob, run_notebooks                # the parallel runner
+    from toolkit.reports.export.document import ReportDocument            # what a notebook builds
 
-Modules: ``jobs`` (job/result types), ``validate`` (parameters, before any kernel), ``execute``
-(one job in a worker: papermill, retry, provenance, HTML/PDF), ``executors`` (local processes or
-Dask), ``runner`` (staging, atomic swap, manifest), ``document``/``export_*`` (HTML, Word,
-Excel, PDF), ``fonts`` (CJK font detection), ``inspection_round`` (the supervision round's
-jobs, via the scores API), ``demo_stage``, ``summary_text`` (the final table).
+Subpackages: ``runner`` (jobs, parameter validation before any kernel, execution in a worker
+with papermill, retry and provenance, local or Dask executors, staging, atomic swap, manifest),
+``export`` (the ``ReportDocument`` and its HTML, Word, Excel and PDF writers, column widths,
+LibreOffice), both generic — they know nothing of policy or inspections; ``compose`` (what a
+supervision report says: the body, its data and labels, the round's jobs via the scores API,
+the 整改情况通报, the final summary table).
 """
 
-from toolkit.reports.jobs import ALL_FORMATS, DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
+from toolkit.reports.runner.jobs import ALL_FORMATS, DEFAULT_FORMATS, JobFailure, JobResult, NotebookJob
 
 __all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "JobFailure", "JobResult", "NotebookJob",
            "run_notebooks", "RunSummary"]
@@ -20,7 +21,7 @@ __all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "JobFailure", "JobResult", "Noteboo
 
 def __getattr__(name):  # heavy imports only when used
     if name in ("run_notebooks", "RunSummary"):
-        from toolkit.reports import runner
+        from toolkit.reports.runner import runner
 
         return getattr(runner, name)
     raise AttributeError(name)

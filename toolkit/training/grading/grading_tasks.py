@@ -1,0 +1,36 @@
+"""What the grading workers and the writer hand each other: plain picklable data, no imports of
+nbgrader (so that :mod:`toolkit.training.grading.grading` can start its workers before it loads nbgrader).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a submission, as a code plus the cell it concerns."""
+
+    code: str          # cell_type | edited_test | points | locked | duplicate | unknown_cell |
+                       # restored_cell | deleted_test | timeout | empty | broken | killed | no_answers | output_limit
+    cell: str = ""     # nbgrader grade id when the problem concerns one cell
+    detail: str = ""   # technical detail (exception text), for the log only
+
+
+@dataclass
+class NotebookTask:
+    """One submitted notebook to execute in a worker."""
+
+    submitted_path: str
+    dest_dir: str
+    resources: dict
+    notebook_timeout: float | None
+    release_cells: dict | None = None     # grade id → (cell type, source) in the released version
+
+
+@dataclass
+class NotebookResult:
+    task: NotebookTask
+    nb_json: str | None = None            # executed notebook, ready for the writer pass
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
