@@ -276,6 +276,7 @@ class HubProcess:
                     self.process.wait()
             proxy = _read_pid(self.hub.state / "proxy.pid")
             _end(([proxy] if proxy else []) + started)
+            _end(self._account_processes())           # anything of this hub's trainees that left the tree
             (self.hub.state / "proxy.pid").unlink(missing_ok=True)
             from toolkit.hub.limits import sweep
 
@@ -283,6 +284,21 @@ class HubProcess:
         if self.claimed:
             (self.hub.state / LAUNCHER_PID).unlink(missing_ok=True)
             self.claimed = False
+
+    def _account_processes(self) -> list[int]:
+        """Living processes of the system accounts whose home is in this hub folder (trainees and
+        trainers: they reach the machine only through the hub)."""
+        import pwd
+
+        uids = {p.pw_uid for p in pwd.getpwall() if Path(p.pw_dir).parent == self.hub.homes and p.pw_uid}
+        found = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                if entry.stat().st_uid in uids:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        return found
 
     def __enter__(self) -> "HubProcess":
         return self.start()
