@@ -115,14 +115,15 @@ def start_working(url: str, user: str, password: str) -> dict:
 
 
 def pids_of(user: str) -> set[int]:
+    """Living processes of ``user`` (a zombie has exited: only init may reap it)."""
     uid = pwd.getpwnam(user).pw_uid
     found = set()
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            line = next(l for l in status.read_text().splitlines() if l.startswith("Uid:"))
-        except (OSError, StopIteration):
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
             continue
-        if int(line.split()[1]) == uid:
+        if int(fields.get("Uid", "-1").split()[0]) == uid and not fields.get("State", "").startswith("Z"):
             found.add(int(status.parent.name))
     return found
 
