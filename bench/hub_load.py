@@ -11,12 +11,23 @@ Trainees join in stages (e.g. 1, 10, 20, 40); each stage reports
   memory per active trainee (resident memory of all processes of the trainees' accounts / N),
 
 and the largest N at which every trainee's server ran and every save succeeded.  Aim (issue 11):
-40 active trainees on 2 cores / 24 GiB with p95 ≤ 0.5 s.  Printed, never asserted.
+40 active trainees on 2 cores / 24 GiB with p95 ≤ 0.5 s.  Issue 25 adds
+
+  a login burst: every trainee logs in through the login form (PAM) within ``--burst-seconds``
+  (default 60), spread evenly, as a class does at 9:00 (login time median / p95 / max, failures);
+  CPU per active trainee while everyone saves (their processes' CPU time / wall time);
+  the projected number of active trainees on a 32 GiB / 8-core server: memory (less 4 GiB for
+  the system, the hub and the formgraders) / memory per active trainee, and 8 cores / CPU per
+  trainee at that activity, whichever is smaller.  With idle culling (hub.yaml ``idle_timeout``)
+  only trainees active within that time hold a server: the projection is of those, not of the
+  accounts.
+
+Printed, never asserted.
 
 Needs root (one system account per trainee, deleted at the end).  Everything it starts is stopped
 by its own process id.  Usage::
 
-    python bench/hub_load.py --trainees 40 [--saves 5] [--stages 1,10,20,40]
+    python bench/hub_load.py --trainees 40 [--saves 5] [--stages 1,10,20,40] [--burst-seconds 60]
 """
 
 from __future__ import annotations
@@ -160,6 +171,61 @@ async def all_save(url: str, active: dict[str, tuple[str, str]], saves: int) -> 
 
 # --------------------------------------------------------------------------- memory
 
+def trainee_cpu_seconds(users: list[str]) -> float:
+    """User + system CPU time of every process of the trainees' accounts (seconds)."""
+    uids = {pwd.getpwnam(u).pw_uid for u in users}
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid not in uids:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+SERVER_GIB, SERVER_CORES, RESERVE_GIB = 32, 8, 4
+
+
+def projection(mib_per_trainee: float, cores_per_trainee: float) -> dict:
+    """Active trainees a 32 GiB / 8-core server holds at the measured memory and CPU per trainee."""
+    by_memory = (SERVER_GIB - RESERVE_GIB) * 1024 / mib_per_trainee if mib_per_trainee > 0 else float("inf")
+    by_cpu = SERVER_CORES / cores_per_trainee if cores_per_trainee > 0 else float("inf")
+    return {"by_memory": int(by_memory), "by_cpu": int(min(by_cpu, 10 ** 6)), "active": int(min(by_memory, by_cpu))}
+
+
+def login_burst(url: str, passwords: dict[str, str], seconds: float, say=print) -> dict:
+    """Every trainee logs in through the login form within ``seconds``, spread evenly."""
+    users = sorted(passwords)
+    gap = seconds / max(1, len(users))
+    started = time.perf_counter()
+
+    def one(index_user: tuple[int, str]) -> float:
+        index, user = index_user
+        time.sleep(max(0.0, started + index * gap - time.perf_counter()))
+        begun = time.perf_counter()
+        log_in_and_token(url, user, passwords[user])
+        return time.perf_counter() - begun
+
+    times, failures = [], []
+    with ThreadPoolExecutor(max_workers=min(32, len(users))) as pool:
+        for future in [pool.submit(one, item) for item in enumerate(users)]:
+            try:
+                times.append(future.result())
+            except Exception as err:      # noqa: BLE001 - reported, not fatal
+                failures.append(str(err))
+    row = {"logins": len(times), "median": statistics.median(times) if times else float("nan"),
+           "p95": percentile(times, 0.95), "max": max(times, default=float("nan")),
+           "wall": time.perf_counter() - started, "failures": failures}
+    say(f"login burst: {row['logins']} of {len(users)} trainees logged in within {row['wall']:.1f} s "
+        f"(login median {row['median']:.2f} s, p95 {row['p95']:.2f} s, max {row['max']:.2f} s)"
+        + (f"  FAILED: {'; '.join(failures)[:300]}" if failures else ""))
+    return row
+
+
 def trainee_memory_mib(users: list[str]) -> float:
     """Resident memory of every process owned by the trainees' accounts (servers and kernels)."""
     uids = {pwd.getpwnam(u).pw_uid for u in users}
@@ -211,7 +277,7 @@ def stages_for(trainees: int, given: str | None) -> list[int]:
     return sorted({1, max(1, trainees // 4), max(1, trainees // 2), trainees})
 
 
-def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
+def run(trainees: int, saves: int, stages: list[int], say=print, burst_seconds: float = 60.0) -> dict:
     from toolkit.hub.accounts import delete_account
     from toolkit.hub.server import HubProcess
     from toolkit.training.course.course import ensure_venv_on_path
@@ -225,6 +291,7 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
         started = time.perf_counter()
         process.start()
         say(f"hub ready in {time.perf_counter() - started:.1f} s at {process.url} ({trainees} accounts)")
+        results["burst"] = login_burst(process.url, passwords, burst_seconds, say)
         active: dict[str, tuple[str, str]] = {}
         pool = ThreadPoolExecutor(max_workers=8)
         for stage in stages:
@@ -243,25 +310,36 @@ def run(trainees: int, saves: int, stages: list[int], say=print) -> dict:
                     spawned.append(seconds)
                 except Exception as err:   # noqa: BLE001
                     failures.append(str(err))
+            cpu_before, wall_before = trainee_cpu_seconds(list(active)), time.perf_counter()
             latencies, save_failures = run_coroutine(all_save(process.url, active, saves))
+            cores = ((trainee_cpu_seconds(list(active)) - cpu_before) / (time.perf_counter() - wall_before)
+                     / max(1, len(active)))
             memory = trainee_memory_mib(list(active))
             row = {"active": len(active), "spawn_median": statistics.median(spawned) if spawned else float("nan"),
                    "spawn_max": max(spawned, default=float("nan")),
                    "save_median": statistics.median(latencies) if latencies else float("nan"),
                    "save_p95": percentile(latencies, 0.95), "saves": len(latencies),
-                   "mib_per_trainee": memory / max(1, len(active)), "failures": failures + save_failures}
+                   "mib_per_trainee": memory / max(1, len(active)), "cores_per_trainee": cores,
+                   "failures": failures + save_failures}
             results["stages"].append(row)
             held = not row["failures"] and len(active) == stage
             if held:
                 results["held"] = len(active)
             say(f"{row['active']:>4} active  spawn median {row['spawn_median']:6.1f} s  max {row['spawn_max']:6.1f} s  "
                 f"save median {row['save_median'] * 1000:7.1f} ms  p95 {row['save_p95'] * 1000:7.1f} ms  "
-                f"({row['saves']} saves)  memory {row['mib_per_trainee']:6.1f} MiB/trainee"
+                f"({row['saves']} saves)  memory {row['mib_per_trainee']:6.1f} MiB/trainee  "
+                f"CPU {row['cores_per_trainee']:.3f} cores/trainee while saving"
                 + ("" if held else f"  NOT HELD: {'; '.join(row['failures'])[:300]}"))
             if not held:
                 break
         pool.shutdown()
         say(f"largest N held: {results['held']} of {trainees} (aim: 40 active, save p95 <= 0.5 s)")
+        last = results["stages"][-1]
+        results["projection"] = projection(last["mib_per_trainee"], last["cores_per_trainee"])
+        say(f"projected on a {SERVER_GIB} GiB / {SERVER_CORES}-core server with idle culling: "
+            f"{results['projection']['active']} active trainees (memory allows {results['projection']['by_memory']}, "
+            f"CPU while everyone saves allows {results['projection']['by_cpu']}; {RESERVE_GIB} GiB kept for the "
+            f"system and the hub; accounts beyond this only cost memory while active within idle_timeout)")
     finally:
         process.stop()
         for user in users:
@@ -283,7 +361,7 @@ def run_coroutine(coroutine):
 
 
 # seconds rather than minutes (tests/test_bench.py): one trainee, two saves
-TINY_ARGS = ["--trainees", "1", "--saves", "2", "--stages", "1"]
+TINY_ARGS = ["--trainees", "1", "--saves", "2", "--stages", "1", "--burst-seconds", "1"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,12 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trainees", type=int, default=40, help="trainees at the last stage (default 40)")
     parser.add_argument("--saves", type=int, default=5, help="answer saves per trainee per stage (default 5)")
     parser.add_argument("--stages", help="comma-separated active counts, e.g. 1,10,20,40")
+    parser.add_argument("--burst-seconds", type=float, default=60.0,
+                        help="every trainee logs in within this many seconds first (default 60)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("hub_load needs root: it creates one system account per trainee", file=sys.stderr)
         return 2
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    run(args.trainees, args.saves, stages_for(args.trainees, args.stages))
+    run(args.trainees, args.saves, stages_for(args.trainees, args.stages), burst_seconds=args.burst_seconds)
     return 0
 
 

@@ -24,10 +24,14 @@ def test_hub_load_bench_at_a_tiny_size(capsys):
     spec = importlib.util.spec_from_file_location("hub_load", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    results = bench.run(1, 2, [1])
+    results = bench.run(1, 2, [1], burst_seconds=1)
     out = capsys.readouterr().out
     assert results["held"] == 1 and "largest N held: 1 of 1" in out
     [stage] = results["stages"]
     assert stage["saves"] == 2 and stage["save_p95"] > 0 and stage["mib_per_trainee"] > 10
+    assert stage["cores_per_trainee"] >= 0
+    assert results["burst"]["logins"] == 1 and not results["burst"]["failures"] and "login burst: 1 of 1" in out
+    assert "projected on a 32 GiB / 8-core server" in out
+    assert results["projection"]["by_memory"] == int(28 * 1024 / stage["mib_per_trainee"])
     existing = {p.pw_name for p in pwd.getpwall()}
     assert not existing & set(results["users"])                                # accounts deleted

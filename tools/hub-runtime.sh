@@ -16,15 +16,23 @@ if [ ! -x "$dir/bin/python" ]; then
   "$dir/bin/python" -m pip install --quiet --upgrade pip
 fi
 stamp="$dir/.jiuzhu-source"
-sum=$(cd "$here" && find pyproject.toml toolkit -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+# what the package is built from: toolkit/ and the top-level folders pyproject maps into it
+# (checklists/, inspections/ since the re-cut); a folder missing here fails the build below
+sources=(pyproject.toml README.md toolkit checklists inspections)
+sum=$(cd "$here" && find "${sources[@]}" -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   build=$(mktemp -d)
   trap 'rm -rf "$build"' EXIT
   # a clean copy: build artefacts never land in the repository
-  (cd "$here" && tar cf - pyproject.toml README.md toolkit) | tar xf - -C "$build"
-  "$dir/bin/python" -m pip install --quiet "$build" 2>&1 | grep -v "^WARNING: Location" || true
+  (cd "$here" && tar cf - "${sources[@]}") | tar xf - -C "$build"
+  # a failed install must stop here: an old toolkit left in the runtime looks like a working one
+  if ! "$dir/bin/python" -m pip install --quiet "$build" > "$build/pip.log" 2>&1; then
+    grep -v "^WARNING: Location" "$build/pip.log" >&2
+    echo "培训平台运行环境安装失败：$dir" >&2
+    exit 1
+  fi
   "$dir/bin/python" -m pip uninstall --quiet --yes rfc3987-syntax >/dev/null 2>&1 || true
-  "$dir/bin/python" -c "import toolkit.hub, jupyterhub, nbgrader" 
+  "$dir/bin/python" -c "import toolkit.hub, toolkit.training.trainee, jupyterhub, nbgrader, jupyterhub_idle_culler"
   echo "$sum" > "$stamp"
 fi
 chmod -R a+rX "$dir"

@@ -14,6 +14,11 @@ import sys
 from toolkit.cli import checklist, course, demo, hub, inspect, org, policy, sample_data
 from toolkit.cli._argparse import ChineseArgumentParser
 
+# Every file a command writes is kept from other system accounts (trainees on a hub among them):
+# rosters, ledgers and account lists carry names.  Files meant for trainees get their modes set
+# explicitly (nbgrader's exchange, the hub folder, released feedback).
+PRIVATE_UMASK = 0o027
+
 # The command groups in the order ``jiuzhu --help`` lists them.
 COMMAND_MODULES = (policy, checklist, org, inspect, sample_data, course, hub, demo)
 
@@ -50,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from toolkit.errors import UserError
 
+    previous = os.umask(PRIVATE_UMASK)           # rosters, ledgers, account lists: not for other accounts
+    os.umask(previous | PRIVATE_UMASK)           # never laxer than the caller's own umask
     try:
         code = args.func(args)
         sys.stdout.flush()
@@ -64,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    finally:
+        os.umask(previous)
     return int(code or 0)
 
 

@@ -64,5 +64,5 @@ def _plan(args) -> int:
         else:
             print(f"平台正在运行：已通过 JupyterHub REST API 把其中已有账号的 {len(live)} 名学员加入课程分组 {group}，立即生效")
             if len(live) < len(added):
-                print(f"  另有 {len(added) - len(live)} 名学员还没有账号：开设账号后再运行一次本命令，或重新启动平台")
+                print(f"  另有 {len(added) - len(live)} 名学员还没有账号：用 jiuzhu hub accounts --course {course.id} 开设账号后即加入（平台运行中立即生效）")
     return 0

@@ -11,6 +11,7 @@ else is ever changed or deleted.
 from __future__ import annotations
 
 import grp
+import json
 import os
 import pwd
 import re
@@ -30,6 +31,9 @@ ACCOUNT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"      # no 0/o, 1/l/i: read aloud or typed from paper
 PASSWORD_LENGTH = 10
 ACCOUNT_LIST_MODE = 0o600     # clear-text first passwords: the trainer's eyes only, from the first byte
+TRAINEE_SHELL = "/usr/sbin/nologin"   # trainees reach the hub through the browser only
+TRAINER_SHELL = "/bin/bash"           # a trainer's JupyterLab terminal needs a shell
+REMOVED_FILE = "removed-accounts.json"
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,9 @@ class Account:
     name: str = ""            # full name (roster); shown masked
     town: str = ""
     village: str = ""
-    password: str = ""        # clear text only for an account made just now
+    password: str = ""        # clear text: made just now, or carried over from the earlier list
     created: bool = False
+    note: str = ""            # the earlier list's remark (kept with its password)
 
 
 def new_password() -> str:
@@ -88,14 +93,19 @@ def check_names(users: list[str]) -> None:
         raise ValidationFailed("以下账号无法创建，未创建任何账号：", problems=problems)
 
 
-def ensure_account(hub: Hub, user: str) -> str | None:
-    """Create ``user`` (home ``<hub>/homes/<user>``, mode 0700) if missing; its new password."""
+def ensure_account(hub: Hub, user: str, role: str = "trainee") -> str | None:
+    """Create ``user`` (home ``<hub>/homes/<user>``, mode 0700) if missing; its new password.
+
+    Trainees get no login shell (an existing trainee account made with one loses it here)."""
+    shell = TRAINEE_SHELL if role == "trainee" else TRAINER_SHELL
     if _exists(user):
+        if role == "trainee" and pwd.getpwnam(user).pw_shell != shell:
+            _run(["usermod", "--shell", shell, user])
         return None
     _ensure_group()
     home = hub.homes / user
     _run(["useradd", "--create-home", "--home-dir", str(home), "--groups", GROUP,
-          "--shell", "/bin/bash", "-K", "HOME_MODE=0700", user])
+          "--shell", shell, "-K", "HOME_MODE=0700", user])
     home.chmod(0o700)
     password = new_password()
     set_password(user, password)
@@ -136,21 +146,74 @@ def course_people(course: Course) -> list[Account]:
 
 
 def make_accounts(hub: Hub, course_id: str, out: Path | None = None, url: str | None = None) -> tuple[Path, list[Account]]:
-    """Create the missing accounts of a course and write its 账号清单.xlsx (mode 0600)."""
+    """Create the missing accounts of a course and write its 账号清单.xlsx (mode 0600).
+
+    The list is merged with the one already there: first passwords written earlier stay on it
+    (they change only through :func:`reset_password`), new accounts are added.  On a running hub
+    new trainees are let in at once (REST API): nobody's server restarts.  Accounts removed with
+    :func:`remove_accounts` are not made again."""
+    from toolkit.hub import members
+
     _require_root()
     course = hub.course(course_id)
-    people = course_people(course)
+    removed = removed_accounts(hub)
+    people = [p for p in course_people(course) if p.user not in removed]
     if not any(p.role == "trainee" for p in people):
         raise UserError(TEXT["no_roster"].format(course=course.id, title=course.title, root=course.folder))
     check_names([p.user for p in people])
+    out = Path(out) if out else account_list_path(hub, course)
+    earlier = read_account_list(out)
     made = []
     for person in people:
-        password = ensure_account(hub, person.user)
+        password = ensure_account(hub, person.user, person.role)
+        kept = earlier.get(person.user, {})
         made.append(Account(person.user, person.role, person.name, person.town, person.village,
-                            password or "", password is not None))
-    out = Path(out) if out else hub.root / f"{course.id}-账号清单.xlsx"
-    write_account_list(out, course, made, url or f"http://{hub.bind}/")
+                            password or kept.get("password", ""), password is not None,
+                            "" if password else kept.get("note", "")))
+    listed = {a.user for a in made}
+    made += [Account(user, "trainee", note=TEXT["removed_note"]) for user in earlier if user not in listed]
+    write_account_list(out, course, made, url or reach_url(hub))
+    members.add_to_course_group(hub, course, [a.user for a in made if a.role == "trainee" and a.user not in removed])
     return out, made
+
+
+def account_list_path(hub: Hub, course: Course) -> Path:
+    return hub.root / f"{course.id}-账号清单.xlsx"
+
+
+def reach_url(hub: Hub) -> str:
+    """The address trainees type: the bind of the last `hub start` (``--bind``), else hub.yaml's;
+    0.0.0.0 becomes this server's address on its network."""
+    import socket
+
+    bind = hub.bind
+    try:
+        bind = json.loads((hub.state / "runtime.json").read_text(encoding="utf-8"))["bind"]
+    except (OSError, ValueError, KeyError):
+        pass
+    host, _, port = bind.rpartition(":")
+    if host in ("0.0.0.0", "", "::", "[::]"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect(("10.254.254.254", 1))      # no packet is sent: picks the outgoing address
+                host = probe.getsockname()[0]
+            except OSError:
+                host = socket.gethostname()
+    return f"http://{host}:{port}/"
+
+
+def read_account_list(path: Path) -> dict[str, dict]:
+    """login → {"password", "note"} of an account list written earlier (empty when none)."""
+    from openpyxl import load_workbook
+
+    if not Path(path).is_file():
+        return {}
+    rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    header = next((i for i, r in enumerate(rows) if r and r[0] == TEXT["columns"][0]), None)
+    if header is None:
+        return {}
+    return {str(r[0]): {"password": str(r[1] or ""), "note": str(r[6] or "") if len(r) > 6 else ""}
+            for r in rows[header + 1:] if r and r[0]}
 
 
 def write_account_list(path: Path, course: Course, accounts: list[Account], url: str) -> Path:
@@ -171,9 +234,9 @@ def write_account_list(path: Path, course: Course, accounts: list[Account], url:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for a in accounts:
-        sheet.append(safe_row([a.user, a.password if a.created else "", mask_name(a.name), a.town, a.village,
-                               TEXT["role_trainee" if a.role == "trainee" else "role_trainer"],
-                               "" if a.created else TEXT["kept"]]))
+        note = a.note or ("" if a.created or a.password else TEXT["kept"])
+        sheet.append(safe_row([a.user, a.password, mask_name(a.name), a.town, a.village,
+                               TEXT["role_trainee" if a.role == "trainee" else "role_trainer"], note]))
     for column, width in zip("ABCDEFG", (14, 14, 10, 14, 14, 10, 36)):
         sheet.column_dimensions[column].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +252,76 @@ def reset_password(hub: Hub, user: str) -> tuple[str, str]:
     password = new_password()
     set_password(user, password)
     name = next((p.name for c in hub.courses for p in _safe_people(c) if p.user == user), "")
+    _forget_first_password(hub, user, TEXT["reset_note"].format(date=date.today().isoformat()))
     return password, mask_name(name) or user
+
+
+def _forget_first_password(hub: Hub, user: str, note: str) -> None:
+    """The first password of ``user`` no longer works: blank it on the course account lists."""
+    from openpyxl import load_workbook
+
+    from toolkit.files import save_workbook
+
+    for course in hub.courses:
+        path = account_list_path(hub, course)
+        if user not in read_account_list(path):
+            continue
+        workbook = load_workbook(path)
+        for row in workbook.active.iter_rows(min_row=5):
+            if row[0].value == user:
+                row[1].value, row[6].value = None, note
+        save_workbook(workbook, path, mode=ACCOUNT_LIST_MODE)
+
+
+def removed_accounts(hub: Hub) -> set[str]:
+    try:
+        return set(json.loads((hub.state / REMOVED_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def remove_accounts(hub: Hub, users: list[str]) -> list[Path]:
+    """Remove trainees' accounts while the hub runs: the running hub forgets them (their server
+    stops, their login stops working), their home moves to ``<hub>/removed/`` (root's only) and the
+    system account is deleted.  ``jiuzhu hub accounts`` does not make them again.  Returns the
+    homes kept."""
+    from toolkit.files import write_text_atomic
+    from toolkit.hub import members
+
+    _require_root()
+    graders = {c.grader for c in hub.courses}
+    problems = [str(InputError("登录账号", u, TEXT["not_ours"], TEXT["remove_fix"]))
+                for u in users if not is_ours(u) or u in graders
+                or Path(pwd.getpwnam(u).pw_dir).parent != hub.homes]      # another hub folder's account
+    if problems:
+        raise ValidationFailed("以下账号无法停用，未停用任何账号：", problems=problems)
+    members.forget_users(hub, users)
+    kept_root = hub.root / "removed"
+    kept_root.mkdir(mode=0o700, exist_ok=True)
+    kept = []
+    for user in users:
+        home = Path(pwd.getpwnam(user).pw_dir)
+        _stop_processes(pwd.getpwnam(user).pw_uid)
+        if home.is_dir() and home.parent == hub.homes:
+            target = kept_root / f"{user}-{date.today().isoformat()}-{secrets.token_hex(2)}"
+            home.rename(target)
+            _chown_tree(target)
+            kept.append(target)
+        _run(["userdel", user])
+        from toolkit.hub.limits import release
+
+        release(user)
+        _forget_first_password(hub, user, TEXT["removed_note"])
+    write_text_atomic(hub.state / REMOVED_FILE, json.dumps(sorted(removed_accounts(hub) | set(users))))
+    return kept
+
+
+def _chown_tree(folder: Path) -> None:
+    """Root's own, mode 0700: a later account given the same uid reads nothing of it."""
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            os.chown(path, 0, 0)
+    folder.chmod(0o700)
 
 
 def _safe_people(course: Course) -> list[Account]:
@@ -205,12 +337,19 @@ def delete_account(user: str, wait: float = 15.0) -> None:
     A server or kernel of the account that is still shutting down is given ``wait`` seconds,
     then ended by its own process id (only processes owned by this account).
     """
+    if not is_ours(user):
+        return
+    _stop_processes(pwd.getpwnam(user).pw_uid, wait)
+    _run(["userdel", "--remove", user])
+    from toolkit.hub.limits import release
+
+    release(user)
+
+
+def _stop_processes(uid: int, wait: float = 15.0) -> None:
     import signal
     import time
 
-    if not is_ours(user):
-        return
-    uid = pwd.getpwnam(user).pw_uid
     deadline = time.monotonic() + wait
     while _pids_of(uid) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -220,7 +359,6 @@ def delete_account(user: str, wait: float = 15.0) -> None:
         except ProcessLookupError:
             pass
     time.sleep(0.2)
-    _run(["userdel", "--remove", user])
 
 
 def _pids_of(uid: int) -> list[int]:

@@ -45,7 +45,7 @@ def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int) -> None:
 
 def deliver_cases(hub: Hub, user: str) -> int:
     """Write ``user``'s released cases into their home; the number of files written."""
-    from toolkit.hub.config import trainees
+    from toolkit.hub.members import trainees
     from toolkit.training import COURSE_ID
     from toolkit.training.trainee.casedata import trainee_case_data
 

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 from toolkit.hub import members
+from toolkit.hub.members import trainees
 from toolkit.hub.cases import deliver_cases
-from toolkit.hub.layout import Course, Hub, jupyter_dir, open_hub
+from toolkit.hub.layout import Hub, jupyter_dir, open_hub
 
 PROXY = "configurable-http-proxy"
 
@@ -62,15 +63,6 @@ def check_runtime(hub: Hub) -> None:
                 raise UserError(TEXT["no_runtime"].format(path=hub.runtime, reason=f"{part} 不允许其他账号进入"))
 
 
-def trainees(course: Course) -> list[str]:
-    from toolkit.training.course.roster import load_roster
-
-    try:
-        return [t.id for t in load_roster(course.db_url).trainees]
-    except Exception:          # no gradebook yet: nobody to let in for this course
-        return []
-
-
 def groups(hub: Hub) -> dict[str, dict]:
     """Hub groups of the system accounts that exist (``jiuzhu hub accounts`` makes them)."""
     existing = members.existing_accounts
@@ -90,7 +82,52 @@ def roles(hub: Hub) -> list[dict]:
         found.append({"name": f"nbgrader-{course.id}", "groups": [f"nbgrader-{course.id}"],
                       "scopes": ["list:services", f"read:services!service={course.id}"]})
     found.append(members.role(hub))       # adds planned trainees to a course group while the hub runs
+    if hub.idle_timeout:                  # what jupyterhub-idle-culler needs (its README), no more
+        found.append({"name": CULLER, "services": [CULLER],
+                      "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]})
     return found
+
+
+CULLER = "jiuzhu-idle-culler"
+
+
+def culler(hub: Hub) -> list[dict]:
+    """jupyterhub-idle-culler as a hub-managed service: servers idle for ``idle_timeout`` stop."""
+    if not hub.idle_timeout:
+        return []
+    every = max(5, min(300, hub.idle_timeout // 4))
+    return [{"name": CULLER, "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                                         f"--timeout={hub.idle_timeout}", f"--cull-every={every}"]}]
+
+
+def web_texts(hub: Hub) -> dict:
+    """What the Chinese templates (toolkit/hub/templates) show besides their own words."""
+    from toolkit.hub.messages import WEB
+
+    return {**WEB, "service_titles": {c.id: WEB["service_title"].format(title=c.title) for c in hub.courses}}
+
+
+def limited_spawner(hub: Hub):
+    """The local-process spawner, with each trainee's server moved into their control group."""
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    from toolkit.hub import limits
+
+    trainers = hub.trainers()
+
+    class LimitedSpawner(LocalProcessSpawner):
+        async def start(self):
+            started = await super().start()
+            if self.user.name not in trainers:
+                kind = limits.place(self.user.name, self.pid, hub.memory, hub.cpus)
+                self.log.info("jiuzhu limits for %s (pid %s): %s", self.user.name, self.pid, kind)
+            return started
+
+        async def stop(self, now=False):
+            await super().stop(now=now)
+            limits.release(self.user.name)
+
+    return LimitedSpawner
 
 
 def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
@@ -116,7 +153,7 @@ def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
             # no JupyterHub auth plugin here (the course folder's nbgrader_config.py names the course):
             # the plugin would ask the hub for grader-<id>'s groups, which a service token may not read
         })
-    return found + [members.service(hub)]
+    return found + [members.service(hub)] + culler(hub)
 
 
 def pre_spawn(hub: Hub, settings):
@@ -131,6 +168,7 @@ def pre_spawn(hub: Hub, settings):
             "JUPYTER_CONFIG_PATH": common if trainer else f"{settings('trainee')}:{common}",
             "JIUZHU_EXCHANGE": str(hub.exchange),
             "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
+            "TZ": "Asia/Shanghai",
         }
         spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
         if not trainer:
@@ -188,12 +226,15 @@ def apply(c, root: Path | str, runtime: dict) -> None:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
     c.JupyterHub.pid_file = str(state / "hub.pid")
-    c.JupyterHub.template_vars = {"announcement_login": "救助质量培训平台：请用培训老师发给你的账号和密码登录。"}
+    c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]     # Chinese pages
+    c.JupyterHub.template_vars = {"announcement_login": "救助质量培训平台：请用培训老师发给你的账号和密码登录。",
+                                  **web_texts(hub)}
 
     c.JupyterHub.authenticator_class = "pam"
     c.PAMAuthenticator.open_sessions = False
     everyone = {u for g in groups(hub).values() for u in g["users"]}
     c.Authenticator.allowed_users = everyone
+    c.Authenticator.allow_existing_users = True    # trainees added on the running hub (REST) may log in
     c.JupyterHub.load_groups = groups(hub)
     c.JupyterHub.load_roles = roles(hub)
     # the settings folders as installed in the runtime (readable by every account), not this process's
@@ -204,7 +245,7 @@ def apply(c, root: Path | str, runtime: dict) -> None:
 
     c.JupyterHub.services = services(hub, runtime["service_ports"], settings)
 
-    c.JupyterHub.spawner_class = "localprocess"
+    c.JupyterHub.spawner_class = limited_spawner(hub)
     c.Spawner.cmd = [runtime_bin(hub, "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.pre_spawn_hook = pre_spawn(hub, settings)

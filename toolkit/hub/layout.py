@@ -62,6 +62,9 @@ class Hub:
     bind: str
     courses: tuple[Course, ...] = field(default_factory=tuple)
     runtime: Path = Path("/opt/jiuzhu-hub")
+    idle_timeout: int = 3600           # seconds; 0: idle servers are never stopped
+    memory: int = 1024 ** 3            # bytes per trainee; 0: no limit
+    cpus: float = 1.0                  # cores per trainee; 0: no limit
 
     @property
     def exchange(self) -> Path:
@@ -117,17 +120,39 @@ def _courses(root: Path, data: dict, path: Path) -> tuple[Course, ...]:
     return tuple(courses)
 
 
+def _operations(data: dict, path: Path) -> tuple[int, int, float]:
+    """idle_timeout (seconds), memory (bytes) and cpus of hub.yaml; the defaults when absent."""
+    from toolkit.hub.limits import parse_memory
+
+    limits = data.get("limits") or {}
+    values = {"idle_timeout": data.get("idle_timeout", 3600), "limits.memory": limits.get("memory", "1G"),
+              "limits.cpus": limits.get("cpus", 1)}
+    try:
+        idle = int(values["idle_timeout"])
+        memory = parse_memory(values["limits.memory"])
+        cpus = float(values["limits.cpus"])
+        if idle < 0 or cpus < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        shown = "；".join(f"{k}: {v}" for k, v in values.items())
+        raise InputError(f"{path} 运行设置", shown, TEXT["bad_operations"]) from None
+    return idle, memory, cpus
+
+
 def open_hub(root: Path | str = "hub", bind: str | None = None) -> Hub:
     """The hub folder at ``root``, created (with the embedded defaults) when missing."""
     root = Path(root).resolve()
+    missing = [p for p in (root, *root.parents) if not p.exists()]
     root.mkdir(parents=True, exist_ok=True)
-    root.chmod(0o755)                           # trainees pass through to the exchange and homes
+    for folder in missing:                      # made now: trainees pass through to the exchange and homes
+        folder.chmod(0o755)
+    root.chmod(0o755)
     settings = root / SETTINGS_NAME
     if not settings.exists():
         settings.write_text(default_settings_text(), encoding="utf-8")
     data = read_settings(settings)
     hub = Hub(root, bind or str(data.get("bind") or "127.0.0.1:8000"), _courses(root, data, settings),
-              Path(str(data.get("runtime") or "/opt/jiuzhu-hub")))
+              Path(str(data.get("runtime") or "/opt/jiuzhu-hub")), *_operations(data, settings))
     _prepare(hub)
     return hub
 

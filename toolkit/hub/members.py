@@ -33,6 +33,16 @@ def service_token(hub: Hub) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def trainees(course: Course) -> list[str]:
+    """The course's trainees (its roster): the members of ``nbgrader-<course>`` at hub start."""
+    from toolkit.training.course.roster import load_roster
+
+    try:
+        return [t.id for t in load_roster(course.db_url).trainees]
+    except Exception:          # no gradebook yet: nobody to let in for this course
+        return []
+
+
 def service(hub: Hub) -> dict:
     return {"name": SERVICE, "api_token": service_token(hub)}
 
@@ -81,9 +91,9 @@ def existing_accounts(users) -> list[str]:
 
 def add_to_course_group(hub: Hub, course: Course, users: list[str]) -> list[str] | None:
     """Add those of ``users`` who have a system account to ``nbgrader-<course>`` on the running hub
-    (creating them as hub users first) and return them; None when the hub is not running.  Trainees
-    without an account yet join at the next start, after ``jiuzhu hub accounts`` (PAM logins, and
-    the hub's LocalAuthenticator, need the system account)."""
+    (creating them as hub users first: they may log in at once) and return them; None when the hub
+    is not running.  Trainees without a system account yet join when ``jiuzhu hub accounts`` makes
+    it (PAM logins need the system account)."""
     base = api_url(hub)
     if base is None:
         return None
@@ -106,6 +116,27 @@ def add_to_course_group(hub: Hub, course: Course, users: list[str]) -> list[str]
     return ready
 
 
+def forget_users(hub: Hub, users: list[str]) -> bool:
+    """Delete ``users`` from the running hub (their servers stop, their cookies and tokens stop
+    working, the authenticator drops them from its allowed users); False when the hub is not
+    running.  A user the hub never knew (404) is fine."""
+    base = api_url(hub)
+    if base is None:
+        return False
+    token = service_token(hub)
+    try:
+        for user in users:
+            answer = _call(base, token, "DELETE", f"/users/{user}")
+            if answer not in (204, 404):
+                raise OSError(f"DELETE /users/{user}: {answer}")
+    except (urllib.error.URLError, OSError) as err:
+        from toolkit.errors import UserError
+        from toolkit.hub.messages import TEXT
+
+        raise UserError(TEXT["forget_failed"].format(reason=err, log=hub.state / "jupyterhub.log")) from None
+    return True
+
+
 def group_members(hub: Hub, course: Course) -> list[str]:
     """The members of ``nbgrader-<course>`` as the running hub reports them (for checks)."""
     request = urllib.request.Request(f"{api_url(hub)}/groups/nbgrader-{course.id}",
@@ -115,4 +146,4 @@ def group_members(hub: Hub, course: Course) -> list[str]:
 
 
 __all__ = ["SERVICE", "add_to_course_group", "api_url", "existing_accounts", "group_members", "role", "service",
-           "service_token"]
+           "service_token", "trainees", "forget_users"]

@@ -378,6 +378,8 @@ def feedback(root: Path, selected: Iterable[str] | None = None, student: str | N
                     run.withheld.append(TEXT["withheld"].format(assignment=assignment, student=mask_student(who),
                                                                 what="链接或特殊文件"))
                     continue
+                for page in pages:          # nbgrader copies the mode: the trainee reads it by its hash name
+                    page.chmod(0o644)
                 _check(api.release_feedback(assignment, who), "release_feedback", assignment)
                 run.released.extend(pages)
     return run
