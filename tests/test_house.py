@@ -219,3 +219,38 @@ def test_every_import_of_a_toolkit_module_resolves():
             except ImportError as err:
                 broken.append(f"{path.relative_to(ROOT)}:{line}: {module} {attribute or ''} ({err})")
     assert not broken, "\n".join(broken)
+
+
+def _sources_outside_the_package():
+    """(where, Python source) of tests, benchmarks, tools and the notebooks' code cells."""
+    import json
+
+    for top in ("tests", "bench", "tools"):
+        for path in (ROOT / top).rglob("*.py"):
+            yield path, path.read_text(encoding="utf-8")
+    for top in ("inspections", "courses"):
+        for path in (ROOT / top).rglob("*.ipynb"):
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                    for c in cells if c.get("cell_type") == "code"]
+            yield path, "\n".join(line for cell in code for line in cell.splitlines()
+                                  if not line.lstrip().startswith(("%", "!")))
+
+
+def test_every_import_of_a_toolkit_module_outside_the_package_resolves():
+    """Tests, benchmarks, tools and notebooks name toolkit modules by path too: a move must take them along."""
+    import importlib
+
+    broken = []
+    for path, source in _sources_outside_the_package():
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.ImportFrom) or node.level or not (node.module or "").startswith("toolkit"):
+                continue
+            for alias in node.names:
+                try:
+                    loaded = importlib.import_module(node.module)
+                    if alias.name != "*" and not hasattr(loaded, alias.name):
+                        importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError as err:
+                    broken.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.module} {alias.name} ({err})")
+    assert not broken, "\n".join(broken)

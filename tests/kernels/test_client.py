@@ -49,7 +49,7 @@ def test_plain_kernel_through_the_prompt_client_gives_every_output_once(tmp_path
 
 
 def test_sandboxed_kernel_starts_without_the_debugger_and_runs_the_same(tmp_path, monkeypatch):
-    from toolkit.training.grading.grading import sandbox
+    from toolkit.training.grading import sandbox
 
     if sandbox.unavailable_reason():
         pytest.fail(f"the autograde sandbox is not set up here: {sandbox.unavailable_reason()} (make setup)")
