@@ -456,7 +456,8 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
         headers = [clean_text(ws.value(3, c)) for c in range(1, len(columns) + 1)]
         if headers != [label for _, label in columns]:
             problems.append(Problem(at(sheet, 3), "、".join(h for h in headers if h),
-                                    "表头与本轮检查表不符（列被增删或改名），请使用下发的原表格"))
+                                    "表头与本轮检查表不符（列被增删或改名，或表格由旧版工具箱生成）。请使用本轮下发的表格；"
+                                    "旧版生成的表格须由组织检查的民政部门重新生成，把已填内容誊入新表格后再交回"))
         else:
             keys = [key for key, _label in columns]
             for r in range(FIRST_ROW, ws.max_row + 1):
