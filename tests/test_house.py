@@ -31,20 +31,31 @@ def toolkit_modules() -> dict[str, Path]:
     return {module_name(p): p for p in TOOLKIT.rglob("*.py")}
 
 
-def imported_names(name: str, path: Path):
-    """Every module name an import statement in ``path`` may load (module-level or not)."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def import_statements(source: str, package: str = ""):
+    """(line, module, imported name or None) of every import statement in ``source``, module-level or
+    not; relative imports are resolved against ``package``."""
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            yield from ((node.lineno, alias.name, None) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parts = package.split(".")
-                parts = parts[: len(parts) - (node.level - 1)]
-                base = ".".join(parts + ([base] if base else []))
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+                base = ".".join(parts[: len(parts) - (node.level - 1)] + ([base] if base else []))
+            yield from ((node.lineno, base, alias.name) for alias in node.names)
+
+
+def _package_of(name: str, path: Path) -> str:
+    return name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+
+def imported_names(name: str, path: Path):
+    """Every module name an import statement in ``path`` may load (module-level or not)."""
+    source = path.read_text(encoding="utf-8")
+    for _line, module, attribute in import_statements(source, _package_of(name, path)):
+        yield module
+        if attribute:
+            yield f"{module}.{attribute}"
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -189,35 +200,29 @@ def test_stage_map_names_every_subpackage_and_only_real_folders():
     assert not {n for n in named if not (ROOT / n).is_dir()}, "the map names folders that do not exist"
 
 
-def _import_targets(name: str, path: Path):
-    """(line, module, imported name or None) of every import of a toolkit module in ``path``."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            yield from ((node.lineno, alias.name, None) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                base = ".".join(parts[: len(parts) - (node.level - 1)] + ([base] if base else []))
-            yield from ((node.lineno, base, alias.name) for alias in node.names)
+def _unresolved(module: str, attribute: str | None) -> str | None:
+    """Why ``from module import attribute`` (or ``import module``) fails, or None when it works."""
+    import importlib
+
+    try:
+        loaded = importlib.import_module(module)
+        if attribute and attribute != "*" and not hasattr(loaded, attribute):
+            importlib.import_module(f"{module}.{attribute}")
+    except ImportError as err:
+        return str(err)
+    return None
 
 
 def test_every_import_of_a_toolkit_module_resolves():
     """Function-level imports included: a module moved without its callers fails here, not in a demo."""
-    import importlib
-
     broken = []
     for name, path in sorted(toolkit_modules().items()):
-        for line, module, attribute in _import_targets(name, path):
-            if not module.startswith("toolkit") or "hub.jupyter" in name:
-                continue
-            try:
-                loaded = importlib.import_module(module)
-                if attribute and attribute != "*" and not hasattr(loaded, attribute):
-                    importlib.import_module(f"{module}.{attribute}")
-            except ImportError as err:
-                broken.append(f"{path.relative_to(ROOT)}:{line}: {module} {attribute or ''} ({err})")
+        if "hub.jupyter" in name:
+            continue
+        for line, module, attribute in import_statements(path.read_text(encoding="utf-8"), _package_of(name, path)):
+            problem = module.startswith("toolkit") and _unresolved(module, attribute)
+            if problem:
+                broken.append(f"{path.relative_to(ROOT)}:{line}: {module} {attribute or ''} ({problem})")
     assert not broken, "\n".join(broken)
 
 
@@ -239,18 +244,10 @@ def _sources_outside_the_package():
 
 def test_every_import_of_a_toolkit_module_outside_the_package_resolves():
     """Tests, benchmarks, tools and notebooks name toolkit modules by path too: a move must take them along."""
-    import importlib
-
     broken = []
     for path, source in _sources_outside_the_package():
-        for node in ast.walk(ast.parse(source)):
-            if not isinstance(node, ast.ImportFrom) or node.level or not (node.module or "").startswith("toolkit"):
-                continue
-            for alias in node.names:
-                try:
-                    loaded = importlib.import_module(node.module)
-                    if alias.name != "*" and not hasattr(loaded, alias.name):
-                        importlib.import_module(f"{node.module}.{alias.name}")
-                except ImportError as err:
-                    broken.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.module} {alias.name} ({err})")
+        for line, module, attribute in import_statements(source):
+            problem = module.startswith("toolkit") and _unresolved(module, attribute)
+            if problem:
+                broken.append(f"{path.relative_to(ROOT)}:{line}: {module} {attribute} ({problem})")
     assert not broken, "\n".join(broken)
