@@ -54,6 +54,39 @@ def test_bad_hub_yaml_is_refused_in_chinese(tmp_path):
         layout.open_hub(root)
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("", False),                                 # absent: the app only (the cadres' default)
+    ("trainee_lab: false", False),
+    ("trainee_lab: true", True),
+    ("trainee_lab: yes", True),                  # YAML 1.1 reads yes as true
+    ("trainee_lab: 'true'", "“true”"),           # a string is refused, not read as a wish
+    ("trainee_lab: 1", "1"),
+    ("trainee_lab: 开", "“开”"),
+])
+def test_whether_trainees_may_open_jupyterlab_is_a_course_setting(tmp_path, line, expected):
+    root = tmp_path / "hub"
+    root.mkdir()
+    (root / "hub.yaml").write_text("courses:\n  - id: quji\n    title: 区级培训\n"
+                                   f"    {line}\n  - {{id: jiezhen, title: 街镇培训}}\n", encoding="utf-8")
+    if isinstance(expected, bool):
+        hub = layout.open_hub(root)
+        assert hub.course("quji").trainee_lab is expected and hub.course("jiezhen").trainee_lab is False
+        assert hub.lab_for(list(hub.courses)) is expected       # one course that allows it is enough
+        assert hub.lab_for([hub.course("jiezhen")]) is False and hub.lab_for([]) is False
+        return
+    with pytest.raises(InputError) as err:
+        layout.open_hub(root)
+    assert "trainee_lab" in str(err.value) and expected in str(err.value) and "true" in str(err.value)
+    assert not (root / "courses" / "quji").exists()                 # nothing laid out
+
+
+def test_the_embedded_courses_keep_cadres_in_the_app():
+    import yaml
+
+    courses = yaml.safe_load(layout.default_settings_text())["courses"]
+    assert [c["trainee_lab"] for c in courses] == [False, False]
+
+
 def test_account_names_are_checked_all_at_once():
     with pytest.raises(ValidationFailed) as err:
         accounts.check_names(["zz901", "DH.002", "root"])

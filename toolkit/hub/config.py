@@ -157,25 +157,57 @@ def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
 
 
 def pre_spawn(hub: Hub, settings):
-    """Trainees get the cadre's JupyterLab (no trainer tools, no terminal); trainers the full one."""
+    """Trainers get the full JupyterLab; trainees land on the exercise app (我的练习), with the cadre's
+    JupyterLab (no trainer tools, no terminal) only when one of their courses has ``trainee_lab: true``."""
+    from toolkit.training.app import app_url, server_args
+
     trainers = hub.trainers()
 
-    def hook(spawner) -> None:
-        trainer = spawner.user.name in trainers
+    async def hook(spawner) -> None:
+        user = spawner.user.name
+        trainer = user in trainers
         common = settings("common")
+        lab = trainer or hub.lab_for([c for c in hub.courses if user in trainees(c)])
+        config_path = [settings("trainee"), common] if lab else [settings("trainee-app"), settings("trainee"), common]
         spawner.environment = {   # a new dict: the configured one is shared by every spawner
             **spawner.environment,
-            "JUPYTER_CONFIG_PATH": common if trainer else f"{settings('trainee')}:{common}",
+            "JUPYTER_CONFIG_PATH": common if trainer else ":".join(config_path),
             "JIUZHU_EXCHANGE": str(hub.exchange),
             "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
             "TZ": "Asia/Shanghai",
         }
         spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
-        if not trainer:
-            seed_workspace(spawner.user.name)
-            deliver_cases(hub, spawner.user.name)    # the givens of their own cases, made here
+        if trainer:
+            return
+        spawner.default_url = app_url()
+        spawner.args += server_args()
+        if not lab:           # a trainee typing /lab meets a Chinese page, not JupyterLab
+            spawner.args.append(f"--ServerApp.extra_template_paths={settings('trainee-app')}/templates")
+        else:
+            seed_workspace(user)
+        deliver_cases(hub, user)    # the givens of their own cases, made here
+        await install_app_as(hub, user)
 
     return hook
+
+
+async def install_app_as(hub: Hub, user: str) -> None:
+    """Put the exercise app into ``user``'s home as that user (never as root: the home is theirs,
+    a symlink planted there must not make root write elsewhere), with the runtime's toolkit."""
+    import asyncio
+    import pwd
+
+    account = pwd.getpwnam(user)
+    code = "import pathlib, sys; from toolkit.training.app import install_app; install_app(pathlib.Path(sys.argv[1]))"
+    process = await asyncio.create_subprocess_exec(
+        str(hub.runtime / "bin" / "python"), "-c", code, account.pw_dir, cwd=account.pw_dir,
+        user=account.pw_uid, group=account.pw_gid, extra_groups=[],
+        env={"HOME": account.pw_dir, "USER": user, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"install_app for {user} failed ({process.returncode}): "
+                           + output.decode("utf-8", "replace")[-2000:])
 
 
 WORKSPACE = "default-37a8.jupyterlab-workspace"   # jupyterlab_server's file name of workspace "default"

@@ -45,6 +45,7 @@ class Course:
     trainers: tuple[str, ...]
     folder: Path
     gradebook: str = ""
+    trainee_lab: bool = False          # hub.yaml ``trainee_lab``: trainees may also open JupyterLab
 
     @property
     def db_url(self) -> str:
@@ -88,6 +89,10 @@ class Hub:
     def trainers(self) -> set[str]:
         return {t for c in self.courses for t in c.trainers}
 
+    def lab_for(self, courses_of_trainee: list[Course]) -> bool:
+        """A trainee may open JupyterLab when one of their courses allows it (``trainee_lab: true``)."""
+        return any(c.trainee_lab for c in courses_of_trainee)
+
 
 def default_settings_text() -> str:
     return resources.files("toolkit.hub").joinpath("settings.yaml").read_text(encoding="utf-8")
@@ -116,8 +121,17 @@ def _courses(root: Path, data: dict, path: Path) -> tuple[Course, ...]:
         seen.add(cid)
         courses.append(Course(cid, str(entry.get("title") or cid), str(entry.get("audience") or ""),
                               tuple(str(t) for t in entry.get("trainers") or ()),
-                              root / "courses" / cid, str(entry.get("gradebook") or "")))
+                              root / "courses" / cid, str(entry.get("gradebook") or ""),
+                              _trainee_lab(entry, cid, path)))
     return tuple(courses)
+
+
+def _trainee_lab(entry: dict, cid: str, path: Path) -> bool:
+    """hub.yaml ``trainee_lab`` of a course: true or false (absent: false, the cadres' app only)."""
+    value = entry.get("trainee_lab", False)
+    if not isinstance(value, bool):
+        raise InputError(f"{path} 课程 {cid} 的 trainee_lab", str(value), TEXT["bad_trainee_lab"])
+    return value
 
 
 def _operations(data: dict, path: Path) -> tuple[int, int, float]:

@@ -9,6 +9,7 @@ TEXT = {
     "unknown_course": "不是本平台的课程",
     "unknown_course_fix": "可选：{ids}",
     "bad_operations": "idle_timeout 应为秒数（0 表示不自动停止），limits.memory 如 1G 或 512M（0 表示不限），limits.cpus 为核数（如 1 或 0.5）",
+    "bad_trainee_lab": "应为 true（学员除练习页面外还可打开 JupyterLab）或 false（只用练习页面，村居干部的默认设置）",
     "bad_bind": "应为“地址:端口”，如 127.0.0.1:8000 或 0.0.0.0:8000",
     "bad_account": "不能用作登录账号：只能用小写英文字母、数字、下划线和减号，以字母开头，最长 32 位",
     "bad_account_fix": "请在花名册中把学员编号改为如 dh001 的形式后重新导入",
