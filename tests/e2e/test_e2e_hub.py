@@ -13,20 +13,17 @@ stopped by its own process id; the accounts made here are deleted at the end.
 
 from __future__ import annotations
 
-import os
 import pwd
 import re
-import secrets
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e_support import REPO, SHOTS, NetworkGuard, run_jiuzhu
+from e2e_support import run_jiuzhu
+from hub_support import district_hub, fill_login, new_page, shoot, shoot_every_page
 from test_e2e_training import answer_in_browser, card, expect_saved
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -36,100 +33,28 @@ TOWNS = {"a1": ("东湖街道", "东湖社区"), "a2": ("东湖街道", "湖滨�
 OTHER = "c1"                               # the 街镇培训 course's trainee (a 村居 cadre)
 
 
-def _need_root() -> None:
-    if os.geteuid() == 0:
-        return
-    message = "培训平台测试需要 root（为每位学员创建系统账号）。"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def _write_roster(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["学员编号", "姓名", "街镇", "村居"])
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(path)
-    return path
-
-
-def _passwords(xlsx: Path) -> dict[str, str]:
-    """Login → first password, read from the account list the trainer hands out."""
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(xlsx, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r and r[0] == "登录账号") + 1
-    return {r[0]: r[1] for r in rows[start:] if r and r[0]}
-
-
 @pytest.fixture(scope="module")
 def hub():
-    _need_root()
-    subprocess.run(["bash", str(REPO / "tools" / "hub-runtime.sh")], check=True, capture_output=True)
-    from toolkit.hub.accounts import delete_account, make_accounts
-    from toolkit.hub.layout import open_hub
-    from toolkit.hub.server import HubProcess
-
-    tag = "jz" + secrets.token_hex(2)       # accounts of this run only
-    root = Path(tempfile.mkdtemp(prefix="jiuzhu-hub-", dir="/tmp"))
-    root.chmod(0o755)
-    qu, jz = f"{tag}-qu", f"{tag}-jz"
-    (root / "hub.yaml").write_text(
-        f"bind: 127.0.0.1:0\nruntime: {os.environ.get('JIUZHU_HUB_RUNTIME_DIR', '/opt/jiuzhu-hub')}\n"
-        "courses:\n"
-        f"  - {{id: {qu}, title: 区级培训, audience: 街镇工作人员, trainers: [{tag}-tq]}}\n"
-        f"  - {{id: {jz}, title: 街镇培训, audience: 村居干部, trainers: [{tag}-tj]}}\n", encoding="utf-8")
-    made: list[str] = []
-    process = None
-    try:
-        layout = open_hub(root)
-        rosters = {qu: [(f"{tag}-{k}", name, *TOWNS[k]) for k, name in (("a1", "张三"), ("a2", "李四"), ("b1", "王五"))],
-                   jz: [(f"{tag}-{OTHER}", "赵六", "东湖街道", "东湖社区")]}
-        passwords = {}
-        for course in layout.courses:
-            folder = str(course.folder)
-            if course.id == qu:          # the other course only has to exist (its formgrader, its group)
-                run_jiuzhu("course", "build", M01, "--course", folder)
-                run_jiuzhu("course", "release", M01, "--course", folder)
-            xlsx = _write_roster(root / f"{course.id}-roster.xlsx", rosters[course.id])
-            run_jiuzhu("course", "roster", "import", str(xlsx), "--course", folder)
-            account_list, accounts = make_accounts(layout, course.id)
-            made += [a.user for a in accounts]
-            assert account_list.stat().st_mode & 0o077 == 0          # first passwords: trainer only
-            passwords.update(_passwords(account_list))
-        made += [c.grader for c in layout.courses]
-        process = HubProcess(layout, "127.0.0.1:0").start()
-        yield {"hub": layout, "url": process.url, "process": process, "tag": tag, "qu": layout.course(qu),
-               "jz": layout.course(jz), "passwords": passwords, "rosters": rosters}
-    finally:
-        if process is not None:
-            process.stop()
-            assert process.process.poll() is not None
-        for user in made:
-            delete_account(user)
-        shutil.rmtree(root, ignore_errors=True)
+    courses = [{"id": "qu", "title": "区级培训", "audience": "街镇工作人员", "trainers": ["tq"],
+                "trainee_lab": "true"},      # this course's trainees may also open JupyterLab: they work there
+               {"id": "jz", "title": "街镇培训", "audience": "村居干部", "trainers": ["tj"]}]
+    rosters = {"qu": [(k, name, *TOWNS[k]) for k, name in (("a1", "张三"), ("a2", "李四"), ("b1", "王五"))],
+               "jz": [(OTHER, "赵六", "东湖街道", "东湖社区")]}
+    # the other course only has to exist (its formgrader, its group)
+    with district_hub("jz", courses, rosters, released={"qu": [M01]}) as env:
+        yield {**env, "qu": env["courses"]["qu"], "jz": env["courses"]["jz"]}
 
 
 def _new_page(browser, guards: list):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
-                                  service_workers="block")
-    context.set_default_timeout(60_000)
-    guard = NetworkGuard()
-    guard.install(context)
-    guards.append(guard)
-    return context.new_page()
+    return new_page(browser, guards)
 
 
 def _log_in(page, url: str, user: str, password: str) -> None:
-    page.goto(f"{url}/hub/login")
-    page.fill("#username_input", user)
-    page.fill("#password_input", password)
-    page.click("#login_submit")
+    """Log in; trainees land on the exercise app, this course's trainees may open JupyterLab."""
+    fill_login(page, url, user, password)
+    page.wait_for_url(f"{url}/user/{user}/**", timeout=240_000)
+    if not page.url.split("?")[0].endswith("/lab"):
+        page.goto(f"{url}/user/{user}/lab")
     page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=240_000)
 
 
@@ -137,11 +62,7 @@ def _wait_idle(page) -> None:
     page.wait_for_function("document.body.innerText.includes('| 空闲')", timeout=120_000)
 
 
-def _shot(page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
+_shot = shoot
 
 
 def _trainee_works(page, env, user: str, first: bool) -> None:
@@ -204,16 +125,14 @@ def test_district_training_on_one_hub(hub, browser):
     try:
         _scenario(hub, browser, guards)
     except BaseException:
-        for index, context in enumerate(browser.contexts):   # what each browser showed
-            for number, open_page in enumerate(context.pages):
-                _shot(open_page, f"FAILED-hub-{index}-{number}")
+        shoot_every_page(browser, "hub")
         raise
 
 
 def _scenario(hub, browser, guards: list) -> None:
     env = hub
     tag, qu, jz = env["tag"], env["qu"], env["jz"]
-    trainees = [f"{tag}-{k}" for k in TOWNS]
+    trainees = env["trainees"]["qu"]
     pages = {}
     for index, user in enumerate(trainees):
         pages[user] = _new_page(browser, guards)
