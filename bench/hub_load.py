@@ -22,6 +22,12 @@ and the largest N at which every trainee's server ran and every save succeeded. 
   only trainees active within that time hold a server: the projection is of those, not of the
   accounts.
 
+Issue 27 adds the cadres' app (Voilà): with every trainee's server running, all active trainees open
+the app at once in Chromium (one browser, a context each, a 390×844 phone viewport) and the bench
+prints the time to first render of 我的练习 (navigation → the page's title on screen) and of the
+exercise page (tap on the exercise's button → the first answer card on screen): median / p95 / max.
+Aim (issue 27): the exercise page within 3 s.
+
 Printed, never asserted.
 
 Needs root (one system account per trainee, deleted at the end).  Everything it starts is stopped
@@ -37,6 +43,7 @@ import asyncio
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import statistics
@@ -50,6 +57,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+APP_EXERCISE = "m01_means_test"
 SAVE_CODE = ("import os\nos.makedirs('bench-m01', exist_ok=True)\n"
              "from toolkit.training.trainee.answers import save_answer\n"
              "save_answer('bench-m01', 'm01_means_test', {user!r}, 'q2', '{value}元')")
@@ -169,6 +177,81 @@ async def all_save(url: str, active: dict[str, tuple[str, str]], saves: int) -> 
     return latencies, failures
 
 
+# --------------------------------------------------------------------------- the cadres' app in a browser
+
+CHROMIUM = os.environ.get("JIUZHU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+APP_TITLE = "我的练习"                       # the app's first page is on screen
+OPEN_EXERCISE = re.compile("^(开始|继续作答)$")   # the exercise's next-step button on 我的练习
+FIRST_CARD = ".widget-vbox:has(> .widget-html:has-text('第1题（'))"
+
+
+async def _one_cadre(browser, url: str, user: str, password: str, ready: asyncio.Event, gate: asyncio.Event,
+                     timeout: float) -> tuple[float, float]:
+    """Log in (server already running); then, on the gate, 我的练习 and the exercise: seconds of each."""
+    from toolkit.training.app import app_url
+
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                        service_workers="block", is_mobile=True, has_touch=True)
+    context.set_default_timeout(timeout * 1000)
+    try:
+        page = await context.new_page()
+        try:
+            await page.goto(f"{url}/hub/login")
+            await page.fill("#username_input", user)
+            await page.fill("#password_input", password)
+            await page.click("#login_submit")
+            await page.wait_for_url(f"{url}/user/{user}/**")
+            await page.goto("about:blank")
+        finally:
+            ready.set()
+        await gate.wait()
+        begun = time.perf_counter()
+        await page.goto(f"{url}/user/{user}{app_url()}")
+        await page.get_by_text(APP_TITLE).first.wait_for()
+        listed = time.perf_counter() - begun
+        begun = time.perf_counter()
+        await page.get_by_role("button", name=OPEN_EXERCISE).first.click()
+        await page.locator(FIRST_CARD).first.wait_for()
+        return listed, time.perf_counter() - begun
+    finally:
+        await context.close()
+
+
+async def _all_cadres(url: str, passwords: dict[str, str], users: list[str], timeout: float):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            gate, ready = asyncio.Event(), [asyncio.Event() for _ in users]
+            tasks = [asyncio.create_task(_one_cadre(browser, url, u, passwords[u], r, gate, timeout))
+                     for u, r in zip(users, ready)]
+            await asyncio.gather(*(r.wait() for r in ready))    # everyone logged in before anyone opens the app
+            gate.set()
+            return await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            await browser.close()
+
+
+def app_render(url: str, passwords: dict[str, str], users: list[str], say=print, timeout: float = 120) -> dict:
+    """Every user (their server running) opens the app at once; times to first render, printed."""
+    results = run_coroutine(_all_cadres(url, passwords, users, timeout))
+    lists = [r[0] for r in results if not isinstance(r, BaseException)]
+    exercises = [r[1] for r in results if not isinstance(r, BaseException)]
+    failures = [f"{u}: {r!r}"[:200] for u, r in zip(users, results) if isinstance(r, BaseException)]
+    row = {"cadres": len(users), "list_median": statistics.median(lists) if lists else float("nan"),
+           "list_p95": percentile(lists, 0.95), "list_max": max(lists, default=float("nan")),
+           "exercise_median": statistics.median(exercises) if exercises else float("nan"),
+           "exercise_p95": percentile(exercises, 0.95), "exercise_max": max(exercises, default=float("nan")),
+           "failures": failures}
+    say(f"app, {row['cadres']} cadres at once (390×844): 我的练习 first render median {row['list_median']:.2f} s, "
+        f"p95 {row['list_p95']:.2f} s, max {row['list_max']:.2f} s; exercise page median "
+        f"{row['exercise_median']:.2f} s, p95 {row['exercise_p95']:.2f} s, max {row['exercise_max']:.2f} s "
+        f"(aim: exercise page <= 3 s)" + (f"  FAILED: {'; '.join(failures)[:300]}" if failures else ""))
+    return row
+
+
 # --------------------------------------------------------------------------- memory
 
 def trainee_cpu_seconds(users: list[str]) -> float:
@@ -267,6 +350,9 @@ def make_hub(trainees: int):
     from toolkit.training.course.course import import_roster
 
     import_roster(course.folder, roster)
+    for step in ("build", "release"):        # one released exercise: what the app lists and opens
+        subprocess.run([sys.executable, "-m", "toolkit", "course", step, APP_EXERCISE, "--course", str(course.folder)],
+                       check=True, capture_output=True)
     _, accounts = make_accounts(hub, course.id)
     return hub, {a.user: a.password for a in accounts}, users
 
@@ -333,6 +419,7 @@ def run(trainees: int, saves: int, stages: list[int], say=print, burst_seconds: 
             if not held:
                 break
         pool.shutdown()
+        results["app"] = app_render(process.url, passwords, list(active), say)
         say(f"largest N held: {results['held']} of {trainees} (aim: 40 active, save p95 <= 0.5 s)")
         last = results["stages"][-1]
         results["projection"] = projection(last["mib_per_trainee"], last["cores_per_trainee"])

@@ -1,6 +1,6 @@
 """bench/hub_load.py runs end to end at a tiny size (one trainee, two saves): it logs in over the
 hub's login form, starts the trainee's server and a kernel over REST, saves answers over the
-kernel's websocket, prints its figures, and leaves no server or account behind."""
+kernel's websocket, opens the cadres' app in Chromium, prints its figures, and leaves no server or account behind."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def test_hub_load_bench_at_a_tiny_size(capsys):
     assert stage["cores_per_trainee"] >= 0
     assert results["burst"]["logins"] == 1 and not results["burst"]["failures"] and "login burst: 1 of 1" in out
     assert "projected on a 32 GiB / 8-core server" in out
+    app = results["app"]                              # the cadres' app opened in Chromium: timed, not judged
+    assert app["cadres"] == 1 and not app["failures"] and "app, 1 cadres at once" in out
+    assert 0 < app["list_median"] and 0 < app["exercise_median"]
     assert results["projection"]["by_memory"] == int(28 * 1024 / stage["mib_per_trainee"])
     existing = {p.pw_name for p in pwd.getpwall()}
     assert not existing & set(results["users"])                                # accounts deleted
