@@ -34,6 +34,8 @@ ALLOWED = {
 # layer's package root (``toolkit.training``, ``toolkit.reports``) is always allowed, its siblings not.
 INNER = {
     "toolkit.training.trainee": {"toolkit.training.trainee", "toolkit.cases", "toolkit.policy"},
+    # the phone app runs in the trainee's kernel too: the trainee side and nothing of the trainer's
+    "toolkit.training.app": {"toolkit.training.app", "toolkit.training.trainee", "toolkit.cases", "toolkit.policy"},
     "toolkit.reports.runner": {"toolkit.reports.runner", "toolkit.reports.export", "toolkit.kernels"},
     "toolkit.reports.export": {"toolkit.reports.export", "toolkit.kernels"},
 }

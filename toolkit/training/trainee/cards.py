@@ -43,7 +43,12 @@ TEXT = {
     "header": "答题卡：在每题下方作答，每次修改都会自动保存。",
     "preview_header": "答题卡（预览：这里是课程的 source/release 目录，作答不会保存）。",
     "preview": "预览，不保存 · 识别为：{value}",
+    # the phone app (toolkit.training.app): no notebook to save, a 提交 button instead
+    "check_all_done_app": "全部 {total} 题均已作答。确认无误后，请点“提交”。",
 }
+
+# Classes the phone app's page script reads (toolkit/training/app/voila): the keyboard a box asks for.
+INPUT_CLASSES = {"number": "jiuzhu-amount", "count": "jiuzhu-count"}
 
 
 MANY_OPTIONS = 8
@@ -60,9 +65,10 @@ class AnswerCards:
     """The cards for one trainee's case, bound to the assignment folder's sidecar."""
 
     def __init__(self, case: Case, folder: Path | str, student: str,
-                 clock: Callable[[], datetime] = datetime.now, preview: bool = False):
+                 clock: Callable[[], datetime] = datetime.now, preview: bool = False, phone: bool = False):
         self.case = case
         self.preview = preview
+        self.phone = phone          # the phone app: full-width boxes, numeric keyboards, date pickers
         self.folder = Path(folder)
         self.student = student
         self._clock = clock
@@ -94,17 +100,21 @@ class AnswerCards:
     def _control(self, question: Question) -> w.Widget:
         raw = self._raw.get(question.id)
         qid = question.id
+        if question.kind == "date" and self.phone:
+            return self._date_picker(question, raw)
         if question.kind in ("number", "date"):
             kind = question.kind
             if kind == "number" and question.unit not in ("", "元"):
                 kind = "count"
             box = w.Text(value="" if raw is None else str(raw),
                          placeholder=TEXT[f"placeholder_{kind}"],
-                         layout=w.Layout(width="260px"))
+                         layout=w.Layout(width="100%" if self.phone else "260px"))
+            if kind in INPUT_CLASSES:
+                box.add_class(INPUT_CLASSES[kind])
             box.observe(lambda change: self.record(qid, change["new"]), names="value")
             self.inputs[qid] = box
             unit = w.HTML(f"&nbsp;{html.escape(question.unit)}") if question.unit else w.HTML("")
-            return w.HBox([box, unit])
+            return w.HBox([box, unit], layout=w.Layout(width="100%") if self.phone else w.Layout())
         if question.kind == "choice":
             keys = [o.key for o in question.options]
             radio = w.RadioButtons(
@@ -134,6 +144,18 @@ class AnswerCards:
         area.observe(lambda change: self.record(qid, change["new"]), names="value")
         self.inputs[qid] = area
         return area
+
+    def _date_picker(self, question: Question, raw: Any) -> w.Widget:
+        """A native date picker (phones show their calendar); the answer is saved as 2018-10-08."""
+        try:
+            shown = parse_response(question, raw) if not is_blank(raw) else None
+        except UserError:
+            shown = None
+        picker = w.DatePicker(value=shown, layout=w.Layout(width="100%"))
+        picker.observe(lambda change: self.record(question.id, change["new"].isoformat() if change["new"] else ""),
+                       names="value")
+        self.inputs[question.id] = picker
+        return picker
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -191,7 +213,7 @@ class AnswerCards:
         if bad:
             lines.append(TEXT["check_unreadable"].format(items=names(bad)))
         if not lines:
-            lines.append(TEXT["check_all_done"].format(total=total))
+            lines.append(TEXT["check_all_done_app" if self.phone else "check_all_done"].format(total=total))
         lines.append(TEXT["check_note"])
         text = "\n".join(lines)
         colour = "#0a6b2c" if not (missing or bad) else "#8a5300"
