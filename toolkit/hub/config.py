@@ -159,15 +159,18 @@ def services(hub: Hub, ports: dict[str, int], settings) -> list[dict]:
 def pre_spawn(hub: Hub, settings):
     """Trainers get the full JupyterLab; trainees land on the exercise app (我的练习), with the cadre's
     JupyterLab (no trainer tools, no terminal) only when one of their courses has ``trainee_lab: true``."""
-    from toolkit.training.app import app_url, server_args
+    import json
+
+    from toolkit.training.app import COURSE_TITLES_ENV, app_url, server_args
 
     trainers = hub.trainers()
 
-    async def hook(spawner) -> None:
+    def hook(spawner) -> None:
         user = spawner.user.name
         trainer = user in trainers
         common = settings("common")
-        lab = trainer or hub.lab_for([c for c in hub.courses if user in trainees(c)])
+        courses = [] if trainer else [c for c in hub.courses if user in trainees(c)]
+        lab = trainer or hub.lab_for(courses)
         config_path = [settings("trainee"), common] if lab else [settings("trainee-app"), settings("trainee"), common]
         spawner.environment = {   # a new dict: the configured one is shared by every spawner
             **spawner.environment,
@@ -179,6 +182,7 @@ def pre_spawn(hub: Hub, settings):
         spawner.args = [f"--LabApp.app_settings_dir={settings('lab-trainer' if trainer else 'lab-trainee')}"]
         if trainer:
             return
+        spawner.environment[COURSE_TITLES_ENV] = json.dumps({c.id: c.title for c in courses}, ensure_ascii=False)
         spawner.default_url = app_url()
         spawner.args += server_args()
         if not lab:           # a trainee typing /lab meets a Chinese page, not JupyterLab
@@ -186,28 +190,19 @@ def pre_spawn(hub: Hub, settings):
         else:
             seed_workspace(user)
         deliver_cases(hub, user)    # the givens of their own cases, made here
-        await install_app_as(hub, user)
+        install_app(user)
 
     return hook
 
 
-async def install_app_as(hub: Hub, user: str) -> None:
-    """Put the exercise app into ``user``'s home as that user (never as root: the home is theirs,
-    a symlink planted there must not make root write elsewhere), with the runtime's toolkit."""
-    import asyncio
+def install_app(user: str) -> None:
+    """The exercise app into ``user``'s home, owned by root (mode 0644: the trainee reads, never edits
+    it); :func:`toolkit.training.app.install_app` replaces a link planted there, never follows it."""
     import pwd
 
-    account = pwd.getpwnam(user)
-    code = "import pathlib, sys; from toolkit.training.app import install_app; install_app(pathlib.Path(sys.argv[1]))"
-    process = await asyncio.create_subprocess_exec(
-        str(hub.runtime / "bin" / "python"), "-c", code, account.pw_dir, cwd=account.pw_dir,
-        user=account.pw_uid, group=account.pw_gid, extra_groups=[],
-        env={"HOME": account.pw_dir, "USER": user, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"install_app for {user} failed ({process.returncode}): "
-                           + output.decode("utf-8", "replace")[-2000:])
+    from toolkit.training.app import install_app as install
+
+    install(Path(pwd.getpwnam(user).pw_dir))
 
 
 WORKSPACE = "default-37a8.jupyterlab-workspace"   # jupyterlab_server's file name of workspace "default"
