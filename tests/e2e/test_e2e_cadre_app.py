@@ -6,8 +6,8 @@ Chromium at phone sizes (390×844 and 360×640) each cadre logs in on the Chines
 partly wrong, one partly blank — and submits in the app.  The trainer collects, grades with
 ``jiuzhu course grade`` and releases feedback with the existing CLI; each cadre then sees their own
 score on 我的练习 and their feedback inside the app.  Every page visited is checked at both sizes: no
-element wider than the viewport, and the visible text Chinese (only :data:`LATIN` and the cadre's
-own login may appear in Latin letters).  A cadre typing /lab meets a Chinese page, not JupyterLab.
+element wider than the viewport, and the visible text Chinese (only :data:`LATIN`, the cadre's own
+login and case number may appear in Latin letters).  A cadre typing /lab meets a Chinese page, not JupyterLab.
 
 Screenshots go to build/e2e/cadre-app-*.png (the README's pictures are copies of them in docs/img).
 Everything started here is stopped by its own process id; the accounts are deleted at the end.
@@ -24,6 +24,9 @@ from playwright.sync_api import expect
 
 from e2e_support import run_jiuzhu
 from hub_support import district_hub, fill_login, new_page, shoot, shoot_every_page
+from toolkit.training.app.labels import LATIN_ALLOWED
+
+LATIN = frozenset(LATIN_ALLOWED)        # Latin words a cadre may see besides their own login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -32,8 +35,6 @@ PHONES = {"390x844": (390, 844), "360x640": (360, 640)}
 # (login suffix, name, what they do, the phone they use)
 CADRES = [("c1", "赵六", "right", "390x844"), ("c2", "钱七", "wrong", "360x640"), ("c3", "孙八", "blank", "390x844")]
 WRONG, BLANK = ("q1", "q3"), ("q2", "q4")       # the questions the second cadre gets wrong, the third leaves blank
-# Latin words a cadre may see (besides their own login): units and names that have no Chinese form.
-LATIN = frozenset()
 
 FITS = """() => {
   const width = document.documentElement.clientWidth;
@@ -60,22 +61,34 @@ def hub():
 
 
 def assert_fits(page, where: str) -> None:
-    """No horizontal scrolling and no element wider than the viewport."""
-    found = page.evaluate(FITS)
-    assert found["scroll"] <= found["width"] and not found["wide"], (where, found)
+    """No horizontal scrolling and no element wider than the viewport, in the page and in its frames
+    (after a resize the page's layout follows within a few seconds, as when a phone is turned)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    for frame in page.frames:
+        try:
+            frame.wait_for_function(f"(() => {{ const f = ({FITS})(); return f.scroll <= f.width && !f.wide.length; }})()",
+                                    timeout=5_000)
+        except Timeout:
+            pass
+        found = frame.evaluate(FITS)
+        assert found["scroll"] <= found["width"] and not found["wide"], (where, frame.url[:60], found)
 
 
 def assert_chinese(page, where: str, login: str) -> None:
-    """The visible text is Chinese: Latin words only from :data:`LATIN` or the cadre's own login."""
-    text = page.locator("body").inner_text()
-    own = set(re.findall(r"[A-Za-z]+", login))
-    foreign = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z]*", text) if w not in LATIN | own})
-    assert not foreign, (where, foreign, text[:300])
-    assert re.search(r"[\u4e00-\u9fff]", text), (where, text[:300])
+    """The visible text (frames included) is Chinese: Latin words only from :data:`LATIN`, the cadre's
+    login and their case number (案例编号, a hexadecimal code they may quote to the trainer)."""
+    for frame in page.frames:
+        text = frame.locator("body").inner_text()
+        codes = re.findall(r"案例编号[：:]\s*([0-9A-F]{6,})", text)
+        own = set(re.findall(r"[A-Za-z]+", " ".join([login, *codes])))
+        foreign = sorted({w for w in re.findall(r"[A-Za-z]+", text) if w not in LATIN | own})
+        assert not foreign, (where, frame.url[:60], foreign, text[:300])
+        assert re.search(r"[\u4e00-\u9fff]", text), (where, text[:300])
 
 
 def check_page(page, where: str, login: str, shot: str | None = None) -> None:
-    """Layout and language at both phone sizes; the screenshot at the cadre's own size."""
+    """Layout at both phone sizes and the language; the screenshot at the cadre's own size."""
     own = page.viewport_size
     for width, height in PHONES.values():
         page.set_viewport_size({"width": width, "height": height})
@@ -180,24 +193,29 @@ def _scenario(env, browser, guards: list) -> None:
         _read_feedback(pages[user], env, user, *expected[user], first=index == 0)
 
 
-def _my_exercises(page, env, user: str):
-    """我的练习 (the app's first page) with this exercise's row."""
-    page.get_by_text("我的练习").first.wait_for(timeout=240_000)
-    return page.locator("body")
+def _my_exercises(page):
+    """我的练习 (the app's first page) on screen."""
+    page.locator(".jiuzhu-h1", has_text="我的练习").wait_for(timeout=240_000)
+    return page.locator(".jiuzhu-row").filter(has_text=TITLE[0])
+
+
+TITLE: list[str] = []          # the exercise's Chinese title (from the trainer's case)
 
 
 def _answer_and_submit(page, env, user: str, answers: dict, first: bool) -> None:
     from toolkit.training.trainee.casedata import trainer_case
 
     url = env["url"]
-    fill_login(page, url, user, env["passwords"][user])
-    page.wait_for_url(f"{url}/user/{user}/**", timeout=240_000)
-    listing = _my_exercises(page, env, user)
-    expect(listing).to_contain_text("未开始")
-    check_page(page, "我的练习", user, "cadre-app-01-my-exercises" if first else None)
-    listing.get_by_role("button", name="开始").first.click()
-
     case = trainer_case(env["course"].folder, M01, user)
+    TITLE[:] = [case.title]
+    fill_login(page, url, user, env["passwords"][user])
+    page.wait_for_url(f"{url}/user/{user}/voila/**", timeout=240_000)      # straight into the app
+    row = _my_exercises(page)
+    expect(row.locator(".jiuzhu-chip")).to_have_text("未开始")
+    expect(row).to_contain_text("课程：街镇培训")
+    check_page(page, "我的练习", user, "cadre-app-01-my-exercises" if first else None)
+    row.get_by_role("button", name="开始").click()
+
     card(page, case.questions[0].id).wait_for(timeout=120_000)
     shown = page.locator("body").inner_text()
     for word in ("answers.json", "JIUZHU", "JUPYTERHUB", "import ", "from toolkit", "ex.cards()", "In ["):
@@ -210,24 +228,31 @@ def _answer_and_submit(page, env, user: str, answers: dict, first: bool) -> None
             enter(page, question, answers[question.id])
             card(page, question.id).get_by_text("✔ 已保存").wait_for()
     if first:
-        card(page, case.questions[0].id).scroll_into_view_if_needed()
+        card(page, case.questions[-1].id).scroll_into_view_if_needed()
         check_page(page, "作答后", user, "cadre-app-03-answered")
-    page.get_by_role("button", name="提交").first.click()
-    expect(page.locator("body")).to_contain_text("已提交", timeout=120_000)
+    page.get_by_role("button", name="提交", exact=True).click()
+    if len(answers) < len(case.questions):          # blank questions: the app asks first
+        expect(page.locator("body")).to_contain_text("提交前检查")
+        check_page(page, "提交前检查", user)
+        page.get_by_role("button", name="仍然提交").click()
+    expect(page.get_by_text("✔ 已提交")).to_be_visible(timeout=120_000)
     check_page(page, "已提交", user, "cadre-app-04-submitted" if first else None)
+    page.get_by_role("button", name="‹ 返回我的练习").first.click()
+    expect(_my_exercises(page).locator(".jiuzhu-chip")).to_have_text("已提交")
 
 
 def _read_feedback(page, env, user: str, earned: float, full: float, first: bool) -> None:
-    page.goto(f"{env['url']}/user/{user}/")
-    listing = _my_exercises(page, env, user)
-    expect(listing).to_contain_text(re.compile(rf"已评分\s*{points(earned)}\s*分"), timeout=120_000)
+    page.goto(f"{env['url']}/user/{user}/")                          # the hub's address for the app
+    row = _my_exercises(page)
+    expect(row.locator(".jiuzhu-chip")).to_have_text(re.compile(rf"^已评分 {points(earned)} 分$"), timeout=120_000)
     check_page(page, "我的练习（已评分）", user, "cadre-app-05-scored" if first else None)
-    listing.get_by_role("button", name="查看反馈").first.click()
-    feedback = page.locator("body")
-    expect(feedback).to_contain_text("正确答案", timeout=120_000)
+    row.get_by_role("button", name="查看反馈").click()
+    expect(page.locator(".jiuzhu-score")).to_have_text(re.compile(rf"^得分 {points(earned)} / {points(full)} 分$"),
+                                                        timeout=120_000)
+    feedback = page.frame_locator("iframe.jiuzhu-feedback").locator("body")
+    expect(feedback).to_contain_text("正确答案")
     text = feedback.inner_text()
-    assert re.search(rf"得分\s*{points(earned)}\s*/\s*{points(full)}", text), text[:400]
-    assert f"学员：{user}" in text and "依据" in text
+    assert f"学员：{user}" in text and "依据" in text, text[:400]
     for other in env["trainees"]["jz"]:
         assert other == user or other not in text                  # nobody else's data
     assert "In [" not in text and "from toolkit" not in text
