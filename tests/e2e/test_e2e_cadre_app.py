@@ -9,20 +9,23 @@ score on 我的练习 and their feedback inside the app.  Every page visited is 
 element wider than the viewport, and the visible text Chinese (only :data:`LATIN`, the cadre's own
 login and case number may appear in Latin letters).  A cadre typing /lab meets a Chinese page, not JupyterLab.
 
-Screenshots go to build/e2e/cadre-app-*.png (the README's pictures are copies of them in docs/img).
+Screenshots go to build/e2e/cadre-app-*.png; with ``JIUZHU_README_PICTURES=1`` the four the README
+shows are also written to docs/img (:data:`README_PICTURES`), so they are refreshed on purpose only.
 Everything started here is stopped by its own process id; the accounts are deleted at the end.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import shutil
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e_support import run_jiuzhu
+from e2e_support import REPO, run_jiuzhu
 from hub_support import district_hub, fill_login, new_page, shoot, shoot_every_page
 from toolkit.training.app.labels import LATIN_ALLOWED
 
@@ -87,6 +90,10 @@ def assert_chinese(page, where: str, login: str) -> None:
         assert re.search(r"[\u4e00-\u9fff]", text), (where, text[:300])
 
 
+README_PICTURES = {"cadre-app-01-my-exercises": "cadre-app-my-exercises", "cadre-app-02-exercise": "cadre-app-exercise",
+                   "cadre-app-04-submitted": "cadre-app-submitted", "cadre-app-06-feedback": "cadre-app-feedback"}
+
+
 def check_page(page, where: str, login: str, shot: str | None = None) -> None:
     """Layout at both phone sizes and the language; the screenshot at the cadre's own size."""
     own = page.viewport_size
@@ -96,7 +103,9 @@ def check_page(page, where: str, login: str, shot: str | None = None) -> None:
     page.set_viewport_size(own)
     assert_chinese(page, where, login)
     if shot:
-        shoot(page, shot)
+        taken = shoot(page, shot)
+        if shot in README_PICTURES and os.environ.get("JIUZHU_README_PICTURES") == "1":
+            shutil.copyfile(taken, REPO / "docs" / "img" / f"{README_PICTURES[shot]}.png")
 
 
 def card(page, qid: str):
@@ -235,7 +244,9 @@ def _answer_and_submit(page, env, user: str, answers: dict, first: bool) -> None
         expect(page.locator("body")).to_contain_text("提交前检查")
         check_page(page, "提交前检查", user)
         page.get_by_role("button", name="仍然提交").click()
-    expect(page.get_by_text("✔ 已提交")).to_be_visible(timeout=120_000)
+    done = page.get_by_text("✔ 已提交")
+    expect(done).to_be_visible(timeout=120_000)
+    done.evaluate("el => el.scrollIntoView({block: 'center'})")
     check_page(page, "已提交", user, "cadre-app-04-submitted" if first else None)
     page.get_by_role("button", name="‹ 返回我的练习").first.click()
     expect(_my_exercises(page).locator(".jiuzhu-chip")).to_have_text("已提交")

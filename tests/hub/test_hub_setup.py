@@ -8,6 +8,7 @@ import pytest
 
 from toolkit.errors import InputError, UserError, ValidationFailed
 from toolkit.hub import accounts, config, layout
+from toolkit.hub.server import course_lines
 
 
 def test_first_start_lays_out_two_courses_from_the_embedded_defaults(tmp_path):
@@ -73,6 +74,8 @@ def test_whether_trainees_may_open_jupyterlab_is_a_course_setting(tmp_path, line
         assert hub.course("quji").trainee_lab is expected and hub.course("jiezhen").trainee_lab is False
         assert hub.lab_for(list(hub.courses)) is expected       # one course that allows it is enough
         assert hub.lab_for([hub.course("jiezhen")]) is False and hub.lab_for([]) is False
+        shown = "学员还可打开 JupyterLab" if expected else "学员只用练习页面"       # what `hub start` prints
+        assert course_lines(hub) == f"区级培训（quji，{shown}）、街镇培训（jiezhen，学员只用练习页面）"
         return
     with pytest.raises(InputError) as err:
         layout.open_hub(root)

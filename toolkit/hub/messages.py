@@ -30,6 +30,8 @@ TEXT = {
                        "如需重启，请先停止它：kill -TERM {pid}（作为系统服务运行时：systemctl restart jiuzhu-hub）。",
     "port_in_use": "端口 {port} 已被占用（进程号 {pid}），培训平台没有启动。请先停止占用该端口的程序，或用 --bind 换一个端口。",
     "stopped": "培训平台已停止。",
+    "lab_off": "学员只用练习页面",
+    "lab_on": "学员还可打开 JupyterLab",
     "service_written": "系统服务文件已写入：{path}\n  安装：sudo cp {path} /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now jiuzhu-hub",
     "members_failed": "正在运行的培训平台未能把学员加入课程分组（{reason}）。学员已写入课程名单，重新启动平台后生效。日志：{log}",
     "forget_failed": "正在运行的培训平台未能停用账号（{reason}），没有删除任何系统账号。请确认平台正常运行后重试。日志：{log}",

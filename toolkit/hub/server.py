@@ -311,6 +311,11 @@ def _on_signal(signum, frame) -> None:
     raise HubStopped(signum)
 
 
+def course_lines(hub: Hub) -> str:
+    """The courses as `jiuzhu hub start` lists them, with what their trainees open (hub.yaml trainee_lab)."""
+    return "、".join(f"{c.title}（{c.id}，{TEXT['lab_on' if c.trainee_lab else 'lab_off']}）" for c in hub.courses)
+
+
 def run_hub(root: Path | str = "hub", bind: str | None = None) -> int:
     """`jiuzhu hub start`: run until SIGTERM, SIGINT (Ctrl+C) or SIGHUP; 1 when JupyterHub died."""
     hub = open_hub(root, bind)
@@ -321,7 +326,7 @@ def run_hub(root: Path | str = "hub", bind: str | None = None) -> int:
     try:
         process.start()
         print(TEXT["started"].format(url=process.url, pid=os.getpid(),
-                                     courses="、".join(f"{c.title}（{c.id}）" for c in hub.courses)), flush=True)
+                                     courses=course_lines(hub)), flush=True)
         process.process.wait()
         print(TEXT["hub_died"].format(code=process.process.returncode, log=process.log_path), flush=True)
         code = 1                                     # a service manager restarts the hub
