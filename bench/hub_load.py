@@ -197,23 +197,26 @@ async def _one_cadre(browser, url: str, user: str, password: str, ready: asyncio
     try:
         page = await context.new_page()
         try:
-            await page.goto(f"{url}/hub/login")
+            await page.goto(f"{url}/hub/login?next=%2Fhub%2Fhome")      # not the app yet: it is timed below
             await page.fill("#username_input", user)
             await page.fill("#password_input", password)
             await page.click("#login_submit")
-            await page.wait_for_url(f"{url}/user/{user}/**")
-            await page.goto("about:blank")
+            await page.wait_for_url(f"{url}/hub/home")
         finally:
             ready.set()
         await gate.wait()
-        begun = time.perf_counter()
-        await page.goto(f"{url}/user/{user}{app_url()}")
-        await page.get_by_text(APP_TITLE).first.wait_for()
-        listed = time.perf_counter() - begun
-        begun = time.perf_counter()
-        await page.get_by_role("button", name=OPEN_EXERCISE).first.click()
-        await page.locator(FIRST_CARD).first.wait_for()
-        return listed, time.perf_counter() - begun
+        try:
+            begun = time.perf_counter()
+            await page.goto(f"{url}/user/{user}{app_url()}")
+            await page.get_by_text(APP_TITLE).first.wait_for()
+            listed = time.perf_counter() - begun
+            begun = time.perf_counter()
+            await page.get_by_role("button", name=OPEN_EXERCISE).first.click()
+            await page.locator(FIRST_CARD).first.wait_for()
+            return listed, time.perf_counter() - begun
+        except Exception as err:
+            shown = " ".join((await page.locator("body").inner_text(timeout=5000)).split())[:160]
+            raise RuntimeError(f"{type(err).__name__} at {page.url}; the page showed: {shown!r}") from None
     finally:
         await context.close()
 

@@ -19,6 +19,7 @@ from toolkit.hub.cases import deliver_cases
 from toolkit.hub.layout import Hub, jupyter_dir, open_hub
 
 PROXY = "configurable-http-proxy"
+PROXY_TIMEOUT_MS = 120_000       # how long the proxy waits for a server's answer (both proxies: milliseconds)
 
 
 def venv_bin(name: str) -> str:
@@ -248,7 +249,9 @@ def apply(c, root: Path | str, runtime: dict) -> None:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = runtime["hub_port"]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{runtime['proxy_api_port']}"
-    c.ConfigurableHTTPProxy.command = [runtime.get("proxy") or venv_bin(PROXY)]
+    # a page that takes its server longer than the proxy's default 20 s (the cadres' app starting its
+    # kernel while a class logs in) must arrive, not end as a 503
+    c.ConfigurableHTTPProxy.command = [runtime.get("proxy") or venv_bin(PROXY), f"--proxy-timeout={PROXY_TIMEOUT_MS}"]
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
