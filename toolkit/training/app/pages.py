@@ -50,7 +50,7 @@ class App:
     def __init__(self, home: Path | str, student: str, exchange: xc.Exchange | None = None):
         self.home = Path(home)
         self.student = student
-        self.exchange = exchange or xc.Exchange(self.home)
+        self._exchange = exchange
         self.message = _html("")
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.root = w.VBox([self.message, self.body], layout=w.Layout(width="100%"))
@@ -58,6 +58,13 @@ class App:
         self.exercises: list[xc.Exercise] = []
         self.cards = None
         self.confirm = w.HBox()
+
+    @property
+    def exchange(self) -> xc.Exchange:
+        """nbgrader's exchange, imported on first use (a second or more: after the page is shown)."""
+        if self._exchange is None:
+            self._exchange = xc.Exchange(self.home)
+        return self._exchange
 
     # ---- plumbing -------------------------------------------------------------------------
     def safely(self, action: Callable[[], None]) -> None:
@@ -182,6 +189,7 @@ class App:
         cards = self.cards
         if cards is not None and (cards.unanswered() or cards.unreadable()):
             text = cards.check()
+            cards.check_output.value = ""          # said once, next to the 提交 button
             anyway = _button(TEXT["submit_anyway"], lambda: self.safely(lambda: self.submit(exercise, outcome)))
             keep = _button(TEXT["keep_answering"], lambda: self.clear_confirm(outcome), "secondary")
             outcome.value = _message(TEXT["submit_check_title"] + text, "warn")
@@ -237,6 +245,8 @@ def phone_feedback(page: str) -> str:
 
 def run(home: Path | str | None = None) -> None:
     """What the app notebook's one cell calls: show 我的练习 for the trainee whose server this is."""
+    import asyncio
+
     from IPython.display import HTML, display
 
     try:
@@ -244,8 +254,11 @@ def run(home: Path | str | None = None) -> None:
 
         home = Path.cwd() if home is None else Path(home)
         app = App(home, identity.resolve(home).student)
-        app.safely(app.home_page)
+        app.show(_html(f"<h1 class='jiuzhu-h1'>{TEXT['app_title']}</h1>" + _message(TEXT["loading"])))
         display(app.root)
+        # Voilà sends the page when this cell ends; the list (nbgrader takes a second to import) is
+        # read right after, on the kernel's loop, and replaces the placeholder on the phone
+        asyncio.get_event_loop().call_soon(app.safely, app.home_page)
     except Exception as err:   # noqa: BLE001 - the page shows Chinese, never a traceback
         problem = str(err).rstrip("。") if isinstance(err, UserError) else TEXT["unknown"]
         display(HTML(_message(TEXT["error"].format(problem=problem), "error")))
