@@ -17,6 +17,7 @@ import random
 import re
 import shutil
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ CADRES = {
     "cadre-b": (M02, (360, 640), ("q1",), ("q4",)),
 }
 TIMINGS: dict[str, float] = {}
+DUE = datetime(2031, 6, 30, 10, 0, tzinfo=timezone.utc)
+DUE_SHOWN = "截止时间：2031年6月30日 18:00"             # Beijing time
 
 
 def _voila_prefix() -> Path:
@@ -44,10 +47,13 @@ def _voila_prefix() -> Path:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
+    from toolkit.training.course.simulate import set_due_dates
+
     root = tmp_path_factory.mktemp("app-course") / "courses"
     root.mkdir()
     shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
     run_jiuzhu("course", "build", M01, M02, "--course", str(root))
+    set_due_dates(root, {M01: DUE})          # what a trainer sets in formgrader; m02 has none
     run_jiuzhu("course", "release", M01, M02, "--course", str(root))
     for cadre in CADRES:
         run_jiuzhu("course", "cases", "--student", cadre, "--course", str(root))
@@ -165,9 +171,16 @@ def assert_no_answers(page, lab, course: Path, case, other_case, where: str, tmp
                 assert q.explanation not in text, f"{where} {name}: 出现了第 {q.id} 题的解析"
         for word in ("正确答案", "grade(", "check(", "answers.json", "Traceback", "from toolkit"):
             assert word not in text, f"{where} {name}: {word}"
-        for name_cell in people(other_case) - people(case):
-            assert name_cell not in text, f"{where} {name}: 出现了另一位学员案例中的 {name_cell}"
-        assert other_case.title == case.title and people(other_case) - people(case)   # the check can fail
+        theirs = only_theirs(case, other_case)
+        for word in theirs:
+            assert word not in text, f"{where} {name}: 出现了另一位学员案例中的 {word}"
+        assert other_case.title == case.title and theirs     # the check can fail
+
+
+def only_theirs(case, other_case) -> set[str]:
+    """Words of the other cadre's case (names, villages) that nothing in this cadre's case says."""
+    mine = case.intro_markdown + "".join(q.prompt + "".join(o.label for o in q.options) for q in case.questions)
+    return {word for word in people(other_case) if word not in mine}
 
 
 def people(case) -> set[str]:
@@ -243,6 +256,8 @@ def test_cadres_finish_on_a_phone(course, lab_factory, browser, network_guard, t
             expect(rows.nth(index)).to_contain_text(titles[exercise])
             expect(rows.nth(index)).to_contain_text("未开始")
             expect(rows.nth(index).get_by_role("button")).to_have_text(["开始"])
+        expect(rows.nth(0)).to_contain_text(DUE_SHOWN)
+        expect(rows.nth(1)).not_to_contain_text("截止时间")
         assert_phone_ready(page, f"{tag} 我的练习")
         assert_chinese(page.locator("body").inner_text(), allowed, f"{tag} 我的练习")
         shot(page, f"{tag}-01-my-exercises")
@@ -303,7 +318,10 @@ def test_cadres_finish_on_a_phone(course, lab_factory, browser, network_guard, t
     assert "已收取" in collected, collected
     graded = run_jiuzhu("course", "grade", "--course", folder, "--jobs", "2", "--quiet").stdout
     assert "正常 2 份" in graded, graded
-    run_jiuzhu("course", "feedback", M01, M02, "--course", folder, "--release")
+    # nbconvert's templates where Voilà's are (a worktree's venv sees the shared one's packages only)
+    templates = {"JUPYTER_PATH": str(_voila_prefix() / "share" / "jupyter")}
+    released = run_jiuzhu("course", "feedback", M01, M02, "--course", folder, "--release", env=templates).stdout
+    assert "已发布 2 份" in released, released
 
     # Each cadre sees the score on 我的练习 and the feedback inside the app.
     for cadre, (assignment, (width, height), wrong, blank) in CADRES.items():
@@ -332,6 +350,14 @@ def test_cadres_finish_on_a_phone(course, lab_factory, browser, network_guard, t
         page.goto(page.url)      # a later visit: the app opens again (browser cache warm)
         page.locator(".jiuzhu-row").first.wait_for(timeout=120_000)
         TIMINGS[f"{cadre} 我的练习（再次打开）"] = round(time.monotonic() - started, 2)
+    # A wrong address: a Chinese page with the way back, no English error.
+    page, (home, lab) = pages["cadre-a"], servers["cadre-a"]
+    response = page.goto(f"{lab.url}/voila/render/no-such-page.ipynb")
+    assert response.status == 404
+    expect(page.locator("body")).to_contain_text("页面打不开（404）")
+    assert_chinese(page.locator("body").inner_text(), (), "错误页")
+    page.get_by_role("link", name="返回我的练习").click()
+    page.locator(".jiuzhu-row").first.wait_for(timeout=120_000)
     assert network_guard.outside() == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "app-timings.json").write_text(json.dumps(TIMINGS, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -62,3 +62,38 @@ def test_no_feedback_file_means_no_score(tmp_path):
     found = facts(exercise, total=6, answers={})
     assert (found.fetched, found.feedback, found.score, found.submitted_at) == (False, False, None, None)
     assert exercise.feedback_file() is None
+
+
+def test_deadlines_published_by_the_trainer_reach_the_app(tmp_path):
+    from toolkit.training.app.deadlines import deadlines_path, read_deadlines, write_deadlines
+
+    (tmp_path / "jiezhen").mkdir()
+    due = {"m01_means_test": datetime(2026, 12, 20, 10, 0), "m02_procedure": datetime(2026, 12, 21, 2, 0, tzinfo=timezone.utc)}
+    path = write_deadlines(tmp_path, "jiezhen", due)
+    assert path == deadlines_path(tmp_path, "jiezhen") and path.stat().st_mode & 0o777 == 0o644
+    read = read_deadlines(tmp_path, "jiezhen")
+    assert read == {"m01_means_test": datetime(2026, 12, 20, 10, 0, tzinfo=timezone.utc),     # naive: UTC
+                    "m02_procedure": datetime(2026, 12, 21, 2, 0, tzinfo=timezone.utc)}
+    assert beijing(read["m01_means_test"]) == "2026年12月20日 18:00"
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"m01_means_test": "明天"}', None])
+def test_unreadable_or_missing_deadlines_show_none(tmp_path, content):
+    from toolkit.training.app.deadlines import deadlines_path, read_deadlines
+
+    path = deadlines_path(tmp_path, "jiezhen")
+    path.parent.mkdir()
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert read_deadlines(tmp_path, "jiezhen") == {}
+
+
+def test_a_planted_link_is_not_read(tmp_path):
+    from toolkit.training.app.deadlines import deadlines_path, read_deadlines
+
+    real = tmp_path / "elsewhere.json"
+    real.write_text('{"m01_means_test": "2026-12-20T10:00:00+00:00"}', encoding="utf-8")
+    path = deadlines_path(tmp_path, "jiezhen")
+    path.parent.mkdir()
+    path.symlink_to(real)
+    assert read_deadlines(tmp_path, "jiezhen") == {}
