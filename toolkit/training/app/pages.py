@@ -105,7 +105,12 @@ class App:
     def standing_of(self, exercise: xc.Exercise) -> tuple[Standing, Facts]:
         from toolkit.training.trainee.answers import read_sidecar
 
-        answers = read_sidecar(exercise.folder)["answers"] if exercise.folder and exercise.folder.is_dir() else {}
+        answers = {}
+        if exercise.folder and exercise.folder.is_dir():
+            try:
+                answers = read_sidecar(exercise.folder)["answers"]
+            except UserError:        # an unreadable answers file: the exercise page says so
+                pass
         facts = xc.facts(exercise, self.question_count(exercise), answers)
         return standing(facts), facts
 
@@ -169,7 +174,12 @@ class App:
 
         if exercise.folder is None or not exercise.folder.is_dir():
             raise UserError(TEXT["not_fetched"])
-        ex = Exercise(exercise.assignment_id, exercise.folder)
+        from toolkit.training.trainee.casedata import CaseMissing
+
+        try:
+            ex = Exercise(exercise.assignment_id, exercise.folder)
+        except CaseMissing:
+            raise UserError(TEXT["no_case"]) from None
         render = mistune.create_markdown(escape=False, plugins=["table"])
         case = "".join(render(shown.data) if hasattr(shown, "data") and not str(shown.data).startswith("<style")
                        else "" for shown in ex.case_displays())

@@ -1,0 +1,116 @@
+"""The app's pages driven in-process over a real course and a real nbgrader exchange (no browser):
+开始 fetches, 提交 stops at the unanswered check then submits what the cards saved, a problem is a
+Chinese message at the top of the page, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.training.course import course
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+
+REPO = Path(__file__).resolve().parents[3]
+M01 = "m01_means_test"
+CADRE = "cadre-x"
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = tmp_path_factory.mktemp("app-pages") / "courses"
+    root.mkdir()
+    shutil.copy(REPO / "courses" / "nbgrader_config.py", root / "nbgrader_config.py")
+    course.build(root, [M01])
+    course.release(root, [M01])
+    course.cases(root, [M01], [CADRE])
+    return root
+
+
+@pytest.fixture
+def app(released, tmp_path, monkeypatch):
+    """The app as the cadre's kernel runs it: their home, their nbgrader config, their cases."""
+    from toolkit.training.app.pages import App
+
+    home, config = tmp_path / "home", tmp_path / "config"
+    home.mkdir()
+    config.mkdir()
+    (config / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'jiuzhu'\n"
+        f"c.CourseDirectory.student_id = {CADRE!r}\n"
+        f"c.Exchange.root = {str(released / 'exchange')!r}\n"
+        f"c.Exchange.cache = {str(tmp_path / 'cache')!r}\n"
+        "c.Exchange.path_includes_course = True\n", encoding="utf-8")
+    for key in ("JUPYTER_CONFIG_PATH", "JUPYTERHUB_USER", "JIUZHU_EXCHANGE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
+    monkeypatch.setenv("JIUZHU_STUDENT", CADRE)
+    monkeypatch.setenv("JIUZHU_CASES", str(released / "cases"))
+    monkeypatch.chdir(home)
+    return App(home, CADRE)
+
+
+def texts(widget) -> str:
+    """Everything the page says (the HTML of its widgets and the labels of its buttons)."""
+    found = [getattr(widget, "value", "") if isinstance(getattr(widget, "value", ""), str) else "",
+             getattr(widget, "description", "") or ""]
+    return "".join(found) + "".join(texts(child) for child in getattr(widget, "children", ()))
+
+
+def buttons(widget) -> dict:
+    import ipywidgets as w
+
+    found = {widget.description: widget} if isinstance(widget, w.Button) else {}
+    for child in getattr(widget, "children", ()):
+        found.update(buttons(child))
+    return found
+
+
+def test_start_answer_check_submit(app, released):
+    from toolkit.training.trainee.casedata import trainer_case
+
+    app.home_page()
+    page = texts(app.root)
+    case = trainer_case(released, M01, CADRE)
+    assert case.title in page and "未开始" in page and M01 not in page
+    buttons(app.root)["开始"].click()
+    assert (app.home / "jiuzhu" / M01 / f"{M01}.ipynb").is_file()
+    assert "答题卡" in texts(app.root) and "出现问题" not in texts(app.root)
+
+    first = case.questions[1]                     # an amount: typed as a cadre would
+    app.cards.inputs[first.id].value = "１５００元"
+    buttons(app.root)["提交"].click()
+    page = texts(app.root)
+    assert "提交前检查" in page and f"还有 {len(case.questions) - 1} 题未作答" in page
+    assert not list((released / "exchange" / "jiuzhu" / "inbound").glob(f"{CADRE}+*"))   # not yet
+    buttons(app.root)["仍然提交"].click()
+    assert "✔ 已提交" in texts(app.root)
+    [entry] = (released / "exchange" / "jiuzhu" / "inbound").glob(f"{CADRE}+{M01}+*")
+    saved = json.loads((entry / "answers.json").read_text(encoding="utf-8"))
+    assert saved["student"] == CADRE and saved["answers"][first.id]["raw"] == "１５００元"
+
+    buttons(app.root)["‹ 返回我的练习"].click()
+    page = texts(app.root)
+    assert "已提交" in page and "提交时间：" in page
+
+
+def test_a_missing_case_is_a_chinese_message(app, released, tmp_path, monkeypatch):
+    monkeypatch.setenv("JIUZHU_CASES", str(tmp_path / "no-cases"))
+    monkeypatch.setenv("HOME", str(tmp_path / "no-home"))
+    app.home_page()
+    buttons(app.root)["开始"].click()
+    message = texts(app.message)
+    assert "还没有为你准备这个练习的案例" in message and "Traceback" not in message and M01 not in message
+
+
+def test_an_unreachable_exchange_is_a_chinese_message(app, tmp_path):
+    config = Path(__import__("os").environ["JUPYTER_CONFIG_DIR"]) / "nbgrader_config.py"
+    config.write_text(config.read_text(encoding="utf-8").replace("c.Exchange.root", "c.Exchange.root = '/proc/none' #"),
+                      encoding="utf-8")
+    app.safely(app.home_page)
+    message = texts(app.message)
+    assert "出现问题" in message and "请联系培训老师" in message and "Traceback" not in message
