@@ -114,3 +114,49 @@ def test_an_unreachable_exchange_is_a_chinese_message(app, tmp_path):
     app.safely(app.home_page)
     message = texts(app.message)
     assert "出现问题" in message and "请联系培训老师" in message and "Traceback" not in message
+
+
+def test_all_answered_the_list_offers_submit_and_it_submits(app, released):
+    from toolkit.training.course.simulate import right_raw
+    from toolkit.training.trainee.casedata import trainer_case
+    import random
+
+    app.home_page()
+    buttons(app.root)["开始"].click()
+    case, rng = trainer_case(released, M01, CADRE), random.Random(1)
+    for q in case.questions:
+        raw = right_raw(q, rng)
+        if q.kind == "multi":
+            for key, box in app.cards.inputs[q.id].items():
+                box.value = key in raw
+        else:
+            app.cards.inputs[q.id].value = raw
+    buttons(app.root)["‹ 返回我的练习"].click()
+    assert "作答中" in texts(app.root) and f"已答 {len(case.questions)} / {len(case.questions)} 题" in texts(app.root)
+    buttons(app.root)["提交"].click()                 # from the list: all answered, so no question asked
+    assert "✔ 已提交" in texts(app.root) and "仍然提交" not in texts(app.root)
+    assert list((released / "exchange" / "jiuzhu" / "inbound").glob(f"{CADRE}+{M01}+*"))
+
+
+def test_deadline_shown_in_beijing_time_and_marked_when_passed(app, released):
+    from datetime import datetime, timezone
+
+    from toolkit.training.app.deadlines import write_deadlines
+
+    write_deadlines(released / "exchange", "jiuzhu", {M01: datetime(2020, 1, 31, 16, 0, tzinfo=timezone.utc)})
+    try:
+        app.home_page()
+        assert "截止时间：2020年2月1日 00:00（已过截止时间）" in texts(app.root)
+    finally:
+        (released / "exchange" / "jiuzhu" / "jiuzhu-deadlines.json").unlink()
+
+
+def test_course_titles_from_the_hub(app, monkeypatch):
+    from toolkit.training.app import COURSE_TITLES_ENV
+
+    monkeypatch.setenv(COURSE_TITLES_ENV, json.dumps({"jiuzhu": "街镇经办人员培训"}, ensure_ascii=False))
+    app.home_page()
+    assert "课程：街镇经办人员培训" in texts(app.root)
+    monkeypatch.setenv(COURSE_TITLES_ENV, "{not json")
+    app.home_page()
+    assert "课程：" not in texts(app.root) and "出现问题" not in texts(app.message)
