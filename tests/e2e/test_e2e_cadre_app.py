@@ -234,6 +234,21 @@ def shot(page, name: str) -> None:
 
 
 def test_cadres_finish_on_a_phone(course, lab_factory, browser, network_guard, tmp_path):
+    contexts: list = []
+    try:
+        _cadres_finish(course, lab_factory, browser, network_guard, tmp_path, contexts)
+    except BaseException:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for index, context in enumerate(contexts):     # what each phone showed
+            for page in context.pages:
+                page.screenshot(path=str(SHOTS / f"FAILED-app-{index}.png"))
+        raise
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _cadres_finish(course, lab_factory, browser, network_guard, tmp_path, contexts: list) -> None:
     servers, pages, expected = {}, {}, {}
     cases = {cadre: case_of(course, assignment, cadre) for cadre, (assignment, *_rest) in CADRES.items()}
     titles = {a: case_of(course, a, "cadre-a").title for a in (M01, M02)}
@@ -242,6 +257,7 @@ def test_cadres_finish_on_a_phone(course, lab_factory, browser, network_guard, t
         servers[cadre] = (home, lab)
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                       service_workers="block", is_mobile=True, has_touch=True)
+        contexts.append(context)
         network_guard.install(context)
         page = context.new_page()
         pages[cadre] = page
