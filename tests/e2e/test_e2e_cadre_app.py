@@ -223,7 +223,7 @@ def open_app(page, lab, name: str) -> None:
     started = time.monotonic()
     page.goto(f"{lab.url}{app_url()}?token={lab.token}")
     page.locator(".jiuzhu-app").first.wait_for(timeout=120_000)
-    TIMINGS[name + " 页面"] = round(time.monotonic() - started, 2)
+    TIMINGS[name + " 页面"] = round(time.monotonic() - started, 2)   # the app (list included) on screen
     page.locator(".jiuzhu-row").first.wait_for(timeout=120_000)
     TIMINGS[name + " 列表"] = round(time.monotonic() - started, 2)
 

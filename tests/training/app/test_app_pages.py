@@ -160,3 +160,16 @@ def test_course_titles_from_the_hub(app, monkeypatch):
     monkeypatch.setenv(COURSE_TITLES_ENV, "{not json")
     app.home_page()
     assert "课程：" not in texts(app.root) and "出现问题" not in texts(app.message)
+
+
+def test_run_outside_a_kernel_loop_still_shows_the_list(app, monkeypatch):
+    """``run()`` (the app notebook's one cell) shows 我的练习 with the exercises, never a traceback."""
+    import IPython.display
+
+    from toolkit.training.app import run
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    run(app.home)
+    [root] = shown
+    assert "我的练习" in texts(root) and "未开始" in texts(root) and "出现问题" not in texts(root)

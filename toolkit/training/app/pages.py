@@ -255,8 +255,6 @@ def phone_feedback(page: str) -> str:
 
 def run(home: Path | str | None = None) -> None:
     """What the app notebook's one cell calls: show 我的练习 for the trainee whose server this is."""
-    import asyncio
-
     from IPython.display import HTML, display
 
     try:
@@ -264,11 +262,10 @@ def run(home: Path | str | None = None) -> None:
 
         home = Path.cwd() if home is None else Path(home)
         app = App(home, identity.resolve(home).student)
-        app.show(_html(f"<h1 class='jiuzhu-h1'>{TEXT['app_title']}</h1>" + _message(TEXT["loading"])))
+        # the list is read before the page is sent: the kernel must be idle when the phone asks for the
+        # widgets (reading it after the cell raced with that request under load: "model not found")
+        app.safely(app.home_page)
         display(app.root)
-        # Voilà sends the page when this cell ends; the list (nbgrader takes a second to import) is
-        # read right after, on the kernel's loop, and replaces the placeholder on the phone
-        asyncio.get_event_loop().call_soon(app.safely, app.home_page)
     except Exception as err:   # noqa: BLE001 - the page shows Chinese, never a traceback
         problem = str(err).rstrip("。") if isinstance(err, UserError) else TEXT["unknown"]
         display(HTML(_message(TEXT["error"].format(problem=problem), "error")))
