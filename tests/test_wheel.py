@@ -46,5 +46,10 @@ def test_wheel_ships_checklists_and_inspection_notebooks(wheel_names):
 def test_wheel_ships_every_module_and_data_file_and_nothing_else_at_the_top(wheel_names):
     missing = sorted(_repo_files() - wheel_names)
     assert not missing, f"missing from the wheel (list the package in pyproject.toml): {missing[:20]}"
-    tops = {n.split("/", 1)[0] for n in wheel_names if not n.split("/", 1)[0].endswith(".dist-info")}
+    tops = {n.split("/", 1)[0] for n in wheel_names if not n.split("/", 1)[0].endswith((".dist-info", ".data"))}
     assert tops == {"toolkit"}
+    # data-files: only the phone app's Voilà template, where Voilà looks (<prefix>/share/jupyter)
+    data = {n.split("/", 1)[1] for n in wheel_names if n.split("/", 1)[0].endswith(".data")}
+    template = "toolkit/training/app/share/voila/templates/jiuzhu/"
+    assert data == {"data/share/jupyter/voila/templates/jiuzhu/" + n[len(template):]
+                    for n in wheel_names if n.startswith(template)} != set()

@@ -110,7 +110,7 @@ def shot():
 
 @pytest.fixture(scope="session")
 def lab_factory(tmp_path_factory):
-    """``lab_factory(name, root_dir, nbgrader_config=None, env=None)`` → a started LabServer.
+    """``lab_factory(name, root_dir, nbgrader_config=None, env=None, args=())`` → a started LabServer.
 
     ``nbgrader_config`` (Python source) is written to the server's throw-away
     ``JUPYTER_CONFIG_DIR/nbgrader_config.py`` so nbgrader's lab extensions (assignment list,
@@ -118,14 +118,15 @@ def lab_factory(tmp_path_factory):
     """
     servers: list[LabServer] = []
 
-    def start(name: str, root_dir: Path, nbgrader_config: str | None = None, env: dict | None = None) -> LabServer:
+    def start(name: str, root_dir: Path, nbgrader_config: str | None = None, env: dict | None = None,
+              args=()) -> LabServer:
         base = tmp_path_factory.mktemp(f"lab-{name}")
         server_env = throwaway_env(base)
         server_env.update(env or {})
         if nbgrader_config:
             (base / "config" / "nbgrader_config.py").write_text(nbgrader_config, encoding="utf-8")
         server = LabServer(name=name, root_dir=Path(root_dir), base=base, port=free_port(),
-                           token=secrets.token_hex(24), env=server_env)
+                           token=secrets.token_hex(24), env=server_env, extra_args=list(args))
         servers.append(server)
         server.start()
         return server

@@ -119,6 +119,7 @@ class LabServer:
     env: dict
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    extra_args: list = field(default_factory=list)   # more server options (e.g. Voilà's)
 
     @property
     def url(self) -> str:
@@ -155,6 +156,7 @@ class LabServer:
             f"--LabApp.app_settings_dir={self.base / 'data' / 'share' / 'jupyter' / 'lab' / 'settings'}",
             "--KernelManager.shutdown_wait_time=1",
             "--KernelManager.transport_encryption=auto",
+            *self.extra_args,
         ]
         if os.geteuid() == 0:  # CI containers run as root
             command.append("--allow-root")

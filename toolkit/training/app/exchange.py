@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from toolkit.errors import UserError
+from toolkit.training.app.deadlines import read_deadlines
 from toolkit.training.app.labels import TEXT
 from toolkit.training.app.status import Facts
 
@@ -127,6 +128,7 @@ class Exchange:
         self.home = Path(home)
         self._manager = AssignmentList()
         self._manager.root_dir = str(self.home)
+        self._root: str | None = None
 
     def _call(self, method: str, *args, failure: str) -> dict:
         buffer = io.StringIO()
@@ -146,12 +148,15 @@ class Exchange:
     def exercises(self, student: str) -> list[Exercise]:
         """Every released exercise of the trainee's courses, in course order, with submissions."""
         listed = self._call("list_assignments", None, failure="list_failed")["value"]
-        titles = course_titles()
+        titles, deadlines = course_titles(), {}
         found: dict[str, Exercise] = {}
         for number, info in enumerate(i for i in listed if i["status"] in ("released", "fetched")):
             exercise = Exercise(info["course_id"], info["assignment_id"],
                                 exercise_title(info["assignment_id"], student, info.get("notebooks", []), number + 1),
                                 titles.get(info["course_id"], ""))
+            if info["course_id"] not in deadlines:
+                deadlines[info["course_id"]] = read_deadlines(self.exchange_root(), info["course_id"])
+            exercise.deadline = deadlines[info["course_id"]].get(exercise.assignment_id)
             if info["status"] == "fetched":
                 folder = Path(info["path"])
                 exercise.folder = folder if folder.is_absolute() else self.home / folder
@@ -162,6 +167,20 @@ class Exchange:
                 if key in found:
                     found[key].submissions = sorted(info["submissions"], key=lambda s: s["timestamp"])
         return sorted(found.values(), key=lambda e: (e.course_id, _order(e.assignment_id)))
+
+    def exchange_root(self) -> str:
+        """The exchange folder the trainee's nbgrader configuration names."""
+        if self._root is None:
+            cwd = os.getcwd()
+            try:
+                os.chdir(self.home)
+                from nbgrader.exchange import ExchangeFactory
+
+                config = self._manager.load_config()      # what the panel's manager lists with
+                self._root = str(ExchangeFactory(config=config).List(config=config).root)
+            finally:
+                os.chdir(cwd)
+        return self._root
 
     def fetch(self, exercise: Exercise) -> None:
         self._call("fetch_assignment", exercise.course_id, exercise.assignment_id, failure="fetch_failed")

@@ -11,7 +11,7 @@ TEXT = {
     "progress": "已答 {answered} / {total} 题",
     "deadline": "截止时间：{when}",
     "deadline_passed": "（已过截止时间）",
-    "submitted_at": "{when} 已提交",
+    "submitted_at": "提交时间：{when}",
     "changed_after_submit": "提交后又修改了作答，请重新提交。",
     "course": "课程：{title}",
     "none": "目前还没有发布的练习。培训老师发布练习后，刷新本页即可看到。",
@@ -39,6 +39,3 @@ TEXT = {
     "exchange_detail": "练习交换目录不可用",
     "unknown": "未知原因",
 }
-
-# Latin tokens a cadre may see besides Chinese (tests check the visible text against this list).
-LATIN_ALLOWED = ("SAMPLE",)

@@ -50,7 +50,7 @@ class App:
     def __init__(self, home: Path | str, student: str, exchange: xc.Exchange | None = None):
         self.home = Path(home)
         self.student = student
-        self.exchange = exchange or xc.Exchange(self.home)
+        self._exchange = exchange
         self.message = _html("")
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.root = w.VBox([self.message, self.body], layout=w.Layout(width="100%"))
@@ -58,6 +58,13 @@ class App:
         self.exercises: list[xc.Exercise] = []
         self.cards = None
         self.confirm = w.HBox()
+
+    @property
+    def exchange(self) -> xc.Exchange:
+        """nbgrader's exchange, imported on first use (a second or more: after the page is shown)."""
+        if self._exchange is None:
+            self._exchange = xc.Exchange(self.home)
+        return self._exchange
 
     # ---- plumbing -------------------------------------------------------------------------
     def safely(self, action: Callable[[], None]) -> None:
@@ -98,7 +105,12 @@ class App:
     def standing_of(self, exercise: xc.Exercise) -> tuple[Standing, Facts]:
         from toolkit.training.trainee.answers import read_sidecar
 
-        answers = read_sidecar(exercise.folder)["answers"] if exercise.folder and exercise.folder.is_dir() else {}
+        answers = {}
+        if exercise.folder and exercise.folder.is_dir():
+            try:
+                answers = read_sidecar(exercise.folder)["answers"]
+            except UserError:        # an unreadable answers file: the exercise page says so
+                pass
         facts = xc.facts(exercise, self.question_count(exercise), answers)
         return standing(facts), facts
 
@@ -162,7 +174,12 @@ class App:
 
         if exercise.folder is None or not exercise.folder.is_dir():
             raise UserError(TEXT["not_fetched"])
-        ex = Exercise(exercise.assignment_id, exercise.folder)
+        from toolkit.training.trainee.casedata import CaseMissing
+
+        try:
+            ex = Exercise(exercise.assignment_id, exercise.folder)
+        except CaseMissing:
+            raise UserError(TEXT["no_case"]) from None
         render = mistune.create_markdown(escape=False, plugins=["table"])
         case = "".join(render(shown.data) if hasattr(shown, "data") and not str(shown.data).startswith("<style")
                        else "" for shown in ex.case_displays())
@@ -182,6 +199,7 @@ class App:
         cards = self.cards
         if cards is not None and (cards.unanswered() or cards.unreadable()):
             text = cards.check()
+            cards.check_output.value = ""          # said once, next to the 提交 button
             anyway = _button(TEXT["submit_anyway"], lambda: self.safely(lambda: self.submit(exercise, outcome)))
             keep = _button(TEXT["keep_answering"], lambda: self.clear_confirm(outcome), "secondary")
             outcome.value = _message(TEXT["submit_check_title"] + text, "warn")
@@ -244,6 +262,8 @@ def run(home: Path | str | None = None) -> None:
 
         home = Path.cwd() if home is None else Path(home)
         app = App(home, identity.resolve(home).student)
+        # the list is read before the page is sent: the kernel must be idle when the phone asks for the
+        # widgets (reading it after the cell raced with that request under load: "model not found")
         app.safely(app.home_page)
         display(app.root)
     except Exception as err:   # noqa: BLE001 - the page shows Chinese, never a traceback

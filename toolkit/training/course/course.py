@@ -197,10 +197,22 @@ def release(root: Path, selected: Iterable[str] | None = None) -> list[Path]:
             from toolkit.training.course.inbound import protect_inbound
 
             protect_inbound(outbound.parent.parent / "inbound")
+        publish_deadlines(api)
     trainees = roster_ids(root)
     if trainees:
         cases(root, assignments, trainees, home=Path.home())
     return released
+
+
+def publish_deadlines(api) -> None:
+    """Put the gradebook's due dates where trainees' phone app reads them (the exchange)."""
+    from toolkit.training.app.deadlines import write_deadlines
+
+    with api.gradebook as gradebook:
+        due = {a.name: a.duedate for a in gradebook.assignments if a.duedate}
+    folder = Path(api.exchange_root) / api.coursedir.course_id
+    if folder.is_dir():
+        write_deadlines(api.exchange_root, api.coursedir.course_id, due)
 
 
 def _refuse_special_files(folder: Path) -> None:
