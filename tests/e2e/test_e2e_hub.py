@@ -51,9 +51,12 @@ def _new_page(browser, guards: list):
 
 def _log_in(page, url: str, user: str, password: str) -> None:
     """Log in; trainees land on the exercise app, this course's trainees may open JupyterLab."""
+    from toolkit.training.app import app_url
+
     fill_login(page, url, user, password)
     page.wait_for_url(f"{url}/user/{user}/**", timeout=240_000)
-    if not page.url.split("?")[0].endswith("/lab"):
+    if not page.url.split("?")[0].endswith("/lab"):          # a trainee: the app first, Lab by its address
+        assert page.url.split("?")[0] == f"{url}/user/{user}{app_url()}", page.url
         page.goto(f"{url}/user/{user}/lab")
     page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=240_000)
 
