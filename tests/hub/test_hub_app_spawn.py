@@ -139,3 +139,24 @@ def test_a_symlink_planted_in_the_home_never_makes_the_hub_write_elsewhere(accou
     spawn(hub, user)
     assert target.read_text(encoding="utf-8") == "root's own"
     assert all(p.is_file() and not p.is_symlink() for p in planted)
+
+
+def test_jupyterlabs_workspace_is_seeded_without_following_a_planted_link(accounts):
+    """A trainee of a trainee_lab course gets the Assignments panel first; a ``.jupyter`` link to a
+    folder of root's stops the spawn and root creates nothing there."""
+    hub, users = accounts
+    user = users["lab"]
+    home = Path(pwd.getpwnam(user).pw_dir)
+    spawn(hub, user)
+    seeded = home / ".jupyter" / "lab" / "workspaces" / config.WORKSPACE
+    assert json.loads(seeded.read_text(encoding="utf-8"))["data"] and seeded.stat().st_uid == pwd.getpwnam(user).pw_uid
+    shutil.rmtree(home / ".jupyter")
+    elsewhere = hub.state / "not-a-home"                 # root's, like /etc
+    elsewhere.mkdir()
+    (home / ".jupyter").symlink_to(elsewhere)
+    try:
+        with pytest.raises(OSError):
+            spawn(hub, user)
+    finally:
+        (home / ".jupyter").unlink()
+    assert list(elsewhere.iterdir()) == [] and elsewhere.stat().st_uid == 0

@@ -43,6 +43,26 @@ def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int) -> None:
         json.dump(data, fh, ensure_ascii=False, indent=1)
 
 
+def seed_home_file(user: str, parts: tuple[str, ...], name: str, data: dict) -> bool:
+    """Write ``data`` (JSON) to ``~user/<parts…>/<name>`` unless something is there already (a link
+    included: it is neither followed nor replaced); folders made on the way belong to ``user``.
+    True when written."""
+    account = pwd.getpwnam(user)
+    fds = [os.open(account.pw_dir, _DIR_FLAGS)]
+    try:
+        for part in parts:
+            fds.append(_open_dir(fds[-1], part, account.pw_uid, account.pw_gid))
+        try:
+            os.stat(name, dir_fd=fds[-1], follow_symlinks=False)
+            return False
+        except FileNotFoundError:
+            _write(fds[-1], name, data, account.pw_uid, account.pw_gid)
+            return True
+    finally:
+        for fd in reversed(fds):
+            os.close(fd)
+
+
 def deliver_cases(hub: Hub, user: str) -> int:
     """Write ``user``'s released cases into their home; the number of files written."""
     from toolkit.hub.members import trainees

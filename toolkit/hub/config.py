@@ -15,7 +15,7 @@ from pathlib import Path
 
 from toolkit.hub import members
 from toolkit.hub.members import trainees
-from toolkit.hub.cases import deliver_cases
+from toolkit.hub.cases import deliver_cases, seed_home_file
 from toolkit.hub.layout import Hub, jupyter_dir, open_hub
 
 PROXY = "configurable-http-proxy"
@@ -209,24 +209,15 @@ def install_app(user: str) -> None:
 WORKSPACE = "default-37a8.jupyterlab-workspace"   # jupyterlab_server's file name of workspace "default"
 
 
-def seed_workspace(user: str) -> None:
-    """A trainee's first JupyterLab opens on the Assignments panel (nbgrader's restorable widget)."""
-    import os
-    import pwd
+def seed_workspace(user: str) -> bool:
+    """A trainee's first JupyterLab opens on the Assignments panel (nbgrader's restorable widget).
 
-    account = pwd.getpwnam(user)
-    folder = Path(account.pw_dir) / ".jupyter" / "lab" / "workspaces"
-    if (folder / WORKSPACE).exists():
-        return
-    made = Path(account.pw_dir)
-    for part in (".jupyter", "lab", "workspaces"):
-        made = made / part
-        if not made.exists():
-            made.mkdir(mode=0o700)
-            os.chown(made, account.pw_uid, account.pw_gid)
-    target = folder / WORKSPACE
-    target.write_text((jupyter_dir("workspace") / "trainee.json").read_text(encoding="utf-8"), encoding="utf-8")
-    os.chown(target, account.pw_uid, account.pw_gid)
+    Written as root into the trainee's home: through file descriptors that never follow a link the
+    trainee planted (``.jupyter`` pointing at /etc must not make root create or chown anything there)."""
+    import json
+
+    layout = json.loads((jupyter_dir("workspace") / "trainee.json").read_text(encoding="utf-8"))
+    return seed_home_file(user, (".jupyter", "lab", "workspaces"), WORKSPACE, layout)
 
 
 def _has_zh_locale() -> bool:
