@@ -126,10 +126,16 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 # --------------------------------------------------------------------------- worker pool
 
-def _worker_main(conn) -> None:
+def _worker_main(conn, environ: dict | None = None) -> None:
     """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
-    over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration)."""
+    over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration).
+
+    ``environ``: the writer's environment when the worker was started (a forked worker would
+    otherwise have the fork server's, from its own start)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     from toolkit.training.grading import sandbox
 
     sandbox.private_mounts()       # before any thread: kernels' run folders become size-limited tmpfs
@@ -170,15 +176,31 @@ def _worker_main(conn) -> None:
         conn.send(("done", execute_notebook(config, task)))
 
 
-_SPAWN = multiprocessing.get_context("spawn")   # workers never inherit the writer's state
+# What every worker imports: with a fork server (Linux) it is imported once, in the server, and
+# each worker is a fork of that fresh process -- never of the writer, whose state it never inherits.
+WORKER_PRELOAD = ("toolkit.training.grading.grading_pipeline", "toolkit.training.grading.sandbox",
+                  "toolkit.training.grading.nbgrader_speedups")
+
+
+def _worker_context():
+    """multiprocessing's fork server with :data:`WORKER_PRELOAD` where there is one, else spawn
+    (every worker then imports nbgrader itself, about a second of a core each)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_PRELOAD))
+    return context
+
+
+_CONTEXT = _worker_context()
 
 
 class _Worker:
     """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
 
     def __init__(self, config=None) -> None:
-        self.conn, child = _SPAWN.Pipe()
-        self.process = _SPAWN.Process(target=_worker_main, args=(child,), daemon=True)
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_worker_main, args=(child, dict(os.environ)), daemon=True)
         self.process.start()
         child.close()
         self.queue: deque[NotebookTask] = deque()
@@ -235,9 +257,18 @@ WARM_PRELOAD = ("toolkit.training.trainee.exercise", "toolkit.training.trainee.a
 
 
 def start_workers(jobs: int) -> list[_Worker]:
-    """Spawn up to ``jobs`` grading workers now (at most one per CPU: more could not import in
-    parallel): they import nbgrader while the caller sets up the course, and wait for
-    :func:`run_pool` (or :func:`stop_workers`).  ``run_pool`` starts any further ones."""
+    """Get the workers' imports going while the caller sets up the course.
+
+    With the fork server: start it now (it imports nbgrader once); :func:`run_pool` forks the
+    workers from it when the first notebook for a kernel appears, and returns no worker here.
+    Otherwise spawn up to ``jobs`` workers now (at most one per CPU: more could not import in
+    parallel), which wait for :func:`run_pool` (or :func:`stop_workers`); ``run_pool`` starts
+    any further ones."""
+    if _CONTEXT.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+        return []
     return [_Worker() for _ in range(max(1, min(jobs, os.cpu_count() or 1)))]
 
 
@@ -539,7 +570,9 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
                 saving = time.perf_counter()
-                writer.save(result, nb)     # read once here: parsing and validating cost the writer
+                # a kernel's notebook: its grades in one transaction too (graded here: already in one)
+                with nbgrader_speedups.one_transaction(coursedir.db_url):
+                    writer.save(result, nb)     # read once here: parsing and validating cost the writer
                 if result.in_process:
                     answers_here.timings.gradebook += time.perf_counter() - saving
             except Exception as err:
