@@ -23,8 +23,12 @@ The in-process path (issue 26, the default for answer-card exercises) is compare
 ``--all-in-kernel`` (every notebook in a sandboxed kernel, the path above), with the cost per
 submission graded in-process split into reading, case, writing and gradebook.
 
-Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2]`` (``--per-assignment 1
---bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
+``--repeat N`` grades N fresh copies the default way one after another and prints each time with
+the load average and the range of the speed-up (the machine may be shared: one figure is noise);
+``--headline`` prints only that against ``nbgrader autograde`` (scores compared), without the rest.
+
+Usage: ``.venv/bin/python bench/grading.py [--per-assignment 10] [--jobs 2] [--repeat 3]``
+(``--per-assignment 1 --bare 1 --kernels 1`` for a quick run).  Ratios are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ PHASES = (("setup_s", "sandbox: copy of the submission"), ("kernel_launch_s", "l
           ("cells_s", "other cells"), ("shutdown_s", "shutdown"), ("run_s", "total"))
 BIN = Path(sys.executable).parent
 # seconds rather than minutes (tests/test_bench.py): one submission of one assignment
-TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1", "--kernels", "1"]
+TINY_ARGS = ["--per-assignment", "1", "--assignments", "m01_means_test", "--bare", "1", "--kernels", "1",
+             "--repeat", "2"]
 
 
 def build_course(root: Path, per_assignment: int, assignments: tuple[str, ...]) -> int:
@@ -241,6 +246,10 @@ def main(argv: list[str] | None = None) -> None:
 
     parser.add_argument("--assignments", default=",".join(ASSIGNMENTS), help="comma-separated (default: all six)")
     parser.add_argument("--kernels", type=int, default=5, help="kernel cycles for the sandbox cost")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="gradings of fresh copies with jiuzhu course grade (the range is printed)")
+    parser.add_argument("--headline", action="store_true",
+                        help="only the default path (--repeat copies) against nbgrader autograde, scores compared")
     args = parser.parse_args(argv)
     selected = tuple(a for a in args.assignments.split(",") if a)
 
@@ -249,7 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         count = build_course(base, args.per_assignment, selected)
         here, ours, theirs, open_, split = (Path(tmp) / name for name in
                                             ("here", "ours", "theirs", "unsandboxed", "split"))
-        for copy in (here, ours, theirs, open_, split):
+        again = [Path(tmp) / f"here{n}" for n in range(2, max(1, args.repeat) + 1)]
+        for copy in (here, ours, theirs, open_, split, *again):
             shutil.copytree(base, copy)
             # the copied config points at its own folder
             (copy / "nbgrader_config.py").write_text(
@@ -257,6 +267,11 @@ def main(argv: list[str] | None = None) -> None:
 
         grade = [str(BIN / "jiuzhu"), "course", "grade", "--jobs", str(args.jobs), "--quiet", "--course"]
         t_here = timed(grade + [str(here)], cwd=REPO)
+        repeats = [(t_here, os.getloadavg()[0])] + [(timed(grade + [str(c)], cwd=REPO), os.getloadavg()[0])
+                                                    for c in again]
+        if args.headline:
+            headline(theirs, here, again, selected, count, repeats)
+            return
         t_ours = timed(grade + [str(ours), "--all-in-kernel"], cwd=REPO)
         t_open = timed(grade + [str(open_), "--all-in-kernel", "--unsafe-no-sandbox"], cwd=REPO)
         t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in selected)
@@ -270,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"scores identical: {not mismatches and len(s_ours) == len(s_theirs) == count and s_here == s_theirs}"
               + (f"  mismatches: {mismatches}" if mismatches else ""))
         print_answer_grading(here, ours, split, args.jobs, count, t_here, t_ours, t_theirs)
+        if again:
+            print_repeats(repeats, t_theirs, again, here)
         print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s")
         print(f"jiuzhu course grade --jobs {args.jobs} --all-in-kernel (every notebook in a sandboxed kernel): "
               f"{t_ours:7.1f} s")
@@ -288,6 +305,28 @@ def main(argv: list[str] | None = None) -> None:
         print_warm_breakdown(ours, args.bare)
         sandbox_imports()
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+def headline(theirs: Path, here: Path, again: list[Path], selected: tuple[str, ...], count: int,
+             repeats: list[tuple[float, float]]) -> None:
+    """``--headline``: the default path's gradings against one ``nbgrader autograde`` run."""
+    t_theirs = sum(timed([str(BIN / "nbgrader"), "autograde", a], cwd=theirs) for a in selected)
+    s_theirs = scores(theirs)
+    print(f"submissions: {count}; scores identical: {len(s_theirs) == count and scores(here) == s_theirs}")
+    print(f"nbgrader autograde (sequential, one call per assignment): {t_theirs:7.1f} s "
+          f"(load {os.getloadavg()[0]:.1f} after it)")
+    print_repeats(repeats, t_theirs, again, here)
+
+
+def print_repeats(repeats: list[tuple[float, float]], t_theirs: float, again: list[Path], first: Path) -> None:
+    """Every grading of a fresh copy with the default path: its time, the load average after it,
+    and the range of the speed-up against the one ``nbgrader autograde`` run (scores must match)."""
+    same = all(scores(copy) == scores(first) for copy in again)
+    times = [t for t, _ in repeats]
+    print(f"jiuzhu course grade, {len(repeats)} fresh copies: "
+          + ", ".join(f"{t:.1f} s (load {load:.1f})" for t, load in repeats)
+          + f"; against nbgrader autograde {t_theirs / max(times):.2f}x to {t_theirs / min(times):.2f}x; "
+            f"scores identical: {same}")
 
 
 def print_answer_grading(here: Path, kernel: Path, split: Path, jobs: int, count: int,

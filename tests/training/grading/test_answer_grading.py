@@ -247,6 +247,62 @@ def test_an_answers_file_that_fails_the_defensive_reading_goes_to_the_kernel(bui
     assert grader.plan_for(task) is not None
 
 
+# --------------------------------------------------------------------------- order of the work
+
+
+def test_cards_are_graded_while_kernels_run_and_the_order_never_changes_a_path(tmp_path, monkeypatch):
+    """m04 (a kernel's) goes to the workers first; the card exercises are graded here while it is
+    out (``run_pool``'s local steps); a tampered card exercise found by a local step still goes to
+    a kernel; each notebook takes the path ``AnswerGrader.plan_for`` gives it, whatever the order."""
+    from toolkit.training.grading import grading
+    from toolkit.training.grading.grading import grade_course
+    from toolkit.training.course.simulate import simulate_submissions
+
+    m04 = "m04_one_window"
+    root = _build(tmp_path / "course", (A, m04))
+    kinds = {("o1", m04): "correct", ("o2", A): "correct", ("o3", A): "tampered", ("o4", A): "partly_wrong",
+             ("o5", m04): "partly_wrong"}
+    simulate_submissions(root, kinds)
+    seen, planned = {}, {}
+    real_pool, real_grade, real_plan = grading.run_pool, ag.AnswerGrader.grade, ag.AnswerGrader.plan_for
+
+    def run_pool(config, tasks, workers, *args, **kwargs):
+        seen["workers"] = workers
+        return real_pool(config, tasks, workers, *args, **kwargs)
+
+    def grade(self, task):
+        nbg = task.resources["nbgrader"]
+        seen.setdefault("order", []).append((nbg["student"], any(w.queue for w in seen["workers"])))
+        return real_grade(self, task)
+
+    def plan_for(self, task):
+        chosen = real_plan(self, task)
+        planned[task.resources["nbgrader"]["student"]] = chosen is not None
+        return chosen
+
+    monkeypatch.setattr(grading, "run_pool", run_pool)
+    monkeypatch.setattr(ag.AnswerGrader, "grade", grade)
+    monkeypatch.setattr(ag.AnswerGrader, "plan_for", plan_for)
+    run = grade_course(root, jobs=2, timeout=120, progress=False)
+
+    paths = {o.student: o.in_process for o in run.outcomes}
+    assert paths == {"o1": False, "o2": True, "o3": False, "o4": True, "o5": False}
+    assert paths == planned                       # the plan alone decided, not the order
+    assert [s for s, _ in seen["order"]] == ["o1", "o5", "o2", "o3", "o4"]   # kernels' first
+    first_card = dict(seen["order"])["o2"]
+    assert first_card, "the first card exercise waited for the kernels"     # graded while m04 was out
+    assert all(o.status != "failed" and o.max_score > 0 for o in run.outcomes), format_run(run)
+    cards = {o.student: o for o in run.outcomes if o.assignment == A}
+    assert cards["o2"].score == cards["o2"].max_score > cards["o4"].score          # correct, partly wrong
+    assert cards["o3"].status == "problem" and cards["o3"].problems              # the tampering is named
+
+
+def format_run(run) -> str:
+    from toolkit.training.grading.grading import format_summary
+
+    return format_summary(run)
+
+
 # --------------------------------------------------------------------------- both paths
 
 

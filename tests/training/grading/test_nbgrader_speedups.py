@@ -46,7 +46,7 @@ def test_one_engine_per_url_and_the_gradebook_still_works_after_close(tmp_path):
         print(json.dumps({{"installed": nbgrader_speedups.install(), "same": len(set(engines)) == 1,
                            "other": other not in engines, "memory": memory, "students": students}}))
     """, tmp_path)
-    assert out == {"installed": ["engines", "schemas", "tables"], "same": True, "other": True, "memory": True,
+    assert out == {"installed": ["courses", "engines", "schemas", "tables"], "same": True, "other": True, "memory": True,
                    "students": [["a"], ["a", "b"], ["a", "b", "c"]]}
 
 
@@ -88,6 +88,7 @@ def test_nothing_is_replaced_where_nbgrader_looks_different(tmp_path):
         api.create_engine = lambda *a, **k: None      # e.g. a later nbgrader with its own factory
         common.jsonschema = object()
         api.inspect = lambda bind: None
+        api.Gradebook.__init__ = lambda self, *args, **kwargs: None   # its course check not as we know it
         print(json.dumps({"installed": nbgrader_speedups.install()}))
     """, tmp_path)
     assert out == {"installed": []}
@@ -122,3 +123,44 @@ def test_one_transaction_writes_a_submissions_rows_together_or_not_at_all(tmp_pa
         print(json.dumps({{"inside": inside, "after": after, "second": second}}))
     """, tmp_path)
     assert out == {"inside": ["a", "b"], "after": ["a", "b"], "second": ["d"]}
+
+
+def test_a_course_row_is_looked_up_once_it_was_found_and_never_taken_from_a_rollback(tmp_path):
+    out = run(f"""
+        from nbgrader import api
+        from nbgrader.api import Course, Gradebook
+        nbgrader_speedups.install()
+        url = "sqlite:///{tmp_path / 'gradebook.db'}"
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+        looked = []
+        @event.listens_for(Engine, "before_cursor_execute")
+        def count(conn, cursor, statement, *args):
+            if "FROM course" in statement and "course.id = " in statement:
+                looked.append(statement)
+        def rows():
+            with Gradebook(url, "a") as gb:
+                return sorted(c.id for c in gb.db.query(Course).all())
+        try:
+            with nbgrader_speedups.one_transaction(url):
+                with Gradebook(url, "late"):                 # added inside, then rolled back
+                    pass
+                with Gradebook(url, "late"):                 # found inside: not remembered
+                    pass
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        with Gradebook(url, "a"):                            # added (not found): checked again next time
+            pass
+        looked.clear()
+        with Gradebook(url, "a"), Gradebook(url, "a"), Gradebook(url, "late"), Gradebook(url, "late"):
+            pass
+        lookups = len(looked)                                # "a" found once, "late" added then found
+        before = rows()
+        with nbgrader_speedups.one_transaction(url):
+            for _ in range(3):
+                with Gradebook(url, "a") as gb:
+                    gb.add_student("s" + str(len(gb.students)))
+        print(json.dumps({{"rows": before, "students": len(Gradebook(url, "a").students), "lookups": lookups}}))
+    """, tmp_path)
+    assert out == {"rows": ["a", "late"], "students": 3, "lookups": 3}

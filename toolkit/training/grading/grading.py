@@ -126,10 +126,16 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 # --------------------------------------------------------------------------- worker pool
 
-def _worker_main(conn) -> None:
+def _worker_main(conn, environ: dict | None = None) -> None:
     """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
-    over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration)."""
+    over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration).
+
+    ``environ``: the writer's environment when the worker was started (a forked worker would
+    otherwise have the fork server's, from its own start)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     from toolkit.training.grading import sandbox
 
     sandbox.private_mounts()       # before any thread: kernels' run folders become size-limited tmpfs
@@ -170,15 +176,31 @@ def _worker_main(conn) -> None:
         conn.send(("done", execute_notebook(config, task)))
 
 
-_SPAWN = multiprocessing.get_context("spawn")   # workers never inherit the writer's state
+# What every worker imports: with a fork server (Linux) it is imported once, in the server, and
+# each worker is a fork of that fresh process -- never of the writer, whose state it never inherits.
+WORKER_PRELOAD = ("toolkit.training.grading.grading_pipeline", "toolkit.training.grading.sandbox",
+                  "toolkit.training.grading.nbgrader_speedups")
+
+
+def _worker_context():
+    """multiprocessing's fork server with :data:`WORKER_PRELOAD` where there is one, else spawn
+    (every worker then imports nbgrader itself, about a second of a core each)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_PRELOAD))
+    return context
+
+
+_CONTEXT = _worker_context()
 
 
 class _Worker:
     """A worker process and the tasks sent to it (the first one is running, the next one waits)."""
 
     def __init__(self, config=None) -> None:
-        self.conn, child = _SPAWN.Pipe()
-        self.process = _SPAWN.Process(target=_worker_main, args=(child,), daemon=True)
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_worker_main, args=(child, dict(os.environ)), daemon=True)
         self.process.start()
         child.close()
         self.queue: deque[NotebookTask] = deque()
@@ -235,9 +257,18 @@ WARM_PRELOAD = ("toolkit.training.trainee.exercise", "toolkit.training.trainee.a
 
 
 def start_workers(jobs: int) -> list[_Worker]:
-    """Spawn up to ``jobs`` grading workers now (at most one per CPU: more could not import in
-    parallel): they import nbgrader while the caller sets up the course, and wait for
-    :func:`run_pool` (or :func:`stop_workers`).  ``run_pool`` starts any further ones."""
+    """Get the workers' imports going while the caller sets up the course.
+
+    With the fork server: start it now (it imports nbgrader once); :func:`run_pool` forks the
+    workers from it when the first notebook for a kernel appears, and returns no worker here.
+    Otherwise spawn up to ``jobs`` workers now (at most one per CPU: more could not import in
+    parallel), which wait for :func:`run_pool` (or :func:`stop_workers`); ``run_pool`` starts
+    any further ones."""
+    if _CONTEXT.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+        return []
     return [_Worker() for _ in range(max(1, min(jobs, os.cpu_count() or 1)))]
 
 
@@ -250,11 +281,15 @@ def stop_workers(workers: list[_Worker]) -> None:
 
 
 def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs: int,
-             hard_limit: float | None, on_result) -> None:
+             hard_limit: float | None, on_result, local: Iterable[list[NotebookTask]] = ()) -> None:
     """Execute ``tasks`` in ``jobs`` of the started ``workers``; call ``on_result(NotebookResult)`` here.
 
     ``tasks`` is consumed lazily: the writer prepares the next submissions while the workers
-    execute earlier ones, and each worker has its next task waiting in its pipe.  A worker past
+    execute earlier ones, and each worker has its next task waiting in its pipe.  ``local`` is
+    work for this process (answer cards graded here): one step whenever no worker needs a task
+    and no worker has reported, so that it runs while the kernels do; each step returns the
+    tasks it still leaves for a kernel (a tampered card exercise).  Workers beyond those already
+    started are spawned only when the first task for a kernel appears.  A worker past
     ``hard_limit`` seconds on one notebook is killed with its kernel and replaced (in
     ``workers``); its waiting task is sent again.  Surplus workers are stopped at once.
     """
@@ -264,15 +299,9 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
     del workers[jobs:]
     for worker in workers:
         worker.configure(config)
-    source = iter(tasks)
+    source, steps = iter(tasks), iter(local)
     retry: deque[NotebookTask] = deque()
-    exhausted = False
-    first = next(source, None)       # pulling it may grade submissions in this process (answer cards)
-    if first is None:                # nothing for a kernel: never start the other workers
-        stop_workers(workers)
-        return
-    retry.append(first)
-    workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
+    exhausted, local_left, spawned = False, True, False
 
     def next_task() -> NotebookTask | None:
         nonlocal exhausted
@@ -286,44 +315,63 @@ def run_pool(config, tasks: Iterable[NotebookTask], workers: list[_Worker], jobs
 
     try:
         while True:
+            if not spawned and (first := next_task()) is not None:
+                retry.appendleft(first)      # the first task for a kernel: now start them all
+                workers.extend(_Worker(config) for _ in range(jobs - len(workers)))
+                spawned = True
             for depth in range(1, PREFETCH + 1):
-                for worker in workers:
+                for worker in workers if spawned else ():
                     if len(worker.queue) < depth and (task := next_task()) is not None:
                         worker.send(task)
             busy = [w for w in workers if w.queue]
-            if not busy:
+            if local_left:
+                ready = wait([w.conn for w in busy], timeout=0) if busy else []
+            elif busy:
+                ready = wait([w.conn for w in busy], timeout=0.5)
+            elif retry:
+                continue             # tasks of the last local step, not yet sent
+            else:
                 break
-            ready = wait([w.conn for w in busy], timeout=0.5)
-            for worker in busy:
-                if worker.conn in ready:
-                    try:
-                        kind, payload = worker.conn.recv()
-                    except (EOFError, OSError):   # the worker died (e.g. out of memory)
-                        kind, payload = "died", None
-                    if kind == "kernel":
-                        worker.kernel_pid = payload
-                        continue
-                    if kind == "started":
-                        worker.started, worker.kernel_pid = time.monotonic(), None
-                        continue
-                    if kind == "done":
-                        worker.queue.popleft()
-                        on_result(payload)
-                        continue
-                else:
-                    overdue = hard_limit and time.monotonic() - worker.started > hard_limit
-                    if worker.process.is_alive() and not overdue:
-                        continue
-                    kind = "killed" if worker.process.is_alive() else "died"
-                # killed by the watchdog or died: report, resend what waited, replace the worker
-                task = worker.queue.popleft()
-                retry.extend(worker.queue)
-                worker.kill()
-                workers[workers.index(worker)] = _Worker(config)
-                on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
-                                                              detail=kind)], 0.0))
+            _collect(config, busy, ready, workers, retry, hard_limit, on_result)
+            if local_left and not ready:
+                step = next(steps, None)
+                local_left = step is not None
+                retry.extend(step or ())
     finally:
         stop_workers(workers)
+
+
+def _collect(config, busy: list[_Worker], ready: list, workers: list[_Worker], retry: deque,
+             hard_limit: float | None, on_result) -> None:
+    """Read what the ``ready`` workers sent; kill (and replace) those past ``hard_limit`` or dead."""
+    for worker in busy:
+        if worker.conn in ready:
+            try:
+                kind, payload = worker.conn.recv()
+            except (EOFError, OSError):   # the worker died (e.g. out of memory)
+                kind, payload = "died", None
+            if kind == "kernel":
+                worker.kernel_pid = payload
+                continue
+            if kind == "started":
+                worker.started, worker.kernel_pid = time.monotonic(), None
+                continue
+            if kind == "done":
+                worker.queue.popleft()
+                on_result(payload)
+                continue
+        else:
+            overdue = hard_limit and time.monotonic() - worker.started > hard_limit
+            if worker.process.is_alive() and not overdue:
+                continue
+            kind = "killed" if worker.process.is_alive() else "died"
+        # killed by the watchdog or died: report, resend what waited, replace the worker
+        task = worker.queue.popleft()
+        retry.extend(worker.queue)
+        worker.kill()
+        workers[workers.index(worker)] = _Worker(config)
+        on_result(NotebookResult(task, None, [Problem("killed" if kind == "killed" else "broken",
+                                                      detail=kind)], 0.0))
 
 
 # --------------------------------------------------------------------------- the batch
@@ -434,12 +482,16 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
     answers_here = _answer_grader(config, coursedir, card_courses, in_process)
     bar = _progress_bar(len(pairs), progress)
 
+    kernel_pairs, local_pairs = _split_by_path(pairs, Path(coursedir.root), answers_here)
+
+    def prepared(pair: tuple[str, str]) -> list[NotebookTask]:
+        # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
+        with nbgrader_speedups.one_transaction(coursedir.db_url):
+            return prepare_one(*pair)
+
     def prepared_tasks() -> Iterator[NotebookTask]:
-        for student, assignment in _kernel_work_first(pairs, Path(coursedir.root), answers_here):
-            # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
-            with nbgrader_speedups.one_transaction(coursedir.db_url):
-                for_kernels = prepare_one(student, assignment)
-            yield from for_kernels
+        for pair in kernel_pairs:
+            yield from prepared(pair)
 
     def prepare_one(student: str, assignment: str) -> list[NotebookTask]:
         """Set up one submission; grade here what needs no kernel; return the tasks for kernels."""
@@ -518,7 +570,9 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
                     card_outputs(nb, Path(result.task.submitted_path).parent, nbg["assignment"], nbg["student"],
                                  Path(coursedir.root))
                 saving = time.perf_counter()
-                writer.save(result, nb)     # read once here: parsing and validating cost the writer
+                # a kernel's notebook: its grades in one transaction too (graded here: already in one)
+                with nbgrader_speedups.one_transaction(coursedir.db_url):
+                    writer.save(result, nb)     # read once here: parsing and validating cost the writer
                 if result.in_process:
                     answers_here.timings.gradebook += time.perf_counter() - saving
             except Exception as err:
@@ -536,7 +590,8 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
 
     hard_limit = (timeout + HARD_KILL_GRACE) if timeout else None
     try:
-        run_pool(config, prepared_tasks(), workers, min(jobs, len(pairs)), hard_limit, on_result)
+        run_pool(config, prepared_tasks(), workers, min(jobs, len(pairs)), hard_limit, on_result,
+                 local=map(prepared, local_pairs))
     finally:
         bar.close()
     _zero_failed(coursedir, [o for o in outcomes.values() if o.status == "failed"])
@@ -566,15 +621,19 @@ def _kernels_expected(root: Path, assignments: list[str] | None) -> bool:
     return needs_kernels(root, sorted(a for a in names if not assignments or a in assignments))
 
 
-def _kernel_work_first(pairs: list[tuple[str, str]], root: Path, answers_here) -> list[tuple[str, str]]:
-    """Submissions of exercises that need kernels first, so the workers are busy from the start
-    while this process grades answer cards (the summary keeps the usual order)."""
+def _split_by_path(pairs: list[tuple[str, str]], root: Path, answers_here) -> tuple[list, list]:
+    """Submissions of exercises that need kernels, and those this process grades from the answers.
+
+    The first are prepared as the workers ask for them; the second are graded here while the
+    kernels run (``run_pool``'s ``local``).  Which path a notebook takes is decided by
+    ``AnswerGrader.grade`` either way (a tampered card exercise still goes to a kernel): the split
+    only orders the work.  Without in-process grading every submission is for a kernel."""
     if answers_here is None:
-        return pairs
+        return pairs, []
     from toolkit.training.grading.answer_grading import needs_kernels
 
     kernel = {a for a in {a for _, a in pairs} if needs_kernels(root, [a])}
-    return sorted(pairs, key=lambda pair: pair[1] not in kernel)
+    return [p for p in pairs if p[1] in kernel], [p for p in pairs if p[1] not in kernel]
 
 
 def _answer_grader(config, coursedir, card_courses: set[str], enabled: bool):
