@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
+from toolkit.sheets import DATE_FORMAT
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
 from toolkit.inspections.store.round_kinds import round_title, team_label
 from toolkit.files import save_workbook
@@ -104,7 +105,7 @@ DATE_STYLE = "填写日期"
 
 def _input_styles() -> list[NamedStyle]:
     styles = []
-    for name, number_format in ((INPUT_STYLE, "General"), (DATE_STYLE, "yyyy-mm-dd")):
+    for name, number_format in ((INPUT_STYLE, "General"), (DATE_STYLE, DATE_FORMAT)):
         style = NamedStyle(name=name, number_format=number_format)
         style.protection = Protection(locked=False)
         style.fill = INPUT_FILL
