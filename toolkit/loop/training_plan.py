@@ -13,6 +13,7 @@ from toolkit.cases.finding_rules import describe_rule, exercises_by_rule, load_m
 
 COLUMNS = ["区", "街镇", "练习", "练习名称", "培训对象", "规则", "规则说明", "发现的问题", "次数", "检查项", "依据"]
 OVERVIEW_COLUMNS = ["区", "街镇", "应学练习", "涉及规则数", "问题次数"]
+ROLLUP_COLUMNS = [*OVERVIEW_COLUMNS, "无对应练习的问题"]
 UNMATCHED_COLUMNS = ["区", "街镇", "检查项", "发现的问题", "次数", "依据"]
 
 
@@ -58,6 +59,26 @@ def unit_overview(plan):
         rows.append({"区": district, "街镇": unit, "应学练习": "、".join(f"《{t}》" for _a, t in exercises),
                      "涉及规则数": part["规则"].nunique(), "问题次数": int(part.drop_duplicates("规则")["次数"].sum())})
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
+def rollup(plan, unmatched_frame):
+    """The short roll-up of a plan: :func:`unit_overview` with, per 街镇, how many of its findings no
+    exercise teaches (a 街镇 with only such findings is listed too)."""
+    import pandas as pd
+
+    overview = unit_overview(plan)
+    others = unmatched_frame.groupby(["区", "街镇"]).size().rename("无对应练习的问题").reset_index()
+    merged = overview.merge(others, on=["区", "街镇"], how="outer").sort_values(["区", "街镇"], kind="stable")
+    merged["应学练习"] = merged["应学练习"].fillna("（无）")
+    for column in ("涉及规则数", "问题次数", "无对应练习的问题"):
+        merged[column] = merged[column].fillna(0).astype(int)
+    return pd.DataFrame(merged, columns=ROLLUP_COLUMNS).reset_index(drop=True)
+
+
+def towns_of(plan, unmatched_frame) -> list[tuple[str, str]]:
+    """Every (区, 街镇) with a planned exercise or a finding no exercise teaches, in order."""
+    keys = {*zip(plan["区"], plan["街镇"]), *zip(unmatched_frame["区"], unmatched_frame["街镇"])}
+    return sorted(keys)
 
 
 def unmatched(findings, checks: dict[str, dict]):
