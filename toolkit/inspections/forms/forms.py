@@ -53,7 +53,7 @@ HELP_TEXT = [
     "填写说明",
     "1. 本表格按本轮检查表生成，每个被检查街镇一份。请勿增删、重命名工作表，请勿合并单元格。",
     "2. 只能在黄色单元格中填写；“检查结果”列请从下拉列表中选择，比例类项目填写 0 到 1 的小数或百分数（如 80%）。",
-    "3. “基本信息”页填写检查人员和检查日期（如 2019-12-10）。",
+    "3. “基本信息”页填写检查人员和检查日期（如 2019年12月10日，也可输入 2019/12/10）。",
     "4. “低保档案材料核查表”页每行一份抽查档案，档案编号已列出，户主姓名、身份证号、受理日期已按低保档案名册预填，请对照档案核对；"
     "请填写联系电话、各环节日期和经办人，材料一栏填 是 / 否 / 不适用。多名人员用“、”分隔。"
     "档案与名册不符的，如实填写档案中的内容，并在备注中写明“档案与名册不一致”（否则导入时按录入错误退回）。",
@@ -264,7 +264,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         columns = case_columns(_document_items(case_checklist))
         sampled = ctx.sample.get(unit.id, [])
         _header(ws, mark + case_checklist.title,
-                f"本街镇抽取 {len(sampled)} 份档案。日期写成 2019-05-01；多人用、分隔。",
+                f"本街镇抽取 {len(sampled)} 份档案。日期如 2019年5月1日（也可输入 2019/5/1）；多人用、分隔。",
                 [label for _, label in columns], [_case_width(key) for key, _l in columns])
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
