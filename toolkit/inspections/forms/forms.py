@@ -62,6 +62,10 @@ HELP_TEXT = [
 ]
 
 
+# A blank case-file cell holds a no-break space: LibreOffice leaves out a printed page without
+# content, so the pages of a blank form's right-hand columns (rows 21–60) would not print; the
+# import reads it as empty (str.strip), typing replaces it.
+BLANK = "\u00a0"
 SIGNATURE_ROW = 10        # first of the signature lines on 基本信息 (below the rows the import reads)
 SIGNATURES = ["检查人员签字", "被检查单位负责人签字", "日期"]
 CASE_WIDTHS = {"case_id": 11, "head_name": 8, "id_number": 20, "phone": 12, "decision": 8, "near_relative": 8,
@@ -69,9 +73,10 @@ CASE_WIDTHS = {"case_id": 11, "head_name": 8, "id_number": 20, "phone": 12, "dec
 
 
 def _case_width(key: str) -> float:
-    """Print width of a case-file column: dates 11, names 8, 是/否 columns 7 (their header wraps)."""
+    """Print width of a case-file column: dates 14 (2019年12月31日), names 8, 是/否 columns 7 (their
+    header wraps)."""
     if key.startswith("date:"):
-        return 11
+        return 14
     if key.startswith("staff:"):
         return 8
     if key.startswith("doc:"):
@@ -277,7 +282,10 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 continue
             style = DATE_STYLE if key.startswith("date:") else INPUT_STYLE
             for row in range(FIRST_ROW, last + 1):
-                _input(ws.cell(row=row, column=col), style)
+                cell = ws.cell(row=row, column=col)
+                _input(cell, style)
+                if cell.value is None:
+                    cell.value = BLANK
             if key == "decision":
                 _list_validation(ws, ("批准", "不批准"), ref, label, "请选择审批结论：批准 或 不批准")
             elif key == "near_relative":
