@@ -77,7 +77,7 @@ def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, 
         assert len(match) == 1 and match[0]["练习"] == "m02_procedure" and match[0]["次数"] == f.failed
         unmatched = {r["检查项"] for r in _rows(book["无对应练习的问题"], "检查项")}
         row = next(r for r in overview if r["街镇"] == f.unit and r["区"] == f.district)
-        assert row["无对应练习的问题"] == len(unmatched)
+        assert row["无对应练习的问题"] == len(unmatched) and row["审核确认流程与时限"] >= 1   # m02, one column per exercise
     assert main(["course", "plan", "--from-round", "2030", "--store", str(city.store), "--out", str(tmp_path)]) == 2
 
 
@@ -96,14 +96,15 @@ def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_pa
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
     findings = load_findings(city.store, "2019")
-    town = findings[findings["item_id"] == "CF-14"]["unit"].iloc[0]
+    district, town = findings[findings["item_id"] == "CF-14"][["district", "unit"]].iloc[0]
     roster = write_roster_xlsx(Roster((Trainee("s001", "王小明", town, "甲村", "村居干部"),
                                        Trainee("s002", "李华", town, "乙村", "街镇经办人员"),
                                        Trainee("s003", "赵强", "不在本轮的街道", "丙村", "村居干部"))),
                                tmp_path / "花名册.xlsx")
     assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path),
                  "--roster", str(roster)]) == 0
-    ws = load_workbook(tmp_path / "培训计划.xlsx")["发布名单"]
+    assert "发布名单" not in load_workbook(tmp_path / "培训计划.xlsx").sheetnames   # each 街镇's list is in its plan
+    ws = load_workbook(tmp_path / "培训计划（各街镇）" / district / f"培训计划（{town}）.xlsx")["发布名单"]
     rows = _rows(ws, "学员编号")
     assert {r["学员编号"] for r in rows} == {"s001", "s002"}          # nobody from a town without findings
     m02 = [r for r in rows if r["练习"] == "m02_procedure"]

@@ -39,6 +39,7 @@ TOWNS = "培训计划（各街镇）"
 """The folder of the per-街镇 plans: ``<区>/培训计划（<街镇>）.xlsx``."""
 DETAIL_NOTE = "次数：档案类问题为不合格档案份数，其他问题为出现的街镇次数"
 UNMATCHED_NOTE = "这些问题没有对应的练习，请在培训中另行安排"
+RELEASE_NOTE = "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"
 
 
 def write_plan(store, round_id: str, out: Path, district: str | None = None,
@@ -65,25 +66,25 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None,
     title = f"培训计划（{basis}{'，' + district if district else ''}）"
     mark = [SAMPLE_MARK] if sample else []
     sheets = [Sheet("按街镇汇总", rollup(plan, others), lines=[
-        title, *mark, "每个街镇的培训计划（应学练习的明细和无对应练习的问题）一街镇一份，另行印发"],
+        title, *mark, "各练习列为该街镇应学这一练习所涉及的规则数（空白为不需要学）；每个街镇的培训计划"
+                      "（应学练习的明细、无对应练习的问题和发布名单）一街镇一份，另行印发"],
         highlight=set(mark), hidden=CODES)]
     release = release_list(plan, people) if people is not None else None
-    if release is not None:
-        sheets.append(Sheet("发布名单", release, lines=[
-            title, *mark, "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"], highlight=set(mark), hidden=CODES))
     if assign:
         sheets.append(Sheet("按练习发布", by_exercise(release, LISTS), lines=[
             title, *mark, "每个练习的学员名单另存为名单文件（姓名已脱敏），供培训平台导入学员"],
             highlight=set(mark), hidden=CODES))
         write_lists(release, Path(out) / LISTS)
-    towns = write_town_plans(plan, others, Path(out) / TOWNS, basis, mark, district)
+    towns = write_town_plans(plan, others, Path(out) / TOWNS, basis, mark, district, release)
     return write_workbook(Path(out) / BOOK, sheets), plan, towns
 
 
-def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], district: str | None = None) -> list[Path]:
+def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], district: str | None = None,
+                     release=None) -> list[Path]:
     """One workbook per 街镇 (``<区>/培训计划（<街镇>）.xlsx``): its exercises with the rules, findings
-    and basis behind them, and its findings no exercise teaches; plans of 街镇 no longer in the
-    plan (of ``district``, or of the whole city) are removed."""
+    and basis behind them, its findings no exercise teaches, and (``release``) who of its trainees
+    takes which exercise; plans of 街镇 no longer in the plan (of ``district``, or of the whole
+    city) are removed."""
     from toolkit.reports.export.export_xlsx import Sheet, write_workbook
     from toolkit.loop.training_plan import towns_of
 
@@ -96,6 +97,9 @@ def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], di
 
         sheets = [Sheet(name, own(frame), lines=[title, *mark, note], highlight=set(mark), hidden=CODES)
                   for name, frame, note in (("培训计划明细", plan, DETAIL_NOTE), ("无对应练习的问题", others, UNMATCHED_NOTE))]
+        mine = release[release["街镇"] == unit].drop(columns=["街镇"]) if release is not None else None
+        if mine is not None and len(mine):
+            sheets.append(Sheet("发布名单", mine, lines=[title, *mark, RELEASE_NOTE], highlight=set(mark), hidden=CODES))
         written.append(write_workbook(folder / town_district / f"培训计划（{unit}）.xlsx", sheets))
     scope = folder / district if district else folder
     for old in scope.glob("**/培训计划（*）.xlsx"):
