@@ -165,33 +165,12 @@ def test_every_report_and_its_rectification_list_print_conformant(sample_city, t
             assert result.problems == [], (result.document, result.problems)
 
 
-def _error_list(store: Path, form: Path, folder: Path) -> Path:
-    """The import error list of a copy of ``form`` with a 受理日期 that is no date."""
-    import shutil
-
-    from openpyxl import load_workbook
-
-    from toolkit.inspections.forms.forms import FIRST_ROW
-    from toolkit.inspections.intake.importer import ImportRejected, import_files
-
-    folder.mkdir()
-    bad = folder / form.name
-    shutil.copy(form, bad)
-    book = load_workbook(bad)
-    sheet = book.worksheets[-1]                                   # 低保档案材料核查表
-    column = [c.value for c in sheet[FIRST_ROW - 1]].index("受理日期") + 1
-    sheet.cell(FIRST_ROW, column, "2019年13月45日")
-    book.save(bad)
-    with pytest.raises(ImportRejected) as rejected:
-        import_files(store, "2019", [bad])
-    return rejected.value.report
-
-
 def test_every_town_list_form_plan_and_error_list_of_the_sample_city_prints_conformant(sample_city, tmp_path):
     """The rest of what `make demo`'s supervision and report stages write, printed by LibreOffice in
     one run: each 街镇's own 整改清单 (all of them), the 互检计划 of both rounds, the filled forms of
-    one district and the form with the most case files, a blank form, and an import error list.
+    one district and the form with the most case files, a blank form, and the demo's import error list.
     A blank form prints every block of its case-file sheet (every row on each block's pages)."""
+    from toolkit.demo.inspections_demo import rejected_form
     from toolkit.inspections.forms.commands import write_forms
     from toolkit.reports.export.conformance import check
 
@@ -203,7 +182,7 @@ def test_every_town_list_form_plan_and_error_list_of_the_sample_city_prints_conf
     largest = max(forms, key=lambda p: p.stat().st_size)
     chosen = sorted({*(p for p in forms if f"_{district}_" in p.name), largest})
     blank = write_forms(store, "2019", tmp_path / "blank", [district])[0]
-    errors = _error_list(store, forms[0], tmp_path / "returned")
+    errors = rejected_form(store, forms[0], tmp_path / "returned", print)      # as `make demo` shows it
     books = [*towns, *sorted((base / "data" / "plans").glob("*/plan.xlsx")), *chosen, blank, errors]
     assert len(towns) == 74 and len(chosen) >= 5
     printed = dict(zip(books, convert_all(books, "pdf", tmp_path / "pdf")))
