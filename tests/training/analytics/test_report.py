@@ -140,6 +140,7 @@ def test_ledger_names_rules_in_chinese_and_prints_well(report):
     for name in ("题目答错比例", "规则答错比例"):
         rows, _ = _rows(book[name])
         assert rows and all(r["规则"] and not re.search(r"[A-Za-z_]", r["规则"]) for r in rows), rows
+        assert all(not re.search(r"m0\d", str(v)) for r in rows for v in r.values()), rows   # no exercise ids on paper
     assert "不计入家庭收入的项目" in {r["规则"] for r in _rows(book["规则答错比例"])[0]}
     for ws in book.worksheets:
         if ws.title == "图表":
