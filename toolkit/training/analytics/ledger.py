@@ -40,7 +40,7 @@ def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> P
         ("培训台账", f"培训台账{mark}", stats.ledger.drop(columns=["练习"])),
         ("街镇统计", f"各街镇完成率与通过率{mark}", stats.towns),
         ("村居统计", f"各村居完成率与通过率{mark}", stats.villages),
-        ("题目答错比例", f"各题答错比例{mark}", chinese_rules(stats.questions).drop(columns=["练习"])),   # ids not printed
+        ("题目答错比例", f"各题答错比例{mark}", chinese_rules(stats.questions).drop(columns=["练习"], errors="ignore")),   # ids not printed
         ("规则答错比例", f"各规则答错比例（从高到低）{mark}", chinese_rules(stats.rules)),
         ("未提交名单", f"未提交名单{mark}", stats.not_submitted),
         ("未通过名单", f"未通过名单{mark}", stats.not_passed),
