@@ -232,7 +232,7 @@ def _add_addressees(document, text: str) -> None:
 
 
 IMPRINT_PT = 14                 # 版记 in 4号仿宋
-IMPRINT_LINE_PT = 24.5
+IMPRINT_LINE_PT = 21           # the 版记 set tight: it fits below a 落款 low on the page
 RULE_EIGHTHS = {"thick": 8, "thin": 6}     # 首末条分隔线 0.35 mm ≈ 1 pt, 中间 0.25 mm ≈ ¾ pt (in ⅛ pt)
 
 
@@ -250,7 +250,8 @@ def _add_imprint(document, block: dict) -> None:
     if not rows:
         return
     width = Cm(text_width_cm())
-    document.add_paragraph().paragraph_format.keep_with_next = True
+    gap = document.add_paragraph().paragraph_format          # half a line between 落款 and 版记
+    gap.keep_with_next, gap.line_spacing = True, Pt(IMPRINT_PT)
     table = document.add_table(rows=len(rows), cols=1)
     table.autofit = False
     for n, (row, (left, right)) in enumerate(zip(table.rows, rows)):
@@ -261,6 +262,7 @@ def _add_imprint(document, block: dict) -> None:
         form.left_indent, form.right_indent = Pt(IMPRINT_PT), Pt(IMPRINT_PT)
         form.first_line_indent = Pt(0)
         form.line_spacing = Pt(IMPRINT_LINE_PT)
+        form.keep_with_next = n < len(rows) - 1                 # the 版记 never splits across pages
         form.space_before = form.space_after = Pt(0)
         if left.startswith("抄送："):
             form.left_indent = Pt(IMPRINT_PT * (1 + 3))              # run on under the first name
