@@ -27,12 +27,16 @@ FOOTER = "第 &P 页，共 &N 页"
 MIN_PRINT_PT = 9.0         # the smallest text on paper, in points
 MIN_TEXT_WIDTH = 14.0      # a narrowed text column keeps at least seven Chinese characters
 SAFETY = 1.05              # column breaks across pages and LibreOffice's rounding cost a few per cent
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'   # dates print as GB/T 9704 writes them (2019年1月21日); the cell stays a date
 MARGIN_IN = 0.6            # left and right page margins, inches
 PAGE_MM = {"portrait": 210.0 - 2 * 25.4 * MARGIN_IN, "landscape": 297.0 - 2 * 25.4 * MARGIN_IN}
 
 
 def text_width(value) -> int:
-    """Display width of a cell value: CJK and full-width characters count two."""
+    """Display width of a cell value: CJK and full-width characters count two; a date as
+    :data:`DATE_FORMAT` shows it."""
+    if hasattr(value, "year") and hasattr(value, "day"):
+        value = f"{value.year}年{value.month}月{value.day}日"
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 

@@ -54,7 +54,7 @@ def test_the_stage_prefills_the_2019_training_items_from_a_ledger_of_the_citys_o
         for item in ("TS-24", "TS-25"):
             value = ws.cell(FIRST_ROW + ids.index(item), RESULT_COL).value
             note = ws.cell(FIRST_ROW + ids.index(item), REMARK_COL).value
-            assert value in checklist.item(item).choices() and "来源：培训台账.xlsx" in note, (form.name, item, note)
+            assert value in checklist.item(item).choices() and "来源：培训台账】" in note, (form.name, item, note)
             values.setdefault(item, set()).add(value)
     assert len(values["TS-24"]) == 2 or len(values["TS-25"]) >= 2     # the towns differ: not one answer for all
     outcomes = proposal_outcomes(store, "2019")
@@ -95,3 +95,27 @@ def test_the_stage_ends_with_the_district_report_of_2019_marking_recurrences_and
     text = "\n".join(p.text for p in Document(folder / "报告.docx").paragraphs)
     assert "宣传与培训" in text
     assert folder / "整改清单.xlsx" in written
+
+
+def test_every_document_of_the_loop_prints_conformant(loop_run):
+    """What the stage writes (the 整改清单 of every 街镇, both 通报 with their annexes, the forms
+    with the training items, the 培训计划 roll-up and each 街镇's plan, the 培训台账, the 2019
+    report) printed by LibreOffice and measured with tools/print_conformance.py's own list."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    import print_conformance
+
+    out, _store, _printed, _written = loop_run
+    results = print_conformance.measure(out / "loop")
+    names = [r.document for r in results]
+    for wanted in ("培训计划.xlsx", "培训台账.xlsx", "整改情况通报/全市/报告.docx", "整改情况.xlsx", "检查表.xlsx",
+                   "培训计划（各街镇）/", "整改清单（"):
+        assert any(wanted in n for n in names), wanted
+    town_plans = [r for r in results if "培训计划（各街镇）" in r.document]
+    rollup = next(r for r in results if r.document == "培训计划.xlsx")
+    assert rollup.pages <= 3 and all(r.pages <= 6 for r in town_plans), [(r.document, r.pages) for r in town_plans]
+    notices = [r for r in results if "整改情况通报" in r.document and r.document.endswith(".docx")]
+    assert len(notices) == 2 and all(r.body_pages <= 4 for r in notices)
+    failed = {r.document: r.problems for r in results if not r.ok}
+    assert not failed, failed

@@ -59,19 +59,32 @@ def test_course_plan_from_an_imported_round_writes_the_workbook(city, tmp_path, 
     assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path)]) == 0
     assert "已写出培训计划" in capsys.readouterr().out
     wb = load_workbook(tmp_path / "培训计划.xlsx")
-    assert wb.sheetnames == ["按街镇汇总", "培训计划明细", "无对应练习的问题"]
-    ws = wb["培训计划明细"]
-    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == "区")
-    header = [c.value for c in ws[header_row]]
-    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
+    assert wb.sheetnames == ["按街镇汇总"]                 # the roll-up: one row per 街镇
+    overview = _rows(wb["按街镇汇总"], "区")
     findings = load_findings(city.store, "2019")
+    assert {(r["区"], r["街镇"]) for r in overview} == set(zip(findings["district"], findings["unit"]))
+    assert "示例数据" in str(wb["按街镇汇总"]["A2"].value)
+    # each 街镇 its own plan: the exercises in detail and the findings no exercise teaches
+    towns = sorted((tmp_path / "培训计划（各街镇）").glob("*/培训计划（*）.xlsx"))
+    assert len(towns) == len(overview)
     notice = findings[findings["item_id"] == "CF-14"]
     assert len(notice), "the sample round has short 公示 in some 街镇"
     for f in notice.itertuples():      # every 街镇 with short 公示 is sent to m02 with its file count
-        match = [r for r in rows if r["街镇"] == f.unit and r["规则"] == "notice_period"]
+        book = load_workbook(tmp_path / "培训计划（各街镇）" / f.district / f"培训计划（{f.unit}）.xlsx")
+        assert book.sheetnames == ["培训计划明细", "无对应练习的问题"]
+        assert book["培训计划明细"]["A1"].value.startswith(f"{f.district}{f.unit}培训计划（依据2019年度督导检查")
+        match = [r for r in _rows(book["培训计划明细"], "练习") if r["规则"] == "notice_period"]
         assert len(match) == 1 and match[0]["练习"] == "m02_procedure" and match[0]["次数"] == f.failed
-    assert "示例数据" in str(ws["A2"].value)
+        unmatched = {r["检查项"] for r in _rows(book["无对应练习的问题"], "检查项")}
+        row = next(r for r in overview if r["街镇"] == f.unit and r["区"] == f.district)
+        assert row["无对应练习的问题"] == len(unmatched) and row["审核确认流程与时限"] >= 1   # m02, one column per exercise
     assert main(["course", "plan", "--from-round", "2030", "--store", str(city.store), "--out", str(tmp_path)]) == 2
+
+
+def _rows(ws, first: str) -> list[dict]:
+    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == first)
+    header = [c.value for c in ws[header_row]]
+    return [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
 
 
 def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_path):
@@ -83,17 +96,16 @@ def test_release_list_sends_each_trainee_of_a_town_to_its_exercises(city, tmp_pa
 
     import_files(city.store, "2019", city.forms, imported_by="测试")
     findings = load_findings(city.store, "2019")
-    town = findings[findings["item_id"] == "CF-14"]["unit"].iloc[0]
+    district, town = findings[findings["item_id"] == "CF-14"][["district", "unit"]].iloc[0]
     roster = write_roster_xlsx(Roster((Trainee("s001", "王小明", town, "甲村", "村居干部"),
                                        Trainee("s002", "李华", town, "乙村", "街镇经办人员"),
                                        Trainee("s003", "赵强", "不在本轮的街道", "丙村", "村居干部"))),
                                tmp_path / "花名册.xlsx")
     assert main(["course", "plan", "--from-round", "2019", "--store", str(city.store), "--out", str(tmp_path),
                  "--roster", str(roster)]) == 0
-    ws = load_workbook(tmp_path / "培训计划.xlsx")["发布名单"]
-    header_row = next(r for r in range(1, 6) if ws.cell(r, 1).value == "学员编号")
-    header = [c.value for c in ws[header_row]]
-    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=header_row + 1)]
+    assert "发布名单" not in load_workbook(tmp_path / "培训计划.xlsx").sheetnames   # each 街镇's list is in its plan
+    ws = load_workbook(tmp_path / "培训计划（各街镇）" / district / f"培训计划（{town}）.xlsx")["发布名单"]
+    rows = _rows(ws, "学员编号")
     assert {r["学员编号"] for r in rows} == {"s001", "s002"}          # nobody from a town without findings
     m02 = [r for r in rows if r["练习"] == "m02_procedure"]
     assert {r["学员编号"] for r in m02} == {"s001", "s002"} and all("公示期不少于7天" in r["原因"] for r in m02)
@@ -138,8 +150,8 @@ def test_assign_writes_per_exercise_lists_that_nbgrader_imports(city, tmp_path, 
     # ids, commands and file names stay in the file for the trainer's tools, never on paper
     hidden = {c.value for c in ws[header_row] if ws.column_dimensions[c.column_letter].hidden}
     assert hidden == {"练习", "发布命令", "名单文件"}
-    details = load_workbook(out / "培训计划.xlsx")["培训计划明细"]
-    assert details["A1"].value.startswith("培训计划（依据2019年度督导检查发现的问题")
+    rollup = load_workbook(out / "培训计划.xlsx")["按街镇汇总"]
+    assert rollup["A1"].value.startswith("培训计划（依据2019年度督导检查发现的问题")
     lists = sorted(p.stem for p in (out / "发布名单").glob("*.csv"))
     assert lists == sorted(rows) and "m02_procedure" in lists
     text = (out / "发布名单" / "m02_procedure.csv").read_text(encoding="utf-8")

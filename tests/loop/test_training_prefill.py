@@ -61,7 +61,7 @@ def test_prefilled_item_kept_and_overridden_are_both_recorded(city, tmp_path, ca
 
     value, note = cell(next(out.glob(f"*{full.name}*.xlsx")))
     assert value == "覆盖全部村居"
-    assert "来源：培训台账.xlsx" in note and "学员 2 人，2/2 个村居有学员完成练习" in note and "通过率 50%" in note
+    assert "来源：培训台账】" in note and "学员 2 人，2/2 个村居有学员完成练习" in note and "通过率 50%" in note
     value, note = cell(next(out.glob(f"*{part.name}*.xlsx")))
     assert value == "覆盖部分村居" and "1/2 个村居" in note and "完成率 50%" in note
     others = [p for p in out.glob("*.xlsx") if full.name not in p.name and part.name not in p.name]
@@ -124,8 +124,8 @@ def test_staff_and_cadre_rows_propose_both_items_and_an_override_is_recorded(cit
         return ws.cell(at, RESULT_COL).value, ws.cell(at, REMARK_COL).value
 
     value, note = cell(town.name, "TS-24")
-    assert value == "是" and "来源：培训台账.xlsx" in note and "街镇经办人员 1 人，1 人完成练习" in note
-    assert "提交时间 2019-03-10 至 2019-03-10" in note
+    assert value == "是" and "来源：培训台账】" in note and "街镇经办人员 1 人，1 人完成练习" in note
+    assert "提交时间 2019年3月10日至2019年3月10日" in note
     value, note = cell(town.name, "TS-25")          # the staff row is not counted as a village cadre
     assert value == "覆盖部分村居" and "村居干部 2 人，1/2 个村居有学员完成练习" in note and "通过率 50%" in note
     value, note = cell(other.name, "TS-24")

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.loop.course_plan import BOOK, LISTS, assign_on_hub, hub_course, write_plan
+from toolkit.loop.course_plan import BOOK, LISTS, TOWNS, assign_on_hub, hub_course, write_plan
 from toolkit.policy.audiences import AUDIENCES
 
 DESCRIPTION = """按一个检查轮次发现的问题制定培训计划：每个街镇的经办人员和村（居）干部应学哪些练习、为什么
 （发现的问题、次数、依据）。问题与练习通过题目所考的规则编号对应（与练习反馈引用的规则相同）；
-没有对应练习的问题单独列出。写出 培训计划.xlsx（按街镇汇总、培训计划明细、无对应练习的问题）。"""
+没有对应练习的问题单独列出。写出 培训计划.xlsx（按街镇汇总，几页），并为每个街镇写出一份培训计划
+（培训计划（各街镇）/区/培训计划（街镇）.xlsx：培训计划明细、无对应练习的问题），分发到各街镇。"""
 
 
 def register_plan(course_subparsers) -> None:
@@ -46,10 +47,11 @@ def _plan(args) -> int:
                          "例如 --assign --hub hub --course jiezhen")
     if args.hub:
         hub_course(Path(args.hub), args.course)       # a wrong hub or course: nothing written
-    path, plan = write_plan(args.store, args.from_round, Path(args.out), args.district,
+    path, plan, towns = write_plan(args.store, args.from_round, Path(args.out), args.district,
                             Path(args.roster) if args.roster else None, assign=args.assign, audience=args.audience)
     overview = unit_overview(plan)
     print(f"已写出培训计划：{path}（{len(overview)} 个街镇，{len(plan)} 条）")
+    print(f"各街镇的培训计划：{len(towns)} 份 → {Path(args.out) / TOWNS}/（每区一个文件夹）")
     for row in overview.itertuples(index=False):
         print(f"  {row.区}{row.街镇}：{row.应学练习}")
     if args.assign:

@@ -28,6 +28,14 @@ def _store(parser, help_text: str) -> None:
     parser.add_argument("--by", default=None, metavar="姓名", help="导入人（默认当前系统用户），记入导入记录")
 
 
+# 主送机关 and 版记 of the documents an office sends (整改情况通报, 全市/全区汇总), GB/T 9704-2012
+DISPATCH_OPTIONS = {
+    "recipients": ("主送机关（印在标题下、正文前，末尾加冒号）", "各区民政局", "青浦区=各街道办事处、镇人民政府"),
+    "cc": ("抄送机关（印在最后一页的版记中）", "市政府办公厅，市财政局", "青浦区=区人民政府办公室，区财政局"),
+    "printer": ("印发机关（印在版记中，印发日期为成文日期）", "上海市民政局办公室", "青浦区=上海市青浦区民政局办公室"),
+}
+
+
 def register(subparsers) -> None:
     group = add_group(subparsers, "org", "本单位的区、街镇名册：模板与导入",
                       "用本单位的真实数据开始：template 生成区街镇名册和低保档案名册两个 Excel 模板 → 填写 → "
@@ -48,6 +56,11 @@ def register(subparsers) -> None:
     imp.add_argument("--district-office", action="append", default=[], metavar="区=名称",
                      help="区民政局的全称（街镇自查汇总、全区汇总和本区整改情况通报的落款），"
                           "如 青浦区=上海市青浦区民政局；可重复，每个区一次；未给出时为“区名+民政局”")
+    for field, (what, example_city, example_district) in DISPATCH_OPTIONS.items():
+        imp.add_argument(f"--city-{field}", default=None, metavar="文字",
+                         help=f"市民政局发文的{what}，如 {example_city}；只需给一次，记入数据库；给空字符串则清除")
+        imp.add_argument(f"--district-{field}", action="append", default=[], metavar="区=文字",
+                         help=f"区民政局发文的{what}，如 {example_district}；可重复，每个区一次；写成 区= 则清除")
     _aliases_epilog(imp, "org")
     imp.set_defaults(func=_org_import)
 
@@ -80,14 +93,24 @@ def _org_import(args) -> int:
 
     offices.check_name(args.city_office, "--city-office")
     pairs = dict(offices.parse_pair(p) for p in args.district_office)
-    if pairs:                                   # every district named, before anything is written
+    dispatch = {field: dict(offices.parse_dispatch_pair(p, f"--district-{field}") for p in getattr(args, f"district_{field}"))
+                for field in DISPATCH_OPTIONS}
+    named_districts = {*pairs, *(d for values in dispatch.values() for d in values)}
+    if named_districts:                         # every district named, before anything is written
         _table, rows = check_org_file(args.file)
-        offices.check_districts(pairs, offices.stored_districts(args.store) + [r["district"] for r in rows])
+        offices.check_districts(dict.fromkeys(named_districts, ""),
+                                offices.stored_districts(args.store) + [r["district"] for r in rows])
     print(result_text(import_org(args.store, args.file, imported_by=args.by)))
     if args.city_office is not None or pairs:
         named = offices.set_offices(args.store, args.city_office, pairs)
         print("已记录民政部门名称（用于报告落款）：" + "；".join(
             f"{k or '全市'}：{v}" for k, v in named.items()))
+    for field, (what, _c, _d) in DISPATCH_OPTIONS.items():
+        city = getattr(args, f"city_{field}")
+        if city is not None or dispatch[field]:
+            named = offices.set_dispatch(args.store, field, city, dispatch[field])
+            print(f"已记录{what.split('（')[0]}：" + "；".join(
+                f"{k or '全市'}：{v or '（已清除）'}" for k, v in named.items()))
     return 0
 
 

@@ -111,7 +111,7 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     """Steps 4 and 5: the plan with release lists for one district's invented trainees, their
     simulated 培训台账, and that district's 2019 forms with the training items pre-filled."""
     from toolkit.checklists.text_table import format_table
-    from toolkit.loop.course_plan import LISTS, write_plan
+    from toolkit.loop.course_plan import LISTS, TOWNS, write_plan
     from toolkit.inspections.store import store as st
     from toolkit.inspections.store.rounds import load_context
     from toolkit.loop.training_facts import write_forms_with_training
@@ -125,9 +125,10 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
                    if u.district == district)
     roster = sample_town_roster(towns)
     roster_path = write_roster_xlsx(roster, folder / ROSTER_NAME)
-    plan_path, plan = write_plan(store, "2018", folder, roster=roster_path, assign=True)
+    plan_path, plan, town_plans = write_plan(store, "2018", folder, roster=roster_path, assign=True)
     overview = unit_overview(plan)
     say(f"4. 培训计划：按轮次 2018 发现的问题，为 {len(overview)} 个街镇安排练习 → {plan_path}")
+    say(f"   每个街镇一份培训计划（{len(town_plans)} 份）→ {folder / TOWNS}")
     say(f"   {district} {len(towns)} 个街镇的 {len(roster.trainees)} 名示例学员（花名册 {roster_path.name}）"
         f"按练习的发布名单 → {folder / LISTS}")
     mine = plan[plan["街镇"].isin(towns)]
@@ -143,4 +144,4 @@ def _plan_and_train(store, folder: Path, district: str, say) -> list[Path]:
     say(f"   建议值 {len(outcomes)} 项，与检查组已导入的结果相比：{counts}（jiuzhu inspect proposals --round 2019）")
     shown = outcomes.drop(columns=["来源"]).head(6)
     say(format_table(list(shown.columns), [list(r) for r in shown.itertuples(index=False)]))
-    return [roster_path, plan_path, *sorted((folder / LISTS).glob("*.csv")), ledger, *forms]
+    return [roster_path, plan_path, *town_plans, *sorted((folder / LISTS).glob("*.csv")), ledger, *forms]

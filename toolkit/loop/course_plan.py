@@ -35,14 +35,24 @@ def round_findings(store, round_id: str, district: str | None = None):
 CODES = ("练习", "规则", "发布命令", "名单文件")
 
 
+TOWNS = "培训计划（各街镇）"
+"""The folder of the per-街镇 plans: ``<区>/培训计划（<街镇>）.xlsx``."""
+DETAIL_NOTE = "次数：档案类问题为不合格档案份数，其他问题为出现的街镇次数"
+UNMATCHED_NOTE = "这些问题没有对应的练习，请在培训中另行安排"
+RELEASE_NOTE = "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"
+
+
 def write_plan(store, round_id: str, out: Path, district: str | None = None,
-               roster: Path | None = None, assign: bool = False, audience: str | None = None) -> tuple[Path, object]:
-    """Write 培训计划.xlsx (with ``roster``: its 发布名单 sheet, of one ``audience`` or all; with
-    ``assign`` too: the sheet 按练习发布 and one ``发布名单/<练习>.csv`` per exercise)."""
+               roster: Path | None = None, assign: bool = False, audience: str | None = None
+               ) -> tuple[Path, object, list[Path]]:
+    """Write 培训计划.xlsx, the short roll-up (one row per 街镇; with ``roster``: its 发布名单
+    sheet, of one ``audience`` or all; with ``assign`` too: the sheet 按练习发布 and one
+    ``发布名单/<练习>.csv`` per exercise), and each 街镇's own plan under :data:`TOWNS`;
+    returns (roll-up, plan, the 街镇 plans)."""
     from toolkit.inspections.store.round_kinds import round_title
     from toolkit.reports.export.export_xlsx import Sheet, write_workbook
     from toolkit import SAMPLE_MARK
-    from toolkit.loop.training_plan import by_exercise, for_audience, release_list, training_plan, unit_overview, unmatched
+    from toolkit.loop.training_plan import by_exercise, for_audience, release_list, rollup, training_plan, unmatched
     from toolkit.training.course.roster import read_roster_xlsx
 
     if (assign or audience) and not roster:
@@ -51,22 +61,51 @@ def write_plan(store, round_id: str, out: Path, district: str | None = None,
 
     findings, checks, sample = round_findings(store, round_id, district)
     plan = training_plan(findings, checks)
-    title = f"培训计划（依据{round_title(round_id)}督导检查发现的问题{'，' + district if district else ''}）"
+    others = unmatched(findings, checks)
+    basis = f"依据{round_title(round_id)}督导检查发现的问题"
+    title = f"培训计划（{basis}{'，' + district if district else ''}）"
     mark = [SAMPLE_MARK] if sample else []
-    sheets = [Sheet(name, frame, lines=[title, *mark, *note], highlight=set(mark), hidden=CODES) for name, frame, note in (
-        ("按街镇汇总", unit_overview(plan), []),
-        ("培训计划明细", plan, ["次数：档案类问题为不合格档案份数，其他问题为出现的街镇次数"]),
-        ("无对应练习的问题", unmatched(findings, checks), ["这些问题没有对应的练习，请在培训中另行安排"]))]
+    sheets = [Sheet("按街镇汇总", rollup(plan, others), lines=[
+        title, *mark, "各练习列为该街镇应学这一练习所涉及的规则数（空白为不需要学）；每个街镇的培训计划"
+                      "（应学练习的明细、无对应练习的问题和发布名单）一街镇一份，另行印发"],
+        highlight=set(mark), hidden=CODES)]
     release = release_list(plan, people) if people is not None else None
-    if release is not None:
-        sheets.append(Sheet("发布名单", release, lines=[
-            title, *mark, "姓名已脱敏，凭学员编号对应花名册；按练习发布给名单中的学员"], highlight=set(mark), hidden=CODES))
     if assign:
         sheets.append(Sheet("按练习发布", by_exercise(release, LISTS), lines=[
             title, *mark, "每个练习的学员名单另存为名单文件（姓名已脱敏），供培训平台导入学员"],
             highlight=set(mark), hidden=CODES))
         write_lists(release, Path(out) / LISTS)
-    return write_workbook(Path(out) / BOOK, sheets), plan
+    towns = write_town_plans(plan, others, Path(out) / TOWNS, basis, mark, district, release)
+    return write_workbook(Path(out) / BOOK, sheets), plan, towns
+
+
+def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], district: str | None = None,
+                     release=None) -> list[Path]:
+    """One workbook per 街镇 (``<区>/培训计划（<街镇>）.xlsx``): its exercises with the rules, findings
+    and basis behind them, its findings no exercise teaches, and (``release``) who of its trainees
+    takes which exercise; plans of 街镇 no longer in the plan (of ``district``, or of the whole
+    city) are removed."""
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.loop.training_plan import towns_of
+
+    written = []
+    for town_district, unit in towns_of(plan, others):
+        title = f"{town_district}{unit}培训计划（{basis}）"
+
+        def own(frame):
+            return frame[(frame["区"] == town_district) & (frame["街镇"] == unit)].drop(columns=["区", "街镇"])
+
+        sheets = [Sheet(name, own(frame), lines=[title, *mark, note], highlight=set(mark), hidden=CODES)
+                  for name, frame, note in (("培训计划明细", plan, DETAIL_NOTE), ("无对应练习的问题", others, UNMATCHED_NOTE))]
+        mine = release[release["街镇"] == unit].drop(columns=["街镇"]) if release is not None else None
+        if mine is not None and len(mine):
+            sheets.append(Sheet("发布名单", mine, lines=[title, *mark, RELEASE_NOTE], highlight=set(mark), hidden=CODES))
+        written.append(write_workbook(folder / town_district / f"培训计划（{unit}）.xlsx", sheets))
+    scope = folder / district if district else folder
+    for old in scope.glob("**/培训计划（*）.xlsx"):
+        if old not in written:
+            old.unlink()
+    return written
 
 
 def write_lists(release, folder: Path) -> list[Path]:

@@ -15,6 +15,7 @@ which proposals were kept (采纳) and which changed (修改).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -111,7 +112,11 @@ def propose_staff(item, facts: TownFacts | None) -> str:
 
 
 def _dates(facts: TownFacts) -> str:
-    return f"，提交时间 {facts.first} 至 {facts.last}" if facts.first else ""
+    """The first and last submission, in Chinese (the remark is printed on the form)."""
+    if not facts.first:
+        return ""
+    first, last = (date.fromisoformat(str(d)[:10]) for d in (facts.first, facts.last))
+    return f"，提交时间 {first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
 
 
 def remark(facts: TownFacts | None, source: str, who: str = "学员") -> str:
@@ -129,8 +134,10 @@ def staff_remark(facts: TownFacts | None, source: str) -> str:
 
 
 def proposals_for(facts: LedgerFacts, source: str) -> list[tuple[str, object]]:
-    """(item id, town → (propose(item), remark)) for each item the ledger can propose."""
+    """(item id, town → (propose(item), remark)) for each item the ledger can propose; the remark,
+    printed on the form, names the ledger without its file extension (official writing)."""
     who = "学员" if facts.staff is None else VILLAGE_CADRE
+    source = Path(source).stem
     found = [(CADRE_ITEM, lambda item, town: (propose(item, facts.cadres.get(town)),
                                               remark(facts.cadres.get(town), source, who)))]
     if facts.staff is not None:

@@ -13,6 +13,7 @@ from toolkit.cases.finding_rules import describe_rule, exercises_by_rule, load_m
 
 COLUMNS = ["区", "街镇", "练习", "练习名称", "培训对象", "规则", "规则说明", "发现的问题", "次数", "检查项", "依据"]
 OVERVIEW_COLUMNS = ["区", "街镇", "应学练习", "涉及规则数", "问题次数"]
+ROLLUP_TAIL = ["问题次数", "无对应练习的问题"]
 UNMATCHED_COLUMNS = ["区", "街镇", "检查项", "发现的问题", "次数", "依据"]
 
 
@@ -58,6 +59,30 @@ def unit_overview(plan):
         rows.append({"区": district, "街镇": unit, "应学练习": "、".join(f"《{t}》" for _a, t in exercises),
                      "涉及规则数": part["规则"].nunique(), "问题次数": int(part.drop_duplicates("规则")["次数"].sum())})
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
+def rollup(plan, unmatched_frame):
+    """The short roll-up of a plan, one line per 街镇: a column per exercise (course order) with the
+    number of rules that send the 街镇 to it (blank: not needed), its findings behind them, and how
+    many of its findings no exercise teaches (a 街镇 with only such findings is listed too)."""
+    import pandas as pd
+
+    exercises = sorted(dict.fromkeys(zip(plan["练习"], plan["练习名称"])))
+    rows = []
+    for district, unit in towns_of(plan, unmatched_frame):
+        part = plan[(plan["区"] == district) & (plan["街镇"] == unit)]
+        rules = part.groupby("练习")["规则"].nunique()
+        rows.append({"区": district, "街镇": unit,
+                     **{title: (int(rules[a]) if a in rules else None) for a, title in exercises},
+                     "问题次数": int(part.drop_duplicates("规则")["次数"].sum()),
+                     "无对应练习的问题": int(((unmatched_frame["区"] == district) & (unmatched_frame["街镇"] == unit)).sum())})
+    return pd.DataFrame(rows, columns=["区", "街镇", *(t for _a, t in exercises), *ROLLUP_TAIL])
+
+
+def towns_of(plan, unmatched_frame) -> list[tuple[str, str]]:
+    """Every (区, 街镇) with a planned exercise or a finding no exercise teaches, in order."""
+    keys = {*zip(plan["区"], plan["街镇"]), *zip(unmatched_frame["区"], unmatched_frame["街镇"])}
+    return sorted(keys)
 
 
 def unmatched(findings, checks: dict[str, dict]):

@@ -188,7 +188,7 @@ def test_the_sample_is_drawn_from_the_frame_and_plan_xlsx_shows_its_n(tmp_path):
     book = load_workbook(write_plan_xlsx(plan, tmp_path / "plan.xlsx", frame(households, on), False))
     rows = list(book["抽样名单"].iter_rows(min_row=3, values_only=True))
     assert {r[1]: r[2] for r in rows} == {"街镇1": 165, "街镇2": 200}
-    assert "抽样日 2019-11-30 在保" in book["抽样名单"]["A1"].value
+    assert "抽样日 2019年11月30日 在保" in book["抽样名单"]["A1"].value
 
 
 def test_the_default_case_file_checklist_asks_for_refused_files(checklists):

@@ -32,6 +32,15 @@ ROUNDS = [
     ("2026-区级督导", "区级督导", date(2026, 5, 11), "2026-06-01"),
 ]
 FIXED_ON, RETURNED_ON = date(2025, 6, 10), "2025-07-01"
+# the district office's 主送机关 and 版记, printed on what it sends (通报, 全区汇总), not on a team's report
+DISPATCH = ("--district-recipients", "青浦区=各街道办事处、镇人民政府", "--district-cc", "青浦区=区人民政府办公室，区财政局",
+            "--district-printer", f"青浦区={DISTRICT_OFFICE}办公室")
+ADDRESSEES = '<p class="addressees">各街道办事处、镇人民政府：</p>'
+
+
+def imprint(html: str) -> str:
+    block = re.search(r'<div class="imprint">(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>", " ", block.group(1)) if block else ""
 
 
 def fill_forms(store: Path, round_id: str, forms: list[Path], first: date) -> date:
@@ -105,7 +114,7 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
     run(installed, work, "org", "template", "--out", ".")
     qingpu.fill_templates(work)
     out = run(installed, work, "org", "import", "区街镇名册.xlsx", "--store", STORE,
-              "--district-office", f"青浦区={DISTRICT_OFFICE}", "--city-office", CITY_OFFICE)
+              "--district-office", f"青浦区={DISTRICT_OFFICE}", "--city-office", CITY_OFFICE, *DISPATCH)
     assert DISTRICT_OFFICE in out
     run(installed, work, "register", "import", "低保档案名册.xlsx", "--store", STORE)
 
@@ -155,6 +164,9 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
             html = page(notice)
             no_city_words(html, "整改情况通报")
             assert DISTRICT_OFFICE in signature(html) and "2025年7月1日" in signature(html)
+            assert ADDRESSEES in html and html.index(ADDRESSEES) < html.index("一、")
+            assert "抄送：区人民政府办公室，区财政局。" in imprint(html)
+            assert f"{DISTRICT_OFFICE}办公室　2025年7月1日印发" in imprint(html)
 
     # the early issue date was refused with the last 检查日期 and its 街镇, nothing written
     assert not (work / "早").exists()
@@ -174,6 +186,9 @@ def test_a_one_district_campaign_year_by_the_book(installed, tmp_path):  # noqa:
     inspected = page(reports / "2025-区级督导" / "青浦区")
     assert "青浦区督导检查组" in signature(inspected) and "检查组成员：" in signature(inspected)
     assert f"{DISTRICT_OFFICE}督导检查组" in signature(page(reports / "2025-区级督导" / "全区汇总"))
+    assert ADDRESSEES in page(reports / "2025-区级督导" / "全区汇总")
+    assert "2025年5月26日印发" in imprint(page(reports / "2025-区级督导" / "全区汇总"))
+    assert ADDRESSEES not in inspected and not imprint(inspected)          # the team's report is not sent by the office
     # comparisons by dates, kind and scope — never 2025-自查 for a 区级督导
     assert "本报告不作与上一轮的比较" in inspected and "与上一轮比较的是2025-自查" not in inspected
     later = page(reports / "2026-区级督导" / "青浦区")

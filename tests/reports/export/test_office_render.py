@@ -163,3 +163,38 @@ def test_every_report_and_its_rectification_list_print_conformant(sample_city, t
                        check(docx.parent / "report.pdf", f"{name} report.pdf", "docx", MAX_BODY_PAGES),
                        check(printed[docx.parent / "整改清单.xlsx"], f"{name} 整改清单", "xlsx")):
             assert result.problems == [], (result.document, result.problems)
+
+
+def test_every_town_list_form_plan_and_error_list_of_the_sample_city_prints_conformant(sample_city, tmp_path):
+    """The rest of what `make demo`'s supervision and report stages write, printed by LibreOffice in
+    one run: each 街镇's own 整改清单 (all of them), the 互检计划 of both rounds, the filled forms of
+    one district and the form with the most case files, a blank form, and the demo's import error list.
+    A blank form prints every block of its case-file sheet (every row on each block's pages)."""
+    from toolkit.demo.inspections_demo import rejected_form
+    from toolkit.inspections.forms.commands import write_forms
+    from toolkit.reports.export.conformance import check
+
+    base = sample_city[0][0].parents[3]
+    store = base / "data" / "jiuzhu.sqlite"
+    towns = sorted((base / "reports" / "2019").glob("*/整改清单（*）.xlsx"))
+    forms = sorted((base / "data" / "forms" / "2019").glob("*.xlsx"))
+    district = forms[0].name.split("_")[1]
+    largest = max(forms, key=lambda p: p.stat().st_size)
+    chosen = sorted({*(p for p in forms if f"_{district}_" in p.name), largest})
+    blank = write_forms(store, "2019", tmp_path / "blank", [district])[0]
+    errors = rejected_form(store, forms[0], tmp_path / "returned", print)      # as `make demo` shows it
+    books = [*towns, *sorted((base / "data" / "plans").glob("*/plan.xlsx")), *chosen, blank, errors]
+    assert len(towns) == 74 and len(chosen) >= 5
+    printed = dict(zip(books, convert_all(books, "pdf", tmp_path / "pdf")))
+    failed = {str(p.relative_to(base) if base in p.parents else p.name): r.problems
+              for p, r in ((p, check(pdf, p.name, "xlsx", file_names=p == errors)) for p, pdf in printed.items())
+              if r.problems}
+    assert not failed, failed
+    texts = page_texts(printed[blank])
+    cases = [t for t in texts if "档案编号" in t and "检查项目" not in t]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(blank).worksheets[-1]
+    ids = [sheet.cell(r, 1).value for r in range(4, sheet.max_row + 1) if str(sheet.cell(r, 1).value or "").startswith("A")]
+    blocks = sum(ids[0] in t for t in cases)
+    assert blocks >= 2 and sum(ids[-1] in t for t in cases) == blocks, (blocks, ids[-1])

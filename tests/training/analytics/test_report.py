@@ -76,7 +76,11 @@ def test_ledger_has_one_row_per_trainee_and_assignment_with_masked_names(report)
     assert by_id["dh001"]["培训内容"] == "家庭收入核算与低保金计算"
     assert (by_id["dh001"]["得分"], by_id["dh001"]["满分"], by_id["dh001"]["是否通过"]) == (10, 10, "通过")
     assert by_id["dh002"]["是否通过"] == "未通过" and by_id["dh003"]["是否通过"] == "未提交"
-    assert by_id["dh001"]["提交时间"] == "2026-02-27 09:30"        # Beijing time
+    assert by_id["dh001"]["提交时间"] == datetime(2026, 2, 27, 9, 30)     # Beijing time, printed in Chinese
+    sheet = workbook["培训台账"]
+    column = [c.value for c in sheet[3]].index("提交时间") + 1
+    times = [c for c in next(sheet.iter_cols(min_col=column, max_col=column, min_row=4)) if c.value is not None]
+    assert times and {c.number_format for c in times} == {'yyyy"年"m"月"d"日" hh:mm'}
     for sheet in workbook.worksheets:                             # no full name anywhere
         text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
         assert "王伟" not in text and "李娜" not in text and "张小明" not in text
@@ -136,6 +140,7 @@ def test_ledger_names_rules_in_chinese_and_prints_well(report):
     for name in ("题目答错比例", "规则答错比例"):
         rows, _ = _rows(book[name])
         assert rows and all(r["规则"] and not re.search(r"[A-Za-z_]", r["规则"]) for r in rows), rows
+        assert all(not re.search(r"m0\d", str(v)) for r in rows for v in r.values()), rows   # no exercise ids on paper
     assert "不计入家庭收入的项目" in {r["规则"] for r in _rows(book["规则答错比例"])[0]}
     for ws in book.worksheets:
         if ws.title == "图表":

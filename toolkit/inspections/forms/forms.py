@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from toolkit import SAMPLE_MARK
 from toolkit.cells import safe_cell
+from toolkit.sheets import DATE_FORMAT
 from toolkit.checklists.model import NO, NOT_APPLICABLE, YES, Checklist
 from toolkit.inspections.store.round_kinds import round_title, team_label
 from toolkit.files import save_workbook
@@ -52,7 +53,7 @@ HELP_TEXT = [
     "填写说明",
     "1. 本表格按本轮检查表生成，每个被检查街镇一份。请勿增删、重命名工作表，请勿合并单元格。",
     "2. 只能在黄色单元格中填写；“检查结果”列请从下拉列表中选择，比例类项目填写 0 到 1 的小数或百分数（如 80%）。",
-    "3. “基本信息”页填写检查人员和检查日期（如 2019-12-10）。",
+    "3. “基本信息”页填写检查人员和检查日期（如 2019年12月10日，也可输入 2019/12/10）。",
     "4. “低保档案材料核查表”页每行一份抽查档案，档案编号已列出，户主姓名、身份证号、受理日期已按低保档案名册预填，请对照档案核对；"
     "请填写联系电话、各环节日期和经办人，材料一栏填 是 / 否 / 不适用。多名人员用“、”分隔。"
     "档案与名册不符的，如实填写档案中的内容，并在备注中写明“档案与名册不一致”（否则导入时按录入错误退回）。",
@@ -61,6 +62,10 @@ HELP_TEXT = [
 ]
 
 
+# A blank case-file cell holds a no-break space: LibreOffice leaves out a printed page without
+# content, so the pages of a blank form's right-hand columns (rows 21–60) would not print; the
+# import reads it as empty (str.strip), typing replaces it.
+BLANK = "\u00a0"
 SIGNATURE_ROW = 10        # first of the signature lines on 基本信息 (below the rows the import reads)
 SIGNATURES = ["检查人员签字", "被检查单位负责人签字", "日期"]
 CASE_WIDTHS = {"case_id": 11, "head_name": 8, "id_number": 20, "phone": 12, "decision": 8, "near_relative": 8,
@@ -68,9 +73,10 @@ CASE_WIDTHS = {"case_id": 11, "head_name": 8, "id_number": 20, "phone": 12, "dec
 
 
 def _case_width(key: str) -> float:
-    """Print width of a case-file column: dates 11, names 8, 是/否 columns 7 (their header wraps)."""
+    """Print width of a case-file column: dates 14 (2019年12月31日), names 8, 是/否 columns 7 (their
+    header wraps)."""
     if key.startswith("date:"):
-        return 11
+        return 14
     if key.startswith("staff:"):
         return 8
     if key.startswith("doc:"):
@@ -104,7 +110,7 @@ DATE_STYLE = "填写日期"
 
 def _input_styles() -> list[NamedStyle]:
     styles = []
-    for name, number_format in ((INPUT_STYLE, "General"), (DATE_STYLE, "yyyy-mm-dd")):
+    for name, number_format in ((INPUT_STYLE, "General"), (DATE_STYLE, DATE_FORMAT)):
         style = NamedStyle(name=name, number_format=number_format)
         style.protection = Protection(locked=False)
         style.fill = INPUT_FILL
@@ -263,7 +269,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         columns = case_columns(_document_items(case_checklist))
         sampled = ctx.sample.get(unit.id, [])
         _header(ws, mark + case_checklist.title,
-                f"本街镇抽取 {len(sampled)} 份档案。日期写成 2019-05-01；多人用、分隔。",
+                f"本街镇抽取 {len(sampled)} 份档案。日期如 2019年5月1日（也可输入 2019/5/1）；多人用、分隔。",
                 [label for _, label in columns], [_case_width(key) for key, _l in columns])
         last = FIRST_ROW + max(len(sampled), 1) - 1
         for offset, case_id in enumerate(sampled):
@@ -276,7 +282,10 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 continue
             style = DATE_STYLE if key.startswith("date:") else INPUT_STYLE
             for row in range(FIRST_ROW, last + 1):
-                _input(ws.cell(row=row, column=col), style)
+                cell = ws.cell(row=row, column=col)
+                _input(cell, style)
+                if cell.value is None:
+                    cell.value = BLANK
             if key == "decision":
                 _list_validation(ws, ("批准", "不批准"), ref, label, "请选择审批结论：批准 或 不批准")
             elif key == "near_relative":

@@ -202,7 +202,7 @@ def write_plan_xlsx(plan: Plan, path: Path, households: pd.DataFrame, is_sample:
                             int(row["cases"]) if row is not None else 0]))
     ws2 = wb.create_sheet("抽样名单")
     on = plan.sampling_date or default_sampling_date(plan.round_id)
-    ws2.append([mark + "抽样规则：" + SAMPLE_RULE.format(on=on.isoformat(), refused=REFUSED_RULE[plan.refused])])
+    ws2.append([mark + "抽样规则：" + SAMPLE_RULE.format(on=f"{on.year}年{on.month}月{on.day}日", refused=REFUSED_RULE[plan.refused])])
     ws2.append(["区", "街镇", "低保户数（抽样框 N）", "抽取份数", "分层", "本层份数", "档案编号"])
     population = households.groupby(["district", "unit"]).size()
     for (district, unit), group in plan.sample.groupby(["district", "unit"], sort=True):

@@ -10,9 +10,17 @@ Who signs what (:func:`signer`):
 - 区级督导: the district's inspection team (``<区>督导检查组`` and its members);
 - 各区互检: the inspecting district's team;
 - summaries and the 整改情况通报: the 区民政局 in a one-district round, else the 市民政局.
+
+What an office prints on the documents it sends (:func:`dispatch`, GB/T 9704-2012), optional and
+omitted until set: the 主送机关 (``recipients:``), the 抄送机关 (``cc:``) and the 印发机关
+(``printer:``) of the 版记, per office (the same key suffixes: '' for the city, ``<区>``), set by
+``jiuzhu org import --city-recipients/--district-recipients 区=…`` and the ``-cc``/``-printer`` pairs;
+an empty value clears one.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
@@ -21,11 +29,13 @@ from toolkit.inspections.store import store as st
 from toolkit.inspections.register.names import name as normal_name
 
 KEY = "office:"
+DISPATCH = ("recipients", "cc", "printer")      # keys '<field>:' and '<field>:<区>' of the settings table
 CITY_DEFAULT = "市民政局"
 TEXT = {
     "bad_pair": "--district-office“{value}”格式不对。请写成 区=区民政局名称，例如 青浦区=上海市青浦区民政局",
     "unknown": "--district-office：区“{district}”不在区街镇名册中。可选：{known}",
     "empty": "{option} 不能为空。请写出民政部门的全称，例如 上海市民政局",
+    "bad_dispatch": "{option}“{value}”格式不对。请写成 区=文字，例如 青浦区=各街道办事处、镇人民政府；写成 区= 则清除该区的设置",
 }
 
 
@@ -71,11 +81,54 @@ def set_offices(store, city: str | None = None, districts: dict[str, str] | None
     return wanted
 
 
-def _stored(store) -> dict[str, str]:
+def _stored(store, key: str = KEY) -> dict[str, str]:
     engine = st.open_store(store, create=False)
     with engine.connect() as conn:
-        rows = conn.execute(select(st.settings.c.key, st.settings.c.value).where(st.settings.c.key.like(KEY + "%")))
-        return {k[len(KEY):]: v for k, v in rows}
+        rows = conn.execute(select(st.settings.c.key, st.settings.c.value).where(st.settings.c.key.like(key + "%")))
+        return {k[len(key):]: v for k, v in rows}
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """What an office prints on a document it sends: 主送机关 under the title, 抄送 and 印发机关 in
+    the 版记 (each '' when not set: the element is left out)."""
+    recipients: str = ""
+    cc: str = ""
+    printer: str = ""
+
+
+def parse_dispatch_pair(text: str, option: str) -> tuple[str, str]:
+    """'青浦区=各街道办事处、镇人民政府' → ('青浦区', '各街道办事处、镇人民政府'); '青浦区=' clears."""
+    district, sep, value = str(text).partition("=")
+    district = normal_name(district)
+    if not sep or not district:
+        raise UserError(TEXT["bad_dispatch"].format(option=option, value=text))
+    return district, " ".join(value.split())
+
+
+def set_dispatch(store, field: str, city: str | None = None, districts: dict[str, str] | None = None) -> dict[str, str]:
+    """Set one :data:`DISPATCH` field of the city office and/or district offices (an empty value
+    clears it); returns what was set (key '' for the city)."""
+    engine = st.open_store(store, create=False)
+    wanted = {"": " ".join(city.split())} if city is not None else {}
+    check_districts(districts or {}, stored_districts(store))
+    wanted.update(districts or {})
+    with st.write_transaction(engine) as conn:
+        for key, value in wanted.items():
+            conn.execute(delete(st.settings).where(st.settings.c.key == f"{field}:{key}"))
+            if value:
+                conn.execute(insert(st.settings).values(key=f"{field}:{key}", value=value))
+    return wanted
+
+
+def dispatch(store, district: str | None = None) -> Dispatch:
+    """The 主送机关, 抄送 and 印发机关 of the office issuing for ``district`` (None: the city)."""
+    return Dispatch(**{f: _stored(store, f + ":").get(district or "", "") for f in DISPATCH})
+
+
+def dispatch_for(store, districts: list[str]) -> Dispatch:
+    """Of the office issuing a summary covering ``districts`` (as :func:`office_for`)."""
+    return dispatch(store, districts[0] if len(districts) == 1 else None)
 
 
 def city_office(store) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from toolkit.inspections.rectification.rectification_status import CITY, DISTRICT_TOTAL, OVERDUE, district_summary
 from toolkit.reports.compose import report_labels as L
-from toolkit.reports.compose.signing import signing
+from toolkit.reports.compose.signing import addressees, imprint, signing
 
 TITLE = "社会救助管理服务质量整改情况通报"
 WORKBOOK = "整改情况.xlsx"
@@ -169,12 +169,14 @@ def _annex_sheet(frame, columns: list[str]):
 
 
 def rectification_report(doc, problems, summary, recurring, *, round_id: str, as_of, prev_id: str | None,
-                         district: str | None = None, prev_note: str = "", signer: str = "") -> None:
+                         district: str | None = None, prev_note: str = "", signer: str = "", dispatch=None) -> None:
     """The 通报's body, 附件说明 and 落款, and the annex workbook :data:`WORKBOOK`.
 
     ``prev_note``: which round the 反弹 are counted against, and why (``round_dates.compare_with``);
-    ``signer``: the issuing office (``offices.rectification_signer``), signing with the 成文日期 ``as_of``."""
+    ``signer``: the issuing office (``offices.rectification_signer``), signing with the 成文日期 ``as_of``;
+    ``dispatch``: its 主送机关 and 版记 (``offices.dispatch``), each printed when set."""
     level = "各街镇" if district else "各区"
+    addressees(doc, dispatch)
     doc.heading(TEXT["overall"])
     for text in summary_paragraphs(summary, round_id, as_of):
         doc.paragraph(text)
@@ -194,6 +196,7 @@ def rectification_report(doc, problems, summary, recurring, *, round_id: str, as
     if annexes:
         doc.annex_note(annexes)
     doc.signature(signing(district, as_of, signer or None).lines())
+    imprint(doc, dispatch, as_of)
     _annex_workbook(doc, problems, summary, recurring, round_id=round_id, as_of=as_of)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from toolkit.reports.compose import report_data as rd
 from toolkit.reports.compose import report_labels as L
+from toolkit.reports.compose.signing import addressees, imprint
 from toolkit.inspections.rectification.findings import SHOWN_CASES, SEVERITY_ORDER, case_ids_text, group_findings
 from toolkit.inspections.rectification.recurrence import is_marked
 from toolkit.reports.compose.training_figures import CHANGED, KEPT, district_lines
@@ -302,12 +303,14 @@ def _recurrences_by_district(doc, findings, prev_id) -> None:
 # ---------------------------------------------------------------- city summary
 def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: str | None = None,
                 top_n: int = 10, office: str = L.DEFAULT_OFFICE, training=None, prev_note: str = "",
-                signer: str = "") -> None:
+                signer: str = "", dispatch=None) -> None:
     """The blocks of the city summary (``findings``: ``findings.load_findings`` of the round, marked
-    by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``)."""
+    by ``recurrence.mark_recurrences``; ``training``: ``training_figures.training_figures``;
+    ``dispatch``: the issuing office's 主送机关 and 版记, ``offices.dispatch_for``, each printed when set)."""
     every = _city_groups(findings)
     grouped = every.sort_values("spread", ascending=False, kind="stable").head(top_n).sort_values("order", kind="stable")
     words = L.summary_words(list(s.districts["district"]), office)
+    addressees(doc, dispatch)
     _city_overall(doc, s, prev, prev_id, training, prev_note)
     _good_and_problems(doc, s, None, grouped,
                        f"{words['area']}共发现问题 {len(findings)} 处（{_severity_counts(findings)}）。"
@@ -327,6 +330,7 @@ def city_report(doc, s, findings, plan, *, issued, rules, prev=None, prev_id: st
     doc.sheet(L.RECTIFICATION_BOOK, f"{words['area']}整改清单", **fill_sheet(plan),
               lines=[f"{words['area']}{L.round_title(s.round_id)}督导检查整改清单",
                      f"整改期限：{describe_rules(rules)}；下发日期 {L.chinese_date(issued)}"])
+    imprint(doc, dispatch, issued)                  # 版记 on the last page, after the annexes
 
 
 def _city_groups(findings):

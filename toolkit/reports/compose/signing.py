@@ -3,7 +3,8 @@
 One small function, so the documents never compose a signing body themselves.  Today it knows
 what the store knows: a district's document is signed by the district's 民政局, the city's by
 :data:`report_labels.DEFAULT_OFFICE`, dated the day given (the round's issue date or the 通报's
-cut-off).  The bureau's own names (from its settings) can be fed in through ``office``.
+cut-off).  The bureau's own names (from its settings) can be fed in through ``office``; the
+office's 主送机关 and 版记 (``offices.dispatch``) through :func:`addressees` and :func:`imprint`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ class Signing:
     def lines(self) -> list[str]:
         """The 落款's lines: the body, then the date."""
         return [self.office, self.date_text]
+
+
+def addressees(doc, dispatch) -> None:
+    """主送机关 under the title when the office has set one."""
+    if dispatch is not None and dispatch.recipients:
+        doc.addressees(dispatch.recipients)
+
+
+def imprint(doc, dispatch, printed_on) -> None:
+    """版记 (抄送; 印发机关 and 印发日期, the 成文日期) when the office has set them."""
+    if dispatch is not None and (dispatch.cc or dispatch.printer):
+        doc.imprint(dispatch.cc, dispatch.printer, L.chinese_date(printed_on) if dispatch.printer else "")
 
 
 def signing(district: str | None, day: dt.date, office: str | None = None) -> Signing:

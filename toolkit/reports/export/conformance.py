@@ -6,7 +6,8 @@ text inside the 版心 (left 28 mm, right 26 mm; CJK punctuation may hang one ch
 page number "— n —" on every page, odd pages at the right and even pages at the left one
 character in, 7 mm below the 版心; the body (the pages before 附件1) within its page limit; a
 落款 with a 署名 and a 成文日期 in Chinese; no program text.  For a workbook: A4, page numbers
-in the footer, no program text.  For both: the smallest printed Chinese text ≥ 9 pt.
+in the footer, no program text.  No date written the ISO way (2019-01-21) in either: GB/T 9704
+writes 2019年1月21日.  For both: the smallest printed Chinese text ≥ 9 pt.
 
 :func:`check` returns a :class:`Conformance` per document; :func:`markdown_table` the table
 written into docs by ``tools/print_conformance.py``.
@@ -29,6 +30,7 @@ HANGING = "，。、；：？！”’）》」』】"
 DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$", re.M)
 PROGRAM = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|jiuzhu|nbgrader|papermill|\.xlsx|\.docx|\.csv|\.ipynb|(?<!检查)轮次\s*\d"
                      r"|\b\d{4}-[A-Z]{2}-\d{2}-[0-9A-F]{8}\b|\b[0-9a-f]{16,}\b|=[0-9a-f]{8}")
+ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])|(?<![\d-])\d{4}-\d{1,2}-(?=\s*$)", re.M)
 SIGNERS = ("民政局", "民政部门", "检查组", "人民政府", "办公室")
 
 
@@ -48,7 +50,8 @@ class Conformance:
 def check(pdf: Path, document: str, kind: str, max_body_pages: int | None = None,
           file_names: bool = False) -> Conformance:
     """Measure ``pdf`` (LibreOffice's print of a ``kind`` 'docx' or 'xlsx' file named ``document``);
-    ``file_names``: a list that must name files (an import error list) may show them."""
+    ``file_names``: a list that must name files and echo values as typed (an import error list)
+    may show them, dates written 2019-01-21 among them."""
     measured = pages(pdf)
     texts = page_texts(pdf)
     result = Conformance(document, len(measured), smallest_cjk_pt(measured))
@@ -61,6 +64,9 @@ def check(pdf: Path, document: str, kind: str, max_body_pages: int | None = None
                       if not (file_names and m.group(0).startswith("."))})
     if program:
         problems.append("含程序文字：" + "、".join(program[:5]))
+    dates = sorted({m.group(0) for text in texts for m in ISO_DATE.finditer(text)})
+    if dates and not file_names:
+        problems.append("含数字写法的日期（应写作“2019年1月21日”）：" + "、".join(dates[:5]))
     if kind == "docx":
         _check_docx(measured, texts, result, max_body_pages)
     else:

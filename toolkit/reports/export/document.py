@@ -92,6 +92,21 @@ class ReportDocument:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in titles)
         _show_html(f'<div class="annex-note"><p>附件：</p><ol>{items}</ol></div>')
 
+    def addressees(self, text: str) -> None:
+        """主送机关 (GB/T 9704 7.3.2): under the title, flush left, ending with a full-width colon;
+        call it before the first paragraph of the body."""
+        text = str(text).rstrip("：:") + "："
+        self.blocks.append({"kind": "addressees", "text": text})
+        _show_html(f'<p class="addressees">{html.escape(text)}</p>')
+
+    def imprint(self, copies: str = "", printer: str = "", printed_on: str = "") -> None:
+        """版记 (GB/T 9704 7.4): 抄送 and/or 印发机关 with 印发日期 between rules, at the foot of the
+        last page; call it last.  ``printed_on`` in Chinese (2019年12月13日)."""
+        copies = str(copies).rstrip("。.") + "。" if copies else ""
+        self.blocks.append({"kind": "imprint", "copies": copies, "printer": printer, "printed_on": printed_on})
+        lines = ([f"抄送：{copies}"] if copies else []) + ([f"{printer}　{printed_on}印发"] if printer else [])
+        _show_html('<div class="imprint">' + "".join(f"<p>{html.escape(x)}</p>" for x in lines) + "</div>")
+
     def signature(self, lines: list[str]) -> None:
         """落款: who signs (in full) and the date, right-aligned."""
         lines = [str(x) for x in lines]

@@ -144,6 +144,10 @@ def _add_block(document, block: dict) -> None:
         _add_signature(document, block["lines"])
     elif kind == "annex_note":
         _add_annex_note(document, block["titles"])
+    elif kind == "addressees":
+        _add_addressees(document, block["text"])
+    elif kind == "imprint":
+        _add_imprint(document, block)
     else:
         raise ValueError(f"unknown block kind {kind!r}")
 
@@ -216,6 +220,76 @@ def _add_signature(document, lines: list[str]) -> None:
             else SIGNATURE_INSET_EM
         para.paragraph_format.right_indent = Pt(inset * BODY_PT)
         para.paragraph_format.keep_with_next = n < len(lines) - 1
+
+
+def _add_addressees(document, text: str) -> None:
+    """主送机关 (GB/T 9704 7.3.2): 标题下空一行, 居左顶格, 回行仍顶格, 末尾全角冒号."""
+    from docx.shared import Pt
+
+    document.add_paragraph().paragraph_format.first_line_indent = Pt(0)
+    para = document.add_paragraph(text)
+    para.paragraph_format.first_line_indent = Pt(0)
+
+
+IMPRINT_PT = 14                 # 版记 in 4号仿宋
+IMPRINT_LINE_PT = 21           # the 版记 set tight: it fits below a 落款 low on the page
+RULE_EIGHTHS = {"thick": 8, "thin": 6}     # 首末条分隔线 0.35 mm ≈ 1 pt, 中间 0.25 mm ≈ ¾ pt (in ⅛ pt)
+
+
+def _add_imprint(document, block: dict) -> None:
+    """版记 (GB/T 9704 7.4): a table as wide as the 版心 with a thick rule above and below and a
+    thin one between its rows; 抄送 左右各空一字, a long list running on under the first name after
+    the colon; 印发机关 左空一字 and 印发日期 右空一字 on one line.  It follows the 落款 on the
+    last page, a line below it: LibreOffice lays a table anchored to the foot of the page
+    (w:tblpPr) out in the text all the same, so the foot of the page is not attempted."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    rows = ([("抄送：" + block["copies"], "")] if block.get("copies") else []) + \
+        ([(block["printer"], f"{block['printed_on']}印发")] if block.get("printer") else [])
+    if not rows:
+        return
+    width = Cm(text_width_cm())
+    gap = document.add_paragraph().paragraph_format          # half a line between 落款 and 版记
+    gap.keep_with_next, gap.line_spacing = True, Pt(IMPRINT_PT)
+    table = document.add_table(rows=len(rows), cols=1)
+    table.autofit = False
+    for n, (row, (left, right)) in enumerate(zip(table.rows, rows)):
+        cell = row.cells[0]
+        cell.width = width
+        para = cell.paragraphs[0]
+        form = para.paragraph_format
+        form.left_indent, form.right_indent = Pt(IMPRINT_PT), Pt(IMPRINT_PT)
+        form.first_line_indent = Pt(0)
+        form.line_spacing = Pt(IMPRINT_LINE_PT)
+        form.keep_with_next = n < len(rows) - 1                 # the 版记 never splits across pages
+        form.space_before = form.space_after = Pt(0)
+        if left.startswith("抄送："):
+            form.left_indent = Pt(IMPRINT_PT * (1 + 3))              # run on under the first name
+            form.first_line_indent = Pt(-IMPRINT_PT * 3)
+        _set_run_font(para.add_run(left), BODY_FONT, Pt(IMPRINT_PT), bold=False)
+        if right:
+            form.tab_stops.add_tab_stop(width - Pt(2 * IMPRINT_PT), WD_TAB_ALIGNMENT.RIGHT)
+            _set_run_font(para.add_run("\t" + right), BODY_FONT, Pt(IMPRINT_PT), bold=False)
+        _cell_rules(cell, top="thick" if n == 0 else "thin", bottom="thick" if n == len(rows) - 1 else None)
+        _cant_split(row)
+    end = document.add_paragraph()             # Word needs a paragraph after a table
+    end.paragraph_format.line_spacing = Pt(1)
+
+
+def _cell_rules(cell, top: str | None, bottom: str | None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tcBorders")
+    for side, weight in (("top", top), ("left", None), ("bottom", bottom), ("right", None)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single" if weight else "nil")
+        if weight:
+            edge.set(qn("w:sz"), str(RULE_EIGHTHS[weight]))
+            edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    cell._tc.get_or_add_tcPr().append(borders)
 
 
 def _line_em(text: str) -> float:
@@ -298,15 +372,16 @@ def format_frame(frame):
 
 
 def format_value(value) -> str:
-    """Table cell text: '—' for missing, at most one decimal for fractions, ISO dates."""
+    """Table cell text: '—' for missing, at most one decimal for fractions, dates in Chinese
+    (2019年1月21日, GB/T 9704)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if value.__class__.__name__ in ("NAType", "NaTType"):
         return "—"
     if isinstance(value, float):
         return f"{value:.1f}".removesuffix(".0") if value != int(value) else str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+    if hasattr(value, "year") and hasattr(value, "day"):
+        return f"{value.year}年{value.month}月{value.day}日"
     return str(value)
 
 

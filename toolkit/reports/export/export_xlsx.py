@@ -19,7 +19,7 @@ from pathlib import Path
 
 from toolkit.cells import safe_cell
 from toolkit.files import save_workbook
-from toolkit.sheets import text_width
+from toolkit.sheets import DATE_FORMAT, text_width
 
 _HEADER_FILL = "DDE4EE"
 _INPUT_FILL = "FFF2CC"
@@ -80,7 +80,7 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
                 if isinstance(cell.value, str):
                     cell.alignment = wrap
                 elif isinstance(cell.value, (date, datetime)):
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = DATE_FORMAT
         for col, name in enumerate(columns, start=1):
             longest = max([text_width(name)] + [text_width(v) for v in frame.iloc[:, col - 1]])
             dim = ws.column_dimensions[get_column_letter(col)]
@@ -131,7 +131,7 @@ def _input_columns(ws, sheet: Sheet, columns: list[str], header_row: int, last_r
             cell.fill = fill
             cell.alignment = wrap
             if spec.date:
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = DATE_FORMAT
         dim = ws.column_dimensions[letter]
         dim.width = sheet.widths.get(name) or max(dim.width or 0, _MIN_INPUT_WIDTH)
         for r in range(header_row + 1, last_row + 1):

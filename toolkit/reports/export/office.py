@@ -64,7 +64,8 @@ def convert_all(sources: list[Path], fmt: str, out_dir: Path, timeout: float = 6
     """Convert several files in one LibreOffice run (its start-up is most of the time).
 
     Results are named after their source; when two sources share a name (每区的 报告.docx), the
-    source's folder name is put in front: ``东湖区-报告.pdf``.
+    source's folder name is put in front: ``东湖区-报告.pdf``, and when that is shared too, the
+    source's position: ``0012-东湖区-整改清单.pdf``.
     """
     sources = [Path(p).resolve() for p in sources]
     out_dir = Path(out_dir).resolve()
@@ -74,9 +75,12 @@ def convert_all(sources: list[Path], fmt: str, out_dir: Path, timeout: float = 6
     with tempfile.TemporaryDirectory(prefix="jiuzhu-office-") as tmp:
         inbox, outbox = Path(tmp) / "in", Path(tmp) / "out"
         inbox.mkdir()
-        staged = []
+        staged, stems = [], set()
         for n, source in enumerate(sources):
             stem = source.stem if names.count(source.name) == 1 else f"{source.parent.name}-{source.stem}"
+            if stem in stems:                   # same folder name too (东湖区/整改清单.xlsx of two runs)
+                stem = f"{n:04d}-{stem}"
+            stems.add(stem)
             link = inbox / f"{n:04d}{source.suffix}"
             shutil.copyfile(source, link)
             staged.append((link, out_dir / f"{stem}.{ext}"))

@@ -210,7 +210,7 @@ def _wrong_shares(assignments: list[str], titles: dict[str, str], cells: list[di
     rule_rows = []
     for rule, group in questions.groupby("规则", sort=False):
         rule_rows.append({"规则": rule, "规则名称": rule_title(rule) or _short(next(iter(group["题目"]), ""), 20),
-                          "涉及题目": "、".join(f"{a[:3]} {q}" for a, q in zip(group["练习"], group["题号"])),
+                          "涉及题目": "、".join(f"《{t}》{q}" for t, q in zip(group["培训内容"], group["题号"])),
                           "依据": next((b for b in group["依据"] if b), ""),
                           "评分人次": int(group["评分人次"].sum()), "答错人次": int(group["答错人次"].sum())})
     rules = pd.DataFrame(rule_rows, columns=r_columns[:-1])

@@ -21,7 +21,7 @@ from toolkit.files import save_workbook
 from toolkit.training.course.roster import shown_student_id
 
 PERCENT_COLUMNS = {"得分率", "完成率", "通过率", "答错比例"}
-WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "岗位": 14, "培训对象": 12, "练习": 16, "培训内容": 26, "提交时间": 17,
+WIDTHS = {"学员编号": 12, "姓名": 8, "街镇": 12, "村居": 14, "岗位": 14, "培训对象": 12, "练习": 16, "培训内容": 26, "提交时间": 19,
           "题目": 44, "依据": 48, "规则": 24, "规则名称": 26, "涉及题目": 30, "备注": 22}
 
 
@@ -33,13 +33,14 @@ def write_ledger(stats: TrainingStats, path: Path, charts: list[Path] = ()) -> P
     workbook = Workbook()
     workbook.remove(workbook.active)
     mark = f"（{SAMPLE_MARK}）" if stats.sample else ""
-    stamp = (f"生成时间：{stats.generated_at:%Y-%m-%d %H:%M}　通过线：得分率 ≥ {stats.pass_rate:.0%}"
+    at = stats.generated_at
+    stamp = (f"生成时间：{at.year}年{at.month}月{at.day}日 {at:%H:%M}　通过线：得分率 ≥ {stats.pass_rate:.0%}"
              f"　姓名已脱敏，凭学员编号对应花名册")
     sheets = [
         ("培训台账", f"培训台账{mark}", stats.ledger.drop(columns=["练习"])),
         ("街镇统计", f"各街镇完成率与通过率{mark}", stats.towns),
         ("村居统计", f"各村居完成率与通过率{mark}", stats.villages),
-        ("题目答错比例", f"各题答错比例{mark}", chinese_rules(stats.questions)),
+        ("题目答错比例", f"各题答错比例{mark}", chinese_rules(stats.questions).drop(columns=["练习"], errors="ignore")),   # ids not printed
         ("规则答错比例", f"各规则答错比例（从高到低）{mark}", chinese_rules(stats.rules)),
         ("未提交名单", f"未提交名单{mark}", stats.not_submitted),
         ("未通过名单", f"未通过名单{mark}", stats.not_passed),
@@ -82,10 +83,12 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for record in frame.itertuples(index=False):
-        sheet.append([_plain(v) for v in record])
+        sheet.append([_plain(v) if column != "提交时间" else _time(v) for column, v in zip(frame.columns, record)])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.alignment = wrap
+            elif hasattr(cell.value, "hour"):
+                cell.number_format = TIME_FORMAT
     if frame.empty:
         sheet.append(["（无）"])
     for index, column in enumerate(frame.columns, start=1):
@@ -98,6 +101,21 @@ def _add_table(workbook, name: str, title: str, stamp: str, frame: pd.DataFrame)
     if not frame.empty:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{sheet.max_row}"
     sheet.print_title_rows = f"{header_row}:{header_row}"  # page set-up: toolkit.sheets, on save
+
+
+TIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+
+
+def _time(value):
+    """提交时间 ('2019-04-19 10:23', Beijing time) as a date-time cell that prints in Chinese."""
+    from datetime import datetime
+
+    if not value:
+        return None
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return _plain(value)
 
 
 def _plain(value):
