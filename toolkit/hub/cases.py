@@ -4,6 +4,9 @@ The hub process holds the course secrets; a trainee's kernel reads only the give
 cases from ``~/.jiuzhu/cases/<course>/<user>/`` (:mod:`toolkit.training.trainee.casedata`).  The home
 belongs to the trainee, so every folder and file is opened relative to its parent with
 ``O_NOFOLLOW``: a symlink the trainee planted never makes root write or chown outside the home.
+Files are written to a fresh name (``O_EXCL``) and then renamed or linked into place, so root never
+opens what the trainee left at the final name: a FIFO there cannot block the hub, a hard link to a
+system file is replaced, not truncated.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import secrets
 from pathlib import Path
 
 from toolkit.hub.layout import Course, Hub
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 
 
 def released_case_exercises(course: Course) -> list[str]:
@@ -36,11 +41,29 @@ def _open_dir(parent_fd: int, name: str, uid: int, gid: int) -> int:
         return os.open(name, _DIR_FLAGS, dir_fd=parent_fd)     # a symlink here raises OSError
 
 
-def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int) -> None:
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchown(fh.fileno(), uid, gid)
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int, *, replace: bool = True) -> bool:
+    """``data`` as JSON at ``name`` in the folder ``dir_fd``, owned by ``uid``: written under a fresh
+    name, then renamed over whatever is at ``name`` (``replace``) or linked there only when nothing
+    is (else False)."""
+    temp = f".{name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temp, _NEW_FILE, 0o600, dir_fd=dir_fd)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchown(fh.fileno(), uid, gid)
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+        if replace:
+            os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            return True
+        try:
+            os.link(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            return True
+        except FileExistsError:
+            return False
+    finally:
+        try:
+            os.unlink(temp, dir_fd=dir_fd)
+        except FileNotFoundError:
+            pass
 
 
 def seed_home_file(user: str, parts: tuple[str, ...], name: str, data: dict) -> bool:
@@ -52,12 +75,7 @@ def seed_home_file(user: str, parts: tuple[str, ...], name: str, data: dict) -> 
     try:
         for part in parts:
             fds.append(_open_dir(fds[-1], part, account.pw_uid, account.pw_gid))
-        try:
-            os.stat(name, dir_fd=fds[-1], follow_symlinks=False)
-            return False
-        except FileNotFoundError:
-            _write(fds[-1], name, data, account.pw_uid, account.pw_gid)
-            return True
+        return _write(fds[-1], name, data, account.pw_uid, account.pw_gid, replace=False)
     finally:
         for fd in reversed(fds):
             os.close(fd)
