@@ -247,3 +247,21 @@ def test_assign_adds_the_planned_trainees_to_the_course_group_of_a_running_hub(c
             delete_account(user)
         shutil.rmtree(root, ignore_errors=True)
     assert process.process.poll() is not None
+
+
+def test_a_town_name_planned_in_two_districts_is_refused_for_a_roster_without_districts():
+    """The roster has no 区: a 新华街道 in two districts would put each one's trainees (and reasons)
+    into the other's plan, so the release list is refused and --district named."""
+    from toolkit.errors import InputError
+    from toolkit.loop.training_plan import release_list
+    from toolkit.training.course.roster import Roster, Trainee
+
+    plan = pd.DataFrame([("东湖区", "新华街道", "m02_procedure", "审核确认程序", "公示期不少于7天", 2),
+                         ("西山区", "新华街道", "m02_procedure", "审核确认程序", "公示期不少于7天", 1),
+                         ("西山区", "湖滨镇", "m02_procedure", "审核确认程序", "公示期不少于7天", 1)],
+                        columns=["区", "街镇", "练习", "练习名称", "规则说明", "次数"])
+    elsewhere = Roster((Trainee("s001", "王小明", "湖滨镇", "甲村", "村居干部"),))
+    assert set(release_list(plan, elsewhere)["学员编号"]) == {"s001"}       # an unambiguous town is fine
+    same_name = Roster((Trainee("s002", "李华", "新华街道", "乙村", "村居干部"),))
+    with pytest.raises(InputError, match="东湖区、西山区都有.*--district"):
+        release_list(plan, same_name)

@@ -107,6 +107,7 @@ def release_list(plan, roster):
     """
     import pandas as pd
 
+    _refuse_ambiguous_towns(plan, roster)
     reasons = {}
     for (town, assignment, title), part in plan.groupby(["街镇", "练习", "练习名称"], sort=True):
         reasons[town, assignment] = (title, "；".join(f"{r.规则说明} {r.次数} 次" for r in part.itertuples()))
@@ -117,6 +118,19 @@ def release_list(plan, roster):
                 rows.append({"学员编号": t.id, "姓名": t.masked_name, "街镇": t.town, "村居": t.village, "岗位": t.role,
                              "练习": assignment, "练习名称": title, "原因": why})
     return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+
+
+def _refuse_ambiguous_towns(plan, roster) -> None:
+    """The roster names a trainee's 街镇 but not the 区: a 街镇 name planned in two districts would
+    give each district's plan the other's trainees (and reasons)."""
+    from toolkit.errors import InputError
+
+    districts = plan.groupby("街镇")["区"].unique()
+    for t in roster.trainees:
+        if t.town in districts.index and len(districts[t.town]) > 1:
+            raise InputError("--roster", t.town, f"这个街镇名在{'、'.join(sorted(districts[t.town]))}都有，"
+                             "花名册没有“区”列，无法确定学员属于哪个区",
+                             "请加 --district 按区分别制定培训计划（每个区用本区的花名册）")
 
 
 BY_EXERCISE_COLUMNS = ["练习", "练习名称", "学员数", "街镇", "学员编号", "发布命令", "名单文件"]

@@ -381,3 +381,30 @@ def test_the_benchmarks_60_submissions_are_graded_the_same_both_ways(tmp_path):
     _assert_same(roots, optional_cells=10)
     modes = {o.assignment: o.in_process for o in roots["here"][1].outcomes}
     assert modes == {a: a != "m04_one_window" for a in ASSIGNMENTS}
+
+
+@pytest.mark.slow
+def test_a_submission_whose_grades_cannot_be_saved_is_graded_on_the_next_run(tmp_path):
+    """The gradebook locked by someone else (a formgrader saving) past SQLite's wait: the
+    submission's rows roll back, and its autograded folder must go too -- nbgrader and this command
+    skip a submission whose folder exists, so it would stay ungraded for good."""
+    import sqlite3
+
+    from toolkit.training.grading.grading import grade_course
+    from toolkit.training.course.simulate import simulate_submissions
+
+    root = _build(tmp_path / "course", (A,))
+    simulate_submissions(root, {("locked1", A): "correct"})
+    holder = sqlite3.connect(root / "gradebook.db", timeout=0)
+    holder.execute("BEGIN IMMEDIATE")                   # a writer holds the database
+    try:
+        first = grade_course(root, jobs=1, timeout=60, progress=False)
+    finally:
+        holder.rollback()
+        holder.close()
+    (outcome,) = first.outcomes
+    assert outcome.status == "failed" and [p.code for p in outcome.problems] == ["broken"], outcome
+    assert not (root / "autograded" / "locked1" / A).exists()
+
+    (again,) = grade_course(root, jobs=1, timeout=60, progress=False).outcomes
+    assert again.status == "ok" and again.max_score > 0 and again.score == again.max_score, again

@@ -486,8 +486,23 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
 
     def prepared(pair: tuple[str, str]) -> list[NotebookTask]:
         # one transaction per submission: nbgrader's rows of it (and, graded here, its grades)
-        with nbgrader_speedups.one_transaction(coursedir.db_url):
-            return prepare_one(*pair)
+        try:
+            with nbgrader_speedups.one_transaction(coursedir.db_url):
+                return prepare_one(*pair)
+        except Exception as err:    # e.g. the gradebook locked past its timeout: nothing was saved
+            return failed_unsaved(pair, err)
+
+    def failed_unsaved(pair: tuple[str, str], err: Exception) -> list[NotebookTask]:
+        """A submission whose rows were rolled back leaves no autograded folder: nbgrader (and a
+        rerun of this command) skips a submission whose folder exists, so it would stay ungraded."""
+        student, assignment = pair
+        outcome = outcomes[pair]
+        outcome.status, outcome.in_process = "failed", False
+        outcome.problems.append(Problem("broken", detail=str(err).splitlines()[0] if str(err) else type(err).__name__))
+        writer.discard(assignment, student)
+        if remaining.pop(pair, None):
+            bar.update(1)
+        return []
 
     def prepared_tasks() -> Iterator[NotebookTask]:
         for pair in kernel_pairs:
@@ -510,9 +525,10 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
             return []
         try:
             prepared = writer.prepare(assignment, student, force)
-        except Exception as err:       # e.g. an unreadable timestamp.txt
+        except Exception as err:       # e.g. an unreadable timestamp.txt, or the gradebook locked
             outcome.status = "failed"
             outcome.problems.append(Problem("broken", detail=str(err)))
+            writer.discard(assignment, student)     # a folder left here would be skipped next time
             bar.update(1)
             return []
         if prepared is None:
