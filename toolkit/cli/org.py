@@ -95,11 +95,12 @@ def _org_import(args) -> int:
     pairs = dict(offices.parse_pair(p) for p in args.district_office)
     dispatch = {field: dict(offices.parse_dispatch_pair(p, f"--district-{field}") for p in getattr(args, f"district_{field}"))
                 for field in DISPATCH_OPTIONS}
-    named_districts = {*pairs, *(d for values in dispatch.values() for d in values)}
-    if named_districts:                         # every district named, before anything is written
+    named = {"--district-office": pairs, **{f"--district-{field}": dispatch[field] for field in dispatch}}
+    if any(named.values()):                     # every district named, before anything is written
         _table, rows = check_org_file(args.file)
-        offices.check_districts(dict.fromkeys(named_districts, ""),
-                                offices.stored_districts(args.store) + [r["district"] for r in rows])
+        known = offices.stored_districts(args.store) + [r["district"] for r in rows]
+        for option, districts in named.items():
+            offices.check_districts(districts, known, option)
     print(result_text(import_org(args.store, args.file, imported_by=args.by)))
     if args.city_office is not None or pairs:
         named = offices.set_offices(args.store, args.city_office, pairs)

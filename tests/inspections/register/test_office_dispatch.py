@@ -50,7 +50,8 @@ def test_org_import_keeps_what_an_office_prints(org_file, tmp_path, capsys, name
 
 BAD = [
     ("no 区=", ["--district-cc", "区财政局"], "--district-cc“区财政局”格式不对"),
-    ("unknown district", ["--district-recipients", "西山区=各街道"], "区“西山区”不在区街镇名册中"),
+    ("unknown district", ["--district-recipients", "西山区=各街道"], "--district-recipients：区“西山区”不在区街镇名册中"),
+    ("unknown district, cc", ["--district-cc", "西山区=市民政局"], "--district-cc：区“西山区”不在区街镇名册中"),
 ]
 
 

@@ -33,7 +33,7 @@ DISPATCH = ("recipients", "cc", "printer")      # keys '<field>:' and '<field>:<
 CITY_DEFAULT = "市民政局"
 TEXT = {
     "bad_pair": "--district-office“{value}”格式不对。请写成 区=区民政局名称，例如 青浦区=上海市青浦区民政局",
-    "unknown": "--district-office：区“{district}”不在区街镇名册中。可选：{known}",
+    "unknown": "{option}：区“{district}”不在区街镇名册中。可选：{known}",
     "empty": "{option} 不能为空。请写出民政部门的全称，例如 上海市民政局",
     "bad_dispatch": "{option}“{value}”格式不对。请写成 区=文字，例如 青浦区=各街道办事处、镇人民政府；写成 区= 则清除该区的设置",
 }
@@ -58,11 +58,11 @@ def stored_districts(store) -> list[str]:
         return [r[0] for r in conn.execute(select(st.districts.c.name).order_by(st.districts.c.position))]
 
 
-def check_districts(pairs: dict[str, str], known: list[str]) -> None:
-    """Every district named by ``--district-office`` is one of ``known`` (before anything is written)."""
+def check_districts(pairs: dict[str, str], known: list[str], option: str = "--district-office") -> None:
+    """Every district named by ``option`` is one of ``known`` (before anything is written)."""
     for district in pairs:
         if district not in known:
-            raise UserError(TEXT["unknown"].format(district=district, known="、".join(known) or "无"))
+            raise UserError(TEXT["unknown"].format(option=option, district=district, known="、".join(known) or "无"))
 
 
 def set_offices(store, city: str | None = None, districts: dict[str, str] | None = None) -> dict[str, str]:
@@ -111,7 +111,7 @@ def set_dispatch(store, field: str, city: str | None = None, districts: dict[str
     clears it); returns what was set (key '' for the city)."""
     engine = st.open_store(store, create=False)
     wanted = {"": " ".join(city.split())} if city is not None else {}
-    check_districts(districts or {}, stored_districts(store))
+    check_districts(districts or {}, stored_districts(store), f"--district-{field}")
     wanted.update(districts or {})
     with st.write_transaction(engine) as conn:
         for key, value in wanted.items():
