@@ -9,6 +9,7 @@ keep JupyterLab as before.  The hook runs as the hub runs it (``pre_spawn_hook``
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import pwd
@@ -71,7 +72,9 @@ def spawn(hub, user: str):
     spawner = SimpleNamespace(user=SimpleNamespace(name=user), environment={"KEEP": "1"}, args=[],
                               default_url="/lab")
     settings = lambda name: str(jupyter_dir(name))          # noqa: E731
-    config.pre_spawn(hub, settings)(spawner)
+    home_work = config.pre_spawn(hub, settings)(spawner)
+    if home_work is not None:         # JupyterHub awaits it: the home's files, off its event loop
+        asyncio.run(home_work)
     return spawner
 
 

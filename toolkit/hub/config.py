@@ -10,6 +10,7 @@ an admin token.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def pre_spawn(hub: Hub, settings):
 
     trainers = hub.trainers()
 
-    def hook(spawner) -> None:
+    def hook(spawner):
         user = spawner.user.name
         trainer = user in trainers
         common = settings("common")
@@ -188,12 +189,20 @@ def pre_spawn(hub: Hub, settings):
         spawner.args += server_args()
         if not lab:           # a trainee typing /lab meets a Chinese page, not JupyterLab
             spawner.args.append(f"--ServerApp.extra_template_paths={settings('trainee-app')}/templates")
-        else:
-            seed_workspace(user)
-        deliver_cases(hub, user)    # the givens of their own cases, made here
-        install_app(user)
+        # the home's files in a thread: JupyterHub awaits the hook, and its event loop (every other
+        # login, page and API call) never waits on file work in a home the trainee controls
+        return asyncio.to_thread(prepare_home, hub, user, lab)
 
     return hook
+
+
+def prepare_home(hub: Hub, user: str, lab: bool) -> None:
+    """As root, before a trainee's server starts: the givens of their own cases, the exercise app and
+    (``lab``) their JupyterLab workspace."""
+    if lab:
+        seed_workspace(user)
+    deliver_cases(hub, user)
+    install_app(user)
 
 
 def install_app(user: str) -> None:
