@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -67,6 +68,40 @@ def save_workbook(workbook, final: Path, mode: int | None = None) -> Path:
 
 def write_text_atomic(final: Path, text: str) -> Path:
     return write_bytes_atomic(final, text.encode("utf-8"))
+
+
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK
+"""Open a folder of someone else's (a trainee's home) without following a link planted there."""
+
+
+def write_at(dir_fd: int, name: str, data: bytes, mode: int, *, owner: tuple[int, int] | None = None,
+             replace: bool = True) -> bool:
+    """``data`` as ``name`` in the folder ``dir_fd`` with permissions ``mode`` (and ``owner``: uid,
+    gid), for folders another account controls: written under a fresh name (``O_EXCL``), then
+    renamed over whatever is at ``name`` (``replace``) or linked there only when nothing is (else
+    False).  What was left at ``name`` is never opened or followed: a planted link is replaced, a
+    FIFO cannot block, a hard link's target is never truncated."""
+    temp = f".{name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode, dir_fd=dir_fd)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if owner is not None:
+                os.fchown(handle.fileno(), *owner)
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+        if replace:
+            os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            return True
+        try:
+            os.link(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            return True
+        except FileExistsError:
+            return False
+    finally:
+        try:
+            os.unlink(temp, dir_fd=dir_fd)
+        except FileNotFoundError:
+            pass
 
 
 def replace_dir(staged: Path, final: Path) -> None:

@@ -14,13 +14,10 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import secrets
 from pathlib import Path
 
+from toolkit.files import DIR_FLAGS as _DIR_FLAGS, write_at
 from toolkit.hub.layout import Course, Hub
-
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 
 
 def released_case_exercises(course: Course) -> list[str]:
@@ -42,28 +39,9 @@ def _open_dir(parent_fd: int, name: str, uid: int, gid: int) -> int:
 
 
 def _write(dir_fd: int, name: str, data: dict, uid: int, gid: int, *, replace: bool = True) -> bool:
-    """``data`` as JSON at ``name`` in the folder ``dir_fd``, owned by ``uid``: written under a fresh
-    name, then renamed over whatever is at ``name`` (``replace``) or linked there only when nothing
-    is (else False)."""
-    temp = f".{name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(temp, _NEW_FILE, 0o600, dir_fd=dir_fd)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            os.fchown(fh.fileno(), uid, gid)
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        if replace:
-            os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-            return True
-        try:
-            os.link(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
-            return True
-        except FileExistsError:
-            return False
-    finally:
-        try:
-            os.unlink(temp, dir_fd=dir_fd)
-        except FileNotFoundError:
-            pass
+    """``data`` as JSON at ``name``, private to ``uid`` (:func:`toolkit.files.write_at`)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return write_at(dir_fd, name, text.encode("utf-8"), 0o600, owner=(uid, gid), replace=replace)
 
 
 def seed_home_file(user: str, parts: tuple[str, ...], name: str, data: dict) -> bool:

@@ -11,9 +11,10 @@ Shape: ``{"m01_means_test": "2026-12-20T10:00:00+00:00"}`` (ISO 8601, UTC).
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
+
+from toolkit.files import atomic_path
 
 DEADLINES_NAME = "jiuzhu-deadlines.json"
 _MAX_BYTES = 64 * 1024
@@ -30,10 +31,8 @@ def write_deadlines(exchange_root: Path | str, course_id: str, due: dict[str, da
     text = json.dumps({name: (when if when.tzinfo else when.replace(tzinfo=timezone.utc))
                        .astimezone(timezone.utc).isoformat(timespec="minutes")
                        for name, when in sorted(due.items())}, ensure_ascii=False, indent=1)
-    tmp = path.with_name(f".{DEADLINES_NAME}.{os.getpid()}.tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.chmod(0o644)
-    os.replace(tmp, path)
+    with atomic_path(path, mode=0o644) as tmp:      # a fresh temporary name, never a planted link
+        tmp.write_text(text + "\n", encoding="utf-8")
     return path
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import stat
 from pathlib import Path
+
+from toolkit.files import DIR_FLAGS, write_at
 
 APP_NOTEBOOK = "jiuzhu-app.ipynb"      # ASCII: no percent-encoding in the URL; the page title is Chinese
 TEMPLATE = "jiuzhu"
 NO_MATHJAX = "data:text/javascript,//"     # Voilà appends ?config=…: a comment
 WIDGET_MANAGERS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 
 def app_notebook() -> dict:
@@ -41,7 +41,7 @@ def app_text() -> str:
 def install_app(home: Path | str) -> None:
     """Put the app notebook into ``home`` (idempotent; a planted link or folder there is replaced,
     never followed; the file is written beside it and renamed into place)."""
-    fd = os.open(str(home), _DIR_FLAGS)
+    fd = os.open(str(home), DIR_FLAGS)
     try:
         _replace(fd, APP_NOTEBOOK, app_text().encode("utf-8"))
     finally:
@@ -55,19 +55,7 @@ def _replace(dir_fd: int, name: str, data: bytes) -> None:
         found = None
     if found is not None and stat.S_ISDIR(found.st_mode):
         shutil.rmtree(name, dir_fd=dir_fd)        # fd-based: never follows links inside
-    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
-    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=dir_fd)
-    try:
-        with os.fdopen(out, "wb") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), 0o644)
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)   # replaces a link, never follows it
-    except BaseException:
-        try:
-            os.unlink(tmp, dir_fd=dir_fd)
-        except FileNotFoundError:
-            pass
-        raise
+    write_at(dir_fd, name, data, 0o644)           # renamed over a planted link, never through it
 
 
 def app_url() -> str:
