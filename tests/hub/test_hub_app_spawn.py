@@ -17,6 +17,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -74,7 +75,10 @@ def spawn(hub, user: str):
     settings = lambda name: str(jupyter_dir(name))          # noqa: E731
     home_work = config.pre_spawn(hub, settings)(spawner)
     if home_work is not None:         # JupyterHub awaits it: the home's files, off its event loop
-        asyncio.run(home_work)
+        # awaited on a loop of its own thread: a browser test in this worker (Playwright's sync
+        # API) keeps an event loop running in the main thread, where asyncio.run would refuse
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, home_work).result()
     return spawner
 
 
