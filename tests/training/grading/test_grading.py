@@ -159,18 +159,25 @@ def test_cli_grade_errors_are_chinese_with_exit_2(course_template, tmp_path, cap
 
 def test_each_worker_has_the_writers_environment_of_its_start(course_template, tmp_path, monkeypatch):
     """Workers are forked from a fork server that started with the first grading of this process;
-    each still runs with the writer's environment of the moment it was started (as a spawned
-    worker would), not the server's: a second grading sees a variable changed in between."""
+    each still runs with the writer's environment and umask of the moment it was started (as a
+    spawned worker would), not the server's: a second grading sees both changed in between."""
     import copy
 
     from toolkit.training.grading.grading import grade_course
 
-    source = "import os\nx = 42 if os.environ.get('JZ_WORKER_MARK') == {mark!r} else 0\ny = 3"
+    source = ("import os\nmask = os.umask(0o077)\nos.umask(mask)\n"
+              "x = 42 if (os.environ.get('JZ_WORKER_MARK'), mask) == ({mark!r}, {umask}) else 0\ny = 3")
     scores = []
-    for mark in ("first", "second"):
-        monkeypatch.setenv("JZ_WORKER_MARK", mark)
-        root = copy_course(course_template, tmp_path / mark)
-        submit(root, "s_env", _set_answer_cell(copy.deepcopy(released(root)), source.format(mark=mark)))
-        run = grade_course(root, jobs=1, timeout=60, progress=False, unsafe_no_sandbox=True)
-        scores.append(_outcome(run, "s_env").score)
+    before = os.umask(0o022)
+    try:
+        for mark, umask in (("first", 0o022), ("second", 0o027)):
+            monkeypatch.setenv("JZ_WORKER_MARK", mark)
+            os.umask(umask)
+            root = copy_course(course_template, tmp_path / mark)
+            submit(root, "s_env", _set_answer_cell(copy.deepcopy(released(root)),
+                                                   source.format(mark=mark, umask=umask)))
+            run = grade_course(root, jobs=1, timeout=60, progress=False, unsafe_no_sandbox=True)
+            scores.append(_outcome(run, "s_env").score)
+    finally:
+        os.umask(before)
     assert scores == [6.0, 6.0]

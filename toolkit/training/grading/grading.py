@@ -126,16 +126,44 @@ def find_submissions(coursedir, assignments: list[str] | None = None,
 
 # --------------------------------------------------------------------------- worker pool
 
-def _worker_main(conn, environ: dict | None = None) -> None:
+def _writer_state() -> dict:
+    """What a worker takes from the writer when it starts: environment, working folder, umask."""
+    return {"environ": dict(os.environ), "cwd": os.getcwd(), "umask": _current_umask()}
+
+
+def _current_umask() -> int:
+    """This process's umask, read without setting it (other threads may be creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)      # no /proc: the brief set errs on the private side
+    os.umask(mask)
+    return mask
+
+
+def _take_writer_state(state: dict) -> None:
+    os.environ.clear()
+    os.environ.update(state["environ"])
+    os.umask(state["umask"])
+    try:
+        os.chdir(state["cwd"])
+    except OSError:             # the writer's folder is gone: paths the worker gets are absolute
+        pass
+
+
+def _worker_main(conn, state: dict | None = None) -> None:
     """Worker process: import nbgrader, wait for the configuration, then execute notebooks sent
     over ``conn`` until told to stop (``None``, or ``None`` instead of a configuration).
 
-    ``environ``: the writer's environment when the worker was started (a forked worker would
-    otherwise have the fork server's, from its own start)."""
+    ``state``: the writer's environment, working folder and umask when the worker was started
+    (a forked worker would otherwise have the fork server's, from the server's own start, which
+    in a long-lived process may be long ago)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent handles Ctrl-C
-    if environ is not None:
-        os.environ.clear()
-        os.environ.update(environ)
+    if state is not None:
+        _take_writer_state(state)
     from toolkit.training.grading import sandbox
 
     sandbox.private_mounts()       # before any thread: kernels' run folders become size-limited tmpfs
@@ -200,7 +228,7 @@ class _Worker:
 
     def __init__(self, config=None) -> None:
         self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child, dict(os.environ)), daemon=True)
+        self.process = _CONTEXT.Process(target=_worker_main, args=(child, _writer_state()), daemon=True)
         self.process.start()
         child.close()
         self.queue: deque[NotebookTask] = deque()
@@ -508,48 +536,43 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         for pair in kernel_pairs:
             yield from prepared(pair)
 
+    def give_up(student: str, assignment: str, problem: Problem | None, *, status: str = "failed",
+                discard: bool = False) -> list[NotebookTask]:
+        """The submission ends here (no kernel task): its status, its problem, and with ``discard`` no
+        autograded folder left behind (one left there would be skipped by the next run)."""
+        outcome = outcomes[(student, assignment)]
+        outcome.status = status
+        if problem is not None:
+            outcome.problems.append(problem)
+        if discard:
+            writer.discard(assignment, student)
+        bar.update(1)
+        return []
+
     def prepare_one(student: str, assignment: str) -> list[NotebookTask]:
         """Set up one submission; grade here what needs no kernel; return the tasks for kernels."""
         outcome = outcomes[(student, assignment)]
         recorded = _identity_mismatch(coursedir, student, assignment)
         if recorded:            # never grade one trainee's answers against another's case
-            outcome.status = "failed"
-            outcome.problems.append(Problem("identity", recorded))
-            bar.update(1)
-            return []
+            return give_up(student, assignment, Problem("identity", recorded))
         smuggled = _smuggled(coursedir, student, assignment)
         if smuggled:                # a link or special file: nothing of it is copied or run
-            outcome.status = "failed"
-            outcome.problems.append(smuggled)
-            bar.update(1)
-            return []
+            return give_up(student, assignment, smuggled)
         try:
             prepared = writer.prepare(assignment, student, force)
         except Exception as err:       # e.g. an unreadable timestamp.txt, or the gradebook locked
-            outcome.status = "failed"
-            outcome.problems.append(Problem("broken", detail=str(err)))
-            writer.discard(assignment, student)     # a folder left here would be skipped next time
-            bar.update(1)
-            return []
+            return give_up(student, assignment, Problem("broken", detail=str(err)), discard=True)
         if prepared is None:
-            outcome.status = "skipped"
-            bar.update(1)
-            return []
+            return give_up(student, assignment, None, status="skipped")
         refused = _untrusted_notebook(prepared) or _untrusted_answers(prepared)
         if refused:                 # never hand a hostile file to nbgrader: 0, named, batch goes on
-            outcome.status = "failed"
-            outcome.problems.append(refused)
-            writer.discard(assignment, student)
-            bar.update(1)
-            return []
+            return give_up(student, assignment, refused, discard=True)
         problem = _answers_problem(Path(prepared[0].submitted_path).parent if prepared else None) \
             if assignment in card_courses else None
         if problem:
             outcome.problems.append(problem)
         if not prepared:
-            outcome.problems.append(Problem("empty"))
-            bar.update(1)
-            return []
+            return give_up(student, assignment, Problem("empty"), status=outcome.status)
         if assignment in card_courses:
             _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
         remaining[(student, assignment)] = len(prepared)
