@@ -32,13 +32,14 @@ def _encoding_problem(data: bytes, name: str, error: UnicodeDecodeError) -> User
                      "请确认提供的是 JSON 文本文件，并另存为 UTF-8 编码后重试。")
 
 
-def _depth_ok(value: object) -> bool:
-    """Nesting depth at most MAX_DEPTH (checked without recursion)."""
+def within_depth(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Nesting of dicts and lists at most ``limit`` levels (checked without recursion, in one pass
+    over the parsed value: linear in its size, whatever the text looked like)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
+            if depth > limit:
                 return False
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
@@ -68,7 +69,7 @@ def parse_json_bytes(data: bytes, name: str) -> object:
         raise UserError(f"{name} 的括号嵌套层数过深（上限 {MAX_DEPTH} 层），不是本工具的输入格式，请检查文件。") from None
     except ValueError as err:          # e.g. an integer of thousands of digits
         raise UserError(f"{name} 中有无法处理的数值（{str(err)[:80]}），请检查数字是否正确。") from None
-    if not _depth_ok(value):
+    if not within_depth(value):
         raise UserError(f"{name} 的括号嵌套层数过深（上限 {MAX_DEPTH} 层），不是本工具的输入格式，请检查文件。")
     return value
 

@@ -31,14 +31,25 @@ BAD_ANSWERS = [
     ("not_json", "{ 这不是 JSON", "不是合法的 JSON"),
     ("wrong_shape", json.dumps({"answers": {"q1": "no raw"}}), "内容格式不对"),
     ("not_object", "[1, 2, 3]", "内容格式不对"),
+    ("huge_integer", '{"answers": {"q1": {"raw": ' + "9" * 5_000 + "}}}", "不是合法的 JSON"),
+    # an unclosed string of \" pairs, just under the cap: a bracket scan that strips strings with a
+    # regex restarts at every quote (hours for 1 MiB); the parser reads it once
+    ("unclosed_string", '"' + '\\"' * (untrusted.MAX_ANSWERS_BYTES // 2 - 1), "不是合法的 JSON"),
 ]
 
 
+@pytest.mark.timeout(60)       # the crafted file would otherwise hang the quadratic reader for hours
 @pytest.mark.parametrize("name,content,reason", BAD_ANSWERS, ids=[c[0] for c in BAD_ANSWERS])
 def test_bad_answers_files_are_refused_with_a_chinese_reason(tmp_path, name, content, reason):
+    import time
+
     path = _write(tmp_path / "answers.json", content)
+    started = time.monotonic()
     with pytest.raises(UntrustedFileError) as err:
         untrusted.load_answers(path)
+    # a bound three orders of magnitude above the linear read (milliseconds), far below the hours
+    # a quadratic reading of the crafted file takes: not a timing measurement
+    assert time.monotonic() - started < 30
     assert isinstance(err.value, UserError)
     assert reason in err.value.reason and str(path) in str(err.value)
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import UserError
+from toolkit.policy.jsoninput import within_depth
 
 MAX_ANSWERS_BYTES = 1 * 2**20         # an answers.json of a whole exercise is a few KiB
 MAX_NOTEBOOK_BYTES = 16 * 2**20       # a submitted notebook (outputs are cleared before grading)
@@ -121,35 +121,26 @@ def read_bytes(path: Path | str, max_bytes: int) -> bytes:
     return data
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
-
-
-def json_depth(text: str) -> int:
-    """Deepest nesting of ``[``/``{`` in a JSON text (brackets inside strings do not count)."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
-        if bracket in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
-
-
 def load_json(path: Path | str, max_bytes: int, max_depth: int = MAX_DEPTH) -> Any:
-    """A JSON document from a trainee file, with size, encoding and depth checked first."""
+    """A JSON document from a trainee file, with size, encoding and depth checked.
+
+    The depth is measured on the parsed value (:func:`toolkit.policy.jsoninput.within_depth`):
+    a scan of the text for brackets outside strings was quadratic in the size of a crafted file
+    (an unclosed string of ``\\"`` pairs), long enough to stall a whole grading batch."""
     data = read_bytes(path, max_bytes)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UntrustedFileError(path, TEXT["not_utf8"]) from None
-    if json_depth(text) > max_depth:
-        raise UntrustedFileError(path, TEXT["too_deep"].format(cap=max_depth))
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
+        document = json.loads(text)
+    except RecursionError:          # deeper than the C parser goes: far past any cap
+        raise UntrustedFileError(path, TEXT["too_deep"].format(cap=max_depth)) from None
+    except (json.JSONDecodeError, ValueError) as err:   # ValueError: e.g. an integer of 5000 digits
         raise UntrustedFileError(path, TEXT["not_json"].format(line=getattr(err, "lineno", "?"))) from None
+    if not within_depth(document, max_depth):
+        raise UntrustedFileError(path, TEXT["too_deep"].format(cap=max_depth))
+    return document
 
 
 def load_answers(path: Path | str) -> dict[str, Any]:
