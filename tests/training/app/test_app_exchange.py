@@ -13,6 +13,11 @@ TIMES = [
     ("2026-12-06 04:50:01.123456 UTC", datetime(2026, 12, 6, 4, 50, 1, 123456, tzinfo=timezone.utc)),
     ("2026-12-06 04:50:01 UTC", datetime(2026, 12, 6, 4, 50, 1, tzinfo=timezone.utc)),
     ("2026-12-06 04:50:01.123456", datetime(2026, 12, 6, 4, 50, 1, 123456, tzinfo=timezone.utc)),
+    ("2026-12-06 12:50:01.123456 +0800", datetime(2026, 12, 6, 4, 50, 1, 123456, tzinfo=timezone.utc)),
+    ("2026-12-06 12:50:01 Asia/Shanghai", datetime(2026, 12, 6, 4, 50, 1, tzinfo=timezone.utc)),
+    ("2026-12-05 23:50:01 -05:00", datetime(2026, 12, 6, 4, 50, 1, tzinfo=timezone.utc)),
+    ("2026-12-06 12:50:01 CST", None),          # China or US Central: never guessed
+    ("2026-12-06 12:50:01 Mars/Olympus", None),
     ("", None),
     ("昨天", None),
 ]

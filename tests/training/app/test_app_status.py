@@ -28,6 +28,10 @@ CASES = [
     ("answer cleared after submitting", Facts(True, 5, 6, T0, AFTER), Status.IN_PROGRESS, Action.SUBMIT, True, False),
     ("changed after grading: resubmit, old feedback still readable", Facts(True, 6, 6, T0, AFTER, True, 8.0),
      Status.IN_PROGRESS, Action.SUBMIT, True, True),
+    ("submitted, its time in a zone nobody can tell (CST)", Facts(True, 6, 6, None, AFTER, submitted=True),
+     Status.SUBMITTED, Action.CONTINUE, False, False),
+    ("graded, submission time unknown", Facts(True, 6, 6, None, AFTER, True, 8.0, submitted=True),
+     Status.GRADED, Action.FEEDBACK, False, False),
     ("saved exactly at submission time", Facts(True, 6, 6, T0, T0), Status.SUBMITTED, Action.CONTINUE, False, False),
 ]
 

@@ -63,16 +63,43 @@ class Exercise:
 
 
 def parse_timestamp(text: str) -> datetime | None:
-    """nbgrader's submission time (``2026-12-06 04:50:01.123456 UTC``) as an aware datetime."""
-    text = (text or "").strip()
-    if text.endswith(" UTC"):
-        text = text[:-4]
+    """nbgrader's submission time (``2026-12-06 04:50:01.123456 UTC``) as an aware datetime.
+
+    The zone is whatever ``Exchange.timezone`` made of ``%Z``: UTC (nbgrader's default, what the
+    toolkit configures), a numeric offset (``+0800``) or a zone name (``Asia/Shanghai``); an
+    abbreviation that names no one zone (``CST``: China or US Central?) gives ``None``: the time
+    is unknown, never guessed."""
+    parts = (text or "").split()
+    zone = _zone(parts[2]) if len(parts) == 3 else timezone.utc if len(parts) == 2 else None
+    if zone is None:
+        return None
     for pattern in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+            return datetime.strptime(f"{parts[0]} {parts[1]}", pattern).replace(tzinfo=zone)
         except ValueError:
             continue
     return None
+
+
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def _zone(name: str):
+    """The time zone a ``%Z``/``%z`` field names, or ``None``."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name in ("UTC", "GMT", "Z"):
+        return timezone.utc
+    offset = _OFFSET.match(name)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))))
+    if "/" not in name:             # abbreviations (CST, EST…) are ambiguous; zone names have a slash
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def beijing(when: datetime) -> str:
@@ -211,8 +238,8 @@ def facts(exercise: Exercise, total: int, answers: dict) -> Facts:
             got = feedback_score(page.read_text(encoding="utf-8", errors="replace"))
             score = got[0] if got else None
     return Facts(fetched=exercise.folder is not None and exercise.folder.is_dir(),
-                 answered=len(answers), total=total,
-                 submitted_at=parse_timestamp(latest["timestamp"]) if latest else None,
+                 answered=len(answers), total=total, submitted=latest is not None,
+                 submitted_at=parse_timestamp(latest.get("timestamp", "")) if latest else None,
                  last_saved=max(saved) if saved else None, feedback=feedback, score=score)
 
 

@@ -134,7 +134,7 @@ class App:
         if facts.fetched and facts.total and row.status is Status.IN_PROGRESS:
             lines.append(f"<div class='jiuzhu-detail'>{TEXT['progress'].format(answered=min(facts.answered, facts.total), total=facts.total)}</div>")
         if exercise.deadline:
-            late = TEXT["deadline_passed"] if exercise.deadline < datetime.now(timezone.utc) and not facts.submitted_at else ""
+            late = TEXT["deadline_passed"] if exercise.deadline < datetime.now(timezone.utc) and not facts.has_submission else ""
             lines.append(f"<div class='jiuzhu-detail'>{TEXT['deadline'].format(when=xc.beijing(exercise.deadline))}{late}</div>")
         if facts.submitted_at:
             lines.append(f"<div class='jiuzhu-detail'>{TEXT['submitted_at'].format(when=xc.beijing(facts.submitted_at))}</div>")
@@ -212,7 +212,7 @@ class App:
         outcome.value = _message(TEXT["submitting"])
         self.exchange.submit(exercise)
         latest = self.refreshed(exercise).latest
-        when = xc.parse_timestamp(latest["timestamp"]) if latest else datetime.now(timezone.utc)
+        when = (xc.parse_timestamp(latest.get("timestamp", "")) if latest else None) or datetime.now(timezone.utc)
         outcome.value = _message(TEXT["submitted_ok"].format(when=xc.beijing(when)), "ok")
         self.confirm.children = ()
 

@@ -31,10 +31,15 @@ class Facts:
     fetched: bool                           # the exercise folder is in the trainee's home
     answered: int = 0                       # questions answered (answers.json)
     total: int = 0                          # questions of the case (0: unknown)
-    submitted_at: datetime | None = None    # the latest submission (UTC)
+    submitted_at: datetime | None = None    # the latest submission (UTC); None: none, or time unknown
     last_saved: datetime | None = None      # the newest saved answer (UTC)
     feedback: bool = False                  # feedback of the latest submission exists
     score: float | None = None              # from that feedback
+    submitted: bool | None = None           # a submission exists (None: whenever submitted_at is set)
+
+    @property
+    def has_submission(self) -> bool:
+        return self.submitted if self.submitted is not None else self.submitted_at is not None
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,8 @@ class Standing:
 
 def standing(facts: Facts) -> Standing:
     """The status shown on 我的练习 and the button for the next step."""
-    submitted = facts.submitted_at is not None
-    changed = (submitted and facts.fetched and facts.last_saved is not None
+    submitted = facts.has_submission
+    changed = (facts.submitted_at is not None and facts.fetched and facts.last_saved is not None
                and facts.last_saved > facts.submitted_at)
     complete = facts.total > 0 and facts.answered >= facts.total
     if submitted and not changed:
