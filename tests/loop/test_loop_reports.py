@@ -124,8 +124,12 @@ def test_district_report_and_rectification_list_mark_exactly_the_recurring_probl
     details = [r for t in _tables(docx, DETAILS_HEADER) for r in _rows(t)]
     marked = {(r["街镇"], r["编号"]) for r in details if r["问题"].startswith("【反弹】")}
     assert marked == recurring and not marked & others
-    body = "\n".join(p.text for p in docx.paragraphs)
-    assert f"其中 {len(recurring)} 处为反弹问题：在上一轮（2018年度）检查后已报告“已整改”" in body   # the default
+    texts = [p.text for p in docx.paragraphs]
+    count = next(i for i, t in enumerate(texts) if t.startswith("本轮检查发现问题"))
+    total = int(re.search(r"、(\d+) 处", texts[count]).group(1))
+    # right after the count of all problems it is part of (not after the last checklist's table)
+    assert texts[count + 1].startswith(f"上述 {total} 处问题中，{len(recurring)} 处为反弹问题："
+                                       f"在上一轮（2018年度）检查后已报告“已整改”")   # the default
     cells = "\n".join(c.text for t in docx.tables for row in t.rows for c in row.cells)
     for unit, item in recurring:      # the problem tables of 三、存在问题 tag the 街镇
         tag = rf"{unit}\u00a0\d+\u00a0份（反弹）" if item.startswith("CF-") else rf"{unit}（反弹）"

@@ -6,7 +6,7 @@ RECURRENCE_TAG = "（反弹）"                    # after a 街镇's name in th
 RECURRENCE_PREFIX = "【反弹】"                 # before a problem in 附件1 and the 整改清单
 RECURRENCE_COLUMN = "标记"                     # the 整改清单 column that says 反弹
 RECURRENCE = {
-    "district": "其中 {n} 处为反弹问题：在上一轮（{prev}）检查后已报告“已整改”，本轮再次发现，"
+    "district": "上述 {total} 处问题中，{n} 处为反弹问题：在上一轮（{prev}）检查后已报告“已整改”，本轮再次发现，"
                 "表中在街镇名称后标注“（反弹）”，整改清单“标记”列注明“反弹”。请相关街镇查明原因，重点整改。",
     "city": "与上一轮（{prev}）相比，共有 {n} 处问题在已报告“已整改”后本轮再次发现（反弹），各区分布如下：",
     "caption": "各区反弹问题数",

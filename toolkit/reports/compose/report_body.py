@@ -76,8 +76,10 @@ def checklist_area(title: str) -> str:
     return title
 
 
-def _good_and_problems(doc, s, district: str | None, grouped, intro: str, counted=None) -> None:
-    """二、主要做法和成效 and 三、存在问题 (a district's, or the city's when ``district`` is None)."""
+def _good_and_problems(doc, s, district: str | None, grouped, intro: str, counted=None,
+                       of_these: str = "") -> None:
+    """二、主要做法和成效 and 三、存在问题 (a district's, or the city's when ``district`` is None);
+    ``of_these``: a sentence about the problems the intro counted, printed right after it."""
     doc.heading(L.HEADINGS["good"])
     _practices(doc, s, district)
     doc.heading(L.HEADINGS["problems"])
@@ -85,6 +87,8 @@ def _good_and_problems(doc, s, district: str | None, grouped, intro: str, counte
         doc.paragraph(L.NO_PROBLEMS)
         return
     doc.paragraph(intro)
+    if of_these:
+        doc.paragraph(of_these)
     _problems(doc, grouped, city=district is None, counted=counted)
 
 
@@ -139,12 +143,14 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
     _training(doc, s, training)
 
     units = {u for us in grouped["units"] for u in us} if len(grouped) else set()
+    recurring = int(is_marked(findings).sum())
+    # the 反弹 count is of all the problems just counted (every checklist), so it follows that
+    # count, not the last checklist's table
     _good_and_problems(doc, s, district, grouped,
                        f"本轮检查发现问题 {len(grouped)} 类、{len(findings)} 处（{_severity_counts(findings)}），"
-                       f"涉及 {len(units)} 个街镇。按检查表和类别归纳如下，各街镇逐项明细见附件1。")
-    recurring = int(is_marked(findings).sum())
-    if recurring:
-        doc.paragraph(L.RECURRENCE["district"].format(n=recurring, prev=L.round_title(prev_id)))
+                       f"涉及 {len(units)} 个街镇。按检查表和类别归纳如下，各街镇逐项明细见附件1。",
+                       of_these=L.RECURRENCE["district"].format(n=recurring, total=len(findings),
+                                                                prev=L.round_title(prev_id)) if recurring else "")
 
     _rectification(doc, plan, rules, issued, L.DISTRICT_REQUIREMENTS,
                    "请各街镇对照整改清单逐项整改，并将整改情况书面报区民政部门。")
