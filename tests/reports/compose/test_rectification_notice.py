@@ -45,13 +45,19 @@ def test_the_rate_in_the_sentence_and_the_table_comes_from_the_counts():
 DONE = ("东湖区", "甲街道", "已整改", "按期整改")
 OVERDUE = ("东湖区", "乙街道", "未报送", "逾期未完成")
 CANNOT = ("东湖区", "甲街道", "无法整改", "无法整改")
+NOT_DUE = ("东湖区", "丙街道", "未报送", "未报送")            # its deadline has not come yet
 
 
 @pytest.mark.parametrize("rows, prev, recurring, expected, absent", [
-    ([DONE], None, None, ["本轮整改没有逾期未完成、未报送或报告无法整改的问题。"], ["反弹", "附件"]),
+    ([DONE], None, None, ["本轮整改没有逾期未完成、逾期未报送或报告无法整改的问题。"], ["反弹", "附件", "另有"]),
+    # not reported before the deadline: no problem yet, said as such (not asked to report 尽快)
+    ([DONE, NOT_DUE, NOT_DUE], None, None, ["本轮整改没有逾期未完成", "另有 2 处问题尚未报送整改情况，均未到完成时限"
+                                            "（最早的完成时限为2019年12月13日）。"], ["（一）", "已过完成时限"]),
     ([DONE], "2018", 0, ["（一）问题反弹。与2018年度督导检查相比，没有发现"], ["附件", "标记为"]),
     ([DONE, OVERDUE], None, None, ["（一）逾期未完成。超过完成时限仍未完成的问题 1 处，涉及 1 个街镇", "明细见附件。",
-                                   "（二）未报送整改情况。乙街道（1 处）共 1 处"], ["反弹", "附件1"]),
+                                   "（二）未报送整改情况。乙街道（1 处）共 1 处问题已过完成时限仍未报送"], ["反弹", "附件1"]),
+    ([DONE, OVERDUE, NOT_DUE], None, None, ["（二）未报送整改情况。乙街道（1 处）共 1 处", "另有 1 处问题尚未报送"],
+     ["丙街道"]),
     ([DONE, OVERDUE, CANNOT], "2018", 2, ["（三）报告无法整改。1 处", "（四）问题反弹。", "2 处问题在已报告整改后",
                                           "明细见附件2。", "明细见附件1。"], []),
 ])

@@ -66,7 +66,7 @@ def test_report_renders_html_docx_xlsx_with_structure_signature_and_annexes(repo
     body = "\n".join(p.text for p in docx.paragraphs)
     # nothing of 2019 was returned: on 2020-03-02 every problem is past its deadline and counted
     total = int(re.search(r"共发现问题 (\d+) 处", body).group(1))
-    assert f"超过完成时限仍未完成的问题 {total} 处" in body and f"共 {total} 处问题未报送整改情况" in body
+    assert f"超过完成时限仍未完成的问题 {total} 处" in body and f"共 {total} 处问题已过完成时限仍未报送整改情况" in body
     assert "整改完成率 0.0%" in body and "反弹" in body and "见附件2" in body
     # 附件说明 and 落款: the city's 民政局, the date in Chinese, after the body
     texts = [p.text for p in docx.paragraphs]

@@ -13,7 +13,9 @@ def test_concurrent_kernels_get_different_users_and_a_full_pool_waits_then_says_
     if os.geteuid() != 0 or not sandbox.pool_users():
         pytest.skip("需要 root 和评分沙箱用户池（make setup）")
     pool = sandbox.pool_users()
-    leases = [sandbox.Lease(wait=5) for _ in pool]
+    # the pool is the machine's: a grading test on the other worker may hold a user for a while
+    # (its kernel's run), so taking the whole pool waits as long as a kernel may run
+    leases = [sandbox.Lease(wait=300) for _ in pool]
     try:
         assert sorted(lease.uid for lease in leases) == sorted(uid for _, uid, _ in pool)   # all different
         with pytest.raises(RuntimeError) as err:
@@ -21,8 +23,8 @@ def test_concurrent_kernels_get_different_users_and_a_full_pool_waits_then_says_
         assert "一直被其他内核占用" in str(err.value)
         freed = leases.pop()
         freed.release()
-        again = sandbox.Lease(wait=5)
-        assert again.uid == freed.uid
+        again = sandbox.Lease(wait=300)
+        assert again.uid not in {lease.uid for lease in leases}   # the freed user (or one freed elsewhere)
         leases.append(again)
     finally:
         for lease in leases:

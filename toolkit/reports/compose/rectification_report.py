@@ -12,7 +12,9 @@ rounded once, where it is shown.  The Chinese words are in :data:`TEXT`.
 
 from __future__ import annotations
 
-from toolkit.inspections.rectification.rectification_status import CITY, DISTRICT_TOTAL, OVERDUE, district_summary
+from toolkit.inspections.rectification.rectification_status import (
+    CITY, DISTRICT_TOTAL, NOT_REPORTED, OVERDUE, district_summary,
+)
 from toolkit.reports.compose import report_labels as L
 from toolkit.reports.compose.signing import addressees, imprint, signing
 
@@ -35,12 +37,13 @@ TEXT = {
     "overdue": "（一）逾期未完成。超过完成时限仍未完成的问题 {n} 处，涉及 {units} 个街镇，{most}；"
                "逾期天数按工作日计算，已扣除法定节假日并计入调休上班日。明细见附件1。",
     "most": "较多的是{names}",
-    "missing": "（{no}）未报送整改情况。{names}共 {n} 处问题未报送整改情况。",
+    "missing": "（{no}）未报送整改情况。{names}共 {n} 处问题已过完成时限仍未报送整改情况。",
+    "not_yet_due": "另有 {n} 处问题尚未报送整改情况，均未到完成时限（最早的完成时限为{first}）。",
     "cannot": "（{no}）报告无法整改。{n} 处问题报告无法整改，需区民政部门逐项核实原因。",
     "recurring": "（{no}）问题反弹。与{prev}督导检查相比，{n} 处问题在已报告整改后本轮再次发现（反弹），涉及 {units} 个街镇。"
                  "明细见附件{annex}。",
     "no_recurring": "（{no}）问题反弹。与{prev}督导检查相比，没有发现已报告整改后再次出现的问题。",
-    "no_problems": "本轮整改没有逾期未完成、未报送或报告无法整改的问题。",
+    "no_problems": "本轮整改没有逾期未完成、逾期未报送或报告无法整改的问题。",
     "require": {
         "overdue": "逾期未完成的问题，责任单位书面说明原因和完成时间，区民政部门跟踪督办。",
         "missing": "未报送整改情况的街镇，尽快在整改清单中填报并附佐证材料。",
@@ -127,7 +130,8 @@ def problem_paragraphs(problems, recurring, prev_id: str | None) -> tuple[list[s
                                                  most=TEXT["most"].format(names=_named(counts, total=False))))
         needs.append("overdue")
         annexes.append(TEXT["annex_overdue"])
-    missing = labelled[labelled["完成情况"] == "未报送"]
+    unreported = labelled["完成情况"] == NOT_REPORTED
+    missing = labelled[unreported & (labelled["状态"] == OVERDUE)]     # before its deadline it is no problem
     if len(missing):
         counts = missing.groupby("单位").size()
         paragraphs.append(TEXT["missing"].format(no="", names=_named(counts), n=len(missing)))
@@ -147,6 +151,9 @@ def problem_paragraphs(problems, recurring, prev_id: str | None) -> tuple[list[s
         else:
             paragraphs.append(TEXT["no_recurring"].format(no="", prev=prev))
     paragraphs = [_numbered(p, n) for n, p in enumerate(paragraphs)] or [TEXT["no_problems"]]
+    pending = labelled[unreported & (labelled["状态"] != OVERDUE)]
+    if len(pending):
+        paragraphs.append(TEXT["not_yet_due"].format(n=len(pending), first=L.chinese_date(min(pending["完成时限"]))))
     if len(annexes) == 1:                       # a single annex has no number (GB/T 9704 7.3.4)
         paragraphs = [p.replace("附件1", "附件") for p in paragraphs]
     return paragraphs, needs, annexes
