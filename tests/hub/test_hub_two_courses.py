@@ -202,3 +202,26 @@ def test_a_link_planted_at_a_case_folder_is_never_followed(two_courses, planted)
         link.unlink()
         moved.rename(link)
         shutil.rmtree(elsewhere)
+
+
+def test_a_course_folder_holds_only_that_courses_released_cases(two_courses):
+    """What the code before per-course folders left (every course's cases in ``jiuzhu/``) is never
+    read as a hub course's: a course's folder loses the cases of exercises it has not released; the
+    old ``jiuzhu/`` folder of a hub without such a course is left as it is (see casedata)."""
+    from toolkit.training.trainee.casedata import cases_home, delivered_file
+
+    hub, user = two_courses
+    home = pwd.getpwnam(user).pw_dir
+    course = hub.courses[0]
+    spawn(hub, user)
+    leftover = delivered_file(course.id, user, "m02_procedure", home)
+    leftover.write_text('{"course": "jiuzhu"}', encoding="utf-8")
+    legacy = delivered_file("jiuzhu", user, M01, home)
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text('{"course": "jiuzhu"}', encoding="utf-8")
+    try:
+        spawn(hub, user)
+        assert not leftover.exists() and delivered_file(course.id, user, M01, home).is_file()
+        assert legacy.read_text(encoding="utf-8") == '{"course": "jiuzhu"}'
+    finally:
+        shutil.rmtree(cases_home(home) / "jiuzhu")
