@@ -151,9 +151,9 @@ class Exchange:
         titles, deadlines = course_titles(), {}
         found: dict[str, Exercise] = {}
         for number, info in enumerate(i for i in listed if i["status"] in ("released", "fetched")):
-            exercise = Exercise(info["course_id"], info["assignment_id"],
-                                exercise_title(info["course_id"], info["assignment_id"], student, info.get("notebooks", []), number + 1),
-                                titles.get(info["course_id"], ""))
+            title = exercise_title(info["course_id"], info["assignment_id"], student,
+                                   info.get("notebooks", []), number + 1)
+            exercise = Exercise(info["course_id"], info["assignment_id"], title, titles.get(info["course_id"], ""))
             if info["course_id"] not in deadlines:
                 deadlines[info["course_id"]] = read_deadlines(self.exchange_root(), info["course_id"])
             exercise.deadline = deadlines[info["course_id"]].get(exercise.assignment_id)

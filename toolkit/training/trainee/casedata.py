@@ -8,9 +8,9 @@ Design
 * **The seed.**  The case trainee *t* sees for exercise *e* is generated from
   ``keyed_seed(secret, course, e, t)`` = HMAC-SHA256(secret, course‖e‖t)[:8]
   (:func:`toolkit.cases.base.keyed_seed`; *course* there is the constant ``COURSE_ID``, so cases
-  already handed out never change: two courses differ by their secrets).  Without the secret nobody can regenerate a trainee's
-  case, so ``toolkit.cases.case_for(..., other_id)`` in a trainee kernel yields a case nobody was
-  given, and the answer key of the real one is out of reach.
+  already handed out never change: two courses differ by their secrets).  Without the secret
+  nobody can regenerate a trainee's case, so ``toolkit.cases.case_for(..., other_id)`` in a trainee
+  kernel yields a case nobody was given, and the answer key of the real one is out of reach.
 * **What a trainee gets.**  :func:`trainee_case_data` (course, trainee, exercise) → the case's
   *givens* (text, tables, questions and options; no answers, no explanations, no seed), as JSON.
   The trainer side writes it to the *outbox* ``<course>/cases/<trainee>/<exercise>.json``
@@ -38,7 +38,9 @@ Design
   (or several with the same givens: a copy of the same case) is the case; candidates that differ
   raise :class:`CaseAmbiguous`, never a guess.  A home delivered by the code before per-course
   folders (``~/.jiuzhu/cases/jiuzhu/<trainee>/``, whatever the course) is just the folder of course
-  ``jiuzhu``: it keeps working wherever it is the only candidate, and for the repository's course.
+  ``jiuzhu``: it keeps working wherever it is the only candidate, and for the repository's course;
+  a known course of another id does not read it (it may hold any course's case): a hub delivers
+  again at the trainee's next server start, one machine with ``jiuzhu course cases --home``.
 * **Grading.**  The grader regenerates the full case (with answers) from the secret
   (:func:`trainer_case`) and scores answer cards itself (``toolkit.training.grading.grading.card_outputs``);
   the sandboxed kernel receives only the givens (``.jiuzhu-case.json`` in its scratch copy).
