@@ -9,7 +9,6 @@ keep JupyterLab as before.  The hook runs as the hub runs it (``pre_spawn_hook``
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import pwd
@@ -17,12 +16,11 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
+from hub_spawn import spawn
 from toolkit.hub import config
 from toolkit.hub.accounts import delete_account, ensure_account
 from toolkit.hub.layout import jupyter_dir, open_hub
@@ -66,20 +64,6 @@ def accounts():
         for user in users.values():
             delete_account(user)
         shutil.rmtree(root, ignore_errors=True)
-
-
-def spawn(hub, user: str):
-    """Run the hub's pre-spawn hook on a spawner-shaped object for ``user``; the object after it."""
-    spawner = SimpleNamespace(user=SimpleNamespace(name=user), environment={"KEEP": "1"}, args=[],
-                              default_url="/lab")
-    settings = lambda name: str(jupyter_dir(name))          # noqa: E731
-    home_work = config.pre_spawn(hub, settings)(spawner)
-    if home_work is not None:         # JupyterHub awaits it: the home's files, off its event loop
-        # awaited on a loop of its own thread: a browser test in this worker (Playwright's sync
-        # API) keeps an event loop running in the main thread, where asyncio.run would refuse
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, home_work).result()
-    return spawner
 
 
 def home_files(user: str) -> dict[str, int]:

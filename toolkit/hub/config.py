@@ -164,6 +164,7 @@ def pre_spawn(hub: Hub, settings):
     import json
 
     from toolkit.training.app import COURSE_TITLES_ENV, app_url, server_args
+    from toolkit.training.trainee.casedata import COURSE_FOLDERS_ENV
 
     trainers = hub.trainers()
 
@@ -178,6 +179,9 @@ def pre_spawn(hub: Hub, settings):
             **spawner.environment,
             "JUPYTER_CONFIG_PATH": common if trainer else ":".join(config_path),
             "JIUZHU_EXCHANGE": str(hub.exchange),
+            # nbgrader fetches into ~/<course id>/<exercise>/ (path_includes_course): a notebook's
+            # kernel reads the case of the course its folder names, never another course's
+            COURSE_FOLDERS_ENV: "1",
             "LANG": "zh_CN.UTF-8" if _has_zh_locale() else "C.UTF-8",
             "TZ": "Asia/Shanghai",
         }

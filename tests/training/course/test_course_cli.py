@@ -54,3 +54,22 @@ def test_cases_are_made_without_answers_for_the_named_trainee(tmp_path, capsys):
     assert oct((tmp_path / ".jiuzhu" / "course_secret").stat().st_mode & 0o777) == "0o600"
     assert main(["course", "cases", "--course", str(tmp_path)]) == 2         # no roster, no --student
     assert "花名册为空" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("config_line,course", [("", "jiuzhu"), ("c.CourseDirectory.course_id = 'jiezhen'\n", "jiezhen")])
+def test_cases_reach_the_home_under_the_courses_own_id(tmp_path, config_line, course):
+    """One machine: ``--home`` delivers into ``~/.jiuzhu/cases/<course id>/`` (the repository's course:
+    ``jiuzhu``), so a second course's case of the same exercise never replaces the first's."""
+    import json
+
+    root, home = tmp_path / "course", tmp_path / "home"
+    root.mkdir()
+    config = (REPO / "courses" / "nbgrader_config.py").read_text(encoding="utf-8")
+    (root / "nbgrader_config.py").write_text(config + config_line, encoding="utf-8")
+    assert main(["course", "cases", "--student", "li4", "--course", str(root), "--home", str(home)]) == 0
+    delivered = home / ".jiuzhu" / "cases" / course / "li4" / "t01_practice.json"
+    assert [p.relative_to(home / ".jiuzhu" / "cases") for p in (home / ".jiuzhu" / "cases").rglob("*.json")] == \
+        [delivered.relative_to(home / ".jiuzhu" / "cases")]
+    assert json.loads(delivered.read_text(encoding="utf-8"))["course"] == course
+    outbox = json.loads((root / "cases" / "li4" / "t01_practice.json").read_text(encoding="utf-8"))
+    assert outbox == json.loads(delivered.read_text(encoding="utf-8"))

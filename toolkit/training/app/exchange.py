@@ -122,11 +122,11 @@ def course_titles() -> dict[str, str]:
     return {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else {}
 
 
-def exercise_title(assignment: str, student: str, notebooks: list[dict], number: int) -> str:
-    """The Chinese title: the delivered case's, the case module's, the notebook's heading."""
+def exercise_title(course: str, assignment: str, student: str, notebooks: list[dict], number: int) -> str:
+    """The Chinese title: the course's delivered case's, the case module's, the notebook's heading."""
     from toolkit.training.trainee.casedata import trainee_case_file
 
-    case_file = trainee_case_file(assignment, student)
+    case_file = trainee_case_file(assignment, student, course)
     if case_file is not None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             title = json.loads(case_file.read_text(encoding="utf-8")).get("title")
@@ -178,9 +178,9 @@ class Exchange:
         titles, deadlines = course_titles(), {}
         found: dict[str, Exercise] = {}
         for number, info in enumerate(i for i in listed if i["status"] in ("released", "fetched")):
-            exercise = Exercise(info["course_id"], info["assignment_id"],
-                                exercise_title(info["assignment_id"], student, info.get("notebooks", []), number + 1),
-                                titles.get(info["course_id"], ""))
+            title = exercise_title(info["course_id"], info["assignment_id"], student,
+                                   info.get("notebooks", []), number + 1)
+            exercise = Exercise(info["course_id"], info["assignment_id"], title, titles.get(info["course_id"], ""))
             if info["course_id"] not in deadlines:
                 deadlines[info["course_id"]] = read_deadlines(self.exchange_root(), info["course_id"])
             exercise.deadline = deadlines[info["course_id"]].get(exercise.assignment_id)

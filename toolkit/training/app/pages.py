@@ -119,7 +119,7 @@ class App:
 
         from toolkit.training.trainee.casedata import trainee_case_file
 
-        path = trainee_case_file(exercise.assignment_id, self.student)
+        path = trainee_case_file(exercise.assignment_id, self.student, exercise.course_id)
         try:
             return len(json.loads(path.read_text(encoding="utf-8"))["questions"]) if path else 0
         except (OSError, ValueError, KeyError, TypeError):
@@ -177,7 +177,7 @@ class App:
         from toolkit.training.trainee.casedata import CaseMissing
 
         try:
-            ex = Exercise(exercise.assignment_id, exercise.folder)
+            ex = Exercise(exercise.assignment_id, exercise.folder, exercise.course_id)
         except CaseMissing:
             raise UserError(TEXT["no_case"]) from None
         render = mistune.create_markdown(escape=False, plugins=["table"])

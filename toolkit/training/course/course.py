@@ -249,17 +249,19 @@ def cases(root: Path, selected: Iterable[str] | None, trainees: Iterable[str],
           home: Path | None = None) -> list[Path]:
     """Make each trainee's cases on this side and write them to ``<course>/cases/<trainee>/``.
 
-    With ``home`` also deliver them to ``<home>/.jiuzhu/cases/`` (one machine; a hub's spawner
-    calls :func:`toolkit.training.trainee.casedata.deliver` with the trainee's home instead).
+    With ``home`` also deliver them to ``<home>/.jiuzhu/cases/<course id>/`` (one machine, the course
+    id of the course's ``nbgrader_config.py``; a hub's spawner writes the trainee's home itself:
+    :func:`toolkit.hub.cases.deliver_cases`).
     """
     from toolkit.training.trainee import casedata
 
     assignments = assignment_ids(selected)
     trainees = list(trainees)
-    written = casedata.write_cases(root, trainees, assignments)
+    course_id = load_config(course_root(root)).CourseDirectory.course_id
+    written = casedata.write_cases(root, trainees, assignments, course_id)
     if home is not None:
         for trainee in trainees:
-            casedata.deliver(root, trainee, assignments, home)
+            casedata.deliver(root, trainee, assignments, home, course_id)
     return written
 
 

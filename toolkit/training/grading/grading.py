@@ -574,7 +574,8 @@ def _grade(config, coursedir, warning: str, workers: list[_Worker], *, started: 
         if not prepared:
             return give_up(student, assignment, Problem("empty"), status=outcome.status)
         if assignment in card_courses:
-            _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student)
+            _place_givens(Path(coursedir.root), Path(prepared[0].dest_dir), assignment, student,
+                          coursedir.course_id)
         remaining[(student, assignment)] = len(prepared)
         for_kernels = []
         for task in prepared:
@@ -806,14 +807,15 @@ def card_outputs(nb, submitted: Path, assignment: str, student: str, course_root
         cell.outputs = card_feedback(lines, earned, note)
 
 
-def _place_givens(root: Path, dest: Path, assignment: str, student: str) -> None:
-    """The trainee's case without answers, in the folder the sandboxed kernel runs from."""
+def _place_givens(root: Path, dest: Path, assignment: str, student: str, course: str) -> None:
+    """The trainee's case of this course (``root``, id ``course``) without answers, in the folder
+    the sandboxed kernel runs from."""
     import json
 
     from toolkit.training.trainee.casedata import GRADING_FILE, trainee_case_data
 
-    (dest / GRADING_FILE).write_text(json.dumps(trainee_case_data(root, student, assignment, grading=True),
-                                                ensure_ascii=False), encoding="utf-8")
+    data = trainee_case_data(root, student, assignment, grading=True, course=course)
+    (dest / GRADING_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def _submissions(gb, outcomes):

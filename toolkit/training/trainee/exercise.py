@@ -60,13 +60,15 @@ def shown_identity(who: identity.Identity) -> str:
 
 
 class Exercise:
-    def __init__(self, assignment: str, folder: Path | str | None = None):
+    def __init__(self, assignment: str, folder: Path | str | None = None, course: str | None = None):
+        """``course``: the course the exercise belongs to when the caller knows it (the cadre app);
+        else the folder tells it where it can (:func:`toolkit.training.trainee.casedata.course_of_folder`)."""
         self.assignment = assignment
         self.folder = Path.cwd() if folder is None else Path(folder)
         self.identity = identity.resolve(self.folder, assignment)
         self.student = self.identity.student
         self.grading = identity.is_grading(self.folder, assignment)
-        self.case = trainee_case(assignment, self.student, self.folder.resolve())
+        self.case = trainee_case(assignment, self.student, self.folder.resolve(), course)
 
     def show_case(self) -> None:
         """Render the trainee's own case (Chinese Markdown) with a banner naming the trainee."""
