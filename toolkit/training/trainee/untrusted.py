@@ -8,7 +8,8 @@ One place for every read of a trainee-controlled file (the in-process grading of
 * :func:`load_json` adds strict UTF-8 and a nesting-depth limit, checked *before* parsing (a
   document nested 100,000 deep makes Python's JSON parser raise ``RecursionError``);
 * :func:`load_answers` and :func:`load_notebook` are those with the caps of an answers sidecar
-  and of a submitted notebook;
+  and of a submitted notebook (size, and for a notebook :data:`MAX_NOTEBOOK_CELLS` cells: a
+  notebook over it is refused, graded 0, on the kernel path too -- a kernel would run every cell);
 * :func:`copy_tree` copies a folder of trainee files as regular files and folders only (no link,
   FIFO, socket or device is followed or copied), within caps of size, count and folder depth,
   walking the folders in a loop (never a recursion a deep folder chain could exhaust).
@@ -32,6 +33,8 @@ from toolkit.errors import UserError
 
 MAX_ANSWERS_BYTES = 1 * 2**20         # an answers.json of a whole exercise is a few KiB
 MAX_NOTEBOOK_BYTES = 16 * 2**20       # a submitted notebook (outputs are cleared before grading)
+MAX_NOTEBOOK_CELLS = 300              # the course's exercises have about 10 cells; 160,000 tiny cells
+                                      # (15.7 MB) cost the grader minutes and a gigabyte
 MAX_FILE_BYTES = 16 * 2**20           # any one file of a submission
 MAX_TREE_BYTES = 64 * 2**20           # a whole submission
 MAX_TREE_FILES = 500
@@ -48,6 +51,7 @@ TEXT = {
     "not_json": "不是合法的 JSON（第 {line} 行）",
     "bad_shape": "内容格式不对：{what}",
     "not_notebook": "不是可读取的笔记本（{what}）",
+    "too_many_cells": "单元格过多（{count} 个，上限 {cap} 个）",
     "tree_too_big": "提交的文件合计过大（超过 {cap} 字节）",
     "tree_too_many": "提交的文件过多（超过 {cap} 个）",
     "tree_too_many_folders": "提交的文件夹过多（超过 {cap} 个）",
@@ -177,6 +181,9 @@ def load_notebook(path: Path | str, max_bytes: int = MAX_NOTEBOOK_BYTES):
     document = load_json(path, max_bytes)
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         raise UntrustedFileError(path, TEXT["not_notebook"].format(what="缺少 cells"))
+    if len(document["cells"]) > MAX_NOTEBOOK_CELLS:     # before nbformat validates every cell
+        raise UntrustedFileError(path, TEXT["too_many_cells"].format(count=len(document["cells"]),
+                                                                     cap=MAX_NOTEBOOK_CELLS))
     try:
         return nbformat.reads(json.dumps(document), as_version=4)
     except Exception as err:          # nbformat raises many kinds on a malformed notebook
