@@ -183,3 +183,13 @@ def test_a_chain_of_16_folders_is_copied(tmp_path):
     assert not untrusted.scan_tree(src)
     assert not untrusted.copy_tree(src, tmp_path / "copy")
     assert (tmp_path / "copy" / "/".join(["d"] * 16) / "data.csv").read_text() == "a,b"
+
+
+def test_newest_change_reads_every_entry_within_the_caps_and_never_recurses(tmp_path, request):
+    src = tmp_path / "entry"
+    _chain(src, 1100)
+    request.addfinalizer(lambda: subprocess.run(["rm", "-rf", str(src)], check=False))
+    (src / "late.txt").write_text("x")
+    os.utime(src / "late.txt", (0, 0))                      # mtime set back; ctime cannot be
+    newest = untrusted.newest_change(src)
+    assert newest == max(os.lstat(src).st_ctime, os.lstat(src / "late.txt").st_ctime) > 1e9

@@ -36,7 +36,7 @@ from pathlib import Path
 from nbgrader.exchange.default.submit import ExchangeSubmit
 
 from toolkit.training.trainee.untrusted import (MAX_ANSWERS_BYTES, Refusal, UntrustedFileError, account_name,
-                                                copy_tree, kind_of, read_bytes, scan_tree)
+                                                copy_tree, kind_of, newest_change, read_bytes, scan_tree)
 
 # How much earlier than the newest change of its files (st_ctime, which no user can set back) a
 # submission's claimed time may be: nbgrader's submit takes its time first, then copies the files.
@@ -94,7 +94,7 @@ def vet_entries(inbound: Path, assignment: str) -> Vetted:
             continue
         try:
             reasons = _entry_problems(entry, assignment, vetted)
-        except (OSError, RecursionError) as err:     # e.g. changed by the trainee while it is read
+        except OSError as err:          # e.g. changed by the trainee while it is read
             reasons = [Refusal(entry, TEXT["unreadable"].format(error=type(err).__name__))]
         if reasons:
             _refuse(vetted, entry, reasons)
@@ -139,15 +139,13 @@ def stage(vetted: Vetted, staging_root: Path, course_id: str) -> Path:
     for entry in list(vetted.accepted):
         staged = inbound / entry.name
         try:
-            reasons = copy_tree(entry, staged)
-        except (OSError, RecursionError) as err:
+            reasons = copy_tree(entry, staged) or _settle_time(vetted, entry, staged)
+        except OSError as err:               # e.g. the entry gone or replaced since its check
             reasons = [Refusal(entry, TEXT["unreadable"].format(error=type(err).__name__))]
         if reasons:
             vetted.accepted.remove(entry)
             _refuse(vetted, entry, reasons)
             shutil.rmtree(staged, ignore_errors=True)
-            continue
-        _settle_time(vetted, entry, staged)
     return staging_root
 
 
@@ -160,15 +158,15 @@ def left_behind_text(entry: Path) -> str:
 
 # --------------------------------------------------------------------------- the submission time
 
-def claimed_times(entry: Path) -> list[dt.datetime | None]:
-    """The times (naive UTC) an entry claims: in its name and in its ``timestamp.txt`` (``None``:
-    missing or unreadable), read as nbgrader reads them."""
+def claimed_times(name: str, copy: Path) -> list[dt.datetime | None]:
+    """The times (naive UTC) an entry claims: in its ``name`` and in the ``timestamp.txt`` of its
+    ``copy`` (``None``: missing or unreadable), read as nbgrader reads them."""
     from nbgrader.utils import parse_utc
 
     found: list[dt.datetime | None] = []
-    texts = [entry.name.rsplit("+", 3)[2] if entry.name.count("+") >= 2 else None]
+    texts = [name.rsplit("+", 3)[2] if name.count("+") >= 2 else None]
     try:
-        texts.append(read_bytes(entry / "timestamp.txt", MAX_ANSWERS_BYTES).decode("utf-8").strip())
+        texts.append(read_bytes(copy / "timestamp.txt", MAX_ANSWERS_BYTES).decode("utf-8").strip())
     except (UntrustedFileError, UnicodeDecodeError):
         texts.append(None)
     for text in texts:
@@ -179,47 +177,32 @@ def claimed_times(entry: Path) -> list[dt.datetime | None]:
     return found
 
 
-def last_changed(entry: Path) -> dt.datetime:
-    """The newest ``st_ctime`` (naive UTC) of the entry folder and everything in it.
-
-    ``st_ctime`` is set by the kernel on every change of a file or folder (content, name, owner,
-    mode, timestamps) and cannot be set back by a user, unlike ``st_mtime`` (``touch -d``).  The
-    entry passed the caps of :func:`scan_tree`, so this walk is short."""
-    newest = os.lstat(entry).st_ctime
-    for folder, folders, files in os.walk(entry):
-        for name in folders + files:
-            try:
-                newest = max(newest, os.lstat(os.path.join(folder, name)).st_ctime)
-            except FileNotFoundError:
-                continue
-    return dt.datetime.fromtimestamp(newest, dt.timezone.utc).replace(tzinfo=None)
-
-
-def submitted_at(entry: Path) -> tuple[dt.datetime | None, dt.datetime]:
-    """``(claimed, effective)``: the time the entry claims and the time to count it at.
+def submitted_at(entry: Path, copy: Path) -> tuple[dt.datetime | None, dt.datetime]:
+    """``(claimed, effective)``: the time ``entry`` (copied to ``copy``) claims and the time to count it at.
 
     The claim (the earlier of the entry's name and its ``timestamp.txt``) stands unless it is
-    missing or earlier than the files' last change by more than :data:`CLAIM_TOLERANCE`; then the
-    last change counts."""
-    claims = claimed_times(entry)
-    changed = last_changed(entry)
+    missing or earlier than the last change of the entry's files (their newest ``st_ctime``, taken
+    after the copy: :func:`~toolkit.training.trainee.untrusted.newest_change`) by more than
+    :data:`CLAIM_TOLERANCE`; then the last change counts."""
+    claims = claimed_times(entry.name, copy)
+    changed = dt.datetime.fromtimestamp(newest_change(entry), dt.timezone.utc).replace(tzinfo=None)
     claimed = None if None in claims else min(claims)
     if claimed is None or claimed < changed - CLAIM_TOLERANCE:
         return claimed, changed
     return claimed, claimed
 
 
-def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> None:
-    """Give the staged copy of ``entry`` its effective submission time, noting a correction."""
-    claimed, effective = submitted_at(entry)
+def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> list[Refusal]:
+    """Give the staged copy of ``entry`` its effective submission time, noting a correction
+    (nothing refused: an empty list)."""
+    claimed, effective = submitted_at(entry, staged)
     if claimed == effective:
-        return
+        return []
     stamp = effective.strftime(TIMESTAMP_FORMAT)
+    (staged / "timestamp.txt").unlink(missing_ok=True)
+    (staged / "timestamp.txt").write_text(stamp, encoding="utf-8")
     student, assignment, _, random = (entry.name.rsplit("+", 3) + [""])[:4]
-    renamed = staged.with_name("+".join(part for part in (student, assignment, stamp, random) if part))
-    staged.rename(renamed)
-    (renamed / "timestamp.txt").unlink(missing_ok=True)
-    (renamed / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    staged.rename(staged.with_name("+".join(part for part in (student, assignment, stamp, random) if part)))
     vetted.retimed.append(TEXT["retimed"].format(
         entry=entry.name, actual=effective.strftime("%Y-%m-%d %H:%M:%S"),
         claimed=claimed.strftime("%Y-%m-%d %H:%M:%S") if claimed else TEXT["claim_missing"]))

@@ -276,6 +276,27 @@ def _children(path: Path, cap: int) -> list[tuple[str, os.stat_result]] | None:
     return sorted(found, key=lambda item: item[0])
 
 
+def newest_change(folder: Path | str, *, max_depth: int = MAX_TREE_DEPTH,
+                  max_entries: int = MAX_TREE_FILES + MAX_TREE_FOLDERS) -> float:
+    """The newest ``st_ctime`` of ``folder`` and what is in it (nothing followed; a loop, not a
+    recursion; at most ``max_depth`` levels and ``max_entries`` entries are looked at).
+
+    ``st_ctime`` is set by the kernel on every change of a file or folder (content, name, owner,
+    mode, times) and cannot be set back by a user, unlike ``st_mtime`` (``touch -d``)."""
+    folder = Path(folder)
+    top = os.lstat(folder)
+    newest, seen = top.st_ctime, 0
+    pending = [(folder, 0)] if stat.S_ISDIR(top.st_mode) else []
+    while pending and seen <= max_entries:
+        path, depth = pending.pop()
+        for name, info in _children(path, max_entries) or []:
+            seen += 1
+            newest = max(newest, info.st_ctime)
+            if stat.S_ISDIR(info.st_mode) and depth < max_depth:
+                pending.append((path / name, depth + 1))
+    return newest
+
+
 def copy_tree(src: Path | str, dest: Path | str, *, max_file: int = MAX_FILE_BYTES,
               max_total: int = MAX_TREE_BYTES, max_files: int = MAX_TREE_FILES,
               max_folders: int = MAX_TREE_FOLDERS, max_depth: int = MAX_TREE_DEPTH,
