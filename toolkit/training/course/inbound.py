@@ -206,6 +206,7 @@ def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> list[Refusal]:
     vetted.retimed.append(TEXT["retimed"].format(
         entry=entry.name, actual=effective.strftime("%Y-%m-%d %H:%M:%S"),
         claimed=claimed.strftime("%Y-%m-%d %H:%M:%S") if claimed else TEXT["claim_missing"]))
+    return []
 
 
 def protect_inbound(inbound: Path) -> None:
