@@ -11,11 +11,17 @@ each entry ``<trainee>+<assignment>+<time>+<random>`` is checked first (:func:`v
 * on one machine, where trainer and trainees share one account (the entry belongs to the account
   running collect and no account is named ``<trainee>``), the submitter cannot be verified:
   accepted, and said so (:attr:`CollectRun.unverifiable`);
-* only regular files and folders within size caps: a link, FIFO, socket or device refuses it.
+* only regular files and folders within caps of size, count and folder depth: a link, FIFO,
+  socket or device, a chain of 1,100 nested folders or a million empty ones refuses it.  An entry
+  that cannot be checked or copied is refused by name and never stops the others' collect; it
+  stays in the exchange (refused again at the next collect) until the trainer removes it.
 
 The accepted entries are copied (regular files only, :func:`toolkit.training.trainee.untrusted.copy_tree`)
 into a private staging exchange, and nbgrader's own collect runs on that, so which submission is
-the latest, late-submission handling and the gradebook stay nbgrader's.
+the latest, late-submission handling and the gradebook stay nbgrader's -- with one correction: the
+time an entry claims (its name and ``timestamp.txt``, both written by the trainee) counts only when
+it is not earlier than the files' last change (``st_ctime``) by more than :data:`CLAIM_TOLERANCE`;
+otherwise the staged copy carries the file time (:func:`submitted_at`, :attr:`Vetted.retimed`).
 
 :class:`OwnEntrySubmit` is the trainees' side on a hub: nbgrader makes each submitted entry
 mode 0777 ("so the instructor can delete it"), which lets every trainee write into every other
