@@ -85,9 +85,14 @@ def _collect(args) -> int:
         print(f"拒收 {len(run.refused)} 份（冒名、夹带链接或特殊文件、或过大，未复制任何内容）：")
         for line in run.refused:
             print(f"  {line}")
+        print(run.left_behind)
+    if run.retimed:
+        print(f"{len(run.retimed)} 份提交自称的时间早于其文件的最后改动，已按文件时间收取（迟交照此计算）：")
+        for line in run.retimed:
+            print(f"  {line}")
     if run.unverifiable:
         print(run.unverifiable)
-    return 1 if run.refused else 0
+    return 1 if run.refused or run.retimed else 0
 
 
 def _cases(args) -> int:

@@ -10,6 +10,7 @@ Accounts made here are deleted at the end.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import pwd
@@ -27,8 +28,10 @@ from grading_course import _set_answer_cell, make_course, released
 
 pytestmark = pytest.mark.slow
 
-T1, T2, T3, T4 = ("2026-02-20 09:00:00.000000 UTC", "2026-02-20 10:00:00.000000 UTC",
-                  "2026-02-20 11:00:00.000000 UTC", "2026-02-20 12:00:00.000000 UTC")
+# Times the entries claim: from now on (a time earlier than the files' last change would be
+# corrected to the file time by collect, see test_collect_hostile.py).
+_NOW = datetime.datetime.now(datetime.timezone.utc)
+T1, T2, T3, T4 = ((_NOW + datetime.timedelta(minutes=k)).strftime("%Y-%m-%d %H:%M:%S.%f UTC") for k in range(4))
 
 
 def _need_root():

@@ -408,3 +408,43 @@ def test_a_submission_whose_grades_cannot_be_saved_is_graded_on_the_next_run(tmp
 
     (again,) = grade_course(root, jobs=1, timeout=60, progress=False).outcomes
     assert again.status == "ok" and again.max_score > 0 and again.score == again.max_score, again
+
+
+ADDED = [   # (trainee, cells added at the end, graded here, what the summary line says)
+    ("c_one", 1, True, "1 个学员自己添加的代码单元格未运行（#11；"),
+    ("c_forty", 40, True, "40 个学员自己添加的代码单元格未运行（#11、#12、#13 等；"),
+    ("c_huge", 160_000, False, "单元格过多（160010 个，上限 300 个）（未运行，记 0 分）"),
+]
+
+
+def test_added_cells_are_counted_once_and_a_huge_notebook_is_refused_quickly(tmp_path):
+    """Red team: 160,000 one-character cells (15.7 MB, under the size cap) took the batch 126 s and
+    1.1 GB, and the summary had one 8-million-character line (a problem per cell)."""
+    import json
+    import time
+
+    from toolkit.training.course.simulate import simulate_submissions
+    from toolkit.training.grading.grading import format_summary, grade_course
+
+    root = _build(tmp_path / "course", (A,))
+    simulate_submissions(root, {(who, A): "correct" for who, *_ in ADDED})
+    for who, added, _, _ in ADDED:
+        path = root / "submitted" / who / A / f"{A}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        assert len(nb.cells) == 10
+        nb.cells.extend(nbformat.v4.new_code_cell("1") for _ in range(added))
+        path.write_text(json.dumps(nb, separators=(",", ":")), encoding="utf-8")    # 160,000 cells: 16.0 MB
+    started = time.perf_counter()
+    run = grade_course(root, jobs=1, timeout=60, progress=False)
+    assert time.perf_counter() - started < 30
+    summary = format_summary(run)
+    assert max(map(len, summary.split("\n"))) < 300, summary[:500]
+    for who, added, here, said in ADDED:
+        outcome = next(o for o in run.outcomes if o.student == who)
+        line = next(line for line in summary.split("\n") if line.startswith(who))
+        assert said in line, line
+        assert len(outcome.problems) == 1, outcome.problems[:3]
+        if here:
+            assert outcome.in_process and outcome.score == outcome.max_score > 0
+        else:
+            assert outcome.status == "failed" and outcome.score == 0 and not outcome.in_process

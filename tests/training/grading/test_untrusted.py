@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 
 import pytest
 
@@ -139,3 +140,67 @@ def test_copy_tree_stops_at_the_total_cap(tmp_path):
     refusals = untrusted.copy_tree(src, tmp_path / "copy", max_total=2500)
     assert sum(p.stat().st_size for p in (tmp_path / "copy").iterdir()) <= 2500
     assert refusals
+
+
+def _chain(top, levels):
+    """``levels`` nested folders ``d`` (made relative to each other: ``os.makedirs`` recurses too)."""
+    top.mkdir()
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(levels):
+        os.mkdir("d", dir_fd=fd)
+        child = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    os.close(fd)
+
+
+def _wide(top, count):
+    top.mkdir()
+    for i in range(count):
+        (top / f"f{i}").mkdir()
+
+
+def _forest(top, groups):
+    for g in range(groups):
+        (top / f"g{g}" / "a" / "b").mkdir(parents=True)
+
+
+SHAPES = [   # (label, make the tree, reason of scan_tree and of copy_tree)
+    ("chain_of_1100", lambda top: _chain(top, 1100), "嵌套过深（超过 16 层）"),
+    ("chain_of_17", lambda top: _chain(top, 17), "嵌套过深（超过 16 层）"),
+    ("3000_folders_side_by_side", lambda top: _wide(top, 3000), "过多"),
+    ("120_folders_three_deep", lambda top: _forest(top, 40), "文件夹过多（超过 100 个）"),
+]
+
+
+@pytest.mark.parametrize("label,make,reason", SHAPES, ids=[s[0] for s in SHAPES])
+def test_folder_trees_past_the_caps_are_refused_without_recursing(tmp_path, request, label, make, reason):
+    src = tmp_path / "entry"
+    make(src)
+    request.addfinalizer(lambda: subprocess.run(["rm", "-rf", str(src)], check=False))  # rmtree recurses
+    scanned = untrusted.scan_tree(src)
+    assert scanned and reason in scanned[-1].reason, scanned
+    copied = untrusted.copy_tree(src, tmp_path / "copy")
+    assert copied and any(reason in r.reason for r in copied), copied[:3]
+    depth = max(len(p.relative_to(tmp_path / "copy").parts) for p in (tmp_path / "copy").rglob("*"))
+    assert depth <= untrusted.MAX_TREE_DEPTH
+    assert sum(p.is_dir() for p in (tmp_path / "copy").rglob("*")) <= untrusted.MAX_TREE_FOLDERS
+
+
+def test_a_chain_of_16_folders_is_copied(tmp_path):
+    src = tmp_path / "entry"
+    _chain(src, 16)
+    (src / "/".join(["d"] * 16) / "data.csv").write_text("a,b")
+    assert not untrusted.scan_tree(src)
+    assert not untrusted.copy_tree(src, tmp_path / "copy")
+    assert (tmp_path / "copy" / "/".join(["d"] * 16) / "data.csv").read_text() == "a,b"
+
+
+def test_newest_change_reads_every_entry_within_the_caps_and_never_recurses(tmp_path, request):
+    src = tmp_path / "entry"
+    _chain(src, 1100)
+    request.addfinalizer(lambda: subprocess.run(["rm", "-rf", str(src)], check=False))
+    (src / "late.txt").write_text("x")
+    os.utime(src / "late.txt", (0, 0))                      # mtime set back; ctime cannot be
+    newest = untrusted.newest_change(src)
+    assert newest == max(os.lstat(src).st_ctime, os.lstat(src / "late.txt").st_ctime) > 1e9

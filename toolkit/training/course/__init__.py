@@ -2,7 +2,8 @@
 
 - :mod:`.course` — the course folder: ``course_root``, ``load_config`` / ``load_course``, build,
   release (with each trainee's cases), collect, feedback, ``import_roster``;
-- :mod:`.inbound` — collect's checks of the exchange's inbound entries (owner, links, size) and the
+- :mod:`.inbound` — collect's checks of the exchange's inbound entries (owner, links, size, folder
+  depth; the submission time checked against the files' change time) and the
   trainees' submit that keeps their entry their own;
 - :mod:`.course_config` — the nbgrader settings every course's ``nbgrader_config.py`` applies;
 - :mod:`.notebook` — the source notebook of an assignment (its cells import

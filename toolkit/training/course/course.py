@@ -273,6 +273,8 @@ class CollectRun:
     collected: dict[str, list[str]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)        # Chinese, one line per inbound entry
     unverifiable: str = ""
+    retimed: list[str] = field(default_factory=list)        # Chinese: claimed time earlier than the files
+    left_behind: str = ""                                   # Chinese: what to do about refused entries
 
 
 def collect_run(root: Path, selected: Iterable[str] | None = None) -> CollectRun:
@@ -285,20 +287,25 @@ def collect_run(root: Path, selected: Iterable[str] | None = None) -> CollectRun
 
     run = CollectRun()
     unverifiable = 0
+    example = None
     config = load_config(root)
     exchange = Path(config.Exchange.root or root / "exchange")
     course_id = config.CourseDirectory.course_id
     for assignment in assignment_ids(selected):
         vetted = inbound.vet_entries(exchange / course_id / "inbound", assignment)
-        run.refused.extend(vetted.refused)
-        unverifiable += len(vetted.unverifiable)
         with tempfile.TemporaryDirectory(prefix="jiuzhu-collect-") as staging:
             inbound.stage(vetted, Path(staging), course_id)
+            run.refused.extend(vetted.refused)
+            example = example or (vetted.refused_entries[:1] or [None])[0]
+            run.retimed.extend(vetted.retimed)
+            unverifiable += len(vetted.unverifiable)
             with nbgrader_api(root, exchange_root=staging) as api:
                 _check(api.collect(assignment), "collect", assignment)
                 run.collected[assignment] = sorted(api.get_submitted_students(assignment))
     if unverifiable:
         run.unverifiable = inbound.unverifiable_text(unverifiable)
+    if example is not None:
+        run.left_behind = inbound.left_behind_text(example)
     return run
 
 

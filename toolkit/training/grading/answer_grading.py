@@ -29,7 +29,10 @@ IPython's display formatter as in a kernel).  The grade cells' outputs are then 
 grader's ``card_outputs`` (the same call as on the kernel path), and nbgrader's
 ``SaveAutoGrades``/``AssignLatePenalties`` record the grades in the writer, as for a kernel.
 Cells the trainee added are never executed: they keep their source, lose their outputs (as
-nbgrader's ``ClearOutput`` does) and are named in the summary (problem ``not_run``).
+nbgrader's ``ClearOutput`` does) and are counted in the summary, once per submission, with the
+first few cell numbers (problem ``not_run``).  A notebook of more than
+:data:`toolkit.training.trainee.untrusted.MAX_NOTEBOOK_CELLS` cells is refused before it gets here
+(graded 0, named in the summary), not sent to a kernel, which would run each of its cells.
 
 The one visible difference: an optional code cell of the source that nobody grades (m05's
 pandas cell) is not run either, so it has no outputs here.
@@ -47,6 +50,8 @@ from pathlib import Path
 from toolkit.training.grading.grading_tasks import NotebookResult, NotebookTask, Problem
 
 log = logging.getLogger(__name__)
+
+NOT_RUN_SHOWN = 3           # cell numbers named in the one ``not_run`` problem of a submission
 
 @dataclass
 class Plan:
@@ -304,7 +309,9 @@ class AnswerGrader:
         except Exception as err:        # never stops the batch: the sandboxed kernel gets it
             log.warning("kernel path for %s after %s: %s", task.submitted_path, type(err).__name__, err)
             return None
-        result.problems.extend(Problem("not_run", label) for label in chosen.not_run)
+        if chosen.not_run:              # once, however many cells were added
+            result.problems.append(Problem("not_run", "、".join(chosen.not_run[:NOT_RUN_SHOWN]),
+                                           count=len(chosen.not_run)))
         result.in_process = True
         result.seconds = time.perf_counter() - started
         self.timings.notebooks += 1

@@ -63,14 +63,17 @@ PROBLEM_TEXT = {
     "untrusted": "提交的文件无法安全读取：{cell}（未运行，记 0 分）",
     "notebook_size": "评分后的笔记本超过 {cell} 字节（输出过多），未能评分（记 0 分）",
     "output_limit": "单元格 {cell} 输出过多，超出部分已丢弃（该单元格不得分）",
-    "not_run": "学员自己添加的代码单元格 {cell} 未运行（按答题卡作答评分，该单元格保留在评分后的笔记本中）",
+    "not_run": "{count} 个学员自己添加的代码单元格未运行（{cell}{more}；按答题卡作答评分，这些单元格保留在评分后的笔记本中）",
     "identity": "作答记录属于学员 {cell}，却提交在学员 {student} 的目录中：未评分（不能用 {student} 的案例"
                 "评 {cell} 的作答）。请核实是谁提交的；若确是 {cell}，把 submitted/{student}/ 下该练习"
                 "移到 submitted/{cell}/ 后重新评分",
 }
 SUMMARY_TEXT = {
     "in_process": "  其中 {count} 份答题卡练习直接按提交的作答评分，没有运行笔记本（学员自己添加的代码一律不运行）",
+    "more_cells": " 等",
+    "more_notes": "另有 {count} 项问题（见评分后的笔记本）",
 }
+NOTES_SHOWN = 5             # problems written out per submission in the summary; the rest are counted
 STATUS_TEXT = {"ok": "正常", "problem": "有问题", "failed": "未能评分", "skipped": "已评过，跳过"}
 
 
@@ -88,7 +91,9 @@ class SubmissionOutcome:
 
     @property
     def reasons(self) -> list[str]:
-        return [PROBLEM_TEXT[p.code].format(cell=p.cell or "", student=self.student) for p in self.problems]
+        return [PROBLEM_TEXT[p.code].format(cell=p.cell or "", student=self.student, count=p.count,
+                                            more=SUMMARY_TEXT["more_cells"] if p.count > len(p.cell.split("、")) else "")
+                for p in self.problems]
 
 
 @dataclass
@@ -897,6 +902,8 @@ def format_summary(run: GradeRun) -> str:
         lines.append(f"{_pad('学员', 12)}{_pad('练习', 18)}{_pad('得分', 12)}{_pad('状态', 12)}说明")
         for o in flagged:
             notes = list(o.reasons)
+            if len(notes) > NOTES_SHOWN:       # one line per submission, however many problems
+                notes = notes[:NOTES_SHOWN] + [SUMMARY_TEXT["more_notes"].format(count=len(notes) - NOTES_SHOWN)]
             if o.seconds_late > 0:
                 notes.append(f"逾期提交（晚 {_late_text(o.seconds_late)}）")
             lines.append(f"{_pad(o.student, 12)}{_pad(o.assignment, 18)}{_pad(f'{o.score:g}/{o.max_score:g}', 12)}"

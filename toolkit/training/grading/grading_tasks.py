@@ -16,6 +16,7 @@ class Problem:
                        # | not_run (a trainee's cell left unexecuted by the in-process grading)
     cell: str = ""     # nbgrader grade id when the problem concerns one cell
     detail: str = ""   # technical detail (exception text), for the log only
+    count: int = 1     # how many cells it concerns (``cell`` then names the first few)
 
 
 @dataclass
