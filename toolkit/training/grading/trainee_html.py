@@ -41,7 +41,7 @@ DONE = "jiuzhu_trainee_html"     # resources key: this export was cleaned alread
 
 TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
-    "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "kbd", "li",
+    "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
     "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 })
@@ -49,7 +49,6 @@ ATTRIBUTES = {
     "*": ["class", "style", "title"],
     "a": ["href", "title"],
     "img": ["src", "alt", "width", "height"],
-    "input": ["type", "checked", "disabled"],          # Markdown task lists: a disabled checkbox
     "td": ["colspan", "rowspan", "align"], "th": ["colspan", "rowspan", "align"],
     "ol": ["start"], "col": ["span"], "colgroup": ["span"],
 }
@@ -112,6 +111,26 @@ class _StyleSanitizer(CSSSanitizer):
         return _declarations(style)
 
 
+# Class names the formgrader's own controls and scripts use (.score, .comment, .tabbable, li.next …)
+# must not appear on a trainee's elements: only ours, the Markdown renderer's and code highlighting's.
+_CLASS = re.compile(r"jiuzhu-[\w-]+|anchor-link|highlight|hl-[\w-]+|language-[\w-]+|[a-z]{1,3}[0-9]?")
+
+
+class _Classes(Filter):
+    """Each ``class`` attribute keeps only the allowed class names."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            attributes = token.get("data") if token["type"] in ("StartTag", "EmptyTag") else None
+            if attributes and (None, "class") in attributes:
+                kept = [name for name in attributes[(None, "class")].split() if _CLASS.fullmatch(name)]
+                if kept:
+                    attributes[(None, "class")] = " ".join(kept)
+                else:
+                    del attributes[(None, "class")]
+            yield token
+
+
 class _StyleBlocks(Filter):
     """The text of an allowed ``<style>`` element becomes its cleaned rules."""
 
@@ -131,23 +150,21 @@ class _StyleBlocks(Filter):
                 yield token
 
 
-def _href(tag: str, name: str, value: str) -> bool:
+def _attribute(tag: str, name: str, value: str) -> bool:
     if name == "src":          # images only from the notebook itself (no request to anywhere)
         return tag == "img" and re.match(r"data:image/(png|jpeg|gif|webp);base64,", value, re.I) is not None
     if name == "href":
         return re.match(r"(https?:|mailto:|#)", value.strip(), re.I) is not None
     if name == "id":
         return tag in ("h1", "h2", "h3", "h4", "h5", "h6") and value.startswith(ANCHOR_PREFIX)
-    if tag == "input" and name == "type":
-        return value == "checkbox"
     return name in ATTRIBUTES.get(tag, ()) or name in ATTRIBUTES["*"]
 
 
 _PROTOCOLS = ["http", "https", "mailto", "data"]
-_HTML = bleach.Cleaner(tags=TAGS, attributes=_href, protocols=_PROTOCOLS, strip=True, strip_comments=True,
-                       css_sanitizer=_StyleSanitizer())
-_HTML_STYLES = bleach.Cleaner(tags=TAGS | {"style"}, attributes=_href, protocols=_PROTOCOLS, strip=True,
-                              strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_StyleBlocks])
+_HTML = bleach.Cleaner(tags=TAGS, attributes=_attribute, protocols=_PROTOCOLS, strip=True, strip_comments=True,
+                       css_sanitizer=_StyleSanitizer(), filters=[_Classes])
+_HTML_STYLES = bleach.Cleaner(tags=TAGS | {"style"}, attributes=_attribute, protocols=_PROTOCOLS, strip=True,
+                              strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_Classes, _StyleBlocks])
 
 
 def _svg_attribute(tag: str, name: str, value: str) -> bool:
@@ -156,7 +173,7 @@ def _svg_attribute(tag: str, name: str, value: str) -> bool:
 
 
 _SVG = bleach.Cleaner(tags=SVG_TAGS | {"style"}, attributes=_svg_attribute, protocols=[], strip=True,
-                      strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_StyleBlocks])
+                      strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_Classes, _StyleBlocks])
 
 
 def clean_html(html: str, *, styles: bool = True) -> str:
