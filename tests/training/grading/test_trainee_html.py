@@ -252,3 +252,26 @@ HTML = [
 @pytest.mark.parametrize("html,kept", HTML)
 def test_output_html_keeps_the_allowed_tags(html, kept):
     assert clean_html(html) == kept
+
+
+ROUND_TRIP = [
+    "a\n\n\n[x](javascript:alert(1))",
+    "a\r\n\r\n<b>b</b>\r[x](javascript:alert(1))",
+    '![图 "x>\n[y](javascript:alert(1))"](data:image/png;base64,AAAA "t>\n\n[z](javascript:1)")',
+    "```\n<b>\n\n\n[q](javascript:1)\n```\n    indented <i>\n\n    [r](javascript:1)",
+    "<!-- c -->\n\n<div>\n\n**x**\n\n</div>\n\n$$\na<b\n\n$$",
+    "> quote\n>\n> [x](javascript:1)\n\n1. one\n\n   [y](javascript:1)",
+]
+
+
+@pytest.mark.parametrize("source", ROUND_TRIP)
+def test_the_templates_markdown_pass_leaves_rendered_trainee_text_alone(source):
+    """What the preprocessor writes into a Markdown cell goes through the template's markdown2html
+    once more: it must come out unchanged (else Markdown hidden in the text would come alive)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from toolkit.training.grading.trainee_html import markdown_as_text_html, text_as_html
+
+    for html in (markdown_as_text_html(source), text_as_html(source)):
+        assert "\n" not in html and markdown2html_mistune(html).strip() == html
+        assert "javascript" not in "".join(re.findall(r"<[^>]*>", html))

@@ -76,7 +76,7 @@ _SAFE_SELECTOR = re.compile(r"[\w\s.#,:>+~*()\[\]='\"-]+")
 MIME_KEPT = frozenset({"text/plain", "image/png", "image/jpeg", "image/gif", "text/latex"})
 # Text that CommonMark or nbconvert's math pass would read as syntax; written as character
 # references, the page shows the same characters and the template's Markdown pass leaves them.
-_MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "[]()*_`$\\!~#|:{}\n"}
+_MARKDOWN_SYNTAX = {c: f"&#{ord(c)};" for c in "[]()*_`$\\!~#|:{}"}
 _SYNTAX = re.compile(r"&#?\w+;|[" + re.escape("".join(_MARKDOWN_SYNTAX)) + "]")
 
 
@@ -189,13 +189,14 @@ def clean_svg(svg: str) -> str:
 def markdown_as_text_html(source: str, attachments: dict | None = None) -> str:
     """A trainee's Markdown rendered as nbconvert renders it, but with any HTML in it shown as text
     and harmful links disabled; cleaned, and written so that the template's own Markdown pass
-    passes it through unchanged (one HTML block: no newline, no Markdown syntax characters)."""
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+    passes it through unchanged (one HTML block on one line, no Markdown syntax characters).  Should
+    that pass ever change it, the trainee's Markdown is shown as plain text instead."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, markdown2html_mistune
 
     renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False, attachments=attachments or {})
     html = _ANCHORS.sub(r"\1" + ANCHOR_PREFIX, MarkdownWithMath(renderer=renderer).render(source))
-    html = clean_html(html, styles=False)
-    return '<div class="jiuzhu-trainee-text">' + _inert(html) + "</div>"
+    html = '<div class="jiuzhu-trainee-text">' + _inert(clean_html(html, styles=False)) + "</div>"
+    return html if markdown2html_mistune(html).strip() == html else text_as_html(source)
 
 
 # Headings keep their anchors (the ¶ link shown on hover), with ids no element of the formgrader
@@ -206,10 +207,12 @@ _ANCHORS = re.compile(r'(<h[1-6] id="|<a class="anchor-link" href="#)')
 
 
 def _inert(html: str) -> str:
-    """Character references for Markdown syntax in text and in quoted attribute values (the tags'
-    own syntax and the references already there stay)."""
+    """Character references for line breaks anywhere (a blank line would end the HTML block) and for
+    Markdown syntax in text and in quoted attribute values (the tags' own syntax and the references
+    already there stay)."""
+    html = html.replace("\r", "&#13;").replace("\n", "&#10;")
     out = []
-    for part in re.split(r"(<[^<>]*>)", html):    # cleaned HTML: "<" and ">" in values are escaped
+    for part in re.split(r"(<[^<>]*>)", html):    # cleaned HTML: "<" in values is escaped
         if part.startswith("<"):
             out.append(re.sub(r'="([^"]*)"', lambda m: '="' + _references(m.group(1)) + '"', part))
         else:
@@ -222,7 +225,7 @@ def _references(text: str) -> str:
 
 
 def text_as_html(text: str) -> str:
-    """Text shown as itself (a raw cell): preformatted, escaped, inert for Markdown."""
+    """Text shown as itself (a raw cell): preformatted, escaped, inert for Markdown (one line)."""
     return '<div class="jiuzhu-trainee-text"><pre>' + _inert(escape(text, quote=False)) + "</pre></div>"
 
 
