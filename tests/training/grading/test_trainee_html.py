@@ -73,6 +73,23 @@ def render(nb, *, clean=True, twice=False, template="formgrade") -> str:
 
 
 @pytest.fixture(scope="module")
+def browser_page():
+    """Debian's Chromium (as the e2e tests drive it); every request outside file:// is refused."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("JIUZHU_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                   else route.abort())
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
 def page_scripts():
     """What the formgrade page itself runs and loads (its own scripts)."""
     return active_content(render(_notebook([])))
@@ -181,8 +198,9 @@ def test_locked_cells_of_the_source_are_untouched():
 
 
 def _normalised(page):
-    """The page's DOM, with the wrapper of rendered trainee text and its anchor prefix taken out."""
-    soup = BeautifulSoup(page.replace("jiuzhu-text-", ""), "html.parser")
+    """The page's DOM, with the wrapper of rendered trainee text, its anchor prefix and the outputs'
+    style scope taken out (the scope keeps the rules' specificity: the browser test sees the style)."""
+    soup = BeautifulSoup(page.replace("jiuzhu-text-", "").replace(S, ""), "html.parser")
     for wrapper in soup.find_all("div", class_="jiuzhu-trainee-text"):
         wrapper.unwrap()
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(soup)))
@@ -213,24 +231,41 @@ def test_our_own_outputs_look_the_same(case_of, template):
     assert _normalised(after) == _normalised(before)
 
 
+S = ":where(.output_subarea) "
 CSS = [
     ("table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #bbb;padding:2px 8px}",
-     "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #bbb;padding:2px 8px}"),
-    ("@import url(http://evil.example/a.css);p{color:red}", "p{color:red}"),
-    ("p{background:url(http://evil.example/x);color:red}", "p{color:red}"),
+     f"{S}table{{border-collapse:collapse;margin:0.5em 0}}{S}th,{S}td{{border:1px solid #bbb;padding:2px 8px}}"),
+    ("@import url(http://evil.example/a.css);p{color:red}", f"{S}p{{color:red}}"),
+    ("p{background:url(http://evil.example/x);color:red}", f"{S}p{{color:red}}"),
     ("p{cursor:url(http://evil.example/c),auto}", ""),
-    ("p{color:red}</style><script>alert(1)</script>", "p{color:red}"),
+    ("p{color:red}</style><script>alert(1)</script>", f"{S}p{{color:red}}"),
     ("@font-face{font-family:x;src:url(http://evil.example/f)}", ""),
     ("p{width:expression(alert(1))}", ""),
-    ("p{color:\\72 ed}", "p{color:red}"),                         # escapes are read, then checked
+    ("p{color:\\72 ed}", f"{S}p{{color:red}}"),                         # escapes are read, then checked
     ("p{background:\\75 rl(http://evil.example/x)}", ""),
     ("p{position:fixed;top:0}", ""),
+    (".score,#statusmessage{display:none}", f"{S}.score,{S}#statusmessage{{display:none}}"),
 ]
 
 
 @pytest.mark.parametrize("css,kept", CSS)
 def test_style_blocks_keep_only_rules_that_load_nothing(css, kept):
     assert clean_css(css) == kept
+
+
+def test_a_trainees_style_block_cannot_hide_the_formgraders_controls(tmp_path, browser_page):
+    """Scoped to the outputs: the score box stays visible; our table style still reaches the case."""
+    from toolkit.training.trainee.exercise import TABLE_STYLE
+
+    cells = [_out({"text/html": "<style>input,.score,#statusmessage,body{display:none}</style>", "text/plain": "p"}),
+             _out({"text/html": TABLE_STYLE, "text/plain": "p"}),
+             _out({"text/markdown": "| 成员 | 金额 |\n|---|---|\n| 张三 | 1,420 |", "text/plain": "p"})]
+    grade = _md("第1题", grade_id="q1_manual", grade=True, solution=True, points=2, locked=False)
+    page = tmp_path / "page.html"
+    page.write_text(render(_notebook([grade, *cells])), encoding="utf-8")
+    browser_page.goto(page.as_uri())
+    assert browser_page.locator("input.score").first.is_visible()
+    assert browser_page.locator("td", has_text="1,420").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
 
 
 HTML = [

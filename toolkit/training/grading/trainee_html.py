@@ -92,9 +92,15 @@ def _declarations(text: str) -> str:
     return ";".join(kept)
 
 
+# A rule of an output's <style> block reaches outputs only (nbconvert's classic templates wrap each
+# in .output_subarea), never the formgrader's own controls; :where() keeps the rule's specificity.
+SCOPE = ":where(.output_subarea) "
+
+
 def clean_css(text: str) -> str:
     """A ``<style>`` block's rules with every declaration that is not allowed (or loads something)
-    dropped; at-rules (``@import``, ``@font-face`` …) and odd selectors are dropped whole."""
+    dropped and each selector scoped to the outputs; at-rules (``@import``, ``@font-face`` …) and
+    odd selectors are dropped whole."""
     rules = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
@@ -102,7 +108,8 @@ def clean_css(text: str) -> str:
         selector = tinycss2.serialize(rule.prelude).strip()
         body = _declarations(tinycss2.serialize(rule.content))
         if body and _SAFE_SELECTOR.fullmatch(selector):
-            rules.append(f"{selector}{{{body}}}")
+            scoped = ",".join(SCOPE + part.strip() for part in selector.split(","))
+            rules.append(f"{scoped}{{{body}}}")
     return "".join(rules)
 
 
