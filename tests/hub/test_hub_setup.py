@@ -141,3 +141,18 @@ def test_runtime_not_readable_by_trainees_is_refused(tmp_path):
     with pytest.raises(UserError) as err:
         config.check_runtime(broken)
     assert "make hub-runtime" in str(err.value)
+
+
+def test_every_formgrader_on_the_hub_shows_a_trainees_html_as_text(tmp_path):
+    """A course's formgrader service reads the course folder's config; a trainer's own server (its
+    formgrader too) reads the hub's common config: both run TraineeHTML in their HTMLExporter."""
+    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.utils.importstring import import_item
+
+    from toolkit.training.course.course import load_config
+    from toolkit.training.grading.trainee_html import TraineeHTML
+
+    hub = layout.open_hub(tmp_path / "hub")
+    common = PyFileConfigLoader("nbgrader_config.py", path=str(layout.jupyter_dir("common"))).load_config()
+    for loaded in (load_config(hub.course("quji").folder), common):
+        assert [import_item(p) if isinstance(p, str) else p for p in loaded.HTMLExporter.preprocessors] == [TraineeHTML]

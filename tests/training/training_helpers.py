@@ -48,3 +48,35 @@ def deliver_all(root: Path, assignment: str = ASSIGNMENT) -> Path:
 
     casedata.write_cases(root, [*TRAINEES, get_username()], [assignment])
     return root / casedata.OUTBOX
+
+
+# What may run or load something in a page: script-capable elements, event handlers, links and
+# sources with a script or data URL, CSS that loads a file.
+ACTIVE_TAGS = {"script", "iframe", "object", "embed", "link", "meta", "base", "form", "frame", "frameset",
+               "foreignobject", "animate", "set", "use"}
+
+
+def active_content(html: str) -> list[str]:
+    """Everything in ``html`` a browser would run or load (sorted; the page's own scripts included)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    found = []
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        tag = element.name.lower()
+        attributes = {k.lower(): " ".join(v) if isinstance(v, list) else v for k, v in element.attrs.items()}
+        text = element.string or ""
+        if tag in ACTIVE_TAGS:
+            found.append(f"<{tag} {attributes.get('src') or attributes.get('href') or ''}>{text.strip()[:60]}")
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                found.append(f"{tag}[{name}={value}]")
+            if name in ("href", "src", "action", "formaction", "xlink:href", "background") and re.match(
+                    r"\s*(javascript|vbscript|data:(?!image/(png|jpeg|gif)))", value, re.I):
+                found.append(f"{tag}[{name}={value}]")
+            if name == "style" and re.search(r"url\(|expression", value, re.I):
+                found.append(f"{tag}[style={value}]")
+        if tag == "style" and re.search(r"url\(|@import|expression", text, re.I):
+            found.append(f"<style>{text}")
+    return sorted(found)

@@ -190,3 +190,81 @@ def test_feedback_that_would_leak_is_withheld_and_named_the_rest_released(flow, 
     assert any("wang5" in line and "含有隐藏测试代码" in line for line in run.withheld)
     assert not list((root / "feedback" / "wang5").glob("*/*.html"))
     assert {p.parts[-3] for p in run.released} == {"li4"}
+
+
+# What a trainee can leave in their submission that nbgrader's autograde keeps: Markdown cells of their
+# own, raw cells, and the outputs of code they run.  (A cell claiming to be locked with a grade id the
+# gradebook does not know fails nbgrader's metadata check: autograde refuses the whole notebook.)
+PLANTED_MARKDOWN = 'hi <script>alert(document.cookie)</script><img src=x onerror="fetch(\'/planted\')">'
+PLANTED_CODE = ("from IPython.display import HTML, Markdown, Javascript, display\n"
+                "display(HTML('<b>输出</b><img src=x onerror=\"fetch(1)\"><style>td{background:url(/planted)}</style>'))\n"
+                "display(Markdown('[点这里](javascript:alert(1))'))\n"
+                "display(Javascript('alert(2)'))")
+
+
+def _plant(notebook: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    raw = nbformat.v4.new_raw_cell("<script>alert(3)</script>")
+    raw.metadata["raw_mimetype"] = "text/html"
+    nb.cells += [nbformat.v4.new_markdown_cell(PLANTED_MARKDOWN), raw,
+                 nbformat.v4.new_code_cell(PLANTED_CODE)]
+    nbformat.write(nb, notebook)
+
+
+def _formgrader_exporter(root: Path, monkeypatch):
+    """The HTMLExporter nbgrader's formgrader serves submissions with, built as its server extension
+    builds it: FormgradeExtension's own settings, then the config files of the course folder."""
+    from types import SimpleNamespace
+
+    from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension
+
+    monkeypatch.chdir(root)            # the formgrader service runs in the course folder
+    formgrader = FormgradeExtension()
+    formgrader.root_dir = str(root)
+    formgrader.initialize([])
+    webapp = SimpleNamespace(settings={"base_url": "/services/jiuzhu/"})
+    formgrader.init_tornado_settings(webapp)
+    return webapp.settings["nbgrader_exporter"]
+
+
+def test_a_trainees_html_reaches_the_trainer_as_text(flow, tmp_path, monkeypatch):
+    """Planted in li4's submission, autograded by nbgrader, then shown by the formgrader's exporter and
+    on the feedback page: nothing in it runs or loads; without the course's preprocessor it would."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert.exporters import HTMLExporter
+
+    from training_helpers import active_content
+
+    root = Path(shutil.copytree(flow["root"], tmp_path / "courses"))
+    _plant(root / "submitted" / "li4" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    with course.nbgrader_api(root) as api:
+        outcome = api.autograde(ASSIGNMENT, "li4", force=True)
+        assert outcome["success"], outcome.get("log")
+    autograded = {s: root / "autograded" / s / ASSIGNMENT / f"{ASSIGNMENT}.ipynb" for s in ("li4", "wang5")}
+    kept = nbformat.read(autograded["li4"], as_version=4).cells
+    assert PLANTED_MARKDOWN in [c.source for c in kept]                  # autograde kept it
+
+    exporter = _formgrader_exporter(root, monkeypatch)
+    resources = {"assignment_id": ASSIGNMENT, "notebook_id": ASSIGNMENT, "submission_id": "1", "index": 0,
+                 "total": 2, "base_url": "/services/jiuzhu", "student": "li4", "last_name": "",
+                 "first_name": "", "notebook_path": "x"}
+    page, clean = (exporter.from_filename(str(autograded[s]), resources=dict(resources))[0] for s in ("li4", "wang5"))
+    assert active_content(page) == active_content(clean)
+    text = BeautifulSoup(page, "html.parser").get_text()
+    assert PLANTED_MARKDOWN in text and "<script>alert(3)</script>" in text
+    assert "输出" in text and "点这里" in text
+
+    config = exporter.config.copy()
+    del config.HTMLExporter["preprocessors"]
+    unguarded = HTMLExporter(config=config).from_filename(str(autograded["li4"]), resources=dict(resources))[0]
+    assert active_content(unguarded) != active_content(clean)
+
+    for student in ("li4", "wang5"):
+        shutil.rmtree(root / "feedback" / student)
+        assert course.feedback(root, student=student).written
+    pages = {s: next((root / "feedback" / s / ASSIGNMENT).glob("*.html")).read_text("utf-8") for s in ("li4", "wang5")}
+    assert active_content(pages["li4"]) == active_content(pages["wang5"])
+    assert "<script>alert(3)</script>" in BeautifulSoup(pages["li4"], "html.parser").get_text()

@@ -63,6 +63,12 @@ def configure(c, course_root: Path | str, *, course_id: str = COURSE_ID, exchang
     # answer, the right answer and its basis) stay.
     c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
+    # Formgrader and feedback pages: a trainee's HTML (their Markdown, raw cells, outputs of their
+    # code) is shown as text or cleaned before the page is rendered, so it never runs in a trainer's
+    # browser.  Every HTMLExporter built from this config runs it: the formgrader's (nbgrader builds
+    # HTMLExporter(config=...)) and generate_feedback's (registered before GenerateFeedback's own).
+    c.HTMLExporter.preprocessors = [TRAINEE_HTML]
+
     # Feedback pages in Chinese: toolkit/training/grading/templates/feedback is found before nbgrader's
     # own template of the same name (nbgrader's stays second: its exporter finds base files there).
     c.HTMLExporter.extra_template_basedirs = [
@@ -72,6 +78,9 @@ def configure(c, course_root: Path | str, *, course_id: str = COURSE_ID, exchang
 
     # A trainee's `nbgrader submit` (the Assignments panel) names the trainee the notebook showed.
     identity.configure_submitter(c)
+
+
+TRAINEE_HTML = "toolkit.training.grading.trainee_html.TraineeHTML"
 
 
 def ensure_exchange(path: Path) -> Path:

@@ -7,7 +7,8 @@ it starts those kernels.
   and its kernel provisioner (entry point ``jiuzhu-sandbox``);
 - :mod:`.nbgrader_speedups` — nbgrader patches for many submissions;
 - :mod:`.feedback` (+ ``templates/feedback``) and :mod:`.leaks` — feedback pages and the scan
-  that withholds a page showing answers or hidden tests.
+  that withholds a page showing answers or hidden tests;
+- :mod:`.trainee_html` — a trainee's HTML shown as text or cleaned in formgrader and feedback pages.
 
 Imports the trainee side (to score answer cards) and the course's configuration.  The names
 below load their modules on first use (PEP 562).
@@ -20,4 +21,5 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "toolkit.training.grading.sandbox": ("SandboxProvisioner", "sandbox_nbgrader_autograde"),
     "toolkit.training.grading.feedback": ("feedback_preprocessors",),
     "toolkit.training.grading.leaks": ("Leak", "scan"),
+    "toolkit.training.grading.trainee_html": ("TraineeHTML",),
 })

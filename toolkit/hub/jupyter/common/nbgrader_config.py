@@ -17,3 +17,6 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
 # A submitted entry stays writable by its owner only (nbgrader makes it 0777): no trainee can slip
 # a file into another trainee's submission (toolkit.training.course.inbound; collect checks owners too).
 c.ExchangeFactory.submit = "toolkit.training.course.inbound.OwnEntrySubmit"
+# A trainer's own formgrader renders submissions too: a trainee's HTML is shown as text or cleaned
+# there as in the courses' formgrader services (toolkit.training.grading.trainee_html).
+c.HTMLExporter.preprocessors = ["toolkit.training.grading.trainee_html.TraineeHTML"]
