@@ -191,12 +191,19 @@ def printed_pt(ws) -> float:
 
 def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
     """Narrow the widest text columns (one common cap, never below :data:`MIN_TEXT_WIDTH`) until
-    the printed columns fit ``budget_mm``; their text wraps (:func:`wrap_long_cells`)."""
+    the printed columns fit ``budget_mm``; their text wraps (:func:`wrap_long_cells`).  Columns
+    of dates or numbers keep their width: narrowed, they would print as ###."""
     from openpyxl.utils import get_column_letter
 
     columns = [c for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c)]
     widths = {c: column_width(ws, c) for c in columns}
-    if sum(width_mm(w) for w in widths.values()) <= budget_mm:
+    total = sum(width_mm(w) for w in widths.values())
+    if total <= budget_mm:
+        return
+    fixed = _unwrappable_columns(ws, first_row)
+    budget_mm -= sum(width_mm(w) for c, w in widths.items() if c in fixed)
+    widths = {c: w for c, w in widths.items() if c not in fixed}
+    if not widths:
         return
     low, high = MIN_TEXT_WIDTH, max(widths.values())
     if sum(width_mm(min(w, low)) for w in widths.values()) > budget_mm:
@@ -212,6 +219,21 @@ def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
     for c, w in widths.items():
         if w > cap:
             ws.column_dimensions[get_column_letter(c)].width = round(cap, 1)
+
+
+def _unwrappable_columns(ws, first_row: int) -> set[int]:
+    """Columns of dates or numbers below ``first_row`` (values that do not wrap; cells formatted
+    for a date count, as in a date column still to fill), with no text among them."""
+    fixed, text = set(), set()
+    for row in ws.iter_rows(min_row=max(1, first_row)):
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str):
+                if value.strip():
+                    text.add(cell.column)
+            elif getattr(cell, "is_date", False) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                fixed.add(cell.column)                 # (a merged cell has no format)
+    return fixed - text
 
 
 def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tuple[str, int]:
