@@ -121,10 +121,11 @@ def fit_row_heights(ws, first_row: int = 1) -> None:
     merged = {}
     for rng in ws.merged_cells.ranges:
         merged[(rng.min_row, rng.min_col)] = sum(column_width(ws, c) for c in range(rng.min_col, rng.max_col + 1))
+    unprinted = {c for c in range(1, (ws.max_column or 1) + 1) if is_hidden(ws, c)}
     for row in ws.iter_rows(min_row=first_row):
         height = 0.0
         for cell in row:
-            if not isinstance(cell.value, str):
+            if not isinstance(cell.value, str) or cell.column in unprinted:
                 continue
             wrapped = bool(cell.alignment and cell.alignment.wrap_text)
             if not wrapped and "\n" not in cell.value:
@@ -145,10 +146,21 @@ def used_width(ws) -> float:
 
 
 def is_hidden(ws, column: int) -> bool:
+    """Whether ``column`` is left out of print: hidden, or right of the sheet's print area (columns
+    shown on screen, not printed)."""
     from openpyxl.utils import get_column_letter
 
     dim = ws.column_dimensions.get(get_column_letter(column))
-    return bool(dim is not None and dim.hidden)
+    return bool(dim is not None and dim.hidden) or column > _print_area_last_column(ws)
+
+
+def _print_area_last_column(ws) -> float:
+    from openpyxl.utils.cell import range_boundaries
+
+    area = ws.print_area
+    if not area or "," in str(area):
+        return math.inf
+    return range_boundaries(str(area).split("!")[-1].replace("$", ""))[2]
 
 
 def width_mm(units: float) -> float:
@@ -311,9 +323,11 @@ def print_problems(ws) -> list[str]:
     if not (0.3 <= margins.left <= 1.0 and 0.3 <= margins.right <= 1.0 and 0.4 <= margins.top <= 1.2):
         problems.append("页边距不合适")
     merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    unprinted = {c for c in range(1, (ws.max_column or 1) + 1) if is_hidden(ws, c)}
     for row in ws.iter_rows(min_row=1):
         for cell in row:
-            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text:
+            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text \
+                    and cell.column not in unprinted:
                 width = column_width(ws, cell.column)
                 if (cell.row, cell.column) in merged:
                     continue

@@ -23,7 +23,8 @@ BATCH = 40
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "print-conformance.md"
 # (pattern, kind, most body pages; None: no limit); report.pdf is already printed
 PATTERNS = [("**/整改情况通报/**/报告.docx", "docx", 4), ("**/报告.docx", "docx", 10), ("**/report.pdf", "docx", 10),
-            ("**/整改清单*.xlsx", "xlsx", None), ("**/整改情况.xlsx", "xlsx", None), ("**/*检查表.xlsx", "xlsx", None),
+            ("**/整改清单*.xlsx", "xlsx", None), ("**/整改情况.xlsx", "xlsx", None),
+            ("**/各问题整改情况.xlsx", "xlsx", None), ("**/*检查表.xlsx", "xlsx", None),
             ("**/培训计划*.xlsx", "xlsx", None), ("**/培训台账.xlsx", "xlsx", None), ("**/plan.xlsx", "xlsx", None),
             ("**/导入错误清单*.xlsx", "xlsx", None)]
 HEADER = """# 打印检查：每份正式文件按 LibreOffice 打印后的测量结果

@@ -171,3 +171,21 @@ def test_a_list_of_one_district_is_filled_and_the_list_of_several_is_read(tmp_pa
         problem = ws[f"{header['问题']}{row}"].value
         assert "涉及档案：A08-0182" in problem and ws[f"{header['依据']}{row}"].value == f"{district}依据第二十条"
         assert (f"依据：{district}依据第二十条" in problem) is filled
+
+
+def test_unprinted_columns_stay_on_screen_and_out_of_the_print_area(tmp_path):
+    """A data sheet's last columns can be left out of print (the print area ends before them): shown
+    on screen, not counted in the page's width or the rows' heights."""
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.sheets import is_hidden, printed_mm, width_mm
+
+    long = "对照问题逐份补正档案，修订经办流程并组织学习" * 3
+    frame = pd.DataFrame({"问题": ["公示不足 7 天"] * 2, "状态": ["逾期未完成"] * 2, "整改措施": [long] * 2})
+    path = write_workbook(tmp_path / "明细.xlsx", [Sheet("明细", frame, widths={"问题": 40, "状态": 12, "整改措施": 30},
+                                                      unprinted=("整改措施",))])
+    ws = _assert_print_ready(path)["明细"]
+    assert ws.print_area.endswith("$A$1:$B$3") and not ws.column_dimensions["C"].hidden
+    assert is_hidden(ws, 3) and printed_mm(ws) == width_mm(52)
+    assert ws.row_dimensions[2].height is None                      # one line: the long text is not printed
+    with pytest.raises(ValueError, match="must be its last"):
+        write_workbook(tmp_path / "乱序.xlsx", [Sheet("明细", frame, unprinted=("问题",))])

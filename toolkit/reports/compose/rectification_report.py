@@ -54,16 +54,19 @@ TEXT = {
     "annex_recurring": "反弹问题清单",
     "annex_sheet_note": "（{round}督导检查，统计截至{as_of}）",
     "details": "各问题整改情况",
-    "details_note": "全部问题的整改情况，供筛选、查询，不随通报印发",
+    "details_note": "全部问题的整改情况，供筛选、查询，不随通报印发；整改措施、佐证材料和说明在屏幕上查看，不打印",
 }
 NUMBERS = "一二三四五六七八九十"
 OVERDUE_COLUMNS = ["序号", "问题编号", "区", "街镇", "问题", "严重程度", "完成时限", "完成情况", "逾期工作日"]
 RECURRING_COLUMNS = ["序号", "问题编号", "区", "街镇", "检查项", "问题", "严重程度", "上轮问题编号", "上轮完成日期",
                      "上轮整改措施"]
 CODES = ("问题编号", "检查项", "上轮问题编号")       # in the workbook for programs, not printed
-# the data workbook's short columns at the width of their values (a header wraps), the dates whole
-DETAIL_WIDTHS = {"序号": 6, "区": 9, "街镇": 10, "问题": 30, "严重程度": 6, "完成时限": 15, "完成情况": 9,
-                 "完成日期": 15, "状态": 11, "逾期工作日": 7, "整改措施": 16, "佐证材料": 14, "说明": 14}
+# the data workbook: short columns at the width of their values (a header wraps), the dates whole,
+# the problem wide; the 街镇's own words (its last columns) shown on screen, not printed: a printed
+# row of all thirteen columns would not fit one page across at 9 pt
+DETAIL_WIDTHS = {"序号": 6, "区": 9, "街镇": 10, "问题": 50, "严重程度": 6, "完成时限": 15, "完成情况": 10,
+                 "完成日期": 15, "状态": 12, "逾期工作日": 7, "整改措施": 30, "佐证材料": 24, "说明": 24}
+DETAIL_UNPRINTED = ("整改措施", "佐证材料", "说明")
 TABLE_COLUMNS = ["问题数", "已整改", "其中按期", "整改中", "无法整改", "未报送", "逾期未完成"]
 
 
@@ -222,4 +225,4 @@ def _annex_workbook(doc, problems, summary, recurring, *, round_id: str, as_of) 
     shown["整改完成率"] = [rate_text(d, t) for d, t in zip(shown["已整改"], shown["问题数"])]
     doc.sheet(WORKBOOK, "各街镇整改情况", shown, lines=["各街镇整改情况", note])
     doc.sheet(DETAILS, TEXT["details"], _annex_sheet(problems, ["序号", *problems.columns]), hidden=CODES,
-              lines=[TEXT["details"], note, TEXT["details_note"]], widths=DETAIL_WIDTHS)
+              lines=[TEXT["details"], note, TEXT["details_note"]], widths=DETAIL_WIDTHS, unprinted=DETAIL_UNPRINTED)
