@@ -83,7 +83,8 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
                 elif isinstance(cell.value, (date, datetime)):
                     cell.number_format = DATE_FORMAT
         for col, name in enumerate(columns, start=1):
-            longest = max([text_width(name)] + [text_width(v) for v in frame.iloc[:, col - 1]])
+            # the header may wrap to two lines (it is written wrapped): a short column is as wide as its values
+            longest = max([math.ceil(text_width(name) / 2)] + [text_width(v) for v in frame.iloc[:, col - 1]])
             dim = ws.column_dimensions[get_column_letter(col)]
             dim.width = sheet.widths.get(name) or min(_MAX_WIDTH, longest + 2)
             dim.hidden = name in sheet.hidden
