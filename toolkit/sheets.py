@@ -7,7 +7,9 @@ out its cells; what a writer sets itself (orientation, print titles) is kept.
 - A4, readable by construction: the smallest text prints at :data:`MIN_PRINT_PT` or more.
   Portrait when the columns fit, else landscape; when even landscape would shrink the text,
   the widest text columns are narrowed (their text wraps) down to :data:`MIN_TEXT_WIDTH`, and a
-  table still too wide prints on two or more pages across with its first column repeated.
+  table still too wide prints on two or more pages across with its first column repeated.  A long
+  table (:data:`LONG_TABLE_ROWS`) one page across has its wrapping text columns widened to fill
+  the page at the smallest readable size: fewer lines a row, more rows a page.
   Margins of about 1.5 cm, page numbers in the footer, hidden columns never printed.
 - The header row (the row above the frozen panes, or the writer's own print titles) repeats
   on every printed page.
@@ -26,6 +28,8 @@ DEFAULT_WIDTH = 8.43       # Excel's default column width
 FOOTER = "第 &P 页，共 &N 页"
 MIN_PRINT_PT = 9.0         # the smallest text on paper, in points
 MIN_TEXT_WIDTH = 14.0      # a narrowed text column keeps at least seven Chinese characters
+MAX_TEXT_WIDTH = 60.0      # a widened text column holds at most thirty Chinese characters a line
+LONG_TABLE_ROWS = 60       # a table this long prints at the smallest readable size, its text columns widened
 SAFETY = 1.05              # column breaks across pages and LibreOffice's rounding cost a few per cent
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'   # dates print as GB/T 9704 writes them (2019年1月21日); the cell stays a date
 MARGIN_IN = 0.6            # left and right page margins, inches
@@ -248,6 +252,41 @@ def _unwrappable_columns(ws, first_row: int) -> set[int]:
     return fixed - text
 
 
+def widen_wrapped_columns(ws, budget_mm: float, first_row: int = 1) -> None:
+    """Widen the text columns whose text wraps (one common floor, each up to its longest text and
+    :data:`MAX_TEXT_WIDTH`) while the printed columns fit ``budget_mm``: a long table then prints
+    at the smallest readable size with fewer lines a row, so more rows a page."""
+    from openpyxl.utils import get_column_letter
+
+    fixed = _unwrappable_columns(ws, first_row)
+    widths = {c: column_width(ws, c) for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c)}
+    longest: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=max(1, first_row)):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.column in widths and cell.column not in fixed:
+                longest[cell.column] = max(longest.get(cell.column, 0), *(text_width(p) for p in cell.value.split("\n")))
+    target = {c: min(MAX_TEXT_WIDTH, n + 2) for c, n in longest.items() if n + 2 > widths[c]}
+    if not target:
+        return
+
+    def grown(floor: float) -> dict[int, float]:
+        return {c: max(widths[c], min(t, floor)) for c, t in target.items()}
+
+    def total(floor: float) -> float:
+        new = grown(floor)
+        return sum(width_mm(new.get(c, w)) for c, w in widths.items())
+
+    low, high = 0.0, MAX_TEXT_WIDTH
+    if total(low) > budget_mm:
+        return
+    for _ in range(30):                       # bisection on the common floor
+        mid = (low + high) / 2
+        low, high = (mid, high) if total(mid) <= budget_mm else (low, mid)
+    for c, w in grown(low).items():
+        if w > widths[c]:
+            ws.column_dimensions[get_column_letter(c)].width = math.floor(w * 10) / 10
+
+
 def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tuple[str, int]:
     """Choose orientation and pages across so the smallest text prints at :data:`MIN_PRINT_PT`
     or more, narrowing wide text columns first; returns (orientation, pages across)."""
@@ -262,6 +301,8 @@ def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tu
     pages = 1
     while print_scale(ws, orientation, pages) < need and pages < 8:
         pages += 1
+    if pages == 1 and ws.max_row - first_row >= LONG_TABLE_ROWS:
+        widen_wrapped_columns(ws, 0.99 * PAGE_MM[orientation] / need, first_row)
     return orientation, pages
 
 

@@ -189,3 +189,18 @@ def test_unprinted_columns_stay_on_screen_and_out_of_the_print_area(tmp_path):
     assert ws.row_dimensions[2].height is None                      # one line: the long text is not printed
     with pytest.raises(ValueError, match="must be its last"):
         write_workbook(tmp_path / "乱序.xlsx", [Sheet("明细", frame, unprinted=("问题",))])
+
+
+@pytest.mark.parametrize("rows, widened", [(10, False), (200, True)])
+def test_a_long_table_widens_its_wrapping_text_to_fill_the_page_at_nine_points(tmp_path, rows, widened):
+    """A long list (200 rows) prints at the smallest readable size, its problem in fewer lines (the
+    page's width shared by the wrapping columns); a short one keeps its widths."""
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.sheets import MIN_PRINT_PT, column_width, lines_needed, printed_pt
+
+    problem = "抽查 41 份档案中 5 份受理、审核、审批未由不同人员办理，公示照片未存档"       # 67 wide
+    frame = pd.DataFrame({"区": ["东湖区"] * rows, "问题": [problem] * rows, "措施": ["修订相关制度" * 4] * rows})
+    path = write_workbook(tmp_path / "清单.xlsx", [Sheet("清单", frame, widths={"问题": 30, "措施": 20})])
+    ws = _assert_print_ready(path)["清单"]
+    assert (lines_needed(problem, column_width(ws, 2)) < lines_needed(problem, 30)) is widened
+    assert (column_width(ws, 3) > 20) is widened and printed_pt(ws) >= MIN_PRINT_PT
