@@ -122,8 +122,10 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
 # The printed 整改清单: what a 街镇 reads and fills.  The codes programs read back (问题编号,
 # 检查项) and what is folded into the 问题 cell stay in the file, hidden.
 ALWAYS_HIDDEN = ("问题编号", "涉及档案编号", "检查项", "依据", "责任单位", "整改期限（工作日）")
+# the dates whole (narrower, they print as ###); the fill-in columns narrow, the rows being as tall as
+# their problem: the width goes to the problem, which sets how many lines a row takes
 SHEET_WIDTHS = {"序号": 5, "区": 8, "街镇": 10, "问题": 40, "严重程度": 6, L.RECURRENCE_COLUMN: 6, "完成时限": 15,
-                "整改措施": 18, "完成日期": 15, "佐证材料": 14, "完成情况": 9, "说明": 12,
+                "整改措施": 14, "完成日期": 15, "佐证材料": 12, "完成情况": 9, "说明": 10,
                 "日期已按法定节假日核定": 14}
 
 
