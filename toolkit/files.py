@@ -104,6 +104,14 @@ def write_at(dir_fd: int, name: str, data: bytes, mode: int, *, owner: tuple[int
             pass
 
 
+def safe_file_name(text: str) -> str:
+    """``text`` as one safe file-name part whatever it holds: no path separators, control or
+    Windows-reserved characters, no leading/trailing dots or spaces ('_' if nothing is left)."""
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(". ") or "_"
+
+
 def replace_dir(staged: Path, final: Path) -> None:
     """Move the finished folder ``staged`` to ``final``, replacing an older ``final`` if present.
 

@@ -7,7 +7,9 @@ out its cells; what a writer sets itself (orientation, print titles) is kept.
 - A4, readable by construction: the smallest text prints at :data:`MIN_PRINT_PT` or more.
   Portrait when the columns fit, else landscape; when even landscape would shrink the text,
   the widest text columns are narrowed (their text wraps) down to :data:`MIN_TEXT_WIDTH`, and a
-  table still too wide prints on two or more pages across with its first column repeated.
+  table still too wide prints on two or more pages across with its first column repeated.  A long
+  table (:data:`LONG_TABLE_ROWS`) one page across has its wrapping text columns widened to fill
+  the page at the smallest readable size: fewer lines a row, more rows a page.
   Margins of about 1.5 cm, page numbers in the footer, hidden columns never printed.
 - The header row (the row above the frozen panes, or the writer's own print titles) repeats
   on every printed page.
@@ -26,6 +28,8 @@ DEFAULT_WIDTH = 8.43       # Excel's default column width
 FOOTER = "第 &P 页，共 &N 页"
 MIN_PRINT_PT = 9.0         # the smallest text on paper, in points
 MIN_TEXT_WIDTH = 14.0      # a narrowed text column keeps at least seven Chinese characters
+MAX_TEXT_WIDTH = 60.0      # a widened text column holds at most thirty Chinese characters a line
+LONG_TABLE_ROWS = 60       # a table this long prints at the smallest readable size, its text columns widened
 SAFETY = 1.05              # column breaks across pages and LibreOffice's rounding cost a few per cent
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'   # dates print as GB/T 9704 writes them (2019年1月21日); the cell stays a date
 MARGIN_IN = 0.6            # left and right page margins, inches
@@ -121,10 +125,11 @@ def fit_row_heights(ws, first_row: int = 1) -> None:
     merged = {}
     for rng in ws.merged_cells.ranges:
         merged[(rng.min_row, rng.min_col)] = sum(column_width(ws, c) for c in range(rng.min_col, rng.max_col + 1))
+    unprinted = {c for c in range(1, (ws.max_column or 1) + 1) if is_hidden(ws, c)}
     for row in ws.iter_rows(min_row=first_row):
         height = 0.0
         for cell in row:
-            if not isinstance(cell.value, str):
+            if not isinstance(cell.value, str) or cell.column in unprinted:
                 continue
             wrapped = bool(cell.alignment and cell.alignment.wrap_text)
             if not wrapped and "\n" not in cell.value:
@@ -145,10 +150,21 @@ def used_width(ws) -> float:
 
 
 def is_hidden(ws, column: int) -> bool:
+    """Whether ``column`` is left out of print: hidden, or right of the sheet's print area (columns
+    shown on screen, not printed)."""
     from openpyxl.utils import get_column_letter
 
     dim = ws.column_dimensions.get(get_column_letter(column))
-    return bool(dim is not None and dim.hidden)
+    return bool(dim is not None and dim.hidden) or column > _print_area_last_column(ws)
+
+
+def _print_area_last_column(ws) -> float:
+    from openpyxl.utils.cell import range_boundaries
+
+    area = ws.print_area
+    if not area or "," in str(area):
+        return math.inf
+    return range_boundaries(str(area).split("!")[-1].replace("$", ""))[2]
 
 
 def width_mm(units: float) -> float:
@@ -191,12 +207,19 @@ def printed_pt(ws) -> float:
 
 def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
     """Narrow the widest text columns (one common cap, never below :data:`MIN_TEXT_WIDTH`) until
-    the printed columns fit ``budget_mm``; their text wraps (:func:`wrap_long_cells`)."""
+    the printed columns fit ``budget_mm``; their text wraps (:func:`wrap_long_cells`).  Columns
+    of dates or numbers keep their width: narrowed, they would print as ###."""
     from openpyxl.utils import get_column_letter
 
     columns = [c for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c)]
     widths = {c: column_width(ws, c) for c in columns}
-    if sum(width_mm(w) for w in widths.values()) <= budget_mm:
+    total = sum(width_mm(w) for w in widths.values())
+    if total <= budget_mm:
+        return
+    fixed = _unwrappable_columns(ws, first_row)
+    budget_mm -= sum(width_mm(w) for c, w in widths.items() if c in fixed)
+    widths = {c: w for c, w in widths.items() if c not in fixed}
+    if not widths:
         return
     low, high = MIN_TEXT_WIDTH, max(widths.values())
     if sum(width_mm(min(w, low)) for w in widths.values()) > budget_mm:
@@ -214,6 +237,56 @@ def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
             ws.column_dimensions[get_column_letter(c)].width = round(cap, 1)
 
 
+def _unwrappable_columns(ws, first_row: int) -> set[int]:
+    """Columns of dates or numbers below ``first_row`` (values that do not wrap; cells formatted
+    for a date count, as in a date column still to fill), with no text among them."""
+    fixed, text = set(), set()
+    for row in ws.iter_rows(min_row=max(1, first_row)):
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str):
+                if value.strip():
+                    text.add(cell.column)
+            elif getattr(cell, "is_date", False) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                fixed.add(cell.column)                 # (a merged cell has no format)
+    return fixed - text
+
+
+def widen_wrapped_columns(ws, budget_mm: float, first_row: int = 1) -> None:
+    """Widen the text columns whose text wraps (one common floor, each up to its longest text and
+    :data:`MAX_TEXT_WIDTH`) while the printed columns fit ``budget_mm``: a long table then prints
+    at the smallest readable size with fewer lines a row, so more rows a page."""
+    from openpyxl.utils import get_column_letter
+
+    fixed = _unwrappable_columns(ws, first_row)
+    widths = {c: column_width(ws, c) for c in range(1, (ws.max_column or 1) + 1) if not is_hidden(ws, c)}
+    longest: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=max(1, first_row)):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.column in widths and cell.column not in fixed:
+                longest[cell.column] = max(longest.get(cell.column, 0), *(text_width(p) for p in cell.value.split("\n")))
+    target = {c: min(MAX_TEXT_WIDTH, n + 2) for c, n in longest.items() if n + 2 > widths[c]}
+    if not target:
+        return
+
+    def grown(floor: float) -> dict[int, float]:
+        return {c: max(widths[c], min(t, floor)) for c, t in target.items()}
+
+    def total(floor: float) -> float:
+        new = grown(floor)
+        return sum(width_mm(new.get(c, w)) for c, w in widths.items())
+
+    low, high = 0.0, MAX_TEXT_WIDTH
+    if total(low) > budget_mm:
+        return
+    for _ in range(30):                       # bisection on the common floor
+        mid = (low + high) / 2
+        low, high = (mid, high) if total(mid) <= budget_mm else (low, mid)
+    for c, w in grown(low).items():
+        if w > widths[c]:
+            ws.column_dimensions[get_column_letter(c)].width = math.floor(w * 10) / 10
+
+
 def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tuple[str, int]:
     """Choose orientation and pages across so the smallest text prints at :data:`MIN_PRINT_PT`
     or more, narrowing wide text columns first; returns (orientation, pages across)."""
@@ -228,6 +301,8 @@ def fit_for_reading(ws, first_row: int = 1, landscape: bool | None = None) -> tu
     pages = 1
     while print_scale(ws, orientation, pages) < need and pages < 8:
         pages += 1
+    if pages == 1 and ws.max_row - first_row >= LONG_TABLE_ROWS:
+        widen_wrapped_columns(ws, 0.99 * PAGE_MM[orientation] / need, first_row)
     return orientation, pages
 
 
@@ -289,9 +364,11 @@ def print_problems(ws) -> list[str]:
     if not (0.3 <= margins.left <= 1.0 and 0.3 <= margins.right <= 1.0 and 0.4 <= margins.top <= 1.2):
         problems.append("页边距不合适")
     merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    unprinted = {c for c in range(1, (ws.max_column or 1) + 1) if is_hidden(ws, c)}
     for row in ws.iter_rows(min_row=1):
         for cell in row:
-            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text:
+            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text \
+                    and cell.column not in unprinted:
                 width = column_width(ws, cell.column)
                 if (cell.row, cell.column) in merged:
                     continue

@@ -23,7 +23,8 @@ BATCH = 40
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "print-conformance.md"
 # (pattern, kind, most body pages; None: no limit); report.pdf is already printed
 PATTERNS = [("**/整改情况通报/**/报告.docx", "docx", 4), ("**/报告.docx", "docx", 10), ("**/report.pdf", "docx", 10),
-            ("**/整改清单*.xlsx", "xlsx", None), ("**/整改情况.xlsx", "xlsx", None), ("**/*检查表.xlsx", "xlsx", None),
+            ("**/整改清单*.xlsx", "xlsx", None), ("**/整改情况.xlsx", "xlsx", None),
+            ("**/各问题整改情况.xlsx", "xlsx", None), ("**/*检查表.xlsx", "xlsx", None),
             ("**/培训计划*.xlsx", "xlsx", None), ("**/培训台账.xlsx", "xlsx", None), ("**/plan.xlsx", "xlsx", None),
             ("**/导入错误清单*.xlsx", "xlsx", None)]
 HEADER = """# 打印检查：每份正式文件按 LibreOffice 打印后的测量结果
@@ -31,8 +32,8 @@ HEADER = """# 打印检查：每份正式文件按 LibreOffice 打印后的测�
 由 `tools/print_conformance.py {source}` 生成（不要手工修改）。每份文件用 LibreOffice 打印为 PDF 后测量：
 纸张 A4；最小中文文字不小于 9 磅；Word 文件（公文）文字在版心内、页码为“— n —”（4 号宋体，单页居右、双页居左
 空一字，版心下 7 mm）、正文（附件1之前）不超过规定页数（通报 4 页、报告 10 页）、有落款（署名和中文成文日期）；
-表格每页页脚有页码；所有文件不含程序文字（英文编号、命令、文件名、哈希、“轮次 2019”）和数字写法的日期（2019-01-21）。
-导入错误清单照录所填的值和文件名，对它不查这两项。
+表格每页页脚有页码；所有文件不含程序文字（英文编号、命令、文件名、哈希、“轮次 2019”）和数字写法的日期（2019-01-21）
+（导入错误清单照录所填的值和文件名，对它不查这两项），没有因列宽不足印成 ### 的日期或数字。
 
 """
 

@@ -265,3 +265,48 @@ def test_a_town_name_planned_in_two_districts_is_refused_for_a_roster_without_di
     same_name = Roster((Trainee("s002", "李华", "新华街道", "乙村", "村居干部"),))
     with pytest.raises(InputError, match="东湖区、西山区都有.*--district"):
         release_list(plan, same_name)
+
+
+# (区, 街镇 of the finding) → the plan's file under 培训计划（各街镇）and its title: a finding at the district
+# office itself (no 街镇) goes to the district's own plan, never to "培训计划（）"
+TOWN_PLANS = [
+    ("东湖区", "凤枫街道", "东湖区/培训计划（凤枫街道）.xlsx", "东湖区凤枫街道培训计划（"),
+    ("东湖区", "", "东湖区/培训计划（区本级）.xlsx", "东湖区本级培训计划（"),
+    ("西山区", None, "西山区/培训计划（区本级）.xlsx", "西山区本级培训计划（"),
+    ("西山区", "新华/街道", "西山区/培训计划（新华_街道）.xlsx", "西山区新华/街道培训计划（"),
+]
+
+
+@pytest.mark.parametrize("district, unit, path, title", TOWN_PLANS)
+def test_each_town_plan_is_named_for_its_town_and_a_finding_without_one_for_the_district(tmp_path, district, unit,
+                                                                                      path, title):
+    from openpyxl import load_workbook
+
+    from toolkit.loop.course_plan import write_town_plans
+    from toolkit.loop.training_plan import rollup, training_plan, unmatched
+
+    findings = known_findings()
+    findings[["district", "unit"]] = [district, unit]             # every finding in the one place of the case
+    plan, others = training_plan(findings, CHECKS), unmatched(findings, CHECKS)
+    written = write_town_plans(plan, others, tmp_path, "依据2019年度督导检查发现的问题", [])
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [path]
+    book = load_workbook(written[0])
+    for ws in book:
+        assert str(ws["A1"].value).startswith(title) and "（）" not in str(ws["A1"].value)
+    # nothing lost: every planned rule and every finding no exercise teaches is in the one plan
+    assert _rows(book["培训计划明细"], "练习").__len__() == len(plan) == 4
+    assert [r["检查项"] for r in _rows(book["无对应练习的问题"], "检查项")] == ["TS-01"]
+    assert list(rollup(plan, others)["街镇"]) == [unit or "区本级"]
+
+
+def test_a_town_called_like_the_district_office_is_refused_not_merged_into_its_plan(tmp_path):
+    from toolkit.errors import InputError
+    from toolkit.loop.course_plan import write_town_plans
+    from toolkit.loop.training_plan import training_plan, unmatched
+
+    findings = known_findings()
+    findings.loc[findings["unit"] == "凤枫街道", "unit"] = "区本级"
+    findings.loc[findings["unit"] == "湖滨镇", "unit"] = ""
+    with pytest.raises(InputError, match="区本级.*同一份文件"):
+        write_town_plans(training_plan(findings, CHECKS), unmatched(findings, CHECKS), tmp_path, "依据", [])
+    assert not list(tmp_path.rglob("*.xlsx"))

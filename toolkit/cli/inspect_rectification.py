@@ -28,7 +28,7 @@ STATUS_DESCRIPTION = """查看一个轮次的整改进度：各街镇报送情�
 
 
 REPORT_DESCRIPTION = """生成一个轮次的整改情况通报：各区、各街镇整改完成率和图表，逾期未完成问题清单，
-与上一轮相比“已整改”后再次出现的问题（标记为“反弹”）。输出 report.html、报告.docx、整改情况.xlsx。"""
+与上一轮相比“已整改”后再次出现的问题（标记为“反弹”）。输出 report.html、报告.docx、整改情况.xlsx（通报附件）和各问题整改情况.xlsx（全部问题，供筛选查询）。"""
 
 
 def _date(text: str) -> dt.date:

@@ -85,12 +85,14 @@ def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], di
     and basis behind them, its findings no exercise teaches, and (``release``) who of its trainees
     takes which exercise; plans of 街镇 no longer in the plan (of ``district``, or of the whole
     city) are removed."""
+    from toolkit.files import safe_file_name
     from toolkit.reports.export.export_xlsx import Sheet, write_workbook
-    from toolkit.loop.training_plan import towns_of
+    from toolkit.loop.training_plan import towns_of, unit_label
 
     written = []
-    for town_district, unit in towns_of(plan, others):
-        title = f"{town_district}{unit}培训计划（{basis}）"
+    for town_district, unit in _refuse_label_clash(towns_of(plan, others)):
+        name = unit_label(unit)
+        title = f"{town_district}{unit or '本级'}培训计划（{basis}）"
 
         def own(frame):
             return frame[(frame["区"] == town_district) & (frame["街镇"] == unit)].drop(columns=["区", "街镇"])
@@ -100,12 +102,24 @@ def write_town_plans(plan, others, folder: Path, basis: str, mark: list[str], di
         mine = release[release["街镇"] == unit].drop(columns=["街镇"]) if release is not None else None
         if mine is not None and len(mine):
             sheets.append(Sheet("发布名单", mine, lines=[title, *mark, RELEASE_NOTE], highlight=set(mark), hidden=CODES))
-        written.append(write_workbook(folder / town_district / f"培训计划（{unit}）.xlsx", sheets))
+        written.append(write_workbook(folder / safe_file_name(town_district) / f"培训计划（{safe_file_name(name)}）.xlsx",
+                                      sheets))
     scope = folder / district if district else folder
     for old in scope.glob("**/培训计划（*）.xlsx"):
         if old not in written:
             old.unlink()
     return written
+
+
+def _refuse_label_clash(towns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A real 街镇 called 区本级 beside the district office's own findings would share one plan."""
+    from toolkit.loop.training_plan import DISTRICT_OWN
+
+    for district, unit in towns:
+        if unit == DISTRICT_OWN and (district, "") in towns:
+            raise InputError("街镇", unit, f"在{district}既是一个街镇的名称，又是不属于任何街镇的问题的归属，"
+                                           "两者的培训计划会写进同一份文件", "请在单位名录和检查表中把该街镇改用正式名称")
+    return towns
 
 
 def write_lists(release, folder: Path) -> list[Path]:

@@ -15,6 +15,13 @@ COLUMNS = ["区", "街镇", "练习", "练习名称", "培训对象", "规则", 
 OVERVIEW_COLUMNS = ["区", "街镇", "应学练习", "涉及规则数", "问题次数"]
 ROLLUP_TAIL = ["问题次数", "无对应练习的问题"]
 UNMATCHED_COLUMNS = ["区", "街镇", "检查项", "发现的问题", "次数", "依据"]
+DISTRICT_OWN = "区本级"
+"""Where findings with no 街镇 (the district office's own) are planned: its row and its plan."""
+
+
+def unit_label(unit: str) -> str:
+    """The 街镇 as the plans name it: a finding with no 街镇 is the district office's own (区本级)."""
+    return unit or DISTRICT_OWN
 
 
 def _count(finding) -> int:
@@ -72,7 +79,7 @@ def rollup(plan, unmatched_frame):
     for district, unit in towns_of(plan, unmatched_frame):
         part = plan[(plan["区"] == district) & (plan["街镇"] == unit)]
         rules = part.groupby("练习")["规则"].nunique()
-        rows.append({"区": district, "街镇": unit,
+        rows.append({"区": district, "街镇": unit_label(unit),
                      **{title: (int(rules[a]) if a in rules else None) for a, title in exercises},
                      "问题次数": int(part.drop_duplicates("规则")["次数"].sum()),
                      "无对应练习的问题": int(((unmatched_frame["区"] == district) & (unmatched_frame["街镇"] == unit)).sum())})

@@ -120,9 +120,11 @@ def test_blank_form_has_dropdowns_protection_and_sample(city):
     column_a = [cases.cell(row=r, column=1).value for r in range(4, cases.max_row + 1)]
     listed = column_a[:column_a.index(None)]
     assert listed and all(re.fullmatch(r"A\d\d-\d{4}", c) for c in listed)
-    # signature lines below the table of every sheet that is signed, and on 基本信息
+    # signature lines below the table of every sheet that is signed, and on 基本信息; on the case-file
+    # sheet from column B (column A repeats on every page across), nothing in column A below the table
     signatures = ["检查人员签字：", "被检查单位负责人签字：", "日期："]
-    assert column_a[len(listed) + 1:] == signatures
+    assert set(column_a[len(listed):]) == {None}
+    assert [c.value for c in cases["B"] if c.value in signatures] == signatures
     assert [c.value for c in town["A"] if c.value in signatures] == signatures
     info = wb["基本信息"]
     assert [c.value for c in info["A"] if c.value in signatures] == signatures

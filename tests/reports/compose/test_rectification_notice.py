@@ -80,7 +80,10 @@ def test_the_notice_ends_with_its_annex_note_and_the_district_bureaus_signature(
     assert kinds[-2:] == ["annex_note", "signature"] and kinds.count("table") == 1
     assert doc.blocks[-2]["titles"] == ["逾期未完成问题清单"]
     assert doc.blocks[-1]["lines"] == ["东湖区民政局", "2019年12月13日"]
-    assert [s.name for s in doc.workbooks["整改情况.xlsx"]] == ["逾期未完成问题清单", "各街镇整改情况", "各问题整改情况"]
+    # the annex: its lists and the table of 街镇; every problem in a data workbook not sent with the 通报
+    assert [s.name for s in doc.workbooks["整改情况.xlsx"]] == ["逾期未完成问题清单", "各街镇整改情况"]
+    (details,) = doc.workbooks["各问题整改情况.xlsx"]
+    assert details.name == "各问题整改情况" and len(details.frame) == len(problems) and "不随通报印发" in details.lines[-1]
     assert doc.workbooks["整改情况.xlsx"][0].lines[0] == "附件　逾期未完成问题清单"     # one annex: no number
 
 

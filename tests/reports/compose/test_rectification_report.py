@@ -55,7 +55,8 @@ def test_report_renders_html_docx_xlsx_with_structure_signature_and_annexes(repo
 
     assert not report_run.failures, [r.failure.describe() for r in report_run.failures]
     folder = report_run.out_dir / "全市"
-    assert {p.name for p in folder.iterdir()} >= {"report.ipynb", "report.html", "报告.docx", "整改情况.xlsx"}
+    assert {p.name for p in folder.iterdir()} >= {"report.ipynb", "report.html", "报告.docx", "整改情况.xlsx",
+                                                  "各问题整改情况.xlsx"}
     docx = Document(str(folder / "报告.docx"))
     assert [p.text for p in docx.paragraphs if p.style.name == "Heading 1"] == HEADINGS
     assert docx.paragraphs[0].text == "社会救助管理服务质量整改情况通报"
@@ -78,7 +79,8 @@ def test_report_renders_html_docx_xlsx_with_structure_signature_and_annexes(repo
     assert SAMPLE_MARK in page and "反弹问题清单" in page and "逾期未完成问题清单" in page
     assert not re.search(r"\d{17}[\dX]", page)
     wb = load_workbook(folder / "整改情况.xlsx")
-    assert wb.sheetnames == ["逾期未完成问题清单", "反弹问题清单", "各街镇整改情况", "各问题整改情况"]
+    assert wb.sheetnames == ["逾期未完成问题清单", "反弹问题清单", "各街镇整改情况"]
+    assert load_workbook(folder / "各问题整改情况.xlsx").sheetnames == ["各问题整改情况"]
     overdue = wb["逾期未完成问题清单"]
     assert overdue["A1"].value == "附件1　逾期未完成问题清单" and overdue.max_row - 4 == total
     header = {c.value: c.column_letter for c in overdue[4]}

@@ -59,6 +59,8 @@ def printed(tmp_path_factory):
     for col in range(1, 31):
         ws.cell(1, col, "表头").font = Font(bold=True)
         ws.cell(2, col, LONG)
+    ws.cell(3, 1, dt.date(2019, 12, 10)).number_format = 'yyyy"年"m"月"d"日"'
+    ws.column_dimensions["A"].width = 6      # a date in a column too narrow for it prints as ###
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -103,6 +105,7 @@ def test_a_bad_word_document_is_caught_on_every_rule(printed):
 def test_a_workbook_fit_to_one_page_wide_is_caught_unreadable(printed):
     problems = check(printed["bad_xlsx"], "bad", "xlsx").problems
     assert any(p.startswith("最小文字") for p in problems) and any("页码" in p for p in problems)
+    assert any("印成 ###" in p for p in problems)
 
 
 def test_the_tool_writes_the_table(printed, tmp_path):

@@ -8,6 +8,7 @@ list, the trainee roster; the 培训台账 is checked in tests/training/analytic
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from toolkit.sheets import print_problems
@@ -125,3 +126,81 @@ def test_roster_template_is_print_ready(tmp_path):
     roster = Roster((Trainee("dh001", "王伟", "东湖街道", "湖滨社区"),), sample=True)
     ws = _assert_print_ready(write_roster_xlsx(roster, tmp_path / "花名册.xlsx")).active
     assert ws.print_title_rows == "$2:$2"
+
+
+def test_a_sheet_too_wide_narrows_its_text_columns_never_its_dates_or_numbers(tmp_path):
+    """Narrowed to fit the page, a date or number column would print as ###: only text columns wrap."""
+    import datetime as dt
+
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.sheets import MIN_TEXT_WIDTH, column_width, text_width
+
+    long = "抽查 50 份档案中 2 份公示不足 7 天，公示照片未存档" * 2
+    frame = pd.DataFrame({**{f"说明{n}": [long] * 3 for n in range(8)},
+                          "完成时限": [dt.date(2019, 12, 10)] * 3, "逾期工作日": [12345678901234] * 3})
+    path = write_workbook(tmp_path / "宽表.xlsx", [Sheet("宽表", frame, widths={"完成时限": 15, "逾期工作日": 16})])
+    ws = _assert_print_ready(path)["宽表"]
+    widths = {c.value: column_width(ws, c.column) for c in ws[1]}
+    assert widths["说明0"] == min(widths[f"说明{n}"] for n in range(8)) >= MIN_TEXT_WIDTH
+    assert widths["说明0"] < text_width(long)                          # the text columns were narrowed
+    assert widths["完成时限"] == 15 and widths["逾期工作日"] == 16          # the date and the number were not
+
+
+@pytest.mark.parametrize("districts, filled", [(["东湖区"], True), (["东湖区", "西山区"], False)])
+def test_a_list_of_one_district_is_filled_and_the_list_of_several_is_read(tmp_path, districts, filled):
+    """A district's 整改清单 (and each 街镇's) is filled in: its fill-in columns shown, the 依据 folded
+    into the 问题 cell.  The city's list of several districts (an annex of the city summary) is read:
+    the fill-in columns hidden, 依据 in a column of its own beside the problem, nothing left out."""
+    import datetime as dt
+
+    from toolkit.inspections.rectification.rectification import FILL_COLUMNS, build_rectification, fill_sheet
+    from toolkit.reports.export.document import ReportDocument
+
+    findings = pd.DataFrame([
+        {"district": district, "unit": "甲街道", "item_id": "CF-06", "severity": "一般", "item_text": "公示不足 7 天",
+         "basis": f"{district}依据第二十条", "remarks": "", "case_ids": ["A08-0182"]} for district in districts])
+    plan = build_rectification(findings, dt.date(2019, 12, 2), {"一般": 20}, "2019")
+    doc = ReportDocument("测试")
+    doc.sheet("整改清单.xlsx", "整改清单", **fill_sheet(plan), lines=["整改清单"])
+    (path,) = doc.save(tmp_path, "xlsx")
+    ws = _assert_print_ready(path)["整改清单"]
+    header = {c.value: c.column_letter for c in ws[2]}
+    shown = {name for name, letter in header.items() if not ws.column_dimensions[letter].hidden}
+    assert (set(FILL_COLUMNS) <= shown) is filled and ("依据" in shown) is not filled
+    for row, district in enumerate(districts, start=3):
+        problem = ws[f"{header['问题']}{row}"].value
+        assert "涉及档案：A08-0182" in problem and ws[f"{header['依据']}{row}"].value == f"{district}依据第二十条"
+        assert (f"依据：{district}依据第二十条" in problem) is filled
+
+
+def test_unprinted_columns_stay_on_screen_and_out_of_the_print_area(tmp_path):
+    """A data sheet's last columns can be left out of print (the print area ends before them): shown
+    on screen, not counted in the page's width or the rows' heights."""
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.sheets import is_hidden, printed_mm, width_mm
+
+    long = "对照问题逐份补正档案，修订经办流程并组织学习" * 3
+    frame = pd.DataFrame({"问题": ["公示不足 7 天"] * 2, "状态": ["逾期未完成"] * 2, "整改措施": [long] * 2})
+    path = write_workbook(tmp_path / "明细.xlsx", [Sheet("明细", frame, widths={"问题": 40, "状态": 12, "整改措施": 30},
+                                                      unprinted=("整改措施",))])
+    ws = _assert_print_ready(path)["明细"]
+    assert ws.print_area.endswith("$A$1:$B$3") and not ws.column_dimensions["C"].hidden
+    assert is_hidden(ws, 3) and printed_mm(ws) == width_mm(52)
+    assert ws.row_dimensions[2].height is None                      # one line: the long text is not printed
+    with pytest.raises(ValueError, match="must be its last"):
+        write_workbook(tmp_path / "乱序.xlsx", [Sheet("明细", frame, unprinted=("问题",))])
+
+
+@pytest.mark.parametrize("rows, widened", [(10, False), (200, True)])
+def test_a_long_table_widens_its_wrapping_text_to_fill_the_page_at_nine_points(tmp_path, rows, widened):
+    """A long list (200 rows) prints at the smallest readable size, its problem in fewer lines (the
+    page's width shared by the wrapping columns); a short one keeps its widths."""
+    from toolkit.reports.export.export_xlsx import Sheet, write_workbook
+    from toolkit.sheets import MIN_PRINT_PT, column_width, lines_needed, printed_pt
+
+    problem = "抽查 41 份档案中 5 份受理、审核、审批未由不同人员办理，公示照片未存档"       # 67 wide
+    frame = pd.DataFrame({"区": ["东湖区"] * rows, "问题": [problem] * rows, "措施": ["修订相关制度" * 4] * rows})
+    path = write_workbook(tmp_path / "清单.xlsx", [Sheet("清单", frame, widths={"问题": 30, "措施": 20})])
+    ws = _assert_print_ready(path)["清单"]
+    assert (lines_needed(problem, column_width(ws, 2)) < lines_needed(problem, 30)) is widened
+    assert (column_width(ws, 3) > 20) is widened and printed_pt(ws) >= MIN_PRINT_PT

@@ -8,6 +8,9 @@ Layout (the reader relies on it, the import checks it):
 - one sheet per unit checklist (sheet name = checklist title): one row per item, the result
   column has a dropdown or a number rule.
 - the case-file sheet: one row per sampled case file (id prefilled), dates, staff, documents.
+- below the table of every checklist and case-file sheet, and on 基本信息: the signature lines,
+  each label merged over the columns it needs and a merged box to sign in (the only merges the
+  import accepts; their rows hold no input).
 Sheets are protected (only input cells unlocked) and the workbook structure is locked.
 """
 
@@ -185,14 +188,58 @@ def _case_prompt(key: str, label: str) -> str:
     return f"填写{label}"
 
 
-def _signature_rows(ws, first: int) -> None:
-    """检查人员签字 / 被检查单位负责人签字 / 日期 below a sheet's table (printed on its last page);
-    column A only, so the import reads past them as empty rows."""
+SIGN_SPACE = 48           # column units (≈ characters) left after a signature label to sign in
+
+
+def _signature_rows(ws, first: int, column: int = 1) -> None:
+    """检查人员签字 / 被检查单位负责人签字 / 日期 from row ``first`` (below a sheet's table, printed on its
+    last page): each label merged over as many columns from ``column`` as it needs to print on one
+    line, then a box of about :data:`SIGN_SPACE` units with a line to sign on, 36 pt high; both in
+    the first printed columns (``column`` 2 on a sheet whose column A repeats on every page across:
+    LibreOffice cuts a merge over a repeated column at its edge).  The import reads past these rows
+    (no input cells) and accepts these merges (:func:`_signature_merge`)."""
+    from toolkit.sheets import text_width
+
     for offset, label in enumerate(SIGNATURES):
-        cell = ws.cell(row=first + offset, column=1, value=f"{label}：")
+        row = first + offset
+        text = f"{label}："
+        end = _columns_spanning(ws, column, text_width(text) + 2)
+        box = _columns_spanning(ws, end + 1, SIGN_SPACE)
+        cell = ws.cell(row=row, column=column, value=text)
         cell.font = HEADER_FONT
-        cell.alignment = Alignment(vertical="bottom")
-        ws.row_dimensions[first + offset].height = 30
+        cell.alignment = Alignment(vertical="bottom", wrap_text=False)
+        for col in range(end + 1, box + 1):
+            ws.cell(row=row, column=col).border = _SIGN_LINE
+        for start, stop in ((column, end), (end + 1, box)):
+            if stop > start:
+                ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=stop)
+        ws.row_dimensions[row].height = 36
+
+
+def _columns_spanning(ws, start: int, width: float) -> int:
+    """The last column of the fewest columns from ``start`` that together are ``width`` units wide."""
+    from toolkit.sheets import column_width
+
+    col, total = start, column_width(ws, start)
+    while total < width:
+        col += 1
+        total += column_width(ws, col)
+    return col
+
+
+def _signature_row(values) -> bool:
+    """A row holding a signature label and nothing else (the lines below the case-file table)."""
+    filled = {clean_text(v) for v in values} - {""}
+    return bool(filled) and filled <= {f"{label}：" for label in SIGNATURES}
+
+
+def _signature_merge(sheet, merged: str) -> bool:
+    """Whether a merged range of a returned form is one of its own signature lines (one row holding a
+    signature label in its first or second column): nothing is read there."""
+    from openpyxl.utils.cell import range_boundaries
+
+    _c0, top, _c1, bottom = range_boundaries(merged)
+    return top == bottom and _signature_row([sheet.value(top, 1), sheet.value(top, 2)])
 
 
 def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
@@ -222,15 +269,11 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
         if key in ("inspectors", "inspected_on"):
             _input(cell, DATE_STYLE if key == "inspected_on" else INPUT_STYLE)
     info.row_dimensions[INFO_ROWS["versions"]].hidden = True     # read back by the import, never printed
-    for offset, label in enumerate(SIGNATURES):
-        row = SIGNATURE_ROW + offset
-        info.cell(row=row, column=1, value=f"{label}：").font = HEADER_FONT
-        info.cell(row=row, column=2).border = _SIGN_LINE
-        info.row_dimensions[row].height = 36
-    _date_validation(info, f"B{INFO_ROWS['inspected_on']}", "检查日期", "2019-12-10")
-    _prompt(info, f"B{INFO_ROWS['inspectors']}", "检查人员", "填写本组检查人员全名，多人用“、”分隔，如 张伟、李娜")
     info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 60
+    _signature_rows(info, SIGNATURE_ROW)
+    _date_validation(info, f"B{INFO_ROWS['inspected_on']}", "检查日期", "2019-12-10")
+    _prompt(info, f"B{INFO_ROWS['inspectors']}", "检查人员", "填写本组检查人员全名，多人用“、”分隔，如 张伟、李娜")
 
     for checklist in _unit_checklists(ctx):
         ws = wb.create_sheet(checklist.title[:31])
@@ -297,7 +340,7 @@ def build_form(ctx: RoundContext, unit: UnitInfo) -> Workbook:
                 _date_validation(ws, ref, label)
             else:
                 _prompt(ws, ref, label, _case_prompt(key, label))
-        _signature_rows(ws, last + 2)
+        _signature_rows(ws, last + 2, column=2)     # column A (档案编号) repeats on every page across
         ws.protection.sheet = True
     info.protection.sheet = True
     help_ws.protection.sheet = True
@@ -393,7 +436,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
                               "勿删除或重命名工作表") for s in missing]
     try:
         for sheet in expected:      # reads each sheet once; the reads below use what is in memory
-            for merged in wb[sheet].merged:
+            for merged in (m for m in wb[sheet].merged if not _signature_merge(wb[sheet], m)):
                 problems.append(Problem(at(sheet=sheet, column=merged), merged,
                                         "是合并单元格，导入无法确定其取值；请取消合并并在每个单元格中分别填写"))
             problems.extend(control_character_problems(at, sheet, wb[sheet]))
@@ -471,7 +514,7 @@ def read_form(path: Path, ctx: RoundContext) -> tuple[UnitSubmission | None, lis
             keys = [key for key, _label in columns]
             for r in range(FIRST_ROW, ws.max_row + 1):
                 raw = dict(zip(keys, ws.row_values(r, len(keys))))
-                if all(k == "case_id" or clean_text(v) == "" for k, v in raw.items()):
+                if all(k == "case_id" or clean_text(v) == "" for k, v in raw.items()) or _signature_row(raw.values()):
                     continue        # an empty row, or a listed case file not yet filled: reported as missing below
                 names.add(clean_text(raw.get("head_name")))
                 row, errors = parse_case_row(raw, documents, ctx.today)

@@ -122,34 +122,46 @@ def build_rectification(findings, issue_date: dt.date, rules: dict[str, int], ro
 # The printed 整改清单: what a 街镇 reads and fills.  The codes programs read back (问题编号,
 # 检查项) and what is folded into the 问题 cell stay in the file, hidden.
 ALWAYS_HIDDEN = ("问题编号", "涉及档案编号", "检查项", "依据", "责任单位", "整改期限（工作日）")
-SHEET_WIDTHS = {"序号": 5, "区": 8, "街镇": 10, "问题": 40, "严重程度": 6, L.RECURRENCE_COLUMN: 6, "完成时限": 11,
-                "整改措施": 18, "完成日期": 11, "佐证材料": 14, "完成情况": 9, "说明": 12,
+# the dates whole (narrower, they print as ###); the fill-in columns narrow, the rows being as tall as
+# their problem: the width goes to the problem, which sets how many lines a row takes
+SHEET_WIDTHS = {"序号": 5, "区": 8, "街镇": 10, "问题": 40, "严重程度": 6, L.RECURRENCE_COLUMN: 6, "完成时限": 15,
+                "整改措施": 14, "完成日期": 15, "佐证材料": 12, "完成情况": 9, "说明": 10,
                 "日期已按法定节假日核定": 14}
+
+
+# the list of several districts (the city's, an annex of its summary) is an overview to read: each
+# 街镇 fills its own list, so the fill-in columns are hidden, and 依据 stands in a column of its own
+OVERVIEW_WIDTHS = {"问题": 56, "依据": 34}
 
 
 def fill_sheet(plan) -> dict:
     """``ReportDocument.sheet`` arguments for the 整改清单 a 街镇 prints and fills: the problem
     cell carries its case files and its basis, columns that say nothing here (one district, no
-    反弹, every date confirmed) and the codes are hidden, the fill-in columns are unlocked."""
+    反弹, every date confirmed) and the codes are hidden, the fill-in columns are unlocked.  A list
+    of several districts (the city's) is read, not filled (:data:`OVERVIEW_WIDTHS`)."""
     frame = plan.copy()
-    frame["问题"] = [_problem_cell(r) for r in frame.to_dict("records")]
+    overview = frame["区"].nunique() > 1
+    frame["问题"] = [_problem_cell(r, basis=not overview) for r in frame.to_dict("records")]
     hidden = list(ALWAYS_HIDDEN)
-    if frame["区"].nunique() <= 1:
+    if overview:
+        hidden = [c for c in hidden if c != "依据"] + FILL_COLUMNS
+    else:
         hidden.append("区")
     if not frame[L.RECURRENCE_COLUMN].astype(bool).any():
         hidden.append(L.RECURRENCE_COLUMN)
     if (frame["日期已按法定节假日核定"] == "是").all():
         hidden.append("日期已按法定节假日核定")
-    return {"frame": frame, "inputs": fill_inputs(), "hidden": tuple(hidden), "widths": SHEET_WIDTHS}
+    widths = {**SHEET_WIDTHS, **OVERVIEW_WIDTHS} if overview else SHEET_WIDTHS
+    return {"frame": frame, "inputs": fill_inputs(), "hidden": tuple(hidden), "widths": widths}
 
 
-def _problem_cell(row: dict) -> str:
+def _problem_cell(row: dict, basis: bool = True) -> str:
     parts = [str(row.get("问题") or "")]
-    cases, basis = row.get("涉及档案编号"), row.get("依据")
+    cases = row.get("涉及档案编号")
     if cases:
         parts.append(f"涉及档案：{cases}")
-    if basis:
-        parts.append(f"依据：{basis}")
+    if basis and row.get("依据"):
+        parts.append(f"依据：{row['依据']}")
     return "\n".join(parts)
 
 

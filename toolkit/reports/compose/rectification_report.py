@@ -5,8 +5,9 @@ The notebook ``inspections/rectification_report.ipynb`` loads the figures
 sends, a few pages: 一、总体情况; 二、完成情况 (one table: the districts, or one district's
 街镇); 三、存在的问题 and 四、下一步要求, each paragraph only when the figures behind it are
 there; then 附件说明 and the 落款 (署名, 成文日期 in Chinese, ``signing``).  The long lists
-(逾期未完成, 反弹) and every problem go to the annex workbook :data:`WORKBOOK`, printed readably
-(``toolkit.sheets``).  Problems are counted in 处; a rate is computed from the counts and
+(逾期未完成, 反弹) and the table of 街镇 go to the annex workbook :data:`WORKBOOK`, printed readably
+(``toolkit.sheets``); every problem's state goes to the data workbook :data:`DETAILS` (for
+filtering and look-ups, not sent with the 通报: a city's every problem would print hundreds of pages).  Problems are counted in 处; a rate is computed from the counts and
 rounded once, where it is shown.  The Chinese words are in :data:`TEXT`.
 """
 
@@ -20,6 +21,7 @@ from toolkit.reports.compose.signing import addressees, imprint, signing
 
 TITLE = "社会救助管理服务质量整改情况通报"
 WORKBOOK = "整改情况.xlsx"
+DETAILS = "各问题整改情况.xlsx"
 MAX_NAMED = 5                      # 街镇 named in a sentence before "等"
 TEXT = {
     "overall": "一、总体情况",
@@ -54,12 +56,20 @@ TEXT = {
     "annex_overdue": "逾期未完成问题清单",
     "annex_recurring": "反弹问题清单",
     "annex_sheet_note": "（{round}督导检查，统计截至{as_of}）",
+    "details": "各问题整改情况",
+    "details_note": "全部问题的整改情况，供筛选、查询，不随通报印发；整改措施、佐证材料和说明在屏幕上查看，不打印",
 }
 NUMBERS = "一二三四五六七八九十"
 OVERDUE_COLUMNS = ["序号", "问题编号", "区", "街镇", "问题", "严重程度", "完成时限", "完成情况", "逾期工作日"]
 RECURRING_COLUMNS = ["序号", "问题编号", "区", "街镇", "检查项", "问题", "严重程度", "上轮问题编号", "上轮完成日期",
                      "上轮整改措施"]
 CODES = ("问题编号", "检查项", "上轮问题编号")       # in the workbook for programs, not printed
+# the data workbook: short columns at the width of their values (a header wraps), the dates whole,
+# the problem wide; the 街镇's own words (its last columns) shown on screen, not printed: a printed
+# row of all thirteen columns would not fit one page across at 9 pt
+DETAIL_WIDTHS = {"序号": 6, "区": 9, "街镇": 10, "问题": 50, "严重程度": 6, "完成时限": 15, "完成情况": 10,
+                 "完成日期": 15, "状态": 12, "逾期工作日": 7, "整改措施": 30, "佐证材料": 24, "说明": 24}
+DETAIL_UNPRINTED = ("整改措施", "佐证材料", "说明")
 TABLE_COLUMNS = ["问题数", "已整改", "其中按期", "整改中", "无法整改", "未报送", "逾期未完成"]
 
 
@@ -177,7 +187,8 @@ def _annex_sheet(frame, columns: list[str]):
 
 def rectification_report(doc, problems, summary, recurring, *, round_id: str, as_of, prev_id: str | None,
                          district: str | None = None, prev_note: str = "", signer: str = "", dispatch=None) -> None:
-    """The 通报's body, 附件说明 and 落款, and the annex workbook :data:`WORKBOOK`.
+    """The 通报's body, 附件说明 and 落款, the annex workbook :data:`WORKBOOK` and the data workbook
+    :data:`DETAILS`.
 
     ``prev_note``: which round the 反弹 are counted against, and why (``round_dates.compare_with``);
     ``signer``: the issuing office (``offices.rectification_signer``), signing with the 成文日期 ``as_of``;
@@ -220,5 +231,5 @@ def _annex_workbook(doc, problems, summary, recurring, *, round_id: str, as_of) 
     shown = summary.copy()
     shown["整改完成率"] = [rate_text(d, t) for d, t in zip(shown["已整改"], shown["问题数"])]
     doc.sheet(WORKBOOK, "各街镇整改情况", shown, lines=["各街镇整改情况", note])
-    doc.sheet(WORKBOOK, "各问题整改情况", _annex_sheet(problems, ["序号", *problems.columns]), hidden=CODES,
-              lines=["各问题整改情况", note])
+    doc.sheet(DETAILS, TEXT["details"], _annex_sheet(problems, ["序号", *problems.columns]), hidden=CODES,
+              lines=[TEXT["details"], note, TEXT["details_note"]], widths=DETAIL_WIDTHS, unprinted=DETAIL_UNPRINTED)

@@ -169,10 +169,9 @@ def district_report(doc, s, findings, plan, teams, *, district: str, issued, rul
 
 def unit_book_name(unit: str) -> str:
     """'整改清单（朱家角镇）.xlsx': the 街镇's own list, a safe file name whatever the 街镇 is called."""
-    import re
+    from toolkit.files import safe_file_name
 
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(". ") or "_"
-    return L.RECTIFICATION_BOOK.replace(".xlsx", f"（{safe}）.xlsx")
+    return L.RECTIFICATION_BOOK.replace(".xlsx", f"（{safe_file_name(unit)}）.xlsx")
 
 
 def rectification_books(doc, plan, *, district: str, round_id: str, issued, rules) -> None:

@@ -67,6 +67,9 @@ def check(pdf: Path, document: str, kind: str, max_body_pages: int | None = None
     dates = sorted({m.group(0) for text in texts for m in ISO_DATE.finditer(text)})
     if dates and not file_names:
         problems.append("含数字写法的日期（应写作“2019年1月21日”）：" + "、".join(dates[:5]))
+    cut = [n for n, text in enumerate(texts, 1) if "###" in text]
+    if cut:
+        problems.append(f"第 {_pages(cut)} 页有日期或数字因列宽不足印成 ###")
     if kind == "docx":
         _check_docx(measured, texts, result, max_body_pages)
     else:

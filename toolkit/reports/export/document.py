@@ -135,12 +135,13 @@ class ReportDocument:
                    f'{cap}</figure>')
 
     def sheet(self, workbook: str, name: str, frame, lines: list[str] | None = None,
-              inputs: dict | None = None, hidden=(), widths: dict | None = None) -> None:
+              inputs: dict | None = None, hidden=(), widths: dict | None = None, unprinted=()) -> None:
         """Add a sheet to an Excel workbook written by :meth:`save` (not shown in the notebook).
 
         ``inputs``: column name → ``export_xlsx.Input`` for the columns a recipient fills in
         (the sheet is then protected but for them); ``hidden``: columns kept in the file for
-        programs but not shown or printed; ``widths``: column name → width."""
+        programs but not shown or printed; ``widths``: column name → width; ``unprinted``: the last
+        columns, shown on screen but right of the print area."""
         from toolkit.reports.export.export_xlsx import Sheet
 
         head = list(lines or [])
@@ -150,7 +151,7 @@ class ReportDocument:
             highlight.add(SAMPLE_MARK)
         self.workbooks.setdefault(workbook, []).append(
             Sheet(name=name, frame=frame.copy(), lines=head, highlight=highlight, inputs=dict(inputs or {}),
-                  hidden=tuple(hidden), widths=dict(widths or {})))
+                  hidden=tuple(hidden), widths=dict(widths or {}), unprinted=tuple(unprinted)))
 
     def save(self, output_dir, formats="html,docx,xlsx") -> list[Path]:
         """Write ``报告.docx`` (when 'docx' is in formats) and each workbook (when 'xlsx')."""

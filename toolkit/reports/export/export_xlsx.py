@@ -44,6 +44,7 @@ class Sheet:
     inputs: dict[str, Input] = field(default_factory=dict)  # column name -> what to fill in
     hidden: tuple[str, ...] = ()  # columns kept for programs, not shown or printed
     widths: dict[str, float] = field(default_factory=dict)  # column name -> width (else from content)
+    unprinted: tuple[str, ...] = ()  # the last columns: shown on screen, right of the print area
 
 
 def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
@@ -82,10 +83,16 @@ def write_workbook(target: Path, sheets: list[Sheet]) -> Path:
                 elif isinstance(cell.value, (date, datetime)):
                     cell.number_format = DATE_FORMAT
         for col, name in enumerate(columns, start=1):
-            longest = max([text_width(name)] + [text_width(v) for v in frame.iloc[:, col - 1]])
+            # the header may wrap to two lines (it is written wrapped): a short column is as wide as its values
+            longest = max([math.ceil(text_width(name) / 2)] + [text_width(v) for v in frame.iloc[:, col - 1]])
             dim = ws.column_dimensions[get_column_letter(col)]
             dim.width = sheet.widths.get(name) or min(_MAX_WIDTH, longest + 2)
             dim.hidden = name in sheet.hidden
+        if sheet.unprinted:
+            printed = [c for c in columns if c not in sheet.unprinted]
+            if columns[:len(printed)] != printed:
+                raise ValueError(f"unprinted columns of sheet {sheet.name!r} must be its last: {sheet.unprinted}")
+            ws.print_area = f"A1:{get_column_letter(len(printed))}{row}"
         _input_columns(ws, sheet, columns, header_row, row)
         if sheet.inputs:
             _protect(ws)
