@@ -218,3 +218,33 @@ def test_the_corrected_time_is_the_one_graded_late(course, capsys):
     run = grade_course(course["root"], jobs=1, timeout=60, progress=False, unsafe_no_sandbox=True)
     [outcome] = run.outcomes
     assert 0.9 * 86400 < outcome.seconds_late < 1.1 * 86400, outcome.seconds_late
+
+
+def test_the_formgraders_collect_button_vets_and_retimes_as_jiuzhu_course_collect_does(course):
+    """The formgrader's 收取 button calls nbgrader's ``NbGraderAPI.collect`` on the configured
+    (real) exchange: the course configuration makes that collect vet the entries and collect from
+    a private copy, so a forged early time is corrected and a hostile entry is never collected."""
+    from traitlets.config import Config
+
+    from toolkit.training.course import course as course_module
+    from toolkit.training.course.course_config import OWN_ENTRY_SUBMIT, VETTED_COLLECT, configure
+
+    every_course = Config()            # what every course's (and hub course's) configuration gets
+    configure(every_course, course["root"] / "configured")
+    assert (every_course.ExchangeFactory.collect, every_course.ExchangeFactory.submit) == (VETTED_COLLECT,
+                                                                                           OWN_ENTRY_SUBMIT)
+    with (course["root"] / "nbgrader_config.py").open("a", encoding="utf-8") as config:   # the test course's
+        config.write(f"c.ExchangeFactory.collect = {VETTED_COLLECT!r}\n")
+    now = _utc_now()
+    _entry(course, "zhonest1", now.strftime(FORMAT))
+    forged = (now - dt.timedelta(days=2)).strftime(FORMAT)
+    _entry(course, "zforger", forged)
+    _deep_chain(_entry(course, "zmallory", now.strftime(FORMAT)), 40)
+    with course_module.nbgrader_api(course["root"]) as api:          # exactly the button's call
+        assert api.collect("ps1")["success"]
+        assert sorted(api.get_submitted_students("ps1")) == ["zforger", "zhonest1"]
+    stamp = (course["root"] / "submitted" / "zforger" / "ps1" / "timestamp.txt").read_text(encoding="utf-8")
+    taken = dt.datetime.strptime(stamp, FORMAT)
+    assert stamp != forged and abs((taken - now).total_seconds()) < 300      # the file time, not the claim
+    assert not (course["root"] / "submitted" / "zmallory").exists()
+    assert list(course["inbound"].iterdir())            # the exchange itself is left as it was

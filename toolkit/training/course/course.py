@@ -101,8 +101,11 @@ def nbgrader_api(root: Path, feedback: bool = False, exchange_root: str | None =
     os.chdir(root)
     try:
         config = load_config(root)
-        if exchange_root:
+        if exchange_root:             # collect's private copy, vetted already: nbgrader's own collect
+            from toolkit.training.course.course_config import PLAIN_COLLECT
+
             config.Exchange.root = str(exchange_root)
+            config.ExchangeFactory.collect = PLAIN_COLLECT
         if feedback:
             from toolkit.training.grading.feedback import feedback_preprocessors
 

@@ -78,9 +78,18 @@ def configure(c, course_root: Path | str, *, course_id: str = COURSE_ID, exchang
 
     # A trainee's `nbgrader submit` (the Assignments panel) names the trainee the notebook showed.
     identity.configure_submitter(c)
+    # A submitted entry stays writable by its owner only (nbgrader leaves it 0777, so with an account
+    # per trainee another could touch it -- and move its file time, by which collect checks the
+    # claimed submission time); every collect, the formgrader's 收取 button included, vets the
+    # entries and collects from a private copy (toolkit.training.course.inbound).
+    c.ExchangeFactory.submit = OWN_ENTRY_SUBMIT
+    c.ExchangeFactory.collect = VETTED_COLLECT
 
 
 TRAINEE_HTML = "toolkit.training.grading.trainee_html.TraineeHTML"
+OWN_ENTRY_SUBMIT = "toolkit.training.course.inbound.OwnEntrySubmit"
+VETTED_COLLECT = "toolkit.training.course.inbound.VettedCollect"
+PLAIN_COLLECT = "nbgrader.exchange.default.collect.ExchangeCollect"     # on a copy already vetted
 
 
 def ensure_exchange(path: Path) -> Path:

@@ -39,6 +39,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 
 from toolkit.training.trainee.untrusted import (MAX_ANSWERS_BYTES, Refusal, UntrustedFileError, account_name,
@@ -231,6 +232,36 @@ class OwnEntrySubmit(ExchangeSubmit):
         entry = os.path.join(self.inbound_path, self.assignment_filename)
         if os.path.isdir(entry) and not os.path.islink(entry):
             os.chmod(entry, 0o755)
+
+
+class VettedCollect(ExchangeCollect):
+    """nbgrader's collect as the formgrader's 收取 button and a plain ``nbgrader collect`` run it,
+    with the checks of ``jiuzhu course collect``: the entries of the assignment are vetted
+    (:func:`vet_entries`: owner, links, sizes, the claimed time against the files' last change)
+    and staged into a private copy (:func:`stage`), and nbgrader collects from that copy.  Refused
+    and retimed entries are written to the log (the formgrader shows the log of a failed call only;
+    ``jiuzhu course collect`` lists them)."""
+
+    def init_src(self):
+        import tempfile
+
+        if self.coursedir.course_id and self.coursedir.assignment_id:
+            vetted = vet_entries(Path(self.root) / self.coursedir.course_id / "inbound",
+                                 self.coursedir.assignment_id)
+            self._staging = tempfile.TemporaryDirectory(prefix="jiuzhu-collect-")
+            stage(vetted, Path(self._staging.name), self.coursedir.course_id)
+            for line in vetted.refused + vetted.retimed:
+                self.log.warning(line)
+            self.root = self._staging.name
+        super().init_src()
+
+    def copy_files(self):
+        try:
+            super().copy_files()
+        finally:
+            staging = getattr(self, "_staging", None)
+            if staging is not None:
+                staging.cleanup()
 
 
 def unverifiable_text(count: int) -> str:
