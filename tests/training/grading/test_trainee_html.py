@@ -245,6 +245,12 @@ CSS = [
     ("p{background:\\75 rl(http://evil.example/x)}", ""),
     ("p{position:fixed;top:0}", ""),
     (".score,#statusmessage{display:none}", f"{S}.score,{S}#statusmessage{{display:none}}"),
+    # negative lengths would lay a trainee's element (a link) over the page's own controls
+    ("*{margin-top:-5000px;height:9000px}", f"{S}*{{height:9000px}}"),
+    ("p{margin:0 -1em;color:red}", f"{S}p{{color:red}}"),
+    ("p{margin-left:calc(0px - 900px)}", ""),
+    ("p{margin:0.5em 0;letter-spacing:-0.1em}", f"{S}p{{margin:0.5em 0}}"),
+    ("p{border-top:1px solid #a-1}", f"{S}p{{border-top:1px solid #a-1}}"),     # a hyphen inside a word stays
 ]
 
 

@@ -13,6 +13,8 @@ rounded once, where it is shown.  The Chinese words are in :data:`TEXT`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from toolkit.inspections.rectification.rectification_status import (
     CITY, DISTRICT_TOTAL, NOT_REPORTED, OVERDUE, district_summary,
 )
@@ -41,6 +43,9 @@ TEXT = {
     "most": "较多的是{names}",
     "missing": "（{no}）未报送整改情况。{names}共 {n} 处问题已过完成时限仍未报送整改情况。",
     "not_yet_due": "另有 {n} 处问题尚未报送整改情况，均未到完成时限（最早的完成时限为{first}）。",
+    # past the deadline day but not yet a whole working day late (a weekend or holiday after it)
+    "just_past": "另有 {n} 处问题尚未报送整改情况，其中 {past} 处已过完成时限、逾期尚不足 1 个工作日{rest}。",
+    "just_past_rest": "，{n} 处未到完成时限（最早的完成时限为{first}）",
     "cannot": "（{no}）报告无法整改。{n} 处问题报告无法整改，需区民政部门逐项核实原因。",
     "recurring": "（{no}）问题反弹。与{prev}督导检查相比，{n} 处问题在已报告整改后本轮再次发现（反弹），涉及 {units} 个街镇。"
                  "明细见附件{annex}。",
@@ -127,8 +132,9 @@ def _unit_label(problems):
     return [u or f"{d}（区级）" for d, u in zip(problems["区"], problems["街镇"])]
 
 
-def problem_paragraphs(problems, recurring, prev_id: str | None) -> tuple[list[str], list[str], list[str]]:
-    """三、存在的问题 (paragraphs), the 四、下一步要求 they call for, and the annex titles."""
+def problem_paragraphs(problems, recurring, prev_id: str | None, as_of=None) -> tuple[list[str], list[str], list[str]]:
+    """三、存在的问题 (paragraphs), the 四、下一步要求 they call for, and the annex titles
+    (``as_of``: the day the figures are counted to, for problems not reported yet)."""
     import pandas as pd
 
     paragraphs, needs, annexes = [], [], []
@@ -163,10 +169,22 @@ def problem_paragraphs(problems, recurring, prev_id: str | None) -> tuple[list[s
     paragraphs = [_numbered(p, n) for n, p in enumerate(paragraphs)] or [TEXT["no_problems"]]
     pending = labelled[unreported & (labelled["状态"] != OVERDUE)]
     if len(pending):
-        paragraphs.append(TEXT["not_yet_due"].format(n=len(pending), first=L.chinese_date(min(pending["完成时限"]))))
+        paragraphs.append(_pending_sentence(pending["完成时限"], as_of))
     if len(annexes) == 1:                       # a single annex has no number (GB/T 9704 7.3.4)
         paragraphs = [p.replace("附件1", "附件") for p in paragraphs]
     return paragraphs, needs, annexes
+
+
+def _pending_sentence(deadlines, as_of) -> str:
+    """Problems not reported and not (yet) overdue: before their deadline, or past it by less than
+    a working day (逾期 counts whole working days, so a weekend after the deadline is not yet 逾期)."""
+    days = [d.date() if isinstance(d, dt.datetime) else d for d in deadlines]   # a Timestamp is a datetime
+    past = [d for d in days if as_of is not None and d < as_of]
+    due = [d for d in days if as_of is None or d >= as_of]
+    if not past:
+        return TEXT["not_yet_due"].format(n=len(due), first=L.chinese_date(min(due)))
+    rest = TEXT["just_past_rest"].format(n=len(due), first=L.chinese_date(min(due))) if due else ""
+    return TEXT["just_past"].format(n=len(days), past=len(past), rest=rest)
 
 
 def _numbered(paragraph: str, n: int) -> str:
@@ -202,7 +220,7 @@ def rectification_report(doc, problems, summary, recurring, *, round_id: str, as
     doc.paragraph(TEXT["table_lead"].format(level=level), keep_with_next=True)
     doc.table(completion_table(summary, district), caption=TEXT["caption"].format(level=level))
     doc.heading(TEXT["problems"])
-    paragraphs, needs, annexes = problem_paragraphs(problems, recurring, prev_id)
+    paragraphs, needs, annexes = problem_paragraphs(problems, recurring, prev_id, as_of)
     if prev_id is not None and prev_note:
         doc.paragraph(prev_note)
     for text in paragraphs:

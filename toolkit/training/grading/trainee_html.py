@@ -75,6 +75,9 @@ CSS_PROPERTIES = frozenset(ALLOWED_CSS_PROPERTIES) | {
 } - {"cursor"}                                       # cursor: url(…) would load a file
 # A declaration that names one of these loads something or runs something: dropped.
 _ACTIVE_CSS = re.compile(r"url|image|expression|import|\\|behavior|binding|javascript|@|<", re.I)
+# A negative length (margin-top:-5000px) moves a trainee's element over the page's own controls
+# (a link laid over the score buttons); none of our outputs needs one: dropped.
+_NEGATIVE = re.compile(r"(?:^|[\s,(/])-\s*[\d.]")
 _SAFE_SELECTOR = re.compile(r"[\w\s.#,:>+~*()\[\]='\"-]+")
 MIME_KEPT = frozenset({"text/plain", "image/png", "image/jpeg", "image/gif", "text/latex"})
 # Text that CommonMark or nbconvert's math pass would read as syntax; written as character
@@ -89,7 +92,7 @@ def _declarations(text: str) -> str:
         if item.type != "declaration" or item.lower_name not in CSS_PROPERTIES:
             continue
         value = tinycss2.serialize(item.value).strip()
-        if _ACTIVE_CSS.search(value):
+        if _ACTIVE_CSS.search(value) or _NEGATIVE.search(value):
             continue
         kept.append(f"{item.lower_name}:{value}{' !important' if item.important else ''}")
     return ";".join(kept)
