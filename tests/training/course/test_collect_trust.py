@@ -28,10 +28,12 @@ from grading_course import _set_answer_cell, make_course, released
 
 pytestmark = pytest.mark.slow
 
-# Times the entries claim: from now on (a time earlier than the files' last change would be
-# corrected to the file time by collect, see test_collect_hostile.py).
-_NOW = datetime.datetime.now(datetime.timezone.utc)
-T1, T2, T3, T4 = ((_NOW + datetime.timedelta(minutes=k)).strftime("%Y-%m-%d %H:%M:%S.%f UTC") for k in range(4))
+def _claims() -> list[str]:
+    """Four times the entries claim, from the moment they are written on (taken when the fixture
+    runs, not when the module is collected: a claim earlier than the files' last change by more
+    than collect's tolerance is corrected to the file time, see test_collect_hostile.py)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return [(now + datetime.timedelta(minutes=k)).strftime("%Y-%m-%d %H:%M:%S.%f UTC") for k in range(4)]
 
 
 def _need_root():
@@ -99,6 +101,7 @@ def collected(exchange_course):
     a, b = env["users"]
     inbound, files = env["inbound"], env["files"]
     assert stat.S_IMODE(inbound.stat().st_mode) & stat.S_ISVTX      # release made it sticky
+    T1, T2, T3, T4 = env["claims"] = _claims()
     _entry(a, a, files, inbound, f"{a}+ps1+{T1}+r1", T1)
     _entry(b, b, files, inbound, f"{b}+ps1+{T1}+r1", T1)
     forged = _entry(a, a, files, inbound, f"{b}+ps1+{T2}+r2", T2)              # A writes in B's name
@@ -122,7 +125,7 @@ def test_each_trainee_gets_their_own_honest_submission(collected):
     assert run.collected == {"ps1": sorted([a, b])}
     for user in (a, b):
         folder = env["root"] / "submitted" / user / "ps1"
-        assert (folder / "timestamp.txt").read_text() == T1               # not the forged or tampered one
+        assert (folder / "timestamp.txt").read_text() == env["claims"][0]   # not the forged or tampered one
         assert json.loads((folder / "answers.json").read_text())["student"] == user
         assert f"who = {user!r}" in (folder / "ps1.ipynb").read_text()
     assert not run.unverifiable                                            # accounts: owners were checked
@@ -172,6 +175,7 @@ def test_on_one_shared_account_the_submitter_cannot_be_verified_and_it_says_so(e
 
     env = exchange_course
     inbound = env["inbound"]
+    T1 = _claims()[0]
     shared = inbound / f"dh901+ps1+{T1}+r9"                 # written by the trainer's own account (root)
     shared.mkdir()
     shutil.copy(env["files"] / f"{env['users'][0]}.ipynb", shared / "ps1.ipynb")

@@ -72,21 +72,30 @@ def render(nb, *, clean=True, twice=False, template="formgrade") -> str:
     return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", html)
 
 
-@pytest.fixture(scope="module")
-def browser_page():
-    """Debian's Chromium (as the e2e tests drive it); every request outside file:// is refused."""
+def in_browser(check):
+    """``check(page)`` in Debian's Chromium (as the e2e tests drive it), every request outside
+    file:// refused; its result.  Run in a thread of its own: in the worker that runs the browser
+    tests, their session's Playwright keeps an event loop running in the main thread, where a
+    second sync Playwright refuses to start."""
     import os
+    from concurrent.futures import ThreadPoolExecutor
 
-    from playwright.sync_api import sync_playwright
+    def run():
+        from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("JIUZHU_CHROMIUM", "/usr/bin/chromium")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                   else route.abort())
-        yield page
-        browser.close()
+        chromium = os.environ.get("JIUZHU_CHROMIUM", "/usr/bin/chromium")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
+            try:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                           else route.abort())
+                return check(page)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +268,7 @@ def test_style_blocks_keep_only_rules_that_load_nothing(css, kept):
     assert clean_css(css) == kept
 
 
-def test_a_trainees_style_block_cannot_hide_the_formgraders_controls(tmp_path, browser_page):
+def test_a_trainees_style_block_cannot_hide_the_formgraders_controls(tmp_path):
     """Scoped to the outputs: the score box stays visible; our table style still reaches the case."""
     from toolkit.training.trainee.exercise import TABLE_STYLE
 
@@ -269,9 +278,13 @@ def test_a_trainees_style_block_cannot_hide_the_formgraders_controls(tmp_path, b
     grade = _md("第1题", grade_id="q1_manual", grade=True, solution=True, points=2, locked=False)
     page = tmp_path / "page.html"
     page.write_text(render(_notebook([grade, *cells])), encoding="utf-8")
-    browser_page.goto(page.as_uri())
-    assert browser_page.locator("input.score").first.is_visible()
-    assert browser_page.locator("td", has_text="1,420").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+
+    def seen(browser_page):
+        browser_page.goto(page.as_uri())
+        return (browser_page.locator("input.score").first.is_visible(),
+                browser_page.locator("td", has_text="1,420").evaluate("e => getComputedStyle(e).borderTopStyle"))
+
+    assert in_browser(seen) == (True, "solid")
 
 
 HTML = [
