@@ -49,12 +49,12 @@ NOT_DUE = ("东湖区", "丙街道", "未报送", "未报送")            # its 
 
 
 @pytest.mark.parametrize("deadlines, as_of, sentence", [
-    ([AS_OF, AS_OF + dt.timedelta(days=3)], AS_OF, "另有 2 处问题尚未报送整改情况，均未到完成时限（最早的完成时限为2019年12月13日）。"),
-    # 2026-09-30 passed during the National Day holiday: not yet a working day late, not "未到完成时限"
+    ([AS_OF, AS_OF + dt.timedelta(days=3)], AS_OF, "另有 2 处问题尚未报送整改情况，均未超过完成时限（最早的完成时限为2019年12月13日）。"),
+    # 2026-09-30 passed during the National Day holiday: not yet a working day late, not "未超过完成时限"
     ([dt.date(2026, 9, 30)], dt.date(2026, 10, 3),
      "另有 1 处问题尚未报送整改情况，其中 1 处已过完成时限、逾期尚不足 1 个工作日。"),
     ([dt.date(2026, 9, 30), dt.date(2026, 10, 12)], dt.date(2026, 10, 3),
-     "另有 2 处问题尚未报送整改情况，其中 1 处已过完成时限、逾期尚不足 1 个工作日，1 处未到完成时限"
+     "另有 2 处问题尚未报送整改情况，其中 1 处已过完成时限、逾期尚不足 1 个工作日，1 处未超过完成时限"
      "（最早的完成时限为2026年10月12日）。"),
 ])
 def test_problems_not_reported_and_not_overdue_are_said_as_they_stand(deadlines, as_of, sentence):
@@ -66,7 +66,7 @@ def test_problems_not_reported_and_not_overdue_are_said_as_they_stand(deadlines,
 @pytest.mark.parametrize("rows, prev, recurring, expected, absent", [
     ([DONE], None, None, ["本轮整改没有逾期未完成、逾期未报送或报告无法整改的问题。"], ["反弹", "附件", "另有"]),
     # not reported before the deadline: no problem yet, said as such (not asked to report 尽快)
-    ([DONE, NOT_DUE, NOT_DUE], None, None, ["本轮整改没有逾期未完成", "另有 2 处问题尚未报送整改情况，均未到完成时限"
+    ([DONE, NOT_DUE, NOT_DUE], None, None, ["本轮整改没有逾期未完成", "另有 2 处问题尚未报送整改情况，均未超过完成时限"
                                             "（最早的完成时限为2019年12月13日）。"], ["（一）", "已过完成时限"]),
     ([DONE], "2018", 0, ["（一）问题反弹。与2018年度督导检查相比，没有发现"], ["附件", "标记为"]),
     ([DONE, OVERDUE], None, None, ["（一）逾期未完成。超过完成时限仍未完成的问题 1 处，涉及 1 个街镇", "明细见附件。",

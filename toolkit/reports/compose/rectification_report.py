@@ -42,10 +42,10 @@ TEXT = {
                "逾期天数按工作日计算，已扣除法定节假日并计入调休上班日。明细见附件1。",
     "most": "较多的是{names}",
     "missing": "（{no}）未报送整改情况。{names}共 {n} 处问题已过完成时限仍未报送整改情况。",
-    "not_yet_due": "另有 {n} 处问题尚未报送整改情况，均未到完成时限（最早的完成时限为{first}）。",
+    "not_yet_due": "另有 {n} 处问题尚未报送整改情况，均未超过完成时限（最早的完成时限为{first}）。",
     # past the deadline day but not yet a whole working day late (a weekend or holiday after it)
     "just_past": "另有 {n} 处问题尚未报送整改情况，其中 {past} 处已过完成时限、逾期尚不足 1 个工作日{rest}。",
-    "just_past_rest": "，{n} 处未到完成时限（最早的完成时限为{first}）",
+    "just_past_rest": "，{n} 处未超过完成时限（最早的完成时限为{first}）",
     "cannot": "（{no}）报告无法整改。{n} 处问题报告无法整改，需区民政部门逐项核实原因。",
     "recurring": "（{no}）问题反弹。与{prev}督导检查相比，{n} 处问题在已报告整改后本轮再次发现（反弹），涉及 {units} 个街镇。"
                  "明细见附件{annex}。",
