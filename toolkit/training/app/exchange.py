@@ -124,14 +124,11 @@ def course_titles() -> dict[str, str]:
 
 def exercise_title(course: str, assignment: str, student: str, notebooks: list[dict], number: int) -> str:
     """The Chinese title: the course's delivered case's, the case module's, the notebook's heading."""
-    from toolkit.training.trainee.casedata import trainee_case_file
+    from toolkit.training.trainee.casedata import delivered_case
 
-    case_file = trainee_case_file(assignment, student, course)
-    if case_file is not None:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            title = json.loads(case_file.read_text(encoding="utf-8")).get("title")
-            if title:
-                return str(title)
+    title = (delivered_case(assignment, student, course) or {}).get("title")
+    if title:
+        return str(title)
     from toolkit.cases import CASE_MODULES, case_module
 
     if assignment in CASE_MODULES:

@@ -115,14 +115,11 @@ class App:
         return standing(facts), facts
 
     def question_count(self, exercise: xc.Exercise) -> int:
-        import json
+        from toolkit.training.trainee.casedata import delivered_case
 
-        from toolkit.training.trainee.casedata import trainee_case_file
-
-        path = trainee_case_file(exercise.assignment_id, self.student, exercise.course_id)
         try:
-            return len(json.loads(path.read_text(encoding="utf-8"))["questions"]) if path else 0
-        except (OSError, ValueError, KeyError, TypeError):
+            return len((delivered_case(exercise.assignment_id, self.student, exercise.course_id) or {})["questions"])
+        except (KeyError, TypeError):
             return 0
 
     def row(self, exercise: xc.Exercise) -> w.Widget:

@@ -146,7 +146,9 @@ def stage(vetted: Vetted, staging_root: Path, course_id: str) -> Path:
     for entry in list(vetted.accepted):
         staged = inbound / entry.name
         try:
-            reasons = copy_tree(entry, staged) or _settle_time(vetted, entry, staged)
+            reasons = copy_tree(entry, staged)
+            if not reasons:
+                _settle_time(vetted, entry, staged)
         except OSError as err:               # e.g. the entry gone or replaced since its check
             reasons = [Refusal(entry, TEXT["unreadable"].format(error=type(err).__name__))]
         if reasons:
@@ -199,12 +201,11 @@ def submitted_at(entry: Path, copy: Path) -> tuple[dt.datetime | None, dt.dateti
     return claimed, claimed
 
 
-def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> list[Refusal]:
-    """Give the staged copy of ``entry`` its effective submission time, noting a correction
-    (nothing refused: an empty list)."""
+def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> None:
+    """Give the staged copy of ``entry`` its effective submission time, noting a correction."""
     claimed, effective = submitted_at(entry, staged)
     if claimed == effective:
-        return []
+        return
     stamp = effective.strftime(TIMESTAMP_FORMAT)
     (staged / "timestamp.txt").unlink(missing_ok=True)
     (staged / "timestamp.txt").write_text(stamp, encoding="utf-8")
@@ -213,7 +214,6 @@ def _settle_time(vetted: Vetted, entry: Path, staged: Path) -> list[Refusal]:
     vetted.retimed.append(TEXT["retimed"].format(
         entry=entry.name, actual=effective.strftime("%Y-%m-%d %H:%M:%S"),
         claimed=claimed.strftime("%Y-%m-%d %H:%M:%S") if claimed else TEXT["claim_missing"]))
-    return []
 
 
 def protect_inbound(inbound: Path) -> None:

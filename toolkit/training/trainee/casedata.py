@@ -207,22 +207,34 @@ def course_of_folder(folder: Path | str, assignment: str, environ=None, home: Pa
     return course if is_course_name(course) else None
 
 
-def _recorded_course(path: Path) -> str | None:
+def delivered_data(path: Path | str) -> dict | None:
+    """The JSON object of a delivered case file, ``None`` when it cannot be read as one."""
     try:
-        course = json.loads(path.read_text(encoding="utf-8")).get("course")
-    except (OSError, ValueError, AttributeError):
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def delivered_case(assignment: str, student: str, course: str | None = None) -> dict | None:
+    """The delivered case data of ``student``/``assignment`` of ``course`` (:func:`trainee_case_file`),
+    ``None`` when there is none or it cannot be read."""
+    path = trainee_case_file(assignment, student, course)
+    return delivered_data(path) if path is not None else None
+
+
+def _recorded_course(path: Path) -> str | None:
+    course = (delivered_data(path) or {}).get("course")
     return course if isinstance(course, str) else None
 
 
 def _same_case(path: Path) -> str:
     """The givens of a delivered file without the course it records (two copies of one case compare equal)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data.pop("course", None)
-        return json.dumps(data, sort_keys=True, ensure_ascii=False)
-    except (OSError, ValueError, AttributeError):
+    data = delivered_data(path)
+    if data is None:
         return str(path)             # unreadable: never taken for another file's case
+    data.pop("course", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def _only_candidate(assignment: str, student: str) -> Path | None:
