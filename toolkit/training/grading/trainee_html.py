@@ -173,11 +173,15 @@ def _attribute(tag: str, name: str, value: str) -> bool:
     return name in ATTRIBUTES.get(tag, ()) or name in ATTRIBUTES["*"]
 
 
+def _cleaner(tags, attributes, protocols: list[str], filters: list) -> bleach.Cleaner:
+    """A bleach cleaner that strips what it does not allow (comments too) and cleans CSS as above."""
+    return bleach.Cleaner(tags=tags, attributes=attributes, protocols=protocols, strip=True, strip_comments=True,
+                          css_sanitizer=_StyleSanitizer(), filters=filters)
+
+
 _PROTOCOLS = ["http", "https", "mailto", "data"]
-_HTML = bleach.Cleaner(tags=TAGS, attributes=_attribute, protocols=_PROTOCOLS, strip=True, strip_comments=True,
-                       css_sanitizer=_StyleSanitizer(), filters=[_Classes])
-_HTML_STYLES = bleach.Cleaner(tags=TAGS | {"style"}, attributes=_attribute, protocols=_PROTOCOLS, strip=True,
-                              strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_Classes, _StyleBlocks])
+_HTML = _cleaner(TAGS, _attribute, _PROTOCOLS, [_Classes])
+_HTML_STYLES = _cleaner(TAGS | {"style"}, _attribute, _PROTOCOLS, [_Classes, _StyleBlocks])
 
 
 def _svg_attribute(tag: str, name: str, value: str) -> bool:
@@ -185,8 +189,7 @@ def _svg_attribute(tag: str, name: str, value: str) -> bool:
     return name in SVG_ATTRIBUTES and not re.search(r"url\(\s*['\"]?\s*[^#\s'\"]", value, re.I)
 
 
-_SVG = bleach.Cleaner(tags=SVG_TAGS | {"style"}, attributes=_svg_attribute, protocols=[], strip=True,
-                      strip_comments=True, css_sanitizer=_StyleSanitizer(), filters=[_Classes, _StyleBlocks])
+_SVG = _cleaner(SVG_TAGS | {"style"}, _svg_attribute, [], [_Classes, _StyleBlocks])
 
 
 def clean_html(html: str, *, styles: bool = True) -> str:
