@@ -221,20 +221,20 @@ def narrow_columns(ws, budget_mm: float, first_row: int = 1) -> None:
     widths = {c: w for c, w in widths.items() if c not in fixed}
     if not widths:
         return
-    low, high = MIN_TEXT_WIDTH, max(widths.values())
-    if sum(width_mm(min(w, low)) for w in widths.values()) > budget_mm:
-        cap = low
-    else:
-        for _ in range(40):                 # bisection on the common cap
-            cap = (low + high) / 2
-            if sum(width_mm(min(w, cap)) for w in widths.values()) > budget_mm:
-                high = cap
-            else:
-                low = cap
-        cap = low
+    cap = _widest_fitting(lambda cap: sum(width_mm(min(w, cap)) for w in widths.values()),
+                          MIN_TEXT_WIDTH, max(widths.values()), budget_mm, steps=40)
     for c, w in widths.items():
         if w > cap:
             ws.column_dimensions[get_column_letter(c)].width = round(cap, 1)
+
+
+def _widest_fitting(total, low: float, high: float, budget_mm: float, *, steps: int) -> float:
+    """The largest common width in [``low``, ``high``] at which ``total(width)`` (growing with it)
+    fits ``budget_mm``, by bisection; ``low`` when nothing wider fits."""
+    for _ in range(steps):
+        mid = (low + high) / 2
+        low, high = (mid, high) if total(mid) <= budget_mm else (low, mid)
+    return low
 
 
 def _unwrappable_columns(ws, first_row: int) -> set[int]:
@@ -276,13 +276,9 @@ def widen_wrapped_columns(ws, budget_mm: float, first_row: int = 1) -> None:
         new = grown(floor)
         return sum(width_mm(new.get(c, w)) for c, w in widths.items())
 
-    low, high = 0.0, MAX_TEXT_WIDTH
-    if total(low) > budget_mm:
+    if total(0.0) > budget_mm:
         return
-    for _ in range(30):                       # bisection on the common floor
-        mid = (low + high) / 2
-        low, high = (mid, high) if total(mid) <= budget_mm else (low, mid)
-    for c, w in grown(low).items():
+    for c, w in grown(_widest_fitting(total, 0.0, MAX_TEXT_WIDTH, budget_mm, steps=30)).items():
         if w > widths[c]:
             ws.column_dimensions[get_column_letter(c)].width = math.floor(w * 10) / 10
 
